@@ -1,0 +1,243 @@
+//! The idempotent consumer: for each message, the inbox row `(event_id, handler)` and the
+//! reaction commit in one transaction, and only then is the offset stored for commit. A
+//! redelivered message finds its inbox row and changes nothing. A reaction that keeps
+//! failing is parked in `dead_letters` (and the service's `.dlq` topic) so the partition
+//! goes on; a malformed message is parked at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
+use rdkafka::message::{BorrowedMessage, Headers, Message};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use tokio_util::sync::CancellationToken;
+
+use crate::envelope::Envelope;
+use crate::kafka::BusConfig;
+use crate::metrics;
+
+/// Why a reaction failed. Every failure is retried with backoff; lost database connections
+/// are retried until the database returns, other failures until the attempts run out.
+#[derive(Debug, thiserror::Error)]
+pub enum ReactionError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("payload of {event_type} could not be decoded: {message}")]
+    Payload { event_type: String, message: String },
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl ReactionError {
+    fn is_outage(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed))
+    }
+}
+
+/// A service's saga steps: reactions to consumed events. Runs inside the inbox transaction,
+/// so everything it writes (state, new outbox rows) commits atomically with the inbox row.
+#[async_trait]
+pub trait Reaction: Send + Sync + 'static {
+    /// The stable handler name, part of the inbox key.
+    fn handler(&self) -> &'static str;
+    /// Applies one event; events of types it does not know are ignored.
+    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError>;
+}
+
+/// How a service consumes.
+#[derive(Debug, Clone)]
+pub struct ConsumerSettings {
+    /// The consuming service (its consumer group and dead-letter topic are named after it).
+    pub service: String,
+    /// The consumer group; one per service.
+    pub group_id: String,
+    /// Topics subscribed to.
+    pub topics: Vec<String>,
+    /// Attempts before a message is dead-lettered.
+    pub max_attempts: u32,
+    /// First retry delay; doubles per attempt.
+    pub initial_backoff: Duration,
+}
+
+/// Outcome of applying one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The reaction ran and committed.
+    Applied,
+    /// The inbox already held the event; nothing was done.
+    Duplicate,
+}
+
+/// Runs the reaction of one service for every message of its topics.
+pub struct Consumer {
+    pool: PgPool,
+    bus: BusConfig,
+    settings: ConsumerSettings,
+    reaction: Arc<dyn Reaction>,
+}
+
+impl Consumer {
+    /// A consumer applying `reaction` within `pool`'s schema.
+    pub fn new(pool: PgPool, bus: BusConfig, settings: ConsumerSettings, reaction: Arc<dyn Reaction>) -> Self {
+        Self { pool, bus, settings, reaction }
+    }
+
+    /// Consumes until `shutdown`; the message in hand is finished and offsets are committed
+    /// before returning.
+    pub async fn run(self, shutdown: CancellationToken) -> Result<(), rdkafka::error::KafkaError> {
+        self.bus.ensure_topics(&self.settings.topics).await?;
+        let consumer: StreamConsumer = self.bus.consumer_config(&self.settings.group_id).create()?;
+        let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
+        consumer.subscribe(&topics)?;
+        let dead_letter_producer: FutureProducer = self.bus.producer()?;
+        loop {
+            let message = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                message = consumer.recv() => message,
+            };
+            let message = match message {
+                Ok(message) => message,
+                Err(error) => {
+                    tracing::warn!(%error, "consumer error; continuing");
+                    continue;
+                }
+            };
+            if self.process(&message, &dead_letter_producer, &shutdown).await {
+                // Stored only after the inbox transaction (or the dead letter) committed.
+                if let Err(error) = consumer.store_offset_from_message(&message) {
+                    tracing::warn!(%error, "offset could not be stored; the message may be redelivered");
+                }
+            }
+        }
+        if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {
+            tracing::debug!(%error, "final offset commit skipped");
+        }
+        Ok(())
+    }
+
+    /// Handles one message; returns whether its offset may be stored (false only when
+    /// shutdown interrupted an outage retry, so the message is redelivered after restart).
+    async fn process(&self, message: &BorrowedMessage<'_>, dlq: &FutureProducer, shutdown: &CancellationToken) -> bool {
+        let handler = self.reaction.handler();
+        let envelope = match Envelope::from_message(message) {
+            Ok(envelope) => envelope,
+            Err(malformed) => return self.dead_letter(message, None, &malformed.to_string(), 0, dlq, shutdown).await,
+        };
+        let mut backoff = self.settings.initial_backoff;
+        let mut attempts = 0;
+        loop {
+            match apply(&self.pool, self.reaction.as_ref(), &envelope).await {
+                Ok(applied) => {
+                    let outcome = if applied == Applied::Applied { "applied" } else { "duplicate" };
+                    metrics::CONSUMED.with_label_values(&[handler, outcome]).inc();
+                    return true;
+                }
+                Err(error) => {
+                    metrics::REACTION_FAILURES.with_label_values(&[handler]).inc();
+                    if !error.is_outage() {
+                        attempts += 1;
+                    }
+                    tracing::warn!(%error, event_id = %envelope.id, event_type = %envelope.event_type, attempts, "reaction failed");
+                    if attempts >= self.settings.max_attempts {
+                        return self.dead_letter(message, Some(&envelope), &error.to_string(), attempts, dlq, shutdown).await;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return false,
+                _ = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(10));
+        }
+    }
+
+    async fn dead_letter(
+        &self,
+        message: &BorrowedMessage<'_>,
+        envelope: Option<&Envelope>,
+        error: &str,
+        attempts: u32,
+        dlq: &FutureProducer,
+        shutdown: &CancellationToken,
+    ) -> bool {
+        let headers: serde_json::Map<String, serde_json::Value> = message
+            .headers()
+            .map(|hs| {
+                hs.iter()
+                    .map(|h| (h.key.to_owned(), json!(h.value.map(|v| String::from_utf8_lossy(v).into_owned()))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let headers = serde_json::Value::Object(headers);
+        let payload = message.payload().map(|p| String::from_utf8_lossy(p).into_owned());
+        let handler = self.reaction.handler();
+        let mut backoff = self.settings.initial_backoff;
+        loop {
+            let inserted = sqlx::query(
+                "insert into dead_letters (id, handler, event_id, event_type, topic, partition, \"offset\", \
+                 message_key, headers, payload, error, attempts) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(uuid::Uuid::now_v7())
+            .bind(handler)
+            .bind(envelope.map(|e| e.id))
+            .bind(envelope.map(|e| e.event_type.as_str()))
+            .bind(message.topic())
+            .bind(message.partition())
+            .bind(message.offset())
+            .bind(message.key().map(|k| String::from_utf8_lossy(k).into_owned()))
+            .bind(&headers)
+            .bind(&payload)
+            .bind(error)
+            .bind(attempts as i32)
+            .execute(&self.pool)
+            .await;
+            match inserted {
+                Ok(_) => break,
+                Err(db_error) => tracing::error!(%db_error, "dead letter could not be stored; retrying"),
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return false,
+                _ = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(10));
+        }
+        metrics::CONSUMED.with_label_values(&[handler, "dead_lettered"]).inc();
+        tracing::error!(%error, topic = message.topic(), offset = message.offset(), "message dead-lettered");
+        let topic = self.bus.topics.dead_letters_of(&self.settings.service);
+        let mut record = FutureRecord::to(&topic).payload(message.payload().unwrap_or_default());
+        if let Some(key) = message.key() {
+            record = record.key(key);
+        }
+        if let Some(headers) = message.headers() {
+            record = record.headers(headers.detach());
+        }
+        if let Err((error, _)) = dlq.send(record, Duration::from_secs(5)).await {
+            tracing::warn!(%error, "dead letter not copied to the dlq topic; it is kept in dead_letters");
+        }
+        true
+    }
+}
+
+/// Applies `envelope` once for `reaction`: the inbox row and the reaction's writes commit
+/// together, so a second delivery of the same event id is a no-op.
+pub async fn apply(pool: &PgPool, reaction: &dyn Reaction, envelope: &Envelope) -> Result<Applied, ReactionError> {
+    let mut tx = pool.begin().await?;
+    let fresh = sqlx::query("insert into inbox (event_id, handler, event_type) values ($1, $2, $3) on conflict do nothing")
+        .bind(envelope.id)
+        .bind(reaction.handler())
+        .bind(&envelope.event_type)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if !fresh {
+        tx.commit().await?;
+        return Ok(Applied::Duplicate);
+    }
+    reaction.react(&mut tx, envelope).await?;
+    tx.commit().await?;
+    Ok(Applied::Applied)
+}

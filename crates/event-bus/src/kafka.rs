@@ -1,0 +1,117 @@
+//! The Kafka transport: client settings, topic naming and topic creation.
+
+use std::time::Duration;
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::error::KafkaError;
+use rdkafka::producer::FutureProducer;
+use rdkafka::types::RDKafkaErrorCode;
+
+/// How a service reaches the broker.
+#[derive(Debug, Clone)]
+pub struct BusConfig {
+    /// `bootstrap.servers`, e.g. `127.0.0.1:9092`.
+    pub brokers: String,
+    /// Topic naming; `batbern` in every real deployment.
+    pub topics: Topics,
+    /// Partitions of the topics a service creates at start-up.
+    pub partitions: i32,
+}
+
+/// Topic naming: `<prefix>.<context>.v1`, plus `<prefix>.<service>.dlq` for dead letters.
+#[derive(Debug, Clone)]
+pub struct Topics {
+    prefix: String,
+}
+
+impl Topics {
+    /// Names topics under `prefix` (`batbern` outside tests).
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self { prefix: prefix.into() }
+    }
+
+    /// The topic a context publishes its events on.
+    pub fn of_context(&self, context: &str) -> String {
+        format!("{}.{context}.v1", self.prefix)
+    }
+
+    /// The dead-letter topic of a consuming service.
+    pub fn dead_letters_of(&self, service: &str) -> String {
+        format!("{}.{service}.dlq", self.prefix)
+    }
+}
+
+impl Default for Topics {
+    fn default() -> Self {
+        Self::new("batbern")
+    }
+}
+
+impl BusConfig {
+    fn client(&self) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        config.set("bootstrap.servers", &self.brokers);
+        config
+    }
+
+    /// An idempotent producer (`acks=all`, ordered retries) for the outbox relay.
+    pub fn producer(&self) -> Result<FutureProducer, KafkaError> {
+        self.client()
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("compression.type", "lz4")
+            .set("linger.ms", "5")
+            // A delivery that cannot finish in time fails back to the relay, which keeps the
+            // rows unpublished and retries them; nothing is dropped.
+            .set("message.timeout.ms", "15000")
+            .create()
+    }
+
+    /// Consumer settings shared by every service consumer; offsets are stored by hand only
+    /// after the inbox transaction committed, and committed in the background.
+    pub fn consumer_config(&self, group_id: &str) -> ClientConfig {
+        let mut config = self.client();
+        config
+            .set("group.id", group_id)
+            .set("enable.auto.commit", "true")
+            .set("auto.commit.interval.ms", "500")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("session.timeout.ms", "10000")
+            .set("topic.metadata.refresh.interval.ms", "2000");
+        config
+    }
+
+    /// Creates `topics` when missing (production clusters disable auto-creation).
+    pub async fn ensure_topics(&self, topics: &[String]) -> Result<(), KafkaError> {
+        let admin: AdminClient<DefaultClientContext> = self.client().create()?;
+        let new: Vec<NewTopic> = topics
+            .iter()
+            .map(|name| NewTopic::new(name, self.partitions, TopicReplication::Fixed(1)))
+            .collect();
+        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        for result in admin.create_topics(&new, &options).await? {
+            match result {
+                Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((topic, code)) => {
+                    return Err(KafkaError::AdminOp(code)).inspect_err(|_| tracing::warn!(%topic, "topic creation failed"))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the broker answers a metadata request within `timeout` (readiness).
+    pub async fn is_reachable(&self, timeout: Duration) -> bool {
+        let config = self.client();
+        tokio::task::spawn_blocking(move || {
+            let Ok(consumer) = config.create::<rdkafka::consumer::BaseConsumer>() else { return false };
+            use rdkafka::consumer::Consumer as _;
+            consumer.fetch_metadata(None, timeout).map(|m| !m.brokers().is_empty()).unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
+    }
+}

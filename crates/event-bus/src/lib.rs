@@ -1,0 +1,24 @@
+//! Reliable domain events between BATbern services.
+//!
+//! * [`outbox::enqueue`] writes an event in the caller's transaction (the outbox is the
+//!   source of truth; the broker is only transport);
+//! * [`relay::Relay`] publishes committed outbox rows in order with an idempotent producer;
+//! * [`consumer::Consumer`] applies each message at most once per handler (inbox row and
+//!   reaction in one transaction), retries, then parks it in `dead_letters`;
+//! * [`dead_letters`] lists and replays parked messages; [`outbox::replay_since`]
+//!   republishes history after a broker lost its data.
+//!
+//! Every function expects a connection whose `search_path` is the owning service's schema.
+
+pub mod consumer;
+pub mod dead_letters;
+pub mod envelope;
+pub mod kafka;
+pub mod metrics;
+pub mod outbox;
+pub mod relay;
+
+pub use consumer::{Consumer, ConsumerSettings, Reaction, ReactionError};
+pub use envelope::{Envelope, EventContext};
+pub use kafka::{BusConfig, Topics};
+pub use relay::{Relay, RelaySettings};

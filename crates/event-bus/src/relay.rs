@@ -1,0 +1,221 @@
+//! The outbox relay: publishes committed outbox rows in commit order and marks them.
+//!
+//! One batch = one transaction: claim unpublished rows (`for update skip locked`), produce
+//! them with the idempotent producer and wait for every acknowledgement, mark them
+//! published, commit. A crash between produce and commit leaves the rows unpublished, so
+//! they are produced again: delivery is at least once and consumers' inboxes make it
+//! exactly-once in effect. A session-level advisory lock keeps one active relay per schema,
+//! which keeps per-aggregate order across replicas.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use sqlx::postgres::PgListener;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use tokio_util::sync::CancellationToken;
+
+use crate::kafka::BusConfig;
+use crate::metrics;
+use crate::outbox::OutboxRow;
+
+/// Tuning of the relay loop.
+#[derive(Debug, Clone)]
+pub struct RelaySettings {
+    /// Rows claimed per transaction.
+    pub batch_size: i64,
+    /// Fallback polling period when no notification arrives.
+    pub poll_interval: Duration,
+    /// How long published rows are kept for [`crate::outbox::replay_since`].
+    pub retention: Duration,
+}
+
+impl Default for RelaySettings {
+    fn default() -> Self {
+        Self { batch_size: 200, poll_interval: Duration::from_millis(500), retention: Duration::from_secs(7 * 24 * 3600) }
+    }
+}
+
+/// Errors of one relay batch; the batch stays unpublished and is retried.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("broker refused or did not acknowledge: {0}")]
+    Broker(String),
+}
+
+/// Publishes one service's outbox.
+pub struct Relay {
+    pool: PgPool,
+    producer: FutureProducer,
+    bus: BusConfig,
+    schema: String,
+    settings: RelaySettings,
+}
+
+const CLAIM: &str = "select seq, event_id, context, aggregate_id, event_type, source, occurred_at, \
+    correlation_id, causation_id, traceparent, payload from outbox where published_at is null \
+    order by seq limit $1 for update skip locked";
+
+impl Relay {
+    /// A relay for the outbox in `schema` (the connection's `search_path`).
+    pub fn new(pool: PgPool, bus: BusConfig, schema: &str, settings: RelaySettings) -> Result<Self, RelayError> {
+        let producer = bus.producer().map_err(|e| RelayError::Broker(e.to_string()))?;
+        Ok(Self { pool, producer, bus, schema: schema.to_owned(), settings })
+    }
+
+    /// Runs until `shutdown`; a batch in flight is finished before returning.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let Some(_lock) = self.acquire_leadership(&shutdown).await else { return };
+        let mut listener = self.listen().await;
+        let mut backoff = Duration::from_millis(100);
+        let mut last_cleanup = Instant::now() - Duration::from_secs(3600);
+        loop {
+            match self.drain().await {
+                Ok(()) => backoff = Duration::from_millis(100),
+                Err(error) => {
+                    metrics::OUTBOX_PUBLISH_FAILURES.with_label_values(&[&self.schema]).inc();
+                    tracing::warn!(%error, schema = %self.schema, "outbox relay batch failed; retrying");
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return,
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    continue;
+                }
+            }
+            self.record_lag().await;
+            if last_cleanup.elapsed() > Duration::from_secs(60) {
+                last_cleanup = Instant::now();
+                self.delete_expired().await;
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                _ = recv_or_pending(&mut listener) => {}
+            }
+        }
+    }
+
+    /// Publishes batches until no unpublished row is left.
+    pub async fn drain(&self) -> Result<(), RelayError> {
+        while self.publish_batch().await? > 0 {}
+        Ok(())
+    }
+
+    /// Publishes one batch and marks it; returns how many rows it published.
+    pub async fn publish_batch(&self) -> Result<usize, RelayError> {
+        let mut tx = self.pool.begin().await?;
+        let seqs = self.claim_and_produce(&mut tx).await?;
+        if seqs.is_empty() {
+            return Ok(0);
+        }
+        mark_published(&mut tx, &seqs).await?;
+        tx.commit().await?;
+        metrics::OUTBOX_PUBLISHED.with_label_values(&[&self.schema]).inc_by(seqs.len() as u64);
+        Ok(seqs.len())
+    }
+
+    /// Claims the next unpublished rows in `tx` and produces them, waiting for every
+    /// acknowledgement; returns their sequence numbers. The rows count as published only
+    /// once [`mark_published`] commits in the same transaction.
+    pub async fn claim_and_produce(&self, tx: &mut Transaction<'_, Postgres>) -> Result<Vec<i64>, RelayError> {
+        let rows: Vec<OutboxRow> = sqlx::query_as(CLAIM).bind(self.settings.batch_size).fetch_all(&mut **tx).await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let contexts: BTreeSet<&str> = rows.iter().map(|r| r.context.as_str()).collect();
+        let topics: Vec<String> = contexts.iter().map(|c| self.bus.topics.of_context(c)).collect();
+        // Records are queued in sequence order before any acknowledgement is awaited; the
+        // idempotent producer keeps that order per partition, retries included.
+        let mut deliveries = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let envelope = row.envelope();
+            let payload = serde_json::to_vec(&envelope.payload).expect("a JSON value serializes");
+            let topic = self.bus.topics.of_context(&row.context);
+            let record = FutureRecord::to(&topic).key(&row.aggregate_id).payload(&payload).headers(envelope.headers());
+            let delivery = self.producer.send_result(record).map_err(|(e, _)| RelayError::Broker(e.to_string()))?;
+            deliveries.push(delivery);
+        }
+        for delivery in deliveries {
+            match delivery.await {
+                Ok(Ok(_)) => {}
+                Ok(Err((error, _))) => {
+                    let _ = self.bus.ensure_topics(&topics).await;
+                    return Err(RelayError::Broker(error.to_string()));
+                }
+                Err(_) => return Err(RelayError::Broker("delivery cancelled".into())),
+            }
+        }
+        Ok(rows.iter().map(|r| r.seq).collect())
+    }
+
+    async fn acquire_leadership(&self, shutdown: &CancellationToken) -> Option<PgConnection> {
+        loop {
+            let attempt = async {
+                let mut conn = self.pool.acquire().await?.detach();
+                let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtext('outbox_relay.' || current_schema()))")
+                    .fetch_one(&mut conn)
+                    .await?;
+                Ok::<_, sqlx::Error>(locked.then_some(conn))
+            };
+            match attempt.await {
+                Ok(Some(conn)) => return Some(conn),
+                Ok(None) => tracing::debug!(schema = %self.schema, "another relay is active; standing by"),
+                Err(error) => tracing::warn!(%error, "relay could not reach the database"),
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return None,
+                _ = tokio::time::sleep(self.settings.poll_interval * 4) => {}
+            }
+        }
+    }
+
+    async fn listen(&self) -> Option<PgListener> {
+        let mut listener = PgListener::connect_with(&self.pool).await.ok()?;
+        listener.listen(&format!("{}_outbox", self.schema)).await.ok()?;
+        Some(listener)
+    }
+
+    async fn record_lag(&self) {
+        let lag: Result<(i64, Option<f64>), _> = sqlx::query_as(
+            "select count(*), (extract(epoch from now() - min(occurred_at)) * 1000)::float8 \
+             from outbox where published_at is null",
+        )
+        .fetch_one(&self.pool)
+        .await;
+        if let Ok((rows, age_ms)) = lag {
+            metrics::OUTBOX_LAG_ROWS.with_label_values(&[&self.schema]).set(rows);
+            metrics::OUTBOX_LAG_MS.with_label_values(&[&self.schema]).set(age_ms.unwrap_or(0.0) as i64);
+        }
+    }
+
+    async fn delete_expired(&self) {
+        let retention = chrono::Duration::from_std(self.settings.retention).unwrap_or(chrono::Duration::days(7));
+        let deleted = sqlx::query("delete from outbox where published_at < now() - $1::interval")
+            .bind(retention)
+            .execute(&self.pool)
+            .await;
+        if let Err(error) = deleted {
+            tracing::warn!(%error, "outbox retention cleanup failed");
+        }
+    }
+}
+
+/// Marks claimed rows published; part of the claiming transaction.
+pub async fn mark_published(tx: &mut Transaction<'_, Postgres>, seqs: &[i64]) -> Result<(), sqlx::Error> {
+    sqlx::query("update outbox set published_at = now() where seq = any($1)").bind(seqs).execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn recv_or_pending(listener: &mut Option<PgListener>) {
+    match listener {
+        Some(l) => {
+            if l.recv().await.is_err() {
+                std::future::pending::<()>().await
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
+}

@@ -1,0 +1,265 @@
+//! Authentication: `Authorization: Bearer <JWT>` → [`Actor`].
+//!
+//! Locally tokens are HS256 with a dev secret (minted by the `dev-token` command); in
+//! production they are RS256 from an OIDC provider, verified against its JWKS (keys cached
+//! by `kid`, refetched when an unknown `kid` appears). Claims carry the subject's ids
+//! (`speakerId`, `companyId`, `attendeeId`) so ownership checks need no lookup.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+use uuid::Uuid;
+
+use crate::problem::ApiError;
+
+/// The platform roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Organizer,
+    Speaker,
+    Partner,
+    Attendee,
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| format!("unknown role {s}"))
+    }
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The token subject (user id at the identity provider).
+    pub subject: String,
+    pub roles: Vec<Role>,
+    pub speaker_id: Option<Uuid>,
+    pub company_id: Option<Uuid>,
+    pub attendee_id: Option<Uuid>,
+}
+
+impl Actor {
+    /// Whether the caller has `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// 403 unless the caller has one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            let names: Vec<_> = roles.iter().map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned()).collect();
+            Err(ApiError::forbidden(format!("This requires the role {}", names.join(" or "))))
+        }
+    }
+}
+
+/// The JWT claims the platform reads; unknown claims are ignored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Claims {
+    pub sub: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendee_id: Option<Uuid>,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+}
+
+impl From<Claims> for Actor {
+    fn from(claims: Claims) -> Self {
+        Actor {
+            subject: claims.sub,
+            roles: claims.roles.iter().filter_map(|r| r.parse().ok()).collect(),
+            speaker_id: claims.speaker_id,
+            company_id: claims.company_id,
+            attendee_id: claims.attendee_id,
+        }
+    }
+}
+
+/// How tokens are verified.
+#[derive(Debug, Clone)]
+pub enum AuthConfig {
+    /// Shared-secret HS256 (local fleet and tests).
+    Hs256 { secret: String },
+    /// RS256 keys from a JWKS document (production OIDC provider).
+    Jwks { url: String },
+}
+
+/// Verifies bearer tokens.
+pub struct Authenticator {
+    mode: Mode,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+enum Mode {
+    Hs256(DecodingKey),
+    Jwks { url: String, client: reqwest::Client, keys: RwLock<(HashMap<String, DecodingKey>, Option<Instant>)> },
+}
+
+impl Authenticator {
+    /// An authenticator for `config`, optionally checking `iss` and `aud`.
+    pub fn new(config: &AuthConfig, issuer: Option<String>, audience: Option<String>) -> Arc<Self> {
+        let mode = match config {
+            AuthConfig::Hs256 { secret } => Mode::Hs256(DecodingKey::from_secret(secret.as_bytes())),
+            AuthConfig::Jwks { url } => Mode::Jwks {
+                url: url.clone(),
+                client: reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("TLS backend available"),
+                keys: RwLock::new((HashMap::new(), None)),
+            },
+        };
+        Arc::new(Self { mode, issuer, audience })
+    }
+
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = 30;
+        match &self.audience {
+            Some(aud) => validation.set_audience(&[aud]),
+            None => validation.validate_aud = false,
+        }
+        if let Some(iss) = &self.issuer {
+            validation.set_issuer(&[iss]);
+        }
+        validation
+    }
+
+    /// Verifies `token` and returns its actor; any failure is a 401.
+    pub async fn authenticate(&self, token: &str) -> Result<Actor, ApiError> {
+        let invalid = |e: jsonwebtoken::errors::Error| ApiError::unauthenticated(format!("The bearer token is not valid: {e}"));
+        let claims = match &self.mode {
+            Mode::Hs256(key) => decode::<Claims>(token, key, &self.validation(Algorithm::HS256)).map_err(invalid)?.claims,
+            Mode::Jwks { .. } => {
+                let header = decode_header(token).map_err(invalid)?;
+                if header.alg != Algorithm::RS256 {
+                    return Err(ApiError::unauthenticated("The bearer token must be signed with RS256"));
+                }
+                let kid = header.kid.ok_or_else(|| ApiError::unauthenticated("The bearer token has no key id (kid)"))?;
+                let key = self.jwks_key(&kid).await?;
+                decode::<Claims>(token, &key, &self.validation(Algorithm::RS256)).map_err(invalid)?.claims
+            }
+        };
+        Ok(claims.into())
+    }
+
+    async fn jwks_key(&self, kid: &str) -> Result<DecodingKey, ApiError> {
+        let Mode::Jwks { url, client, keys } = &self.mode else { unreachable!("only called in JWKS mode") };
+        if let Some(key) = keys.read().await.0.get(kid) {
+            return Ok(key.clone());
+        }
+        let mut cache = keys.write().await;
+        // An unknown kid triggers at most one refetch every 30 s (key rotation, not abuse).
+        let stale = cache.1.is_none_or(|fetched| fetched.elapsed() > Duration::from_secs(30));
+        if stale {
+            let set: JwkSet = async { client.get(url).send().await?.error_for_status()?.json().await }
+                .await
+                .map_err(|e| ApiError::internal(format!("JWKS fetch from {url} failed: {e}")))?;
+            cache.0 = set
+                .keys
+                .iter()
+                .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
+                .collect();
+            cache.1 = Some(Instant::now());
+        }
+        cache.0.get(kid).cloned().ok_or_else(|| ApiError::unauthenticated(format!("The token's key id {kid} is unknown")))
+    }
+}
+
+/// Signs an HS256 token for `claims` (local fleet, tests and the `dev-token` command).
+pub fn mint_hs256(secret: &str, claims: &Claims) -> String {
+    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes())).expect("HS256 signing cannot fail")
+}
+
+fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
+    let Some(value) = parts.headers.get(AUTHORIZATION) else { return Ok(None) };
+    let value = value.to_str().map_err(|_| ApiError::unauthenticated("The Authorization header is not readable"))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(Some(token.trim())),
+        _ => Err(ApiError::unauthenticated("The Authorization header must be 'Bearer <token>'")),
+    }
+}
+
+impl<S> FromRequestParts<S> for Actor
+where
+    Arc<Authenticator>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?.ok_or_else(|| ApiError::unauthenticated("A bearer token is required"))?;
+        Arc::<Authenticator>::from_ref(state).authenticate(token).await
+    }
+}
+
+impl<S> OptionalFromRequestParts<S> for Actor
+where
+    Arc<Authenticator>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        match bearer(parts)? {
+            None => Ok(None),
+            Some(token) => Arc::<Authenticator>::from_ref(state).authenticate(token).await.map(Some),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(roles: &[&str], exp_offset: i64) -> Claims {
+        Claims {
+            sub: "u-1".into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            speaker_id: None,
+            company_id: Some(Uuid::nil()),
+            attendee_id: None,
+            exp: chrono::Utc::now().timestamp() + exp_offset,
+            iss: None,
+            aud: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn accepts_a_token_signed_with_the_secret() {
+        let auth = Authenticator::new(&AuthConfig::Hs256 { secret: "s3cret".into() }, None, None);
+        let actor = auth.authenticate(&mint_hs256("s3cret", &claims(&["partner", "wizard"], 60))).await.unwrap();
+        assert_eq!(actor.roles, vec![Role::Partner]);
+        assert_eq!(actor.company_id, Some(Uuid::nil()));
+        assert!(actor.require_any(&[Role::Organizer]).is_err());
+    }
+
+    #[tokio::test]
+    async fn refuses_forged_and_expired_tokens() {
+        let auth = Authenticator::new(&AuthConfig::Hs256 { secret: "s3cret".into() }, None, None);
+        let forged = mint_hs256("other", &claims(&["organizer"], 60));
+        assert_eq!(auth.authenticate(&forged).await.unwrap_err().kind, crate::ProblemKind::Unauthenticated);
+        let expired = mint_hs256("s3cret", &claims(&["organizer"], -3600));
+        assert_eq!(auth.authenticate(&expired).await.unwrap_err().kind, crate::ProblemKind::Unauthenticated);
+    }
+}

@@ -1,0 +1,182 @@
+//! Typed service configuration from environment variables. A missing or malformed value
+//! stops start-up with one line naming the variable.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use event_bus::{BusConfig, Topics};
+
+use crate::auth::AuthConfig;
+
+/// The HS256 secret the local fleet uses when `JWT_SECRET` is not given (never in production).
+pub const DEV_JWT_SECRET: &str = "batbern-local-dev-secret";
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("configuration error: {0} is required but not set")]
+    Missing(&'static str),
+    #[error("configuration error: {name} has an invalid value {value:?}: {reason}")]
+    Invalid { name: &'static str, value: String, reason: String },
+}
+
+/// Where the service runs; production refuses development shortcuts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Local,
+    Production,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Everything a service reads from its environment.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub environment: Environment,
+    /// `BIND_ADDR`, e.g. `127.0.0.1:8081`.
+    pub bind: SocketAddr,
+    /// `DATABASE_URL`: the service's own role.
+    pub database_url: String,
+    /// `DATABASE_MAX_CONNECTIONS`.
+    pub database_max_connections: u32,
+    /// `KAFKA_BROKERS`, `KAFKA_TOPIC_PREFIX`, `KAFKA_PARTITIONS`.
+    pub bus: BusConfig,
+    /// `JWT_SECRET` or `JWT_JWKS_URL`.
+    pub auth: AuthConfig,
+    /// `JWT_ISSUER`, `JWT_AUDIENCE` (checked when set).
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Option<String>,
+    /// `CORS_ALLOWED_ORIGINS`, comma separated.
+    pub cors_origins: Vec<String>,
+    /// `REQUEST_TIMEOUT_SECS`.
+    pub request_timeout: Duration,
+    /// `BODY_LIMIT_BYTES`.
+    pub body_limit: usize,
+    /// `OUTBOX_RETENTION_HOURS`.
+    pub outbox_retention: Duration,
+    /// `LOG_FORMAT` (`pretty` or `json`; `json` by default in production).
+    pub log_format: LogFormat,
+}
+
+impl ServiceConfig {
+    /// Reads the process environment; `default_port` is the service's local port.
+    pub fn from_env(default_port: u16) -> Result<Self, ConfigError> {
+        Self::from_lookup(default_port, |name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(default_port: u16, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(&lookup);
+        let environment = match env.get("APP_ENV").as_deref() {
+            None | Some("local") => Environment::Local,
+            Some("production") => Environment::Production,
+            Some(other) => return Err(invalid("APP_ENV", other, "expected local or production")),
+        };
+        let auth = match (env.get("JWT_JWKS_URL"), env.get("JWT_SECRET")) {
+            (Some(url), _) => AuthConfig::Jwks { url },
+            (None, Some(secret)) if secret.len() >= 16 => AuthConfig::Hs256 { secret },
+            (None, Some(secret)) => return Err(invalid("JWT_SECRET", &"*".repeat(secret.len()), "must be at least 16 characters")),
+            (None, None) if environment == Environment::Local => AuthConfig::Hs256 { secret: DEV_JWT_SECRET.to_owned() },
+            (None, None) => return Err(ConfigError::Missing("JWT_JWKS_URL")),
+        };
+        let log_default = if environment == Environment::Production { LogFormat::Json } else { LogFormat::Pretty };
+        let log_format = match env.get("LOG_FORMAT").as_deref() {
+            None => log_default,
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => return Err(invalid("LOG_FORMAT", other, "expected json or pretty")),
+        };
+        Ok(Self {
+            environment,
+            bind: env.parse_or("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], default_port)))?,
+            database_url: env.require("DATABASE_URL")?,
+            database_max_connections: env.parse_or("DATABASE_MAX_CONNECTIONS", 10)?,
+            bus: BusConfig {
+                brokers: env.require("KAFKA_BROKERS")?,
+                topics: Topics::new(env.get("KAFKA_TOPIC_PREFIX").unwrap_or_else(|| "batbern".into())),
+                partitions: env.parse_or("KAFKA_PARTITIONS", 3)?,
+            },
+            auth,
+            jwt_issuer: env.get("JWT_ISSUER"),
+            jwt_audience: env.get("JWT_AUDIENCE"),
+            cors_origins: env
+                .get("CORS_ALLOWED_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            request_timeout: Duration::from_secs(env.parse_or("REQUEST_TIMEOUT_SECS", 30)?),
+            body_limit: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
+            outbox_retention: Duration::from_secs(3600 * env.parse_or::<u64>("OUTBOX_RETENTION_HOURS", 24 * 7)?),
+            log_format,
+        })
+    }
+}
+
+struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Env<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    fn require(&self, name: &'static str) -> Result<String, ConfigError> {
+        self.get(name).ok_or(ConfigError::Missing(name))
+    }
+
+    fn parse_or<T: FromStr>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => raw.trim().parse().map_err(|e: T::Err| invalid(name, &raw, &e.to_string())),
+        }
+    }
+}
+
+fn invalid(name: &'static str, value: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid { name, value: value.to_owned(), reason: reason.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<ServiceConfig, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        ServiceConfig::from_lookup(8081, move |name| map.get(name).cloned())
+    }
+
+    const BASE: [(&str, &str); 2] = [("DATABASE_URL", "postgres://x@127.0.0.1/db"), ("KAFKA_BROKERS", "127.0.0.1:9092")];
+
+    #[test]
+    fn local_defaults_apply() {
+        let c = config(&BASE).unwrap();
+        assert_eq!(c.bind.port(), 8081);
+        assert!(matches!(c.auth, AuthConfig::Hs256 { ref secret } if secret == DEV_JWT_SECRET));
+        assert_eq!(c.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn missing_and_malformed_values_name_the_variable() {
+        assert_eq!(config(&BASE[..1]).unwrap_err().to_string(), "configuration error: KAFKA_BROKERS is required but not set");
+        let mut pairs = BASE.to_vec();
+        pairs.push(("REQUEST_TIMEOUT_SECS", "soon"));
+        assert!(config(&pairs).unwrap_err().to_string().contains("REQUEST_TIMEOUT_SECS"));
+    }
+
+    #[test]
+    fn production_requires_a_real_key_source() {
+        let mut pairs = BASE.to_vec();
+        pairs.push(("APP_ENV", "production"));
+        assert_eq!(config(&pairs).unwrap_err(), ConfigError::Missing("JWT_JWKS_URL"));
+        pairs.push(("JWT_JWKS_URL", "https://id.example/jwks"));
+        assert_eq!(config(&pairs).unwrap().log_format, LogFormat::Json);
+    }
+}

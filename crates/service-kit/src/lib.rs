@@ -1,0 +1,23 @@
+//! What every BATbern service's HTTP side shares, so that a service is its router, its
+//! domain and its store: configuration, tracing, problem+json errors, extractors that
+//! answer bad input with problems, authentication, pagination, ETags, idempotency keys,
+//! health/metrics/ops routes, the database pool with migrations, and the server bootstrap
+//! with graceful shutdown.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod etag;
+pub mod extract;
+pub mod idempotency;
+pub mod ops;
+pub mod pagination;
+pub mod problem;
+pub mod server;
+pub mod telemetry;
+
+pub use auth::{Actor, Authenticator, Role};
+pub use config::{ConfigError, ServiceConfig};
+pub use extract::{Json, Path, Query, RequestContext};
+pub use problem::{ApiError, ProblemKind};
+pub use server::{Platform, ServiceSpec};

@@ -1,0 +1,127 @@
+//! Operational routes every service serves: liveness, readiness (database and bus),
+//! Prometheus metrics, and the dead-letter list/replay for operators (organizer token).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRef, MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use event_bus::{dead_letters, BusConfig, Reaction};
+use prometheus::{register_histogram_vec, register_int_counter_vec, Encoder, HistogramVec, IntCounterVec, TextEncoder};
+use serde::Deserialize;
+use serde_json::json;
+use sqlx::PgPool;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+use crate::auth::{Actor, Authenticator, Role};
+use crate::extract::{Json, Path, Query};
+use crate::pagination::{Page, PageRequest};
+use crate::problem::{ApiError, ProblemKind};
+
+static HTTP_REQUESTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    register_int_counter_vec!("http_requests_total", "HTTP requests by route and status", &["method", "route", "status"]).unwrap()
+});
+
+static HTTP_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
+    register_histogram_vec!("http_request_duration_seconds", "HTTP request latency", &["method", "route"]).unwrap()
+});
+
+/// State of the operational routes.
+#[derive(Clone)]
+pub struct OpsState {
+    pub pool: PgPool,
+    pub bus: BusConfig,
+    pub auth: Arc<Authenticator>,
+    pub reaction: Option<Arc<dyn Reaction>>,
+}
+
+impl FromRef<OpsState> for Arc<Authenticator> {
+    fn from_ref(state: &OpsState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// `/health/live`, `/health/ready`, `/metrics`, `/ops/dead-letters`.
+pub fn router(state: OpsState) -> Router {
+    Router::new()
+        .route("/health/live", get(|| async { axum::Json(json!({ "status": "up" })) }))
+        .route("/health/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .route("/ops/dead-letters", get(list_dead_letters))
+        .route("/ops/dead-letters/{id}/replay", post(replay_dead_letter))
+        .with_state(state)
+}
+
+async fn ready(State(state): State<OpsState>) -> Response {
+    let database = tokio::time::timeout(Duration::from_secs(2), sqlx::query("select 1").execute(&state.pool))
+        .await
+        .is_ok_and(|r| r.is_ok());
+    let bus = state.bus.is_reachable(Duration::from_secs(2)).await;
+    let checks = json!({ "database": if database { "up" } else { "down" }, "bus": if bus { "up" } else { "down" } });
+    if database && bus {
+        axum::Json(json!({ "status": "ready", "checks": checks })).into_response()
+    } else {
+        ApiError::new(ProblemKind::Unavailable, "A dependency is not reachable").with("checks", checks).into_response()
+    }
+}
+
+async fn metrics() -> Response {
+    let mut buffer = Vec::new();
+    let encoder = TextEncoder::new();
+    match encoder.encode(&prometheus::gather(), &mut buffer) {
+        Ok(()) => ([(axum::http::header::CONTENT_TYPE, encoder.format_type().to_owned())], buffer).into_response(),
+        Err(error) => ApiError::internal(error).into_response(),
+    }
+}
+
+/// Records request count and latency per matched route (never the raw path, to keep the
+/// label set bounded).
+pub async fn record_metrics(request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    HTTP_DURATION.with_label_values(&[&method, &route]).observe(started.elapsed().as_secs_f64());
+    HTTP_REQUESTS.with_label_values(&[&method, &route, response.status().as_str()]).inc();
+    response
+}
+
+#[derive(Debug, Deserialize)]
+struct DeadLetterQuery {
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+async fn list_dead_letters(
+    State(state): State<OpsState>,
+    actor: Actor,
+    Query(query): Query<DeadLetterQuery>,
+) -> Result<Json<Page<dead_letters::DeadLetter>>, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
+    let rows = dead_letters::list_pending(&state.pool, page.after, page.fetch_limit()).await?;
+    Ok(Json(Page::from_rows(rows, page.limit, |letter| letter.id)))
+}
+
+async fn replay_dead_letter(
+    State(state): State<OpsState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let reaction = state.reaction.as_deref().ok_or_else(|| ApiError::not_found("This service consumes no events"))?;
+    match dead_letters::replay(&state.pool, reaction, id).await {
+        Ok(applied) => Ok(Json(json!({ "id": id, "outcome": format!("{applied:?}").to_lowercase() }))),
+        Err(dead_letters::ReplayError::NotFound(_)) => Err(ApiError::not_found(format!("No dead letter {id}"))),
+        Err(e @ dead_letters::ReplayError::AlreadyReplayed(_)) => Err(ApiError::conflict(e.to_string())),
+        Err(e @ dead_letters::ReplayError::Malformed { .. }) => Err(ApiError::conflict(e.to_string())),
+        Err(dead_letters::ReplayError::Reaction(e)) => {
+            Err(ApiError::conflict(format!("The reaction failed again: {e}")).with("deadLetterId", id.to_string()))
+        }
+        Err(dead_letters::ReplayError::Database(e)) => Err(e.into()),
+    }
+}

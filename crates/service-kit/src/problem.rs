@@ -1,0 +1,192 @@
+//! One error type for every HTTP answer that is not a success, rendered as RFC 9457
+//! `application/problem+json`. The catalogue of problem kinds (status, title, `type` URI,
+//! `code`) lives here and nowhere else. Internal causes are logged with the request id and
+//! never shown to the client.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+use shared_domain::FieldError;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The catalogue of problem kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    MalformedRequest,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    RequestTimeout,
+    Conflict,
+    Gone,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    PreconditionRequired,
+    TooManyRequests,
+    Internal,
+    Unavailable,
+}
+
+impl ProblemKind {
+    /// `(status, code, title)` of this kind.
+    pub fn describe(self) -> (StatusCode, &'static str, &'static str) {
+        use ProblemKind::*;
+        match self {
+            MalformedRequest => (StatusCode::BAD_REQUEST, "malformed_request", "The request could not be read"),
+            Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication is required"),
+            Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Not allowed for this caller"),
+            NotFound => (StatusCode::NOT_FOUND, "not_found", "Resource not found"),
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed"),
+            RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout", "The request took too long"),
+            Conflict => (StatusCode::CONFLICT, "conflict", "The request conflicts with the current state"),
+            Gone => (StatusCode::GONE, "gone", "The resource is no longer available"),
+            PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource has changed"),
+            PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large"),
+            UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported content type"),
+            ValidationFailed => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "The request is not valid"),
+            PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "If-Match is required"),
+            TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too many requests"),
+            Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Internal server error"),
+            Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The service is not ready"),
+        }
+    }
+
+    /// The kind that answers a bare `status` (framework rejections, fallbacks, timeouts).
+    pub fn from_status(status: StatusCode) -> Self {
+        use ProblemKind::*;
+        match status.as_u16() {
+            400 => MalformedRequest,
+            401 => Unauthenticated,
+            403 => Forbidden,
+            404 => NotFound,
+            405 => MethodNotAllowed,
+            408 => RequestTimeout,
+            409 => Conflict,
+            410 => Gone,
+            412 => PreconditionFailed,
+            413 => PayloadTooLarge,
+            415 => UnsupportedMediaType,
+            422 => ValidationFailed,
+            428 => PreconditionRequired,
+            429 => TooManyRequests,
+            503 => Unavailable,
+            _ => Internal,
+        }
+    }
+}
+
+/// An error answer: a problem kind, a detail for the client, optional field errors and
+/// extension members (e.g. `existingId`, `currentState`).
+#[derive(Debug)]
+pub struct ApiError {
+    pub kind: ProblemKind,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    pub extensions: Map<String, Value>,
+}
+
+impl ApiError {
+    /// A problem of `kind` with a client-facing `detail`.
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Self { kind, detail: detail.into(), errors: Vec::new(), extensions: Map::new() }
+    }
+
+    /// 422 listing every invalid field.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.as_slice() {
+            [one] => format!("{}: {}", one.field, one.message),
+            many => format!("{} fields are invalid", many.len()),
+        };
+        Self { errors, ..Self::new(ProblemKind::ValidationFailed, detail) }
+    }
+
+    /// 422 for one invalid field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError::new(field, message)])
+    }
+
+    /// 400 for one unreadable field (wrong type, bad UUID, broken cursor).
+    pub fn malformed_field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            errors: vec![FieldError::new(field, message.clone())],
+            ..Self::new(ProblemKind::MalformedRequest, format!("{field}: {message}"))
+        }
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(ProblemKind::NotFound, detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(ProblemKind::Forbidden, detail)
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(ProblemKind::Conflict, detail)
+    }
+
+    pub fn unauthenticated(detail: impl Into<String>) -> Self {
+        Self::new(ProblemKind::Unauthenticated, detail)
+    }
+
+    /// A 500 whose cause is logged (with the request id of the current span) but not shown.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(ProblemKind::Internal, "An unexpected error occurred; it has been logged.")
+    }
+
+    /// Adds an extension member to the problem body.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.extensions.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// The problem body (without `instance`, which the server layer adds per request).
+    pub fn body(&self) -> Value {
+        let (status, code, title) = self.kind.describe();
+        let mut body = Map::new();
+        body.insert("type".into(), json!(format!("https://batbern.ch/problems/{code}")));
+        body.insert("title".into(), json!(title));
+        body.insert("status".into(), json!(status.as_u16()));
+        body.insert("detail".into(), json!(self.detail));
+        body.insert("code".into(), json!(code));
+        if !self.errors.is_empty() {
+            body.insert("errors".into(), json!(self.errors));
+        }
+        body.extend(self.extensions.clone());
+        Value::Object(body)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, _, _) = self.kind.describe();
+        let mut response = (status, self.body().to_string()).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<event_bus::outbox::OutboxError> for ApiError {
+    fn from(error: event_bus::outbox::OutboxError) -> Self {
+        Self::internal(error)
+    }
+}
+
+/// The name of the constraint a database error violated, if any (for mapping unique
+/// violations to 409/422 by constraint name).
+pub fn violated_constraint(error: &sqlx::Error) -> Option<&str> {
+    error.as_database_error().and_then(|e| e.constraint())
+}

@@ -1,0 +1,29 @@
+//! Integration-event contracts, one module per producing context.
+//!
+//! Compatibility rule: adding an optional field keeps a version; anything else is a new
+//! `v<N>` type published side by side until every consumer has moved. Consumers ignore
+//! unknown fields, so no payload type here denies them.
+
+pub mod companies;
+
+use serde::{de::DeserializeOwned, Serialize};
+use uuid::Uuid;
+
+/// A payload that travels on the bus. The type string follows
+/// `<context>.<aggregate>.<past-tense>.v<N>` and the topic is `batbern.<context>.v1`.
+pub trait IntegrationEvent: Serialize + DeserializeOwned + Send + Sync {
+    /// The CloudEvents `type`, e.g. `companies.company.created.v1`.
+    const EVENT_TYPE: &'static str;
+    /// The producing bounded context, e.g. `companies`.
+    const CONTEXT: &'static str;
+    /// The aggregate kind, e.g. `company` (the outbox's `aggregate_type`).
+    const AGGREGATE_TYPE: &'static str;
+
+    /// The aggregate this event belongs to; it is the Kafka key, so order is per aggregate.
+    fn aggregate_id(&self) -> Uuid;
+}
+
+/// The topic a context publishes on.
+pub fn topic_of(context: &str) -> String {
+    format!("batbern.{context}.v1")
+}

@@ -1,0 +1,119 @@
+//! Field-level validation that collects every problem of an input at once, so a client
+//! fixes a form in one round trip. The HTTP layer renders the list as `errors: [{field, message}]`.
+
+use serde::Serialize;
+
+/// One invalid field: its JSON path (camelCase, dotted for nested objects) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Accumulates field errors while an input is parsed into domain types.
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    /// An empty validator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem with `field`.
+    pub fn reject(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// Trims `value` and checks it is non-empty and at most `max` characters; returns the
+    /// trimmed text when valid.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            self.reject(field, "must not be empty");
+            None
+        } else if trimmed.chars().count() > max {
+            self.reject(field, format!("must be at most {max} characters"));
+            None
+        } else {
+            Some(trimmed.to_owned())
+        }
+    }
+
+    /// Like [`Validator::text`] for an optional value; blank text counts as absent.
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        match value.map(str::trim) {
+            None | Some("") => None,
+            Some(v) => self.text(field, v, max),
+        }
+    }
+
+    /// Checks an optional absolute `http(s)` URL of at most `max` characters.
+    pub fn optional_url(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let value = self.optional_text(field, value, max)?;
+        let lower = value.to_ascii_lowercase();
+        let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() && !host.starts_with('/') && !value.contains(char::is_whitespace) => Some(value),
+            _ => {
+                self.reject(field, "must be an absolute http(s) URL");
+                None
+            }
+        }
+    }
+
+    /// Checks an optional integer lies in `min..=max`.
+    pub fn optional_range(&mut self, field: &str, value: Option<i64>, min: i64, max: i64) -> Option<i64> {
+        match value {
+            Some(v) if v < min || v > max => {
+                self.reject(field, format!("must be between {min} and {max}"));
+                None
+            }
+            other => other,
+        }
+    }
+
+    /// Ends validation: `Ok(())` when nothing was rejected, otherwise every field error.
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_invalid_field() {
+        let mut v = Validator::new();
+        assert_eq!(v.text("name", "  ", 10), None);
+        assert_eq!(v.optional_url("website", Some("ftp://x"), 100), None);
+        assert_eq!(v.optional_range("employeeCount", Some(-1), 0, 10), None);
+        let errors = v.finish().unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "website", "employeeCount"]);
+    }
+
+    #[test]
+    fn accepts_and_trims_valid_values() {
+        let mut v = Validator::new();
+        assert_eq!(v.text("name", "  Acme ", 10).as_deref(), Some("Acme"));
+        assert_eq!(v.optional_text("d", Some("   "), 10), None);
+        assert_eq!(v.optional_url("w", Some("https://acme.ch"), 100).as_deref(), Some("https://acme.ch"));
+        assert_eq!(v.text("n", "abcdefghijk", 10), None);
+        assert_eq!(v.finish().unwrap_err().len(), 1);
+    }
+}
