@@ -12,6 +12,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod ops;
 pub mod pagination;
+pub mod patch;
 pub mod problem;
 pub mod server;
 pub mod telemetry;

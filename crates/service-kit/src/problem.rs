@@ -190,3 +190,23 @@ impl From<event_bus::outbox::OutboxError> for ApiError {
 pub fn violated_constraint(error: &sqlx::Error) -> Option<&str> {
     error.as_database_error().and_then(|e| e.constraint())
 }
+
+/// The shape of a problem body, for OpenAPI documents.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem kind.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The request path.
+    pub instance: String,
+    /// The problem code, e.g. `validation_failed`.
+    pub code: String,
+    /// Every invalid field (400 and 422).
+    pub errors: Option<Vec<FieldError>>,
+    /// The request id, also in the `x-request-id` header.
+    #[serde(rename = "requestId")]
+    pub request_id: Option<String>,
+}

@@ -193,3 +193,11 @@ pub fn shutdown_on_signal() -> CancellationToken {
     });
     token
 }
+
+/// Serves `document` at `/api/v1/<context>/openapi.json` and the interactive reference
+/// page (Swagger UI, assets compiled in) at `/api/v1/<context>/docs`.
+pub fn api_reference(context: &str, document: utoipa::openapi::OpenApi) -> Router {
+    utoipa_swagger_ui::SwaggerUi::new(format!("/api/v1/{context}/docs"))
+        .url(format!("/api/v1/{context}/openapi.json"), document)
+        .into()
+}

@@ -1,0 +1,117 @@
+//! Services started in-process on an ephemeral port, each with its own database role and a
+//! topic prefix of its own so tests running in parallel never see each other's events.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use service_kit::auth::{mint_hs256, Claims};
+use service_kit::ServiceConfig;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::database::TestDb;
+
+/// The HS256 secret of test services.
+pub const TEST_SECRET: &str = "fleet-tests-secret-0123456789";
+
+/// A running service under test.
+pub struct TestService {
+    pub address: SocketAddr,
+    pub base_url: String,
+    pub topic_prefix: String,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Builds the configuration a test service runs with.
+pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) -> ServiceConfig {
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), database_url.to_owned()),
+        ("KAFKA_BROKERS".into(), crate::brokers()),
+        ("KAFKA_TOPIC_PREFIX".into(), topic_prefix.to_owned()),
+        ("KAFKA_PARTITIONS".into(), "3".into()),
+        ("JWT_SECRET".into(), TEST_SECRET.into()),
+        ("BIND_ADDR".into(), "127.0.0.1:0".into()),
+        ("BODY_LIMIT_BYTES".into(), "65536".into()),
+    ]);
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    ServiceConfig::from_lookup(0, |name| vars.get(name).cloned()).expect("test configuration is valid")
+}
+
+impl TestService {
+    /// Starts the companies service on a fresh schema of `db`.
+    pub async fn companies(db: &TestDb) -> Self {
+        let database_url = db.service_url("companies").await;
+        Self::start(database_url, crate::unique("t"), |config, listener, shutdown| {
+            tokio::spawn(companies::run(config, listener, shutdown))
+        })
+        .await
+    }
+
+    async fn start(
+        database_url: String,
+        topic_prefix: String,
+        run: impl FnOnce(ServiceConfig, tokio::net::TcpListener, CancellationToken) -> tokio::task::JoinHandle<anyhow::Result<()>>,
+    ) -> Self {
+        let config = config(&database_url, &topic_prefix, &[]);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
+        let address = listener.local_addr().unwrap();
+        let shutdown = CancellationToken::new();
+        let task = run(config, listener, shutdown.clone());
+        let service = Self {
+            address,
+            base_url: format!("http://{address}"),
+            topic_prefix,
+            database_url,
+            client: reqwest::Client::new(),
+            shutdown,
+            task,
+        };
+        service.wait_until_live().await;
+        service
+    }
+
+    async fn wait_until_live(&self) {
+        let url = format!("{}/health/live", self.base_url);
+        crate::eventually(Duration::from_secs(30), "the service answers /health/live", || async {
+            self.client.get(&url).send().await.ok().filter(|r| r.status().is_success()).map(|_| ())
+        })
+        .await;
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// The topic a context publishes on, under this service's prefix.
+    pub fn topic(&self, context: &str) -> String {
+        format!("{}.{context}.v1", self.topic_prefix)
+    }
+
+    /// Stops the service gracefully and waits for it.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.task.await.expect("service task").expect("service stopped cleanly");
+    }
+}
+
+/// A valid token for `roles`, optionally tied to a company.
+pub fn token(roles: &[&str], company_id: Option<Uuid>) -> String {
+    mint_hs256(
+        TEST_SECRET,
+        &Claims {
+            sub: format!("user-{}", roles.join("-")),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            speaker_id: None,
+            company_id,
+            attendee_id: None,
+            exp: chrono::Utc::now().timestamp() + 3600,
+            iss: None,
+            aud: None,
+        },
+    )
+}

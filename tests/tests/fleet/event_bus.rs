@@ -1,0 +1,212 @@
+//! The event-bus guarantees, against the real Postgres and the real broker.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use event_bus::dead_letters;
+use event_bus::EventContext;
+use fleet_tests::bus::{BusHarness, OwnBroker, Ticked};
+use fleet_tests::{brokers, read_topic, unique};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::ClientConfig;
+use uuid::Uuid;
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn ticks(ticker: Uuid, range: std::ops::Range<i64>) -> Vec<Ticked> {
+    range.map(|n| Ticked { ticker, n, poison: false }).collect()
+}
+
+fn distinct(applied: &[fleet_tests::bus::AppliedTick]) -> HashSet<Uuid> {
+    applied.iter().map(|a| a.event_id).collect()
+}
+
+#[tokio::test]
+async fn committed_events_are_applied_exactly_once_even_when_redelivered() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    bus.start_consumer(&unique("g"));
+    bus.start_relay();
+    let mut committed = Vec::new();
+    for batch in 0..5 {
+        committed.extend(bus.commit(&ticks(Uuid::now_v7(), batch * 10..batch * 10 + 10)).await);
+    }
+
+    let applied = bus.applied_at_least(50, DEADLINE).await;
+    assert_eq!(distinct(&applied), committed.iter().copied().collect());
+
+    // A second consumer group of the same service receives every message again (as after
+    // lost offsets); the inbox makes the redelivery a no-op.
+    bus.start_consumer(&unique("g"));
+    let topic = bus.topic();
+    let redelivered = read_topic(&bus.bus.brokers, &topic, 50, Duration::from_secs(3)).await;
+    assert_eq!(redelivered.len(), 50);
+    let handled: i64 = fleet_tests::eventually(DEADLINE, "second group caught up", || async {
+        let n: i64 = sqlx::query_scalar("select count(*) from inbox").fetch_one(&bus.pool).await.unwrap();
+        let lag = bus_consumed_duplicates(&bus).await;
+        (lag >= 50).then_some(n)
+    })
+    .await;
+    assert_eq!(handled, 50);
+    assert_eq!(bus.applied().await.len(), 50);
+    bus.stop().await;
+}
+
+async fn bus_consumed_duplicates(_bus: &BusHarness) -> u64 {
+    event_bus::metrics::CONSUMED.get_metric_with_label_values(&["recorder", "duplicate"]).map(|c| c.get()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn rolled_back_events_are_never_published() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    bus.start_consumer(&unique("g"));
+    bus.start_relay();
+    let mut tx = bus.pool.begin().await.unwrap();
+    let ghost = Ticked { ticker: Uuid::now_v7(), n: 666, poison: false };
+    event_bus::outbox::enqueue(&mut tx, &ghost, &EventContext::default()).await.unwrap();
+    tx.rollback().await.unwrap();
+    let marker = bus.commit(&ticks(Uuid::now_v7(), 0..1)).await;
+
+    let applied = bus.applied_at_least(1, DEADLINE).await;
+
+    assert_eq!(applied.iter().map(|a| a.event_id).collect::<Vec<_>>(), marker);
+    let on_topic = read_topic(&bus.bus.brokers, &bus.topic(), 2, Duration::from_secs(3)).await;
+    assert_eq!(on_topic.len(), 1);
+    assert_ne!(on_topic[0].payload["n"], 666);
+    bus.stop().await;
+}
+
+#[tokio::test]
+async fn a_batch_produced_by_a_relay_that_died_before_marking_is_applied_once() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    let committed = bus.commit(&ticks(Uuid::now_v7(), 0..10)).await;
+    let dying = bus.relay();
+    let mut tx = bus.pool.begin().await.unwrap();
+    let produced = dying.claim_and_produce(&mut tx).await.unwrap();
+    assert_eq!(produced.len(), 10);
+    drop(tx); // the relay dies after the broker acknowledged, before marking the rows
+
+    bus.start_consumer(&unique("g"));
+    bus.start_relay();
+
+    let applied = bus.applied_at_least(10, DEADLINE).await;
+    let on_topic = read_topic(&bus.bus.brokers, &bus.topic(), 20, Duration::from_secs(3)).await;
+    assert_eq!(on_topic.len(), 20, "every event was published twice");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let applied_later = bus.applied().await;
+    assert_eq!(applied_later.len(), 10, "but applied once");
+    assert_eq!(distinct(&applied), committed.into_iter().collect());
+    bus.stop().await;
+}
+
+#[tokio::test]
+async fn events_committed_while_the_broker_is_down_arrive_after_it_returns() {
+    let broker = OwnBroker::start().await;
+    let mut bus = BusHarness::new(&broker.brokers()).await;
+    bus.start_consumer(&unique("g"));
+    bus.start_relay();
+    let ticker = Uuid::now_v7();
+    let mut committed = bus.commit(&ticks(ticker, 0..5)).await;
+    bus.applied_at_least(5, DEADLINE).await;
+
+    broker.pause();
+    for n in 5..25 {
+        committed.extend(bus.commit(&ticks(ticker, n..n + 1)).await);
+    }
+    tokio::time::sleep(Duration::from_secs(10)).await; // the outage
+    broker.resume();
+
+    let applied = bus.applied_at_least(25, Duration::from_secs(120)).await;
+    assert_eq!(distinct(&applied), committed.into_iter().collect());
+    let order: Vec<i64> = applied.iter().map(|a| a.n).collect();
+    assert_eq!(order, (0..25).collect::<Vec<_>>(), "one aggregate keeps its order through the outage");
+    bus.stop().await;
+}
+
+#[tokio::test]
+async fn a_poison_message_is_dead_lettered_while_later_ones_flow_and_can_be_replayed() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    bus.start_consumer(&unique("g"));
+    bus.start_relay();
+    let ticker = Uuid::now_v7();
+    let poison = bus.commit(&[Ticked { ticker, n: 0, poison: true }]).await[0];
+    let producer: FutureProducer = ClientConfig::new().set("bootstrap.servers", &bus.bus.brokers).create().unwrap();
+    let topic = bus.topic();
+    producer
+        .send(FutureRecord::to(&topic).key(&ticker.to_string()).payload("not an envelope"), Duration::from_secs(5))
+        .await
+        .expect("raw message produced");
+    let good = bus.commit(&ticks(ticker, 1..6)).await;
+
+    let applied = bus.applied_at_least(5, DEADLINE).await;
+    assert_eq!(distinct(&applied), good.into_iter().collect());
+    let parked = fleet_tests::eventually(DEADLINE, "two dead letters", || async {
+        let letters = dead_letters::list_pending(&bus.pool, None, 10).await.unwrap();
+        (letters.len() == 2).then_some(letters)
+    })
+    .await;
+    let malformed = parked.iter().find(|l| l.event_id.is_none()).expect("the malformed message is parked");
+    assert!(malformed.error.contains("malformed"));
+    let refused = parked.iter().find(|l| l.event_id == Some(poison)).expect("the refused event is parked");
+    assert_eq!(refused.attempts, 3);
+
+    bus.refuse_poison.store(false, std::sync::atomic::Ordering::SeqCst);
+    let recorder = bus.recorder();
+    dead_letters::replay(&bus.pool, &recorder, refused.id).await.expect("replay applies it");
+    assert!(matches!(
+        dead_letters::replay(&bus.pool, &recorder, refused.id).await,
+        Err(dead_letters::ReplayError::AlreadyReplayed(_))
+    ));
+    assert!(matches!(
+        dead_letters::replay(&bus.pool, &recorder, malformed.id).await,
+        Err(dead_letters::ReplayError::Malformed { .. })
+    ));
+    let applied = bus.applied().await;
+    assert_eq!(applied.iter().filter(|a| a.event_id == poison).count(), 1);
+    bus.stop().await;
+}
+
+#[tokio::test]
+async fn each_aggregate_is_applied_in_commit_order() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    bus.start_consumer(&unique("g"));
+    bus.start_relay();
+    let tickers: Vec<Uuid> = (0..8).map(|_| Uuid::now_v7()).collect();
+    for n in 0..25 {
+        for ticker in &tickers {
+            bus.commit(&ticks(*ticker, n..n + 1)).await;
+        }
+    }
+
+    let applied = bus.applied_at_least(200, DEADLINE).await;
+
+    let mut per_ticker: HashMap<Uuid, Vec<i64>> = HashMap::new();
+    for tick in applied {
+        per_ticker.entry(tick.ticker).or_default().push(tick.n);
+    }
+    for ticker in tickers {
+        assert_eq!(per_ticker[&ticker], (0..25).collect::<Vec<_>>());
+    }
+    bus.stop().await;
+}
+
+#[tokio::test]
+async fn a_broker_that_lost_its_log_is_refilled_by_replay() {
+    let broker = OwnBroker::start().await;
+    let port = broker.port;
+    let mut bus = BusHarness::new(&broker.brokers()).await;
+    let since = chrono::Utc::now();
+    let committed = bus.commit(&ticks(Uuid::now_v7(), 0..10)).await;
+    bus.relay().drain().await.expect("published");
+    assert_eq!(read_topic(&bus.bus.brokers, &bus.topic(), 10, Duration::from_secs(2)).await.len(), 10);
+
+    broker.kill();
+    let _fresh = OwnBroker::start_on(port).await;
+    let mut conn = bus.pool.acquire().await.unwrap();
+    assert_eq!(event_bus::outbox::replay_since(&mut conn, since).await.unwrap(), 10);
+    bus.start_consumer(&unique("g"));
+    bus.start_relay();
+
+    let applied = bus.applied_at_least(10, DEADLINE).await;
+    assert_eq!(distinct(&applied), committed.into_iter().collect());
+    bus.stop().await;
+}

@@ -1,0 +1,7 @@
+//! Black-box tests of the fleet against the real Postgres and the real broker.
+
+mod companies_api;
+mod companies_errors;
+mod companies_events;
+mod event_bus;
+mod openapi;

@@ -1,0 +1,30 @@
+//! The committed OpenAPI documents match the code, and each service serves its own.
+
+use fleet_tests::{TestDb, TestService};
+
+fn committed(name: &str) -> serde_json::Value {
+    let path = format!("{}/../openapi/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is committed"));
+    serde_json::from_str(&text).expect("committed document is JSON")
+}
+
+#[test]
+fn companies_document_matches_the_code() {
+    let generated = serde_json::to_value(companies::api::openapi()).unwrap();
+    assert!(
+        generated == committed("companies"),
+        "openapi/companies.json is out of date: run `cargo run -q -p companies -- openapi > openapi/companies.json`"
+    );
+}
+
+#[tokio::test]
+async fn companies_serves_its_document_and_reference_page() {
+    let db = TestDb::create().await;
+    let service = TestService::companies(&db).await;
+    let served: serde_json::Value =
+        service.client.get(service.url("/api/v1/companies/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(served, committed("companies"));
+    let page = service.client.get(service.url("/api/v1/companies/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("swagger-ui"));
+}
