@@ -89,7 +89,8 @@ impl BusHarness {
         let url = db.service_url("companies").await;
         let pool = service_kit::db::connect(&url, "companies", 8).await.expect("connect");
         service_kit::db::migrate(&pool, companies::SPEC.migrator).await.expect("migrate");
-        sqlx::query("create table bus_test_applied (seq bigserial primary key, event_id uuid not null, ticker uuid not null, n bigint not null)")
+        sqlx::query("create table bus_test_applied (seq bigserial primary key, event_id uuid not null, ticker uuid not null, \
+             n bigint not null, applied_at timestamptz not null default clock_timestamp())")
             .execute(&pool)
             .await
             .expect("create the recording table");

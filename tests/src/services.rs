@@ -99,10 +99,15 @@ impl TestService {
     }
 }
 
-/// A valid token for `roles`, optionally tied to a company.
+/// A valid token of the test services for `roles`, optionally tied to a company.
 pub fn token(roles: &[&str], company_id: Option<Uuid>) -> String {
+    token_signed(TEST_SECRET, roles, company_id)
+}
+
+/// A token for `roles` signed with `secret`.
+pub fn token_signed(secret: &str, roles: &[&str], company_id: Option<Uuid>) -> String {
     mint_hs256(
-        TEST_SECRET,
+        secret,
         &Claims {
             sub: format!("user-{}", roles.join("-")),
             roles: roles.iter().map(|r| r.to_string()).collect(),

@@ -1,1 +1,177 @@
-fn main() {}
+//! Prints the platform's speed figures (run through `scripts/bench`, which starts the fleet
+//! it measures):
+//! 1. companies create and get throughput and latency through the gateway;
+//! 2. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fleet_tests::bus::{BusHarness, Ticked};
+use fleet_tests::services::token_signed;
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+struct Args {
+    gateway: String,
+    brokers: String,
+    secret: String,
+    seconds: u64,
+    concurrency: usize,
+    rate: u64,
+}
+
+fn args() -> Args {
+    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    Args {
+        gateway: env("BENCH_GATEWAY", "http://127.0.0.1:18080"),
+        brokers: env("KAFKA_BROKERS", "127.0.0.1:19093"),
+        secret: env("JWT_SECRET", "batbern-local-dev-secret"),
+        seconds: env("BENCH_SECONDS", "10").parse().expect("BENCH_SECONDS"),
+        concurrency: env("BENCH_CONCURRENCY", "32").parse().expect("BENCH_CONCURRENCY"),
+        rate: env("BENCH_EVENT_RATE", "1000").parse().expect("BENCH_EVENT_RATE"),
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Runs `concurrency` workers for `seconds`, each calling `request(worker, i)`; prints the figures.
+async fn load<F, Fut>(label: &str, seconds: u64, concurrency: usize, request: F) -> Vec<Value>
+where
+    F: Fn(usize, usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = (bool, Option<Value>)> + Send,
+{
+    let request = Arc::new(request);
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let end = Instant::now() + Duration::from_secs(seconds);
+    let mut workers = Vec::new();
+    for worker in 0..concurrency {
+        let (request, latencies, bodies, errors) = (request.clone(), latencies.clone(), bodies.clone(), errors.clone());
+        workers.push(tokio::spawn(async move {
+            let mut i = 0;
+            while Instant::now() < end {
+                let started = Instant::now();
+                let (ok, body) = request(worker, i).await;
+                latencies.lock().await.push(started.elapsed().as_secs_f64() * 1000.0);
+                if !ok {
+                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                if let Some(body) = body {
+                    bodies.lock().await.push(body);
+                }
+                i += 1;
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await.expect("worker");
+    }
+    let mut latencies = latencies.lock().await.clone();
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "{label:<28} {:>8.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests, {} errors, {concurrency} connections)",
+        latencies.len() as f64 / seconds as f64,
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        latencies.len(),
+        errors.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    let bodies = bodies.lock().await.clone();
+    bodies
+}
+
+async fn http_figures(args: &Args) {
+    let client = reqwest::Client::new();
+    let organizer = token_signed(&args.secret, &["organizer"], None);
+    let run = Uuid::new_v4().simple().to_string();
+    let url = format!("{}/api/v1/companies", args.gateway);
+    let (c, u, t) = (client.clone(), url.clone(), organizer.clone());
+    let created = load("companies create (gateway)", args.seconds, args.concurrency, move |worker, i| {
+        let (client, url, token, run) = (c.clone(), u.clone(), t.clone(), run.clone());
+        async move {
+            let body = json!({"name": format!("Bench {run} {worker}-{i}"), "industry": "Software"});
+            match client.post(&url).bearer_auth(&token).json(&body).send().await {
+                Ok(r) if r.status() == 201 => (true, r.json::<Value>().await.ok().map(|v| v["id"].clone())),
+                _ => (false, None),
+            }
+        }
+    })
+    .await;
+    let ids = Arc::new(created);
+    let (c, t) = (client.clone(), organizer.clone());
+    load("companies get (gateway)", args.seconds, args.concurrency, move |worker, i| {
+        let (client, token, ids, base) = (c.clone(), t.clone(), ids.clone(), url.clone());
+        async move {
+            let id = ids[(worker * 7919 + i) % ids.len()].as_str().unwrap_or_default().to_owned();
+            match client.get(format!("{base}/{id}")).bearer_auth(&token).send().await {
+                Ok(r) => (r.status() == 200, None),
+                Err(_) => (false, None),
+            }
+        }
+    })
+    .await;
+}
+
+async fn bus_figures(args: &Args) {
+    let mut bus = BusHarness::new(&args.brokers).await;
+    bus.start_consumer(&fleet_tests::unique("bench"));
+    bus.start_relay();
+    // Warm-up: the first consumer-group join takes seconds; measure only after it.
+    bus.commit(&[Ticked { ticker: Uuid::now_v7(), n: -1, poison: false }]).await;
+    bus.applied_at_least(1, Duration::from_secs(60)).await;
+
+    let total = args.rate * args.seconds;
+    let tickers: Vec<Uuid> = (0..64).map(|_| Uuid::now_v7()).collect();
+    let period = Duration::from_secs_f64(1.0 / args.rate as f64);
+    let started = Instant::now();
+    let bus = Arc::new(bus);
+    let committers = 8u64;
+    let mut tasks = Vec::new();
+    for c in 0..committers {
+        let (bus, tickers) = (bus.clone(), tickers.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut interval = tokio::time::interval(period * committers as u32);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+            for n in (c..total).step_by(committers as usize) {
+                interval.tick().await;
+                let ticker = tickers[(n % tickers.len() as u64) as usize];
+                bus.commit(&[Ticked { ticker, n: n as i64, poison: false }]).await;
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("committer");
+    }
+    let offered = total as f64 / started.elapsed().as_secs_f64();
+    bus.applied_at_least(total as usize + 1, Duration::from_secs(120)).await;
+    let (p50, p99, max): (f64, f64, f64) = sqlx::query_as(
+        "select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms), max(ms) \
+         from (select extract(epoch from a.applied_at - o.occurred_at) * 1000 as ms \
+               from bus_test_applied a join outbox o on o.event_id = a.event_id where a.n >= 0) latencies",
+    )
+    .fetch_one(&bus.pool)
+    .await
+    .expect("latency query");
+    println!(
+        "outbox → consumer commit     {offered:>8.0} events/s offered   p50 {p50:>6.2} ms   p99 {p99:>6.2} ms   max {max:>7.2} ms   ({total} events)"
+    );
+    match Arc::try_unwrap(bus) {
+        Ok(bus) => bus.stop().await,
+        Err(_) => unreachable!("committers finished"),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args = args();
+    println!("BATbern benchmark ({} s per figure, {} cores)", args.seconds, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    http_figures(&args).await;
+    bus_figures(&args).await;
+}
