@@ -96,3 +96,19 @@ create schema if not exists ${name} authorization ${name}_svc;
 SQL
     done
 }
+
+# render_gateway DIR PORT NAME:PORT... — writes DIR/nginx.conf from the template, routing
+# /api/v1/NAME to 127.0.0.1:PORT for each service given.
+render_gateway() {
+    local dir=$1 port=$2 entry locations="" config
+    shift 2
+    for entry in "$@"; do
+        locations+="location ~ ^/api/v1/${entry%%:*}(/|\$) { proxy_pass http://127.0.0.1:${entry##*:}; }"$'\n        '
+    done
+    mkdir -p "$dir/logs" "$dir/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
+    config="$(<"$ROOT/deploy/gateway/nginx.conf.template")"
+    config="${config//@PREFIX@/$dir}"
+    config="${config//@PORT@/$port}"
+    config="${config//\# @LOCATIONS@/$locations}"
+    printf '%s\n' "$config" >"$dir/nginx.conf"
+}

@@ -88,7 +88,16 @@ impl Consumer {
     /// Consumes until `shutdown`; the message in hand is finished and offsets are committed
     /// before returning.
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), rdkafka::error::KafkaError> {
-        self.bus.ensure_topics(&self.settings.topics).await?;
+        // A broker that is down at start-up delays consumption; it does not stop it.
+        let mut backoff = self.settings.initial_backoff;
+        while let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {
+            tracing::warn!(%error, "topics not ready; retrying");
+            tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(10));
+        }
         let consumer: StreamConsumer = self.bus.consumer_config(&self.settings.group_id).create()?;
         let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
         consumer.subscribe(&topics)?;

@@ -80,6 +80,8 @@ impl BusConfig {
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", "10000")
+            // Brokers may hold a fetch for its whole wait time; keep that short for latency.
+            .set("fetch.wait.max.ms", "20")
             .set("topic.metadata.refresh.interval.ms", "2000");
         config
     }

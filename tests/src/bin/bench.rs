@@ -153,7 +153,7 @@ async fn bus_figures(args: &Args) {
     bus.applied_at_least(total as usize + 1, Duration::from_secs(120)).await;
     let (p50, p99, max): (f64, f64, f64) = sqlx::query_as(
         "select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms), max(ms) \
-         from (select extract(epoch from a.applied_at - o.occurred_at) * 1000 as ms \
+         from (select extract(epoch from a.applied_at - o.occurred_at)::float8 * 1000 as ms \
                from bus_test_applied a join outbox o on o.event_id = a.event_id where a.n >= 0) latencies",
     )
     .fetch_one(&bus.pool)
