@@ -61,3 +61,18 @@ pub async fn read_topic(brokers: &str, topic: &str, expected: usize, quiet: Dura
     }
     messages
 }
+
+/// Publishes `event` as another context would (a well-formed envelope keyed by its
+/// aggregate) on `<prefix>.<context>.v1`.
+pub async fn publish<E: shared_domain::IntegrationEvent>(producer: &rdkafka::producer::FutureProducer, prefix: &str, event: &E) {
+    let envelope = event_bus::Envelope::wrap(event, &event_bus::EventContext::default()).expect("payload serializes");
+    let topic = format!("{prefix}.{}.v1", E::CONTEXT);
+    let payload = serde_json::to_vec(&envelope.payload).expect("JSON");
+    let record = rdkafka::producer::FutureRecord::to(&topic).key(&envelope.subject).payload(&payload).headers(envelope.headers());
+    producer.send(record, Duration::from_secs(10)).await.expect("published");
+}
+
+/// A plain producer for tests that play another context.
+pub fn producer(brokers: &str) -> rdkafka::producer::FutureProducer {
+    ClientConfig::new().set("bootstrap.servers", brokers).set("linger.ms", "5").create().expect("producer")
+}

@@ -2,6 +2,7 @@
 //! service's own role and schema, services started in-process on port 0 against the real
 //! broker, dev tokens, raw Kafka reads, and `eventually` for eventual consistency.
 
+pub mod api;
 pub mod broker;
 pub mod bus;
 pub mod database;
@@ -10,7 +11,7 @@ pub mod services;
 use std::future::Future;
 use std::time::Duration;
 
-pub use broker::{brokers, read_topic, RawMessage};
+pub use broker::{brokers, producer, publish, read_topic, RawMessage};
 pub use database::TestDb;
 pub use services::{token, TestService};
 

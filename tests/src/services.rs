@@ -51,6 +51,21 @@ impl TestService {
         .await
     }
 
+    /// Starts the events service on a fresh schema of `db`.
+    pub async fn events(db: &TestDb) -> Self {
+        let database_url = db.service_url("events").await;
+        Self::start(database_url, crate::unique("t"), |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown))).await
+    }
+
+    /// A second instance of the events service sharing `first`'s database, topics and
+    /// consumer group (as a scaled-out deployment does).
+    pub async fn events_replica(first: &TestService) -> Self {
+        Self::start(first.database_url.clone(), first.topic_prefix.clone(), |config, listener, shutdown| {
+            tokio::spawn(events::run(config, listener, shutdown))
+        })
+        .await
+    }
+
     async fn start(
         database_url: String,
         topic_prefix: String,

@@ -31,6 +31,15 @@ pub enum ReactionError {
     Refused(String),
 }
 
+impl From<crate::outbox::OutboxError> for ReactionError {
+    fn from(error: crate::outbox::OutboxError) -> Self {
+        match error {
+            crate::outbox::OutboxError::Database(e) => Self::Database(e),
+            other => Self::Refused(other.to_string()),
+        }
+    }
+}
+
 impl ReactionError {
     fn is_outage(&self) -> bool {
         matches!(self, Self::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed))

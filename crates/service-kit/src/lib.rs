@@ -5,6 +5,7 @@
 //! with graceful shutdown.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod etag;

@@ -4,4 +4,8 @@ mod companies_api;
 mod companies_errors;
 mod companies_events;
 mod event_bus;
+mod events_agenda;
+mod events_planning;
+mod events_seats;
+mod events_support;
 mod openapi;

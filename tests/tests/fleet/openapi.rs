@@ -28,3 +28,9 @@ async fn companies_serves_its_document_and_reference_page() {
     assert_eq!(page.status(), reqwest::StatusCode::OK);
     assert!(page.text().await.unwrap().contains("swagger-ui"));
 }
+
+#[test]
+fn events_document_matches_the_code() {
+    let generated = serde_json::to_value(events::api::openapi()).unwrap();
+    assert!(generated == committed("events"), "openapi/events.json is out of date: run `cargo run -q -p events -- openapi > openapi/events.json`");
+}

@@ -4,7 +4,9 @@
 //! `v<N>` type published side by side until every consumer has moved. Consumers ignore
 //! unknown fields, so no payload type here denies them.
 
+pub mod attendees;
 pub mod companies;
+pub mod events;
 
 use serde::{de::DeserializeOwned, Serialize};
 use uuid::Uuid;

@@ -1,0 +1,66 @@
+//! The command line every service binary shares:
+//! `<service>` serves the API; `<service> replay --since <time>` republishes the outbox
+//! since a time; `<service> openapi` prints the OpenAPI document.
+
+use std::future::Future;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::ServiceConfig;
+use crate::server::ServiceSpec;
+
+#[derive(Parser)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Republish every retained outbox event that occurred at or after SINCE (RFC 3339).
+    Replay {
+        #[arg(long)]
+        since: chrono::DateTime<chrono::Utc>,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+/// Runs the service's command line; `run` serves the API until the shutdown token fires.
+pub async fn main<F, Fut>(spec: ServiceSpec, default_port: u16, openapi: fn() -> utoipa::openapi::OpenApi, run: F) -> anyhow::Result<()>
+where
+    F: FnOnce(ServiceConfig, TcpListener, CancellationToken) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        println!("{}", openapi().to_pretty_json()?);
+        return Ok(());
+    }
+    let config = match ServiceConfig::from_env(default_port) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(2);
+        }
+    };
+    crate::telemetry::init(config.log_format);
+    match cli.command {
+        Some(Command::Replay { since }) => {
+            let pool = crate::db::connect(&config.database_url, spec.schema, 2).await?;
+            let mut conn = pool.acquire().await?;
+            let count = event_bus::outbox::replay_since(&mut conn, since).await?;
+            println!("{count} events of {} will be republished by the running relay", spec.name);
+            Ok(())
+        }
+        _ => {
+            let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+            run(config, listener, crate::server::shutdown_on_signal()).await
+        }
+    }
+}

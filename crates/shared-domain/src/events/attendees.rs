@@ -1,0 +1,44 @@
+//! Events published by the attendees context on `batbern.attendees.v1` that other contexts
+//! react to (the registration saga's requests).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::IntegrationEvent;
+
+/// An attendee asks for a seat (a new registration, or a waitlisted one being promoted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationRequested {
+    pub registration_id: Uuid,
+    pub event_id: Uuid,
+    pub attendee_id: Uuid,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// A registration was cancelled; a held seat is to be released.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationCancelled {
+    pub registration_id: Uuid,
+    pub event_id: Uuid,
+    pub attendee_id: Uuid,
+    pub cancelled_at: DateTime<Utc>,
+}
+
+macro_rules! registration_event {
+    ($ty:ty, $name:literal) => {
+        impl IntegrationEvent for $ty {
+            const EVENT_TYPE: &'static str = $name;
+            const CONTEXT: &'static str = "attendees";
+            const AGGREGATE_TYPE: &'static str = "registration";
+            fn aggregate_id(&self) -> Uuid {
+                self.registration_id
+            }
+        }
+    };
+}
+
+registration_event!(RegistrationRequested, "attendees.registration.requested.v1");
+registration_event!(RegistrationCancelled, "attendees.registration.cancelled.v1");

@@ -1,0 +1,172 @@
+//! Events published by the events context on `batbern.events.v1`.
+//!
+//! Event lifecycle events are keyed by event id; session events by session id; seat events
+//! by event id, so an event's seat decisions arrive in the order they were taken.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::IntegrationEvent;
+
+/// An event moved from one status to another (every transition emits one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventStatusChanged {
+    pub event_id: Uuid,
+    pub from: String,
+    pub to: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// Organizers moved an event to another planning step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventWorkflowChanged {
+    pub event_id: Uuid,
+    pub from: String,
+    pub to: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// An event's agenda was published (newsletter trigger).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPublished {
+    pub event_id: Uuid,
+    pub event_number: i32,
+    pub title: String,
+    pub event_date: DateTime<Utc>,
+    pub registration_deadline: DateTime<Utc>,
+    pub capacity: i32,
+    pub published_at: DateTime<Utc>,
+}
+
+/// Registration for an event opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationOpened {
+    pub event_id: Uuid,
+    pub capacity: i32,
+    pub registration_deadline: DateTime<Utc>,
+    pub opened_at: DateTime<Utc>,
+}
+
+/// Registration for an event closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationClosed {
+    pub event_id: Uuid,
+    pub closed_at: DateTime<Utc>,
+}
+
+/// A session as the speakers context needs it (its read model of sessions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionSnapshot {
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub title: String,
+    pub session_type: String,
+    pub start_time: DateTime<Utc>,
+    pub end_time: DateTime<Utc>,
+    pub room: Option<String>,
+    pub language: String,
+    pub version: i64,
+}
+
+/// A session was created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionCreated {
+    #[serde(flatten)]
+    pub session: SessionSnapshot,
+}
+
+/// A session changed; carries its state after the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionUpdated {
+    #[serde(flatten)]
+    pub session: SessionSnapshot,
+}
+
+/// A session was cancelled; speakers can no longer be invited to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionCancelled {
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub cancelled_at: DateTime<Utc>,
+}
+
+/// Why a seat was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatRefusal {
+    /// Capacity reached: the registration is waitlisted.
+    Full,
+    /// Registration is not open (or its deadline passed): the registration is rejected.
+    Closed,
+}
+
+/// A seat was reserved for a registration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatReserved {
+    pub event_id: Uuid,
+    pub registration_id: Uuid,
+    pub attendee_id: Uuid,
+    pub seats_taken: i32,
+    pub capacity: i32,
+    pub reserved_at: DateTime<Utc>,
+}
+
+/// A seat request was refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatRefused {
+    pub event_id: Uuid,
+    pub registration_id: Uuid,
+    pub attendee_id: Uuid,
+    pub reason: SeatRefusal,
+    pub refused_at: DateTime<Utc>,
+}
+
+/// A held seat was released after a cancellation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatReleased {
+    pub event_id: Uuid,
+    pub registration_id: Uuid,
+    pub seats_taken: i32,
+    pub released_at: DateTime<Utc>,
+}
+
+macro_rules! events_event {
+    ($ty:ty, $name:literal, $aggregate:literal, |$e:ident| $id:expr) => {
+        impl IntegrationEvent for $ty {
+            const EVENT_TYPE: &'static str = $name;
+            const CONTEXT: &'static str = "events";
+            const AGGREGATE_TYPE: &'static str = $aggregate;
+            fn aggregate_id(&self) -> Uuid {
+                let $e = self;
+                $id
+            }
+        }
+    };
+}
+
+events_event!(EventStatusChanged, "events.event.status_changed.v1", "event", |e| e.event_id);
+events_event!(EventWorkflowChanged, "events.event.workflow_changed.v1", "event", |e| e.event_id);
+events_event!(EventPublished, "events.event.published.v1", "event", |e| e.event_id);
+events_event!(RegistrationOpened, "events.event.registration_opened.v1", "event", |e| e.event_id);
+events_event!(RegistrationClosed, "events.event.registration_closed.v1", "event", |e| e.event_id);
+events_event!(SessionCreated, "events.session.created.v1", "session", |e| e.session.session_id);
+events_event!(SessionUpdated, "events.session.updated.v1", "session", |e| e.session.session_id);
+events_event!(SessionCancelled, "events.session.cancelled.v1", "session", |e| e.session_id);
+events_event!(SeatReserved, "events.seat.reserved.v1", "event", |e| e.event_id);
+events_event!(SeatRefused, "events.seat.refused.v1", "event", |e| e.event_id);
+events_event!(SeatReleased, "events.seat.released.v1", "event", |e| e.event_id);

@@ -1,0 +1,178 @@
+//! The public agenda of a published event, without a token, as JSON, iCalendar or frab
+//! schedule JSON. Renderings are cached per event and keyed by a stamp of everything they
+//! show (one cheap query per request), with a strong `ETag`; `If-None-Match` answers 304.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use service_kit::problem::Problem;
+use service_kit::{ApiError, Path};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::AppState;
+use crate::agenda::{self, Agenda, AgendaEvent, AgendaSession, AgendaSlot, AgendaSpeaker};
+use crate::domain::{parse_stored, EventError};
+use crate::store;
+
+/// One rendering with its ETag.
+#[derive(Clone)]
+struct Rendering {
+    body: Bytes,
+    etag: HeaderValue,
+}
+
+/// The three renderings of one agenda state.
+#[derive(Clone)]
+struct CachedAgenda {
+    stamp: String,
+    json: Rendering,
+    ical: Rendering,
+    frab: Rendering,
+}
+
+/// Rendered agendas by event id.
+#[derive(Clone, Default)]
+pub struct AgendaCache(Arc<Mutex<HashMap<Uuid, CachedAgenda>>>);
+
+#[derive(Clone, Copy)]
+enum Format {
+    Json,
+    Ical,
+    Frab,
+}
+
+fn rendering(body: Vec<u8>) -> Rendering {
+    let digest = hex::encode(&Sha256::digest(&body)[..16]);
+    Rendering { body: Bytes::from(body), etag: HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex is a valid header") }
+}
+
+/// What the renderings depend on: the event row, its sessions and their speakers.
+async fn stamp(state: &AppState, event_id: Uuid) -> Result<Option<(String, bool)>, sqlx::Error> {
+    let row: Option<(i64, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, i64)> = sqlx::query_as(
+        "select e.version, e.status, (select max(updated_at) from sessions where event_id = e.id), \
+         (select max(ss.updated_at) from session_speakers ss join sessions s on s.id = ss.session_id where s.event_id = e.id), \
+         e.current_attendee_count::bigint from events e where e.id = $1",
+    )
+    .bind(event_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    Ok(row.map(|(version, status, sessions, speakers, seats)| {
+        let public = parse_stored::<crate::domain::status::EventStatus>(&status).is_public();
+        (format!("{version}/{sessions:?}/{speakers:?}/{seats}"), public)
+    }))
+}
+
+async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
+    let mut conn = state.pool.acquire().await?;
+    let event = store::events::fetch_event(&mut *conn, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let slots = store::slots::list_slots(&mut *conn, event_id).await?;
+    let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?;
+    let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
+    let slots = slots
+        .iter()
+        .map(|slot| AgendaSlot {
+            slot_number: slot.slot_number,
+            start_time: slot.start_time,
+            end_time: slot.end_time,
+            slot_type: slot.slot_type(),
+            session: slot.assigned_session_id.and_then(|id| sessions.iter().find(|s| s.id == id && s.cancelled_at.is_none())).map(|s| AgendaSession {
+                id: s.id,
+                title: s.title.clone(),
+                description: s.description.clone(),
+                session_type: s.session_type(),
+                room: s.room.clone(),
+                language: s.language.clone(),
+                tags: s.tags.0.clone(),
+                target_audience: s.target_audience.0.clone(),
+                speakers: speakers
+                    .iter()
+                    .filter(|sp| sp.session_id == s.id && sp.is_confirmed)
+                    .map(|sp| AgendaSpeaker { speaker_id: sp.speaker_id, role: sp.role.clone(), presentation_title: sp.presentation_title.clone() })
+                    .collect(),
+            }),
+        })
+        .collect();
+    Ok(Agenda {
+        event: AgendaEvent {
+            id: event.id,
+            event_number: event.event_number,
+            title: event.title.clone(),
+            description: event.description.clone(),
+            event_date: event.event_date,
+            registration_deadline: event.registration_deadline,
+            status: event.status(),
+            venue_name: event.venue_name.clone(),
+            venue_address: event.venue_address.clone(),
+            capacity: event.capacity,
+            seats_taken: event.current_attendee_count,
+        },
+        slots,
+    })
+}
+
+async fn serve(state: AppState, event_id: Uuid, format: Format, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (current, public) = stamp(&state, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    if !public {
+        return Err(ApiError::not_found(format!("event {event_id} has no published agenda")));
+    }
+    let cached = state.agendas.0.lock().expect("agenda cache").get(&event_id).filter(|c| c.stamp == current).cloned();
+    let cached = match cached {
+        Some(cached) => cached,
+        None => {
+            let agenda = load(&state, event_id).await?;
+            let fresh = CachedAgenda {
+                stamp: current,
+                json: rendering(serde_json::to_vec(&agenda).map_err(ApiError::internal)?),
+                ical: rendering(agenda::ical::render(&agenda).into_bytes()),
+                frab: rendering(serde_json::to_vec(&agenda::frab::render(&agenda)).map_err(ApiError::internal)?),
+            };
+            state.agendas.0.lock().expect("agenda cache").insert(event_id, fresh.clone());
+            fresh
+        }
+    };
+    let (rendering, content_type) = match format {
+        Format::Json => (cached.json, "application/json"),
+        Format::Ical => (cached.ical, "text/calendar; charset=utf-8"),
+        Format::Frab => (cached.frab, "application/json"),
+    };
+    let not_modified = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == rendering.etag.to_str().unwrap_or_default()));
+    let mut response = if not_modified { StatusCode::NOT_MODIFIED.into_response() } else { rendering.body.into_response() };
+    let response_headers = response.headers_mut();
+    response_headers.insert(ETAG, rendering.etag);
+    response_headers.insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    if !not_modified {
+        response_headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    Ok(response)
+}
+
+/// The published agenda as JSON (no token needed).
+#[utoipa::path(get, path = "/api/v1/events/{id}/agenda", tag = "agenda", params(("id" = Uuid, Path), ("If-None-Match" = Option<String>, Header)),
+    responses((status = 200, body = Agenda), (status = 304, description = "Unchanged since the ETag sent"), (status = 404, body = Problem)))]
+pub async fn agenda_json(State(state): State<AppState>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+    serve(state, id, Format::Json, headers).await
+}
+
+/// The published agenda as iCalendar (`text/calendar`, no token needed).
+#[utoipa::path(get, path = "/api/v1/events/{id}/agenda/ical", tag = "agenda", params(("id" = Uuid, Path), ("If-None-Match" = Option<String>, Header)),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 304, description = "Unchanged"), (status = 404, body = Problem)))]
+pub async fn agenda_ical(State(state): State<AppState>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+    serve(state, id, Format::Ical, headers).await
+}
+
+/// The published agenda as frab schedule JSON (as pretalx exports; no token needed).
+#[utoipa::path(get, path = "/api/v1/events/{id}/agenda/frab", tag = "agenda", params(("id" = Uuid, Path), ("If-None-Match" = Option<String>, Header)),
+    responses((status = 200, body = Object), (status = 304, description = "Unchanged"), (status = 404, body = Problem)))]
+pub async fn agenda_frab(State(state): State<AppState>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+    serve(state, id, Format::Frab, headers).await
+}

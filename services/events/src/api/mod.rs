@@ -1,0 +1,105 @@
+//! The events HTTP API and its OpenAPI document.
+
+pub mod agenda;
+pub mod dto;
+pub mod events;
+pub mod sessions;
+pub mod slots;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use axum::Router;
+use service_kit::{ApiError, Authenticator};
+use sqlx::PgPool;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::EventError;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub auth: Arc<Authenticator>,
+    pub agendas: agenda::AgendaCache,
+}
+
+impl FromRef<AppState> for Arc<Authenticator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+impl From<EventError> for ApiError {
+    fn from(error: EventError) -> Self {
+        let detail = error.to_string();
+        match error {
+            EventError::NotFound(_) | EventError::SessionNotFound(_) | EventError::SlotNotFound(_) => ApiError::not_found(detail),
+            EventError::NumberTaken(_) | EventError::Conflict(_) => ApiError::conflict(detail),
+            EventError::Transition { current, requested, allowed, machine } => ApiError::conflict(detail)
+                .with("currentState", current)
+                .with("requestedState", requested)
+                .with("allowedTransitions", allowed)
+                .with("stateMachine", machine),
+            EventError::AgendaIncomplete(missing) => ApiError::conflict(detail).with("missing", missing),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "BATbern events API", version = "1.0.0",
+        description = "Events, their planning workflow, slot grid, sessions, automatic slot assignment and public agenda. Errors are RFC 9457 problem+json."),
+    modifiers(&BearerAuth),
+    tags((name = "events"), (name = "sessions"), (name = "slots"), (name = "agenda", description = "Public, no token"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(events::create_event, events::list_events))
+        .routes(routes!(events::get_event, events::update_event))
+        .routes(routes!(events::change_status))
+        .routes(routes!(events::change_workflow))
+        .routes(routes!(sessions::create_session, sessions::list_sessions))
+        .routes(routes!(sessions::get_session, sessions::update_session))
+        .routes(routes!(sessions::cancel_session))
+        .routes(routes!(sessions::put_session_speakers))
+        .routes(routes!(slots::generate_slots))
+        .routes(routes!(slots::list_slots))
+        .routes(routes!(slots::update_slot))
+        .routes(routes!(slots::auto_assign))
+        .routes(routes!(slots::assign_manually))
+        .routes(routes!(slots::put_slot_preferences))
+        .routes(routes!(slots::list_slot_preferences))
+        .routes(routes!(agenda::agenda_json))
+        .routes(routes!(agenda::agenda_ical))
+        .routes(routes!(agenda::agenda_frab))
+        .split_for_parts()
+}
+
+/// The OpenAPI document of this service (committed as `openapi/events.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    split().1
+}
+
+/// The API routes, the OpenAPI document and its interactive reference page.
+pub fn router(state: AppState) -> Router {
+    let (router, document) = split();
+    router.with_state(state).merge(service_kit::server::api_reference("events", document))
+}

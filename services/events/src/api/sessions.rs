@@ -1,0 +1,195 @@
+//! Handlers of sessions: `/api/v1/events/{id}/sessions` and `/api/v1/sessions/{id}`.
+
+use axum::extract::State;
+use axum::http::header::LOCATION;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use event_bus::outbox::enqueue;
+use service_kit::etag::{etag_header, IfMatch};
+use service_kit::problem::Problem;
+use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
+use shared_domain::events::events::{SessionCancelled, SessionCreated, SessionSnapshot, SessionUpdated};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::dto::{SessionRequest, SessionResponse, SessionSpeakerRequest};
+use super::events::visible;
+use super::AppState;
+use crate::domain::session::SessionFields;
+use crate::domain::status::EventStatus;
+use crate::domain::{enum_name, EventError};
+use crate::store;
+use crate::store::sessions::{SessionRecord, SessionSpeakerRecord};
+
+pub(super) fn snapshot(record: &SessionRecord) -> SessionSnapshot {
+    SessionSnapshot {
+        session_id: record.id,
+        event_id: record.event_id,
+        title: record.title.clone(),
+        session_type: record.session_type.clone(),
+        start_time: record.start_time,
+        end_time: record.end_time,
+        room: record.room.clone(),
+        language: record.language.clone(),
+        version: record.version,
+    }
+}
+
+async fn respond(conn: &mut PgConnection, session_id: Uuid, status: StatusCode) -> Result<Response, ApiError> {
+    let record = store::sessions::fetch_session(&mut *conn, session_id).await?.ok_or(EventError::SessionNotFound(session_id))?;
+    let speakers = store::sessions::speakers_of_event(&mut *conn, record.event_id).await?;
+    let mut headers = etag_header(record.version);
+    if status == StatusCode::CREATED {
+        headers.insert(LOCATION, HeaderValue::from_str(&format!("/api/v1/sessions/{session_id}")).expect("uuid path"));
+    }
+    Ok((status, headers, Json(SessionResponse::new(record, &speakers))).into_response())
+}
+
+fn ensure_editable(status: EventStatus) -> Result<(), ApiError> {
+    if matches!(status, EventStatus::InProgress | EventStatus::Completed | EventStatus::Archived) {
+        return Err(EventError::Conflict(format!("sessions of an event in status {} cannot change", status.as_str())).into());
+    }
+    Ok(())
+}
+
+/// Adds a session to an event (organizers).
+#[utoipa::path(post, path = "/api/v1/events/{id}/sessions", tag = "sessions", request_body = SessionRequest, params(("id" = Uuid, Path)),
+    responses((status = 201, body = SessionResponse), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "Invalid fields, outside the event day or overlapping another session in the room", body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_session(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+    RequestContext(context): RequestContext,
+    Json(request): Json<SessionRequest>,
+) -> Result<Response, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let mut tx = state.pool.begin().await?;
+    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    ensure_editable(event.status())?;
+    let others = store::sessions::placed_sessions(&mut tx, event_id).await?;
+    let fields = SessionFields::from(request).validate(event.event_date, &others, None).map_err(ApiError::validation)?;
+    let id = shared_domain::new_id();
+    store::sessions::insert_session(&mut tx, id, event_id, &fields, Utc::now()).await?;
+    let record = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    enqueue(&mut tx, &SessionCreated { session: snapshot(&record) }, &context).await?;
+    let response = respond(&mut tx, id, StatusCode::CREATED).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// The sessions of an event by start time, with their speakers.
+#[utoipa::path(get, path = "/api/v1/events/{id}/sessions", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<SessionResponse>), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn list_sessions(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>) -> Result<Json<Vec<SessionResponse>>, ApiError> {
+    store::events::fetch_event(&state.pool, event_id).await?.filter(|e| visible(&actor, e)).ok_or(EventError::NotFound(event_id))?;
+    let sessions = store::sessions::list_sessions(&state.pool, event_id).await?;
+    let speakers = store::sessions::speakers_of_event(&state.pool, event_id).await?;
+    Ok(Json(sessions.into_iter().map(|s| SessionResponse::new(s, &speakers)).collect()))
+}
+
+/// Reads one session.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = SessionResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_session(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    let mut conn = state.pool.acquire().await?;
+    let record = store::sessions::fetch_session(&mut *conn, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    store::events::fetch_event(&mut *conn, record.event_id).await?.filter(|e| visible(&actor, e)).ok_or(EventError::SessionNotFound(id))?;
+    respond(&mut conn, id, StatusCode::OK).await
+}
+
+/// Replaces a session's fields (organizers, `If-Match`). An assigned session stays inside its slot.
+#[utoipa::path(put, path = "/api/v1/sessions/{id}", tag = "sessions", request_body = SessionRequest, params(("id" = Uuid, Path), ("If-Match" = String, Header)),
+    responses((status = 200, body = SessionResponse), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_session(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    RequestContext(context): RequestContext,
+    Json(request): Json<SessionRequest>,
+) -> Result<Response, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let mut tx = state.pool.begin().await?;
+    let event_id = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?.event_id;
+    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let current = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    if_match.check(current.version)?;
+    ensure_editable(event.status())?;
+    if current.cancelled_at.is_some() {
+        return Err(EventError::Conflict("the session is cancelled".into()).into());
+    }
+    let others = store::sessions::placed_sessions(&mut tx, event_id).await?;
+    let fields = SessionFields::from(request).validate(event.event_date, &others, Some(id)).map_err(ApiError::validation)?;
+    let slot = store::slots::list_slots(&mut *tx, event_id).await?.into_iter().find(|s| s.assigned_session_id == Some(id));
+    if let Some(slot) = slot.filter(|s| fields.start_time < s.start_time || fields.end_time > s.end_time) {
+        return Err(ApiError::invalid_field("startTime", format!("the session is in slot {} ({} to {}) and must stay inside it", slot.slot_number, slot.start_time, slot.end_time)));
+    }
+    if fields != current.fields() {
+        store::sessions::update_session(&mut tx, id, &fields, Utc::now()).await?;
+        let record = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+        enqueue(&mut tx, &SessionUpdated { session: snapshot(&record) }, &context).await?;
+    }
+    let response = respond(&mut tx, id, StatusCode::OK).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// Cancels a session (organizers, `If-Match`): it leaves its slot; speakers can no longer be invited.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/cancel", tag = "sessions", params(("id" = Uuid, Path), ("If-Match" = String, Header)),
+    responses((status = 200, body = SessionResponse), (status = 409, body = Problem), (status = 412, body = Problem)), security(("bearer" = [])))]
+pub async fn cancel_session(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    RequestContext(context): RequestContext,
+) -> Result<Response, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let mut tx = state.pool.begin().await?;
+    let event_id = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?.event_id;
+    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let current = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    ensure_editable(event.status())?;
+    if current.cancelled_at.is_none() {
+        if_match.check(current.version)?;
+        let now = Utc::now();
+        store::sessions::cancel_session(&mut tx, id, now).await?;
+        enqueue(&mut tx, &SessionCancelled { session_id: id, event_id, cancelled_at: now }, &context).await?;
+    }
+    let response = respond(&mut tx, id, StatusCode::OK).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// Records the speakers of a session and whether each accepted (organizers). The speakers
+/// context publishes the same facts as speakers answer their invitations.
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/speakers", tag = "sessions", request_body = Vec<SessionSpeakerRequest>, params(("id" = Uuid, Path)),
+    responses((status = 200, body = SessionResponse), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn put_session_speakers(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    Json(speakers): Json<Vec<SessionSpeakerRequest>>,
+) -> Result<Response, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let mut unique = std::collections::HashSet::new();
+    if let Some(dup) = speakers.iter().find(|s| !unique.insert(s.speaker_id)) {
+        return Err(ApiError::invalid_field("speakerId", format!("speaker {} is listed twice", dup.speaker_id)));
+    }
+    let mut tx = state.pool.begin().await?;
+    let current = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    if current.cancelled_at.is_some() {
+        return Err(EventError::Conflict("the session is cancelled".into()).into());
+    }
+    let records: Vec<SessionSpeakerRecord> = speakers
+        .into_iter()
+        .map(|s| SessionSpeakerRecord { session_id: id, speaker_id: s.speaker_id, role: enum_name(&s.role), presentation_title: s.presentation_title, is_confirmed: s.is_confirmed })
+        .collect();
+    store::sessions::replace_speakers(&mut tx, id, &records, Utc::now()).await?;
+    let response = respond(&mut tx, id, StatusCode::OK).await?;
+    tx.commit().await?;
+    Ok(response)
+}

@@ -1,0 +1,41 @@
+//! The events domain: the event's state machines, its slot grid, sessions, the agenda's
+//! completeness and the seat decision of the registration saga. No I/O.
+
+pub mod agenda;
+pub mod event;
+pub mod seats;
+pub mod session;
+pub mod slots;
+pub mod status;
+
+use uuid::Uuid;
+
+/// Why an events operation was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EventError {
+    #[error("no event {0}")]
+    NotFound(Uuid),
+    #[error("no session {0}")]
+    SessionNotFound(Uuid),
+    #[error("no slot {0}")]
+    SlotNotFound(Uuid),
+    #[error("event number {0} is already taken")]
+    NumberTaken(i32),
+    #[error("{machine} cannot go from {current} to {requested}; allowed: {}", if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") })]
+    Transition { machine: &'static str, current: String, requested: String, allowed: Vec<String> },
+    #[error("the agenda is not complete: {}", .0.join("; "))]
+    AgendaIncomplete(Vec<String>),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// Parses a stored snake_case enum value (the database only holds values the CHECK
+/// constraints allow).
+pub fn parse_stored<T: serde::de::DeserializeOwned>(value: &str) -> T {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).expect("stored enum values are valid")
+}
+
+/// The snake_case name of an enum value.
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}

@@ -1,0 +1,30 @@
+//! The events service: events and their planning workflow, the slot grid with automatic
+//! assignment, sessions, the public agenda, and the seat side of the registration saga.
+
+pub mod agenda;
+pub mod api;
+pub mod domain;
+pub mod reactions;
+pub mod store;
+
+use std::sync::Arc;
+
+use service_kit::{Platform, ServiceConfig, ServiceSpec};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// The local port of the service.
+pub const DEFAULT_PORT: u16 = 8082;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/events");
+
+/// How the shared bootstrap sees this service.
+pub const SPEC: ServiceSpec = ServiceSpec { name: "events", schema: "events", migrator: &MIGRATOR };
+
+/// Runs the service on `listener` until `shutdown` is cancelled.
+pub async fn run(config: ServiceConfig, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let mut platform = Platform::start(SPEC, config, shutdown).await?;
+    platform.consume(&["attendees"], Arc::new(reactions::EventsReactions));
+    let state = api::AppState { pool: platform.pool.clone(), auth: platform.auth.clone(), agendas: Default::default() };
+    platform.serve(api::router(state), listener).await
+}

@@ -1,0 +1,105 @@
+//! The events service's saga steps: the seat side of the registration saga.
+//!
+//! `on_registration_requested` locks the event row, decides, and writes the reservation,
+//! the new count and the answer event in the inbox transaction; concurrent consumers of the
+//! same event queue on the row lock, so confirmed seats never exceed capacity. Every
+//! request gets exactly one answer (the inbox drops redeliveries).
+
+use async_trait::async_trait;
+use chrono::Utc;
+use event_bus::outbox::enqueue;
+use event_bus::{Envelope, EventContext, Reaction, ReactionError};
+use shared_domain::events::attendees::{RegistrationCancelled, RegistrationRequested};
+use shared_domain::events::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
+use shared_domain::IntegrationEvent;
+use sqlx::PgConnection;
+
+use crate::domain::seats::{decide, SeatDecision, SeatInventory};
+use crate::store;
+
+/// The consumer of the events service.
+pub struct EventsReactions;
+
+fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
+    envelope
+        .decode()
+        .map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })
+}
+
+#[async_trait]
+impl Reaction for EventsReactions {
+    fn handler(&self) -> &'static str {
+        "events"
+    }
+
+    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+        let context = EventContext::caused_by(envelope);
+        match envelope.event_type.as_str() {
+            RegistrationRequested::EVENT_TYPE => on_registration_requested(conn, decode(envelope)?, &context).await,
+            RegistrationCancelled::EVENT_TYPE => on_registration_cancelled(conn, decode(envelope)?, &context).await,
+            _ => Ok(()),
+        }
+    }
+}
+
+async fn on_registration_requested(conn: &mut PgConnection, request: RegistrationRequested, context: &EventContext) -> Result<(), ReactionError> {
+    let now = Utc::now();
+    let refuse = |reason| SeatRefused {
+        event_id: request.event_id,
+        registration_id: request.registration_id,
+        attendee_id: request.attendee_id,
+        reason,
+        refused_at: now,
+    };
+    let Some(event) = store::events::lock_event(conn, request.event_id).await? else {
+        enqueue(conn, &refuse(SeatRefusal::Closed), context).await?;
+        return Ok(());
+    };
+    // A registration that already holds its seat (e.g. a repeated promotion) gets the same answer.
+    let already_held = store::seats::holds_seat(conn, request.registration_id).await?;
+    let decision = if already_held {
+        SeatDecision::Reserve
+    } else {
+        let inventory = SeatInventory {
+            status: event.status(),
+            registration_deadline: event.registration_deadline,
+            capacity: event.capacity,
+            taken: event.current_attendee_count,
+        };
+        decide(inventory, now)
+    };
+    match decision {
+        SeatDecision::Reserve => {
+            let taken = if already_held {
+                event.current_attendee_count
+            } else {
+                store::seats::reserve(conn, event.id, request.registration_id, request.attendee_id, now).await?
+            };
+            let reserved = SeatReserved {
+                event_id: event.id,
+                registration_id: request.registration_id,
+                attendee_id: request.attendee_id,
+                seats_taken: taken,
+                capacity: event.capacity,
+                reserved_at: now,
+            };
+            enqueue(conn, &reserved, context).await?;
+        }
+        SeatDecision::Refuse(reason) => {
+            enqueue(conn, &refuse(reason), context).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn on_registration_cancelled(conn: &mut PgConnection, cancelled: RegistrationCancelled, context: &EventContext) -> Result<(), ReactionError> {
+    if store::events::lock_event(conn, cancelled.event_id).await?.is_none() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    if let Some(taken) = store::seats::release(conn, cancelled.registration_id, now).await? {
+        let released = SeatReleased { event_id: cancelled.event_id, registration_id: cancelled.registration_id, seats_taken: taken, released_at: now };
+        enqueue(conn, &released, context).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Persistence of the events schema. Functions taking a connection run inside the caller's
+//! transaction, so state and outbox rows commit together.
+
+pub mod events;
+pub mod seats;
+pub mod sessions;
+pub mod slots;

@@ -1,0 +1,87 @@
+//! A small JSON client for tests: one call per request, answering status, headers and body.
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::TestService;
+
+/// A caller of one service with one token (or none).
+pub struct Api<'a> {
+    pub service: &'a TestService,
+    pub token: Option<String>,
+}
+
+/// One answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The `ETag` header.
+    pub fn etag(&self) -> String {
+        self.headers["etag"].to_str().unwrap().to_owned()
+    }
+
+    /// Panics with the body unless the status is `expected`; returns the body.
+    pub fn expect(self, expected: StatusCode) -> Value {
+        assert_eq!(self.status, expected, "unexpected answer: {}", self.body);
+        self.body
+    }
+}
+
+impl<'a> Api<'a> {
+    /// A caller with a token for `roles`.
+    pub fn as_roles(service: &'a TestService, roles: &[&str]) -> Self {
+        Self { service, token: Some(crate::token(roles, None)) }
+    }
+
+    /// A caller without a token.
+    pub fn anonymous(service: &'a TestService) -> Self {
+        Self { service, token: None }
+    }
+
+    /// Sends `method path` with an optional JSON body and `If-Match`.
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>, if_match: Option<&str>) -> Answer {
+        let mut request = self.service.client.request(method, self.service.url(path));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        let response = request.send().await.expect("request sent");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.call(Method::POST, path, Some(body), None).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Answer {
+        self.call(Method::PUT, path, Some(body), None).await
+    }
+
+    /// POST with `If-Match`.
+    pub async fn post_if(&self, path: &str, body: &Value, if_match: &str) -> Answer {
+        self.call(Method::POST, path, Some(body), Some(if_match)).await
+    }
+
+    /// PATCH with `If-Match`.
+    pub async fn patch_if(&self, path: &str, body: &Value, if_match: &str) -> Answer {
+        self.call(Method::PATCH, path, Some(body), Some(if_match)).await
+    }
+}
