@@ -39,6 +39,11 @@ impl<'a> Api<'a> {
         Self { service, token: Some(crate::token(roles, None)) }
     }
 
+    /// A caller who is the user `subject` with `roles`.
+    pub fn as_user(service: &'a TestService, subject: &str, roles: &[&str]) -> Self {
+        Self { service, token: Some(crate::services::token_for(subject, roles)) }
+    }
+
     /// A caller without a token.
     pub fn anonymous(service: &'a TestService) -> Self {
         Self { service, token: None }

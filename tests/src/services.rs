@@ -76,7 +76,7 @@ impl TestService {
         let address = listener.local_addr().unwrap();
         let shutdown = CancellationToken::new();
         let task = run(config, listener, shutdown.clone());
-        let service = Self {
+        let mut service = Self {
             address,
             base_url: format!("http://{address}"),
             topic_prefix,
@@ -89,12 +89,20 @@ impl TestService {
         service
     }
 
-    async fn wait_until_live(&self) {
+    async fn wait_until_live(&mut self) {
         let url = format!("{}/health/live", self.base_url);
-        crate::eventually(Duration::from_secs(30), "the service answers /health/live", || async {
-            self.client.get(&url).send().await.ok().filter(|r| r.status().is_success()).map(|_| ())
-        })
-        .await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if self.task.is_finished() {
+                let outcome = (&mut self.task).await;
+                panic!("the service stopped while starting: {outcome:?}");
+            }
+            if self.client.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the service did not answer /health/live within 30 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// `base_url` + `path`.
@@ -121,10 +129,19 @@ pub fn token(roles: &[&str], company_id: Option<Uuid>) -> String {
 
 /// A token for `roles` signed with `secret`.
 pub fn token_signed(secret: &str, roles: &[&str], company_id: Option<Uuid>) -> String {
+    token_of(secret, &format!("user-{}", roles.join("-")), roles, company_id)
+}
+
+/// A test token of the user `subject` with `roles`.
+pub fn token_for(subject: &str, roles: &[&str]) -> String {
+    token_of(TEST_SECRET, subject, roles, None)
+}
+
+fn token_of(secret: &str, subject: &str, roles: &[&str], company_id: Option<Uuid>) -> String {
     mint_hs256(
         secret,
         &Claims {
-            sub: format!("user-{}", roles.join("-")),
+            sub: subject.to_owned(),
             roles: roles.iter().map(|r| r.to_string()).collect(),
             speaker_id: None,
             company_id,

@@ -6,6 +6,7 @@ mod companies_events;
 mod event_bus;
 mod events_agenda;
 mod events_planning;
+mod events_roles;
 mod events_seats;
 mod events_support;
 mod openapi;

@@ -145,6 +145,30 @@ pub struct SeatReleased {
     pub released_at: DateTime<Utc>,
 }
 
+/// A user was granted a platform role (optionally for one event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleGranted {
+    pub role_id: Uuid,
+    pub user_id: String,
+    pub role: String,
+    pub event_id: Option<Uuid>,
+    pub granted_by: String,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// A user's platform role was revoked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleRevoked {
+    pub role_id: Uuid,
+    pub user_id: String,
+    pub role: String,
+    pub event_id: Option<Uuid>,
+    pub revoked_by: String,
+    pub revoked_at: DateTime<Utc>,
+}
+
 macro_rules! events_event {
     ($ty:ty, $name:literal, $aggregate:literal, |$e:ident| $id:expr) => {
         impl IntegrationEvent for $ty {
@@ -170,3 +194,5 @@ events_event!(SessionCancelled, "events.session.cancelled.v1", "session", |e| e.
 events_event!(SeatReserved, "events.seat.reserved.v1", "event", |e| e.event_id);
 events_event!(SeatRefused, "events.seat.refused.v1", "event", |e| e.event_id);
 events_event!(SeatReleased, "events.seat.released.v1", "event", |e| e.event_id);
+events_event!(RoleGranted, "events.role.granted.v1", "role", |e| e.role_id);
+events_event!(RoleRevoked, "events.role.revoked.v1", "role", |e| e.role_id);

@@ -3,6 +3,7 @@
 pub mod agenda;
 pub mod dto;
 pub mod events;
+pub mod roles;
 pub mod sessions;
 pub mod slots;
 
@@ -54,7 +55,7 @@ impl From<EventError> for ApiError {
     info(title = "BATbern events API", version = "1.0.0",
         description = "Events, their planning workflow, slot grid, sessions, automatic slot assignment and public agenda. Errors are RFC 9457 problem+json."),
     modifiers(&BearerAuth),
-    tags((name = "events"), (name = "sessions"), (name = "slots"), (name = "agenda", description = "Public, no token"))
+    tags((name = "events"), (name = "sessions"), (name = "slots"), (name = "agenda", description = "Public, no token"), (name = "roles"))
 )]
 struct ApiDoc;
 
@@ -87,6 +88,11 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(slots::assign_manually))
         .routes(routes!(slots::put_slot_preferences))
         .routes(routes!(slots::list_slot_preferences))
+        .routes(routes!(roles::grant_role, roles::list_roles))
+        .routes(routes!(roles::revoke_role))
+        .routes(routes!(roles::create_role_change, roles::list_role_changes))
+        .routes(routes!(roles::approve_role_change))
+        .routes(routes!(roles::reject_role_change))
         .routes(routes!(agenda::agenda_json))
         .routes(routes!(agenda::agenda_ical))
         .routes(routes!(agenda::agenda_frab))

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod event;
+pub mod roles;
 pub mod seats;
 pub mod session;
 pub mod slots;

@@ -2,6 +2,7 @@
 //! transaction, so state and outbox rows commit together.
 
 pub mod events;
+pub mod roles;
 pub mod seats;
 pub mod sessions;
 pub mod slots;
