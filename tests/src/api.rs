@@ -6,9 +6,10 @@ use serde_json::Value;
 
 use crate::TestService;
 
-/// A caller of one service with one token (or none).
-pub struct Api<'a> {
-    pub service: &'a TestService,
+/// A caller of one service (or the gateway) with one token (or none).
+pub struct Api {
+    pub client: reqwest::Client,
+    pub base_url: String,
     pub token: Option<String>,
 }
 
@@ -33,25 +34,30 @@ impl Answer {
     }
 }
 
-impl<'a> Api<'a> {
+impl Api {
+    /// A caller of the service at `base_url` with `token`.
+    pub fn at(base_url: &str, token: Option<String>) -> Self {
+        Self { client: reqwest::Client::new(), base_url: base_url.trim_end_matches('/').to_owned(), token }
+    }
+
     /// A caller with a token for `roles`.
-    pub fn as_roles(service: &'a TestService, roles: &[&str]) -> Self {
-        Self { service, token: Some(crate::token(roles, None)) }
+    pub fn as_roles(service: &TestService, roles: &[&str]) -> Self {
+        Self::at(&service.base_url, Some(crate::token(roles, None)))
     }
 
     /// A caller who is the user `subject` with `roles`.
-    pub fn as_user(service: &'a TestService, subject: &str, roles: &[&str]) -> Self {
-        Self { service, token: Some(crate::services::token_for(subject, roles)) }
+    pub fn as_user(service: &TestService, subject: &str, roles: &[&str]) -> Self {
+        Self::at(&service.base_url, Some(crate::services::token_for(subject, roles)))
     }
 
     /// A caller without a token.
-    pub fn anonymous(service: &'a TestService) -> Self {
-        Self { service, token: None }
+    pub fn anonymous(service: &TestService) -> Self {
+        Self::at(&service.base_url, None)
     }
 
     /// Sends `method path` with an optional JSON body and `If-Match`.
     pub async fn call(&self, method: Method, path: &str, body: Option<&Value>, if_match: Option<&str>) -> Answer {
-        let mut request = self.service.client.request(method, self.service.url(path));
+        let mut request = self.client.request(method, format!("{}{path}", self.base_url));
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod broker;
 pub mod bus;
 pub mod database;
+pub mod planning;
 pub mod services;
 
 use std::future::Future;

@@ -1,12 +1,17 @@
 //! Prints the platform's speed figures (run through `scripts/bench`, which starts the fleet
 //! it measures):
 //! 1. companies create and get throughput and latency through the gateway;
-//! 2. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate.
+//! 2. public agenda requests per second, warm, with and without `If-None-Match`;
+//! 3. seat reservations per second through the seat step of the registration saga;
+//! 4. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
+use fleet_tests::api::Api;
 use fleet_tests::bus::{BusHarness, Ticked};
+use shared_domain::events::attendees::RegistrationRequested;
 use fleet_tests::services::token_signed;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
@@ -119,6 +124,49 @@ async fn http_figures(args: &Args) {
     .await;
 }
 
+async fn events_figures(args: &Args) {
+    let organizer = Api::at(&args.gateway, Some(token_signed(&args.secret, &["organizer"], None)));
+    let number = 1000 + (Uuid::new_v4().as_u128() % 1_000_000) as i32;
+    let seats = 2000;
+    let (event_id, _, _) = fleet_tests::planning::published_evening(&organizer, number, seats).await;
+    fleet_tests::planning::walk_status(&organizer, &event_id, &["registration_open"]).await;
+    let agenda_url = format!("{}/api/v1/events/{event_id}/agenda", args.gateway);
+    let etag = organizer.get(&format!("/api/v1/events/{event_id}/agenda")).await.etag();
+    let client = reqwest::Client::new();
+    for (label, revalidate) in [("public agenda (gateway)", false), ("agenda If-None-Match (304)", true)] {
+        let (client, url, etag) = (client.clone(), agenda_url.clone(), etag.clone());
+        load(label, args.seconds, args.concurrency, move |_, _| {
+            let (client, url, etag) = (client.clone(), url.clone(), etag.clone());
+            async move {
+                let mut request = client.get(&url);
+                if revalidate {
+                    request = request.header("if-none-match", etag);
+                }
+                match request.send().await {
+                    Ok(r) => (r.status() == if revalidate { 304 } else { 200 }, None),
+                    Err(_) => (false, None),
+                }
+            }
+        })
+        .await;
+    }
+
+    let producer = fleet_tests::producer(&args.brokers);
+    let event: Uuid = event_id.parse().expect("event id");
+    let started = Instant::now();
+    let requests: Vec<RegistrationRequested> = (0..seats)
+        .map(|_| RegistrationRequested { registration_id: Uuid::now_v7(), event_id: event, attendee_id: Uuid::now_v7(), requested_at: Utc::now() })
+        .collect();
+    futures::future::join_all(requests.iter().map(|r| fleet_tests::publish(&producer, "batbern", r))).await;
+    fleet_tests::eventually(Duration::from_secs(300), "every seat reserved", || async {
+        let taken = organizer.get(&format!("/api/v1/events/{event_id}")).await.body["currentAttendeeCount"].as_i64();
+        (taken == Some(i64::from(seats))).then_some(())
+    })
+    .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("seat reservations (saga)     {:>8.0} per s   ({seats} requests through the bus, {elapsed:.2} s)", f64::from(seats) / elapsed);
+}
+
 async fn bus_figures(args: &Args) {
     let mut bus = BusHarness::new(&args.brokers).await;
     bus.start_consumer(&fleet_tests::unique("bench"));
@@ -173,5 +221,6 @@ async fn main() {
     let args = args();
     println!("BATbern benchmark ({} s per figure, {} cores)", args.seconds, std::thread::available_parallelism().map_or(0, |n| n.get()));
     http_figures(&args).await;
+    events_figures(&args).await;
     bus_figures(&args).await;
 }

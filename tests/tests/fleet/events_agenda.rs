@@ -4,7 +4,7 @@ use fleet_tests::api::Api;
 use fleet_tests::{TestDb, TestService};
 use reqwest::StatusCode;
 
-use crate::events_support::published_evening;
+use fleet_tests::planning::published_evening;
 
 #[tokio::test]
 async fn the_published_agenda_is_public_in_three_formats_and_revalidates() {

@@ -7,7 +7,7 @@ use fleet_tests::{brokers, read_topic, TestDb, TestService};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::events_support::{evening_event, published_evening, walk_status, walk_workflow, WORKFLOW};
+use fleet_tests::planning::{evening_event, published_evening, walk_status, walk_workflow, WORKFLOW};
 
 #[tokio::test]
 async fn organizers_plan_an_event_to_a_published_agenda() {

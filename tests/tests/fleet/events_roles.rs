@@ -8,13 +8,13 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::Connection;
 
-async fn grant_organizers(api: &Api<'_>, names: &[&str]) {
+async fn grant_organizers(api: &Api, names: &[&str]) {
     for name in names {
         api.post("/api/v1/roles", &json!({"userId": name, "role": "organizer"})).await.expect(StatusCode::CREATED);
     }
 }
 
-async fn active_organizers(api: &Api<'_>) -> usize {
+async fn active_organizers(api: &Api) -> usize {
     let roles = api.get("/api/v1/roles?activeOnly=true&limit=100").await.expect(StatusCode::OK);
     roles["items"].as_array().unwrap().iter().filter(|r| r["role"] == "organizer").count()
 }

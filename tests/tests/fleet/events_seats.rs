@@ -12,7 +12,7 @@ use futures::future::join_all;
 use shared_domain::events::attendees::{RegistrationCancelled, RegistrationRequested};
 use uuid::Uuid;
 
-use crate::events_support::{published_evening, walk_status};
+use fleet_tests::planning::{published_evening, walk_status};
 
 #[tokio::test]
 async fn a_rush_never_overbooks_and_every_request_is_answered_once() {

@@ -8,5 +8,4 @@ mod events_agenda;
 mod events_planning;
 mod events_roles;
 mod events_seats;
-mod events_support;
 mod openapi;

@@ -1,6 +1,6 @@
 //! Planning an event through the events API, as organizers do.
 
-use fleet_tests::api::Api;
+use crate::api::Api;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -21,7 +21,7 @@ pub fn evening_event(number: i32, capacity: i32) -> Value {
 }
 
 /// Moves the event through `statuses`, each with the current ETag; returns the last body.
-pub async fn walk_status(api: &Api<'_>, id: &str, statuses: &[&str]) -> Value {
+pub async fn walk_status(api: &Api, id: &str, statuses: &[&str]) -> Value {
     let mut body = Value::Null;
     for status in statuses {
         let current = api.get(&format!("/api/v1/events/{id}")).await;
@@ -31,7 +31,7 @@ pub async fn walk_status(api: &Api<'_>, id: &str, statuses: &[&str]) -> Value {
 }
 
 /// Moves the workflow through `states`.
-pub async fn walk_workflow(api: &Api<'_>, id: &str, states: &[&str]) {
+pub async fn walk_workflow(api: &Api, id: &str, states: &[&str]) {
     for state in states {
         let current = api.get(&format!("/api/v1/events/{id}")).await;
         api.post_if(&format!("/api/v1/events/{id}/workflow"), &json!({"workflowState": state}), &current.etag()).await.expect(StatusCode::OK);
@@ -50,7 +50,7 @@ pub const WORKFLOW: [&str; 7] = [
 
 /// Creates an evening event with four sessions whose speakers accepted, assigns them
 /// automatically and publishes it; returns `(event id, session ids, speaker ids)`.
-pub async fn published_evening(api: &Api<'_>, number: i32, capacity: i32) -> (String, Vec<String>, Vec<Uuid>) {
+pub async fn published_evening(api: &Api, number: i32, capacity: i32) -> (String, Vec<String>, Vec<Uuid>) {
     let event = api.post("/api/v1/events", &evening_event(number, capacity)).await.expect(StatusCode::CREATED);
     let id = event["id"].as_str().unwrap().to_owned();
     let slots = api.post(&format!("/api/v1/events/{id}/slots/generate"), &json!({"slotCount": 4})).await.expect(StatusCode::OK);
