@@ -36,6 +36,7 @@ pub async fn read_topic(brokers: &str, topic: &str, expected: usize, quiet: Dura
     let mut messages = Vec::new();
     // The first group join takes several seconds on the local broker.
     let mut wait = quiet + Duration::from_secs(10);
+    let mut errors = 0;
     while messages.len() < expected {
         match tokio::time::timeout(wait, consumer.recv()).await {
             Ok(Ok(m)) => {
@@ -55,7 +56,11 @@ pub async fn read_topic(brokers: &str, topic: &str, expected: usize, quiet: Dura
                 });
                 wait = quiet;
             }
-            Ok(Err(e)) => panic!("reading {topic}: {e}"),
+            // Transient consumer errors (e.g. metadata not yet propagated) are retried.
+            Ok(Err(e)) => {
+                errors += 1;
+                assert!(errors < 50, "reading {topic}: {e}");
+            }
             Err(_) => break,
         }
     }

@@ -14,7 +14,7 @@ pub fn evening_event(number: i32, capacity: i32) -> Value {
         "eventDate": "2027-03-12T16:00:00Z",
         "registrationDeadline": "2027-03-10T22:59:00Z",
         "eventType": "evening",
-        "venue": {"name": "Kursaal Bern", "address": "Kornhausstrasse 3, 3013 Bern", "capacity": 400},
+        "venue": {"name": "Kursaal Bern", "address": "Kornhausstrasse 3, 3013 Bern", "capacity": capacity.max(400)},
         "capacity": capacity,
         "metadata": {"theme": "cloud"}
     })

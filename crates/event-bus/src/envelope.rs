@@ -140,7 +140,7 @@ mod tests {
     use super::*;
     use rdkafka::message::OwnedMessage;
     use rdkafka::Timestamp;
-    use shared_domain::events::companies::CompanyArchived;
+    use shared_domain::contracts::companies::CompanyArchived;
 
     #[test]
     fn envelope_survives_the_kafka_binary_mode() {

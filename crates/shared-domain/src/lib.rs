@@ -3,10 +3,10 @@
 //!
 //! Nothing here performs I/O; the crate is the only contract between services.
 
-pub mod events;
+pub mod contracts;
 pub mod validation;
 
-pub use events::IntegrationEvent;
+pub use contracts::IntegrationEvent;
 pub use validation::{FieldError, Validator};
 
 /// A new application-generated identifier (UUIDv7: time-ordered, so indexes stay compact).

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
-use shared_domain::events::attendees::{RegistrationCancelled, RegistrationRequested};
-use shared_domain::events::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
+use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
+use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 

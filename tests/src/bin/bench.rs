@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use fleet_tests::api::Api;
 use fleet_tests::bus::{BusHarness, Ticked};
-use shared_domain::events::attendees::RegistrationRequested;
+use shared_domain::contracts::attendees::RegistrationRequested;
 use fleet_tests::services::token_signed;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;

@@ -101,6 +101,7 @@ async fn event_input_is_validated_and_planning_events_are_hidden_from_the_public
     let service = TestService::events(&db).await;
     let organizer = Api::as_roles(&service, &["organizer"]);
     let mut bad = evening_event(62, 500);
+    bad["venue"]["capacity"] = json!(400);
     bad["slotConfiguration"] = json!({"eventType": "evening", "minSlots": 3, "maxSlots": 8, "slotDuration": 40, "theoreticalSlotsAM": false, "breakSlots": 1, "lunchSlots": 0});
     let refused = organizer.post("/api/v1/events", &bad).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -9,7 +9,7 @@ use chrono::Utc;
 use fleet_tests::api::Api;
 use fleet_tests::{brokers, eventually, producer, publish, read_topic, TestDb, TestService};
 use futures::future::join_all;
-use shared_domain::events::attendees::{RegistrationCancelled, RegistrationRequested};
+use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use uuid::Uuid;
 
 use fleet_tests::planning::{published_evening, walk_status};

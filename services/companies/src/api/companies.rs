@@ -12,7 +12,7 @@ use service_kit::idempotency::{self, Begin, IdempotencyKey, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext};
-use shared_domain::events::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
+use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
 use uuid::Uuid;
 
 use super::dto::{CompanyResponse, CreateCompanyRequest, ListCompaniesQuery, UpdateCompanyRequest};

@@ -53,9 +53,12 @@ fn rendering(body: Vec<u8>) -> Rendering {
     Rendering { body: Bytes::from(body), etag: HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex is a valid header") }
 }
 
+/// Event version, status, latest session change, latest speaker change, seats taken.
+type StampRow = (i64, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, i64);
+
 /// What the renderings depend on: the event row, its sessions and their speakers.
 async fn stamp(state: &AppState, event_id: Uuid) -> Result<Option<(String, bool)>, sqlx::Error> {
-    let row: Option<(i64, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, i64)> = sqlx::query_as(
+    let row: Option<StampRow> = sqlx::query_as(
         "select e.version, e.status, (select max(updated_at) from sessions where event_id = e.id), \
          (select max(ss.updated_at) from session_speakers ss join sessions s on s.id = ss.session_id where s.event_id = e.id), \
          e.current_attendee_count::bigint from events e where e.id = $1",

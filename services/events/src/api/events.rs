@@ -12,7 +12,7 @@ use service_kit::idempotency::{self, Begin, IdempotencyKey, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
-use shared_domain::events::events::{EventPublished, EventStatusChanged, EventWorkflowChanged, RegistrationClosed, RegistrationOpened};
+use shared_domain::contracts::events::{EventPublished, EventStatusChanged, EventWorkflowChanged, RegistrationClosed, RegistrationOpened};
 use sqlx::PgConnection;
 use uuid::Uuid;
 

@@ -3,9 +3,12 @@
 pub mod agenda;
 pub mod dto;
 pub mod events;
+pub mod overflow;
+pub mod quality;
 pub mod roles;
 pub mod sessions;
 pub mod slots;
+pub mod topics;
 
 use std::sync::Arc;
 
@@ -39,6 +42,7 @@ impl From<EventError> for ApiError {
         let detail = error.to_string();
         match error {
             EventError::NotFound(_) | EventError::SessionNotFound(_) | EventError::SlotNotFound(_) => ApiError::not_found(detail),
+            EventError::TopicNotFound(_) => ApiError::not_found(detail),
             EventError::NumberTaken(_) | EventError::Conflict(_) => ApiError::conflict(detail),
             EventError::Transition { current, requested, allowed, machine } => ApiError::conflict(detail)
                 .with("currentState", current)
@@ -55,7 +59,7 @@ impl From<EventError> for ApiError {
     info(title = "BATbern events API", version = "1.0.0",
         description = "Events, their planning workflow, slot grid, sessions, automatic slot assignment and public agenda. Errors are RFC 9457 problem+json."),
     modifiers(&BearerAuth),
-    tags((name = "events"), (name = "sessions"), (name = "slots"), (name = "agenda", description = "Public, no token"), (name = "roles"))
+    tags((name = "events"), (name = "sessions"), (name = "slots"), (name = "agenda", description = "Public, no token"), (name = "roles"), (name = "overflow"), (name = "topics"), (name = "quality-review"))
 )]
 struct ApiDoc;
 
@@ -88,11 +92,20 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(slots::assign_manually))
         .routes(routes!(slots::put_slot_preferences))
         .routes(routes!(slots::list_slot_preferences))
+        .routes(routes!(overflow::open_voting, overflow::get_overflow))
+        .routes(routes!(overflow::cast_vote))
+        .routes(routes!(overflow::complete_voting))
         .routes(routes!(roles::grant_role, roles::list_roles))
         .routes(routes!(roles::revoke_role))
         .routes(routes!(roles::create_role_change, roles::list_role_changes))
         .routes(routes!(roles::approve_role_change))
         .routes(routes!(roles::reject_role_change))
+        .routes(routes!(quality::put_quality_review, quality::get_quality_review))
+        .routes(routes!(quality::put_session_review))
+        .routes(routes!(topics::create_topic, topics::list_topics))
+        .routes(routes!(topics::get_topic, topics::update_topic))
+        .routes(routes!(topics::assign_topic, topics::list_event_topics))
+        .routes(routes!(topics::put_usage_feedback))
         .routes(routes!(agenda::agenda_json))
         .routes(routes!(agenda::agenda_ical))
         .routes(routes!(agenda::agenda_frab))

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
-use shared_domain::events::events::{RoleGranted, RoleRevoked};
+use shared_domain::contracts::events::{RoleGranted, RoleRevoked};
 use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;

@@ -9,7 +9,7 @@ use event_bus::outbox::enqueue;
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
-use shared_domain::events::events::{SessionCancelled, SessionCreated, SessionSnapshot, SessionUpdated};
+use shared_domain::contracts::events::{SessionCancelled, SessionCreated, SessionSnapshot, SessionUpdated};
 use sqlx::PgConnection;
 use uuid::Uuid;
 

@@ -11,7 +11,7 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
-use shared_domain::events::events::SessionUpdated;
+use shared_domain::contracts::events::SessionUpdated;
 use slot_assignment::{Candidate, Settings, Slot};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -245,12 +245,13 @@ pub async fn auto_assign(
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
     let plan = planning(&mut tx, event_id).await?;
+    let declined = store::overflow::declined_sessions(&mut *tx, event_id).await?;
     let manual: Vec<&SlotRecord> = plan.slots.iter().filter(|s| s.manual_override == Some(true)).collect();
     let kept_sessions: Vec<Uuid> = manual.iter().filter_map(|s| s.assigned_session_id).collect();
     let open_slots: Vec<Slot> = plan.slots.iter().filter(|s| s.manual_override != Some(true)).map(slot_input).collect();
     let accepted = |s: &&SessionRecord| {
         let own: Vec<_> = plan.speakers.iter().filter(|sp| sp.session_id == s.id).collect();
-        s.session_type().has_speakers() && !own.is_empty() && own.iter().all(|sp| sp.is_confirmed) && !kept_sessions.contains(&s.id)
+        s.session_type().has_speakers() && !own.is_empty() && own.iter().all(|sp| sp.is_confirmed) && !kept_sessions.contains(&s.id) && !declined.contains(&s.id)
     };
     let candidates: Vec<Candidate> = plan.sessions.iter().filter(accepted).map(|s| candidate(s, &plan.speakers, &plan.preferences)).collect();
     let result = slot_assignment::assign(&open_slots, &candidates, &settings(&plan.event));

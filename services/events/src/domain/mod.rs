@@ -3,11 +3,14 @@
 
 pub mod agenda;
 pub mod event;
+pub mod quality;
+pub mod overflow;
 pub mod roles;
 pub mod seats;
 pub mod session;
 pub mod slots;
 pub mod status;
+pub mod topic;
 
 use uuid::Uuid;
 
@@ -20,6 +23,8 @@ pub enum EventError {
     SessionNotFound(Uuid),
     #[error("no slot {0}")]
     SlotNotFound(Uuid),
+    #[error("no topic {0}")]
+    TopicNotFound(Uuid),
     #[error("event number {0} is already taken")]
     NumberTaken(i32),
     #[error("{machine} cannot go from {current} to {requested}; allowed: {}", if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") })]

@@ -2,7 +2,7 @@
 //! concurrent requests see each other's reservations: confirmed seats never exceed capacity.
 
 use chrono::{DateTime, Utc};
-use shared_domain::events::events::SeatRefusal;
+use shared_domain::contracts::events::SeatRefusal;
 
 use super::status::EventStatus;
 

@@ -138,13 +138,13 @@ mod tests {
             start_time: "2027-03-12T16:00:00Z".parse().unwrap(),
             end_time: "2027-03-12T16:45:00Z".parse().unwrap(),
         };
-        let clash = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "hall a").validate(event_start(), &[other.clone()], None);
+        let clash = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "hall a").validate(event_start(), std::slice::from_ref(&other), None);
         assert_eq!(clash.unwrap_err()[0].field, "startTime");
-        let next = talk("2027-03-12T16:45:00Z", "2027-03-12T17:30:00Z", "Hall A").validate(event_start(), &[other.clone()], None);
+        let next = talk("2027-03-12T16:45:00Z", "2027-03-12T17:30:00Z", "Hall A").validate(event_start(), std::slice::from_ref(&other), None);
         assert_eq!(next.unwrap().language, "de");
-        let elsewhere = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "Hall B").validate(event_start(), &[other.clone()], None);
+        let elsewhere = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "Hall B").validate(event_start(), std::slice::from_ref(&other), None);
         assert!(elsewhere.is_ok());
-        let itself = talk("2027-03-12T16:10:00Z", "2027-03-12T16:40:00Z", "Hall A").validate(event_start(), &[other.clone()], Some(other.id));
+        let itself = talk("2027-03-12T16:10:00Z", "2027-03-12T16:40:00Z", "Hall A").validate(event_start(), std::slice::from_ref(&other), Some(other.id));
         assert!(itself.is_ok());
     }
 

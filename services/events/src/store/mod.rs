@@ -2,7 +2,10 @@
 //! transaction, so state and outbox rows commit together.
 
 pub mod events;
+pub mod quality;
+pub mod overflow;
 pub mod roles;
 pub mod seats;
 pub mod sessions;
 pub mod slots;
+pub mod topics;

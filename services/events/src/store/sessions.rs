@@ -146,11 +146,11 @@ pub async fn list_sessions(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Ve
 
 /// Where the event's live sessions are, for the room-overlap rule.
 pub async fn placed_sessions(conn: &mut PgConnection, event_id: Uuid) -> Result<Vec<PlacedSession>, sqlx::Error> {
-    let rows: Vec<(Uuid, Option<String>, DateTime<Utc>, DateTime<Utc>)> =
-        sqlx::query_as("select id, room, start_time, end_time from sessions where event_id = $1 and cancelled_at is null")
-            .bind(event_id)
-            .fetch_all(conn)
-            .await?;
+    type Row = (Uuid, Option<String>, DateTime<Utc>, DateTime<Utc>);
+    let rows: Vec<Row> = sqlx::query_as("select id, room, start_time, end_time from sessions where event_id = $1 and cancelled_at is null")
+        .bind(event_id)
+        .fetch_all(conn)
+        .await?;
     Ok(rows.into_iter().map(|(id, room, start_time, end_time)| PlacedSession { id, room, start_time, end_time }).collect())
 }
 

@@ -145,6 +145,18 @@ pub struct SeatReleased {
     pub released_at: DateTime<Utc>,
 }
 
+/// An accepted speaker was not selected in overflow voting; the speakers context declines
+/// the speaker's assignment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OverflowSpeakerDeclined {
+    pub event_id: Uuid,
+    pub session_id: Uuid,
+    pub speaker_id: Uuid,
+    pub reason: String,
+    pub declined_at: DateTime<Utc>,
+}
+
 /// A user was granted a platform role (optionally for one event).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -194,5 +206,22 @@ events_event!(SessionCancelled, "events.session.cancelled.v1", "session", |e| e.
 events_event!(SeatReserved, "events.seat.reserved.v1", "event", |e| e.event_id);
 events_event!(SeatRefused, "events.seat.refused.v1", "event", |e| e.event_id);
 events_event!(SeatReleased, "events.seat.released.v1", "event", |e| e.event_id);
+events_event!(OverflowSpeakerDeclined, "events.overflow_speaker.declined.v1", "event", |e| e.event_id);
 events_event!(RoleGranted, "events.role.granted.v1", "role", |e| e.role_id);
 events_event!(RoleRevoked, "events.role.revoked.v1", "role", |e| e.role_id);
+
+/// The quality review of a session took a step (keyed by session id); speakers hear of
+/// `requires_changes` and `rejected` with the feedback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionReviewChanged {
+    pub event_id: Uuid,
+    pub session_id: Uuid,
+    /// pending, in_review, approved, requires_changes, rejected or revision_submitted.
+    pub status: String,
+    pub feedback: Option<String>,
+    pub reviewer_id: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+events_event!(SessionReviewChanged, "events.session_review.changed.v1", "session", |e| e.session_id);
