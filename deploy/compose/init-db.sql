@@ -21,5 +21,14 @@ end
 $$;
 create schema if not exists companies authorization companies_svc;
 
--- Next service: copy the block above, replacing `companies` with its name, e.g.
--- events -> role events_svc, schema events.
+-- events ---------------------------------------------------------------------
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'events_svc') then
+    create role events_svc login password 'events_svc';
+  end if;
+end
+$$;
+create schema if not exists events authorization events_svc;
+
+-- Next service: copy a block above, replacing the name (role <name>_svc, schema <name>).

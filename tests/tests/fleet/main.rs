@@ -5,6 +5,7 @@ mod companies_errors;
 mod companies_events;
 mod event_bus;
 mod events_agenda;
+mod events_errors;
 mod events_overflow;
 mod events_planning;
 mod events_quality;
