@@ -57,6 +57,13 @@ impl TestService {
         Self::start(database_url, crate::unique("t"), |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown))).await
     }
 
+    /// Starts the attendees service on a fresh schema of `db`, on the bus of `peer` (so the
+    /// two services exchange events).
+    pub async fn attendees_beside(db: &TestDb, peer: &TestService) -> Self {
+        let database_url = db.service_url("attendees").await;
+        Self::start(database_url, peer.topic_prefix.clone(), |config, listener, shutdown| tokio::spawn(attendees::run(config, listener, shutdown))).await
+    }
+
     /// A second instance of the events service sharing `first`'s database, topics and
     /// consumer group (as a scaled-out deployment does).
     pub async fn events_replica(first: &TestService) -> Self {

@@ -13,3 +13,4 @@ mod events_roles;
 mod events_seats;
 mod events_topics;
 mod openapi;
+mod registration_saga;

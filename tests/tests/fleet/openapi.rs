@@ -34,3 +34,9 @@ fn events_document_matches_the_code() {
     let generated = serde_json::to_value(events::api::openapi()).unwrap();
     assert!(generated == committed("events"), "openapi/events.json is out of date: run `cargo run -q -p events -- openapi > openapi/events.json`");
 }
+
+#[test]
+fn attendees_document_matches_the_code() {
+    let generated = serde_json::to_value(attendees::api::openapi()).unwrap();
+    assert!(generated == committed("attendees"), "openapi/attendees.json is out of date: run `cargo run -q -p attendees -- openapi > openapi/attendees.json`");
+}

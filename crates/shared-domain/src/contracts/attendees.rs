@@ -27,6 +27,20 @@ pub struct RegistrationCancelled {
     pub cancelled_at: DateTime<Utc>,
 }
 
+/// A registration reached a new status (for the attendee's mail and for analytics).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationStatusChanged {
+    pub registration_id: Uuid,
+    pub event_id: Uuid,
+    pub attendee_id: Uuid,
+    /// registered, waitlisted, confirmed, cancelled, attended or rejected.
+    pub status: String,
+    /// Why a registration was rejected (`closed`), or that it was promoted from the waitlist.
+    pub reason: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
 macro_rules! registration_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {
@@ -42,3 +56,4 @@ macro_rules! registration_event {
 
 registration_event!(RegistrationRequested, "attendees.registration.requested.v1");
 registration_event!(RegistrationCancelled, "attendees.registration.cancelled.v1");
+registration_event!(RegistrationStatusChanged, "attendees.registration.status_changed.v1");

@@ -1,0 +1,214 @@
+//! Handlers of `/api/v1/attendees`: an attendee token sees and edits only itself;
+//! organizers see and edit everyone.
+
+use axum::extract::State;
+use axum::http::header::LOCATION;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use service_kit::etag::{etag_header, IfMatch};
+use service_kit::pagination::{Page, PageRequest};
+use service_kit::problem::Problem;
+use service_kit::{Actor, ApiError, Json, Path, Query, Role};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::AppState;
+use crate::domain::attendee::{AttendeeFields, GdprConsent};
+use crate::domain::AttendeeError;
+use crate::store;
+use crate::store::attendees::AttendeeRecord;
+
+/// Consent as a client sends it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConsentRequest {
+    pub given: bool,
+    /// The privacy policy version consented to (required when `given`).
+    pub policy_version: Option<String>,
+}
+
+/// Body of `POST /api/v1/attendees` (and of `PUT`-style updates via PATCH fields).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateAttendeeRequest {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company_id: Option<Uuid>,
+    pub position: Option<String>,
+    #[serde(default)]
+    pub newsletter_subscription: bool,
+    pub gdpr_consent: ConsentRequest,
+}
+
+/// Body of `PATCH /api/v1/attendees/{id}` (absent fields stay; `null` clears optional ones).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateAttendeeRequest {
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[serde(default, deserialize_with = "service_kit::patch::field")]
+    #[schema(value_type = Option<Uuid>)]
+    pub company_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "service_kit::patch::field")]
+    #[schema(value_type = Option<String>)]
+    pub position: Option<Option<String>>,
+    pub newsletter_subscription: Option<bool>,
+    pub gdpr_consent: Option<ConsentRequest>,
+}
+
+/// An attendee as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeResponse {
+    pub id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company_id: Option<Uuid>,
+    pub position: Option<String>,
+    pub newsletter_subscription: bool,
+    pub gdpr_consent: GdprConsent,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+impl From<AttendeeRecord> for AttendeeResponse {
+    fn from(r: AttendeeRecord) -> Self {
+        let consent = r.fields().consent;
+        AttendeeResponse {
+            id: r.id,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            company_id: r.company_id,
+            position: r.position,
+            newsletter_subscription: r.newsletter_subscription,
+            gdpr_consent: consent,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            last_login_at: r.last_login_at,
+            version: r.version,
+        }
+    }
+}
+
+/// Query of the attendee list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListAttendeesQuery {
+    /// Case-insensitive search in email and name.
+    pub q: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// 403 unless the caller is an organizer or the attendee itself.
+pub(super) fn ensure_self_or_organizer(actor: &Actor, attendee_id: Uuid) -> Result<(), ApiError> {
+    if actor.has(Role::Organizer) || (actor.has(Role::Attendee) && actor.attendee_id == Some(attendee_id)) {
+        Ok(())
+    } else {
+        Err(AttendeeError::Forbidden("attendees see and change only their own data").into())
+    }
+}
+
+async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(), ApiError> {
+    let Some(id) = company_id else { return Ok(()) };
+    match store::directory::company_usable(&state.pool, id).await? {
+        Some(true) => Ok(()),
+        Some(false) => Err(ApiError::invalid_field("companyId", format!("company {id} is archived"))),
+        None => Err(ApiError::invalid_field("companyId", format!("company {id} is not known"))),
+    }
+}
+
+/// Creates an attendee (organizers, or attendees signing themselves up).
+#[utoipa::path(post, path = "/api/v1/attendees", tag = "attendees", request_body = CreateAttendeeRequest,
+    responses((status = 201, body = AttendeeResponse), (status = 409, description = "Email taken", body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_attendee(State(state): State<AppState>, actor: Actor, Json(request): Json<CreateAttendeeRequest>) -> Result<Response, ApiError> {
+    actor.require_any(&[Role::Organizer, Role::Attendee])?;
+    let fields = AttendeeFields {
+        email: request.email,
+        first_name: request.first_name,
+        last_name: request.last_name,
+        company_id: request.company_id,
+        position: request.position,
+        newsletter_subscription: request.newsletter_subscription,
+        consent: GdprConsent { given: request.gdpr_consent.given, given_at: None, policy_version: request.gdpr_consent.policy_version },
+    }
+    .validate()
+    .map_err(ApiError::validation)?;
+    check_company(&state, fields.company_id).await?;
+    let mut tx = state.pool.begin().await?;
+    let id = shared_domain::new_id();
+    store::attendees::insert_attendee(&mut tx, id, &fields, Utc::now()).await?.map_err(|existing_id| AttendeeError::EmailTaken { existing_id })?;
+    let record = store::attendees::fetch_attendee(&mut *tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    tx.commit().await?;
+    let mut headers = etag_header(record.version);
+    headers.insert(LOCATION, HeaderValue::from_str(&format!("/api/v1/attendees/{id}")).expect("uuid path"));
+    Ok((StatusCode::CREATED, headers, Json(AttendeeResponse::from(record))).into_response())
+}
+
+/// Reads an attendee (itself or organizers).
+#[utoipa::path(get, path = "/api/v1/attendees/{id}", tag = "attendees", params(("id" = Uuid, Path)),
+    responses((status = 200, body = AttendeeResponse), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_attendee(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    ensure_self_or_organizer(&actor, id)?;
+    let record = store::attendees::fetch_attendee(&state.pool, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    Ok((etag_header(record.version), Json(AttendeeResponse::from(record))).into_response())
+}
+
+/// Lists attendees (organizers).
+#[utoipa::path(get, path = "/api/v1/attendees", tag = "attendees", params(ListAttendeesQuery),
+    responses((status = 200, body = Page<AttendeeResponse>), (status = 403, body = Problem)), security(("bearer" = [])))]
+pub async fn list_attendees(State(state): State<AppState>, actor: Actor, Query(query): Query<ListAttendeesQuery>) -> Result<Json<Page<AttendeeResponse>>, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
+    let rows = store::attendees::list_attendees(&state.pool, query.q.as_deref().filter(|q| !q.trim().is_empty()), page.after, page.fetch_limit()).await?;
+    Ok(Json(Page::from_rows(rows, page.limit, |a| a.id).map(AttendeeResponse::from)))
+}
+
+/// Updates an attendee with `If-Match` (itself or organizers).
+#[utoipa::path(patch, path = "/api/v1/attendees/{id}", tag = "attendees", request_body = UpdateAttendeeRequest, params(("id" = Uuid, Path), ("If-Match" = String, Header)),
+    responses((status = 200, body = AttendeeResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_attendee(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    Json(patch): Json<UpdateAttendeeRequest>,
+) -> Result<Response, ApiError> {
+    ensure_self_or_organizer(&actor, id)?;
+    let mut tx = state.pool.begin().await?;
+    let current = store::attendees::lock_attendee(&mut tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    if_match.check(current.version)?;
+    let before = current.fields();
+    let fields = AttendeeFields {
+        email: patch.email.unwrap_or(before.email.clone()),
+        first_name: patch.first_name.unwrap_or(before.first_name.clone()),
+        last_name: patch.last_name.unwrap_or(before.last_name.clone()),
+        company_id: service_kit::patch::apply(before.company_id, patch.company_id),
+        position: service_kit::patch::apply(before.position.clone(), patch.position),
+        newsletter_subscription: patch.newsletter_subscription.unwrap_or(before.newsletter_subscription),
+        consent: patch
+            .gdpr_consent
+            .map(|c| GdprConsent { given: c.given, given_at: None, policy_version: c.policy_version })
+            .unwrap_or(before.consent.clone()),
+    }
+    .validate()
+    .map_err(ApiError::validation)?;
+    if fields.company_id != before.company_id {
+        check_company(&state, fields.company_id).await?;
+    }
+    store::attendees::update_attendee(&mut tx, id, &fields, Utc::now()).await?.map_err(|existing_id| AttendeeError::EmailTaken { existing_id })?;
+    let record = store::attendees::fetch_attendee(&mut *tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    tx.commit().await?;
+    Ok((etag_header(record.version), Json(AttendeeResponse::from(record))).into_response())
+}

@@ -1,0 +1,84 @@
+//! The attendees HTTP API and its OpenAPI document.
+
+pub mod attendees;
+pub mod registrations;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use axum::Router;
+use service_kit::{ApiError, Authenticator};
+use sqlx::PgPool;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::AttendeeError;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub auth: Arc<Authenticator>,
+}
+
+impl FromRef<AppState> for Arc<Authenticator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+impl From<AttendeeError> for ApiError {
+    fn from(error: AttendeeError) -> Self {
+        let detail = error.to_string();
+        match error {
+            AttendeeError::NotFound(_) | AttendeeError::RegistrationNotFound(_) => ApiError::not_found(detail),
+            AttendeeError::EmailTaken { existing_id } => ApiError::conflict(detail).with("existingId", existing_id.to_string()),
+            AttendeeError::Conflict(_) => ApiError::conflict(detail),
+            AttendeeError::Forbidden(_) => ApiError::forbidden(detail),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "BATbern attendees API", version = "1.0.0",
+        description = "Attendees, GDPR consent and event registrations with waitlist promotion. Errors are RFC 9457 problem+json."),
+    modifiers(&BearerAuth),
+    tags((name = "attendees"), (name = "registrations"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(attendees::create_attendee, attendees::list_attendees))
+        .routes(routes!(attendees::get_attendee, attendees::update_attendee))
+        .routes(routes!(registrations::register, registrations::list_registrations))
+        .routes(routes!(registrations::get_registration))
+        .routes(routes!(registrations::cancel_registration))
+        .split_for_parts()
+}
+
+/// The OpenAPI document of this service (committed as `openapi/attendees.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    split().1
+}
+
+/// The API routes, the OpenAPI document and its interactive reference page.
+pub fn router(state: AppState) -> Router {
+    let (router, document) = split();
+    router.with_state(state).merge(service_kit::server::api_reference("attendees", document))
+}

@@ -1,0 +1,102 @@
+//! An attendee's fields and their validation, GDPR consent included.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared_domain::{FieldError, Validator};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The consent to the privacy policy an attendee gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GdprConsent {
+    pub given: bool,
+    pub given_at: Option<DateTime<Utc>>,
+    pub policy_version: Option<String>,
+}
+
+/// Everything an attendee (or an organizer) sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendeeFields {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company_id: Option<Uuid>,
+    pub position: Option<String>,
+    pub newsletter_subscription: bool,
+    pub consent: GdprConsent,
+}
+
+/// A plausible email address: one `@`, a non-empty local part, a dotted domain, no spaces.
+fn is_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !text.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl AttendeeFields {
+    /// Validates and normalises (emails are lower-cased); `Err` lists every invalid field.
+    pub fn validate(self) -> Result<Self, Vec<FieldError>> {
+        let mut v = Validator::new();
+        let email = v.text("email", &self.email, 255).map(|e| e.to_lowercase());
+        if email.as_deref().is_some_and(|e| !is_email(e)) {
+            v.reject("email", "must be an email address");
+        }
+        let first_name = v.text("firstName", &self.first_name, 100);
+        let last_name = v.text("lastName", &self.last_name, 100);
+        let position = v.optional_text("position", self.position.as_deref(), 255);
+        let policy_version = v.optional_text("gdprConsent.policyVersion", self.consent.policy_version.as_deref(), 50);
+        if self.consent.given && policy_version.is_none() {
+            v.reject("gdprConsent.policyVersion", "is required when consent is given");
+        }
+        v.finish()?;
+        Ok(Self {
+            email: email.expect("validated"),
+            first_name: first_name.expect("validated"),
+            last_name: last_name.expect("validated"),
+            position,
+            consent: GdprConsent { policy_version, ..self.consent },
+            ..self
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ada() -> AttendeeFields {
+        AttendeeFields {
+            email: " Ada@Example.CH ".into(),
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            company_id: None,
+            position: None,
+            newsletter_subscription: true,
+            consent: GdprConsent { given: true, given_at: None, policy_version: Some("2026-01".into()) },
+        }
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(ada().validate().unwrap().email, "ada@example.ch");
+        for bad in ["ada", "ada@ch", "a da@x.ch", "@x.ch", "ada@.ch"] {
+            let fields = AttendeeFields { email: bad.into(), ..ada() };
+            assert_eq!(fields.validate().unwrap_err()[0].field, "email", "{bad}");
+        }
+    }
+
+    #[test]
+    fn consent_needs_a_policy_version() {
+        let fields = AttendeeFields { consent: GdprConsent { given: true, given_at: None, policy_version: None }, ..ada() };
+        assert_eq!(fields.validate().unwrap_err()[0].field, "gdprConsent.policyVersion");
+    }
+}

@@ -1,0 +1,29 @@
+//! The attendees service: attendees with their GDPR consent, and the attendee side of the
+//! registration saga (registrations, waitlist, promotion).
+
+pub mod api;
+pub mod domain;
+pub mod reactions;
+pub mod store;
+
+use std::sync::Arc;
+
+use service_kit::{Platform, ServiceConfig, ServiceSpec};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// The local port of the service.
+pub const DEFAULT_PORT: u16 = 8085;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/attendees");
+
+/// How the shared bootstrap sees this service.
+pub const SPEC: ServiceSpec = ServiceSpec { name: "attendees", schema: "attendees", migrator: &MIGRATOR };
+
+/// Runs the service on `listener` until `shutdown` is cancelled.
+pub async fn run(config: ServiceConfig, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let mut platform = Platform::start(SPEC, config, shutdown).await?;
+    platform.consume(&["events", "companies"], Arc::new(reactions::AttendeesReactions));
+    let state = api::AppState { pool: platform.pool.clone(), auth: platform.auth.clone() };
+    platform.serve(api::router(state), listener).await
+}

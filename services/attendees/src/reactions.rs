@@ -1,0 +1,109 @@
+//! The attendees service's saga steps.
+//!
+//! * seat answers (`SeatReserved`, `SeatRefused`) move the registration: confirmed,
+//!   waitlisted or rejected; a seat reserved for a registration cancelled meanwhile is
+//!   given back;
+//! * `SeatReleased` promotes the oldest waitlisted registration of the event by requesting
+//!   a seat for it again (the same saga, step 2);
+//! * company events keep the company directory read model.
+//!
+//! Each runs in the inbox transaction; every step is safe to apply twice.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use event_bus::outbox::enqueue;
+use event_bus::{Envelope, EventContext, Reaction, ReactionError};
+use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested, RegistrationStatusChanged};
+use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
+use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
+use shared_domain::IntegrationEvent;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::domain::registration::{on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome};
+use crate::domain::{enum_name, parse_stored};
+use crate::store;
+
+/// The consumer of the attendees service.
+pub struct AttendeesReactions;
+
+fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
+    envelope.decode().map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })
+}
+
+#[async_trait]
+impl Reaction for AttendeesReactions {
+    fn handler(&self) -> &'static str {
+        "attendees"
+    }
+
+    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+        let context = EventContext::caused_by(envelope);
+        match envelope.event_type.as_str() {
+            SeatReserved::EVENT_TYPE => {
+                let seat: SeatReserved = decode(envelope)?;
+                on_seat_answer(conn, seat.registration_id, on_seat_reserved, None, &context).await
+            }
+            SeatRefused::EVENT_TYPE => {
+                let refused: SeatRefused = decode(envelope)?;
+                match refused.reason {
+                    SeatRefusal::Full => on_seat_answer(conn, refused.registration_id, on_seat_refused_full, None, &context).await,
+                    SeatRefusal::Closed => on_seat_answer(conn, refused.registration_id, on_seat_refused_closed, Some("closed"), &context).await,
+                }
+            }
+            SeatReleased::EVENT_TYPE => on_seat_released(conn, decode(envelope)?, &context).await,
+            CompanyCreated::EVENT_TYPE => {
+                let c: CompanyCreated = decode(envelope)?;
+                Ok(store::directory::upsert_company(conn, c.company_id, &c.name, &c.display_name, c.is_partner, 1).await?)
+            }
+            CompanyUpdated::EVENT_TYPE => {
+                let c: CompanyUpdated = decode(envelope)?;
+                Ok(store::directory::upsert_company(conn, c.company_id, &c.name, &c.display_name, c.is_partner, c.version).await?)
+            }
+            CompanyArchived::EVENT_TYPE => {
+                let c: CompanyArchived = decode(envelope)?;
+                Ok(store::directory::archive_company(conn, c.company_id, c.archived_at).await?)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Announces a registration's new status.
+pub async fn announce(conn: &mut PgConnection, id: Uuid, event_id: Uuid, attendee_id: Uuid, status: RegistrationStatus, reason: Option<&str>, context: &EventContext) -> Result<(), event_bus::outbox::OutboxError> {
+    let changed = RegistrationStatusChanged { registration_id: id, event_id, attendee_id, status: enum_name(&status), reason: reason.map(str::to_owned), changed_at: Utc::now() };
+    enqueue(conn, &changed, context).await.map(|_| ())
+}
+
+async fn on_seat_answer(
+    conn: &mut PgConnection,
+    registration_id: Uuid,
+    decide: fn(RegistrationStatus) -> SeatOutcome,
+    reason: Option<&str>,
+    context: &EventContext,
+) -> Result<(), ReactionError> {
+    let Some(registration) = store::registrations::lock_registration(conn, registration_id).await? else { return Ok(()) };
+    let now = Utc::now();
+    match decide(parse_stored(&registration.status)) {
+        SeatOutcome::Become(status) => {
+            store::registrations::set_status(conn, registration.id, &enum_name(&status), reason, now).await?;
+            let why = reason.or(registration.promoted_at.map(|_| "promoted from the waitlist").filter(|_| status == RegistrationStatus::Confirmed));
+            announce(conn, registration.id, registration.event_id, registration.attendee_id, status, why, context).await?;
+        }
+        SeatOutcome::ReleaseAgain => {
+            let cancelled = RegistrationCancelled { registration_id, event_id: registration.event_id, attendee_id: registration.attendee_id, cancelled_at: now };
+            enqueue(conn, &cancelled, context).await?;
+        }
+        SeatOutcome::Ignore => {}
+    }
+    Ok(())
+}
+
+async fn on_seat_released(conn: &mut PgConnection, released: SeatReleased, context: &EventContext) -> Result<(), ReactionError> {
+    let now = Utc::now();
+    if let Some((registration_id, attendee_id)) = store::registrations::promote_oldest(conn, released.event_id, now).await? {
+        let request = RegistrationRequested { registration_id, event_id: released.event_id, attendee_id, requested_at: now };
+        enqueue(conn, &request, context).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Persistence of the attendees schema. Functions taking a connection run inside the
+//! caller's transaction, so state and outbox rows commit together.
+
+pub mod attendees;
+pub mod directory;
+pub mod registrations;

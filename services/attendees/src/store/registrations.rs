@@ -1,0 +1,134 @@
+//! Registration rows and the waitlist.
+
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// A registration as stored, with its place in the waitlist when it is waitlisted.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RegistrationRecord {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub attendee_id: Uuid,
+    pub registration_date: DateTime<Utc>,
+    pub status: String,
+    pub refusal_reason: Option<String>,
+    pub session_preferences: Json<Vec<Uuid>>,
+    pub special_requests: Option<String>,
+    pub attendance_confirmed: bool,
+    pub actual_attendance: bool,
+    pub promoted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub waitlist_position: Option<i64>,
+}
+
+const SELECT: &str = "select r.id, r.event_id, r.attendee_id, r.registration_date, r.status, r.refusal_reason, r.session_preferences, \
+    r.special_requests, r.attendance_confirmed, r.actual_attendance, r.promoted_at, r.updated_at, \
+    case when r.status = 'waitlisted' then (select count(*) from event_registrations w where w.event_id = r.event_id \
+      and w.status = 'waitlisted' and (w.registration_date, w.id) <= (r.registration_date, r.id)) end as waitlist_position \
+    from event_registrations r";
+
+/// A new registration request.
+pub struct NewRegistration<'a> {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub attendee_id: Uuid,
+    pub session_preferences: &'a [Uuid],
+    pub special_requests: Option<&'a str>,
+}
+
+/// Inserts a `registered` registration; `false` when the attendee already has one for the event.
+pub async fn insert_registration(conn: &mut PgConnection, r: &NewRegistration<'_>, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "insert into event_registrations (id, event_id, attendee_id, registration_date, status, session_preferences, special_requests, updated_at) \
+         values ($1, $2, $3, $4, 'registered', $5, $6, $4) on conflict (event_id, attendee_id) do nothing",
+    )
+    .bind(r.id)
+    .bind(r.event_id)
+    .bind(r.attendee_id)
+    .bind(now)
+    .bind(Json(r.session_preferences))
+    .bind(r.special_requests)
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// The registration of an attendee for an event, locked.
+pub async fn lock_by_attendee(conn: &mut PgConnection, event_id: Uuid, attendee_id: Uuid) -> Result<Option<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} where r.event_id = $1 and r.attendee_id = $2 for update of r")).bind(event_id).bind(attendee_id).fetch_optional(conn).await
+}
+
+/// One registration.
+pub async fn fetch_registration(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} where r.id = $1")).bind(id).fetch_optional(db).await
+}
+
+/// One registration, locked.
+pub async fn lock_registration(conn: &mut PgConnection, id: Uuid) -> Result<Option<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} where r.id = $1 for update of r")).bind(id).fetch_optional(conn).await
+}
+
+/// Moves a registration to `status` (with an optional refusal reason).
+pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: &str, reason: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query("update event_registrations set status = $2, refusal_reason = $3, updated_at = $4 where id = $1")
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Re-opens a cancelled or rejected registration as a new request (back of the queue).
+pub async fn reopen(conn: &mut PgConnection, id: Uuid, session_preferences: &[Uuid], special_requests: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update event_registrations set status = 'registered', refusal_reason = null, registration_date = $2, promoted_at = null, \
+         session_preferences = $3, special_requests = $4, updated_at = $2 where id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(Json(session_preferences))
+    .bind(special_requests)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes the oldest waitlisted registration of the event off the queue for promotion
+/// (skipping rows another transaction is promoting).
+pub async fn promote_oldest(conn: &mut PgConnection, event_id: Uuid, now: DateTime<Utc>) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
+    sqlx::query_as(
+        "update event_registrations set status = 'registered', promoted_at = $2, updated_at = $2 where id = \
+         (select id from event_registrations where event_id = $1 and status = 'waitlisted' order by registration_date, id \
+          limit 1 for update skip locked) returning id, attendee_id",
+    )
+    .bind(event_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Registrations filtered by event, attendee and status, after the id `after`.
+pub async fn list_registrations(
+    db: impl PgExecutor<'_>,
+    event_id: Option<Uuid>,
+    attendee_id: Option<Uuid>,
+    status: Option<&str>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} where ($1::uuid is null or r.event_id = $1) and ($2::uuid is null or r.attendee_id = $2) \
+         and ($3::text is null or r.status = $3) and ($4::uuid is null or r.id > $4) order by r.id limit $5"
+    ))
+    .bind(event_id)
+    .bind(attendee_id)
+    .bind(status)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
