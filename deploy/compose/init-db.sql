@@ -31,4 +31,14 @@ end
 $$;
 create schema if not exists events authorization events_svc;
 
+-- attendees ------------------------------------------------------------------
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'attendees_svc') then
+    create role attendees_svc login password 'attendees_svc';
+  end if;
+end
+$$;
+create schema if not exists attendees authorization attendees_svc;
+
 -- Next service: copy a block above, replacing the name (role <name>_svc, schema <name>).

@@ -122,6 +122,24 @@ impl TestService {
         format!("{}.{context}.v1", self.topic_prefix)
     }
 
+    /// Kills the service abruptly (in-flight transactions roll back, nothing is flushed) and
+    /// returns its database URL and topic prefix for a restart.
+    pub async fn crash(self) -> (String, String) {
+        self.task.abort();
+        let _ = self.task.await;
+        (self.database_url, self.topic_prefix)
+    }
+
+    /// Starts the attendees service again on an existing schema and bus.
+    pub async fn restart_attendees(database_url: String, topic_prefix: String) -> Self {
+        Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(attendees::run(config, listener, shutdown))).await
+    }
+
+    /// Starts the events service again on an existing schema and bus.
+    pub async fn restart_events(database_url: String, topic_prefix: String) -> Self {
+        Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown))).await
+    }
+
     /// Stops the service gracefully and waits for it.
     pub async fn stop(self) {
         self.shutdown.cancel();

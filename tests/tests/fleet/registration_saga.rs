@@ -23,6 +23,36 @@ async fn counts(db: &TestDb) -> HashMap<String, i64> {
     rows.into_iter().collect()
 }
 
+async fn create_attendees(people: &Api, range: std::ops::Range<usize>) -> Vec<String> {
+    stream::iter(range)
+        .map(|n| async move {
+            let body = json!({"email": format!("guest{n}@example.ch"), "firstName": "Guest", "lastName": format!("No {n}"), "gdprConsent": {"given": true, "policyVersion": "2026-01"}});
+            people.post("/api/v1/attendees", &body).await.expect(StatusCode::CREATED)["id"].as_str().unwrap().to_owned()
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await
+}
+
+async fn register_all(people: &Api, event_id: &str, attendees: &[String]) -> Vec<String> {
+    stream::iter(attendees.iter())
+        .map(|attendee| async move {
+            let body = json!({"eventId": event_id, "attendeeId": attendee, "specialRequests": "vegetarian"});
+            people.post("/api/v1/registrations", &body).await.expect(StatusCode::CREATED)["id"].as_str().unwrap().to_owned()
+        })
+        .buffer_unordered(64)
+        .collect()
+        .await
+}
+
+async fn settled(db: &TestDb, total: usize) -> HashMap<String, i64> {
+    eventually(Duration::from_secs(240), "every registration settled", || async {
+        let c = counts(db).await;
+        (c.get("registered").copied().unwrap_or(0) == 0 && c.values().sum::<i64>() == total as i64).then_some(c)
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_rush_confirms_exactly_the_capacity_and_cancellations_promote_the_oldest_waitlisted() {
     let db = TestDb::create().await;
@@ -33,36 +63,11 @@ async fn a_rush_confirms_exactly_the_capacity_and_cancellations_promote_the_olde
     walk_status(&organizer, &event_id, &["registration_open"]).await;
     let people = Api::as_roles(&attendees, &["organizer"]);
 
-    let ids: Vec<String> = stream::iter(0..ATTENDEES)
-        .map(|n| {
-            let people = &people;
-            async move {
-                let body = json!({"email": format!("guest{n}@example.ch"), "firstName": "Guest", "lastName": format!("No {n}"), "gdprConsent": {"given": true, "policyVersion": "2026-01"}});
-                people.post("/api/v1/attendees", &body).await.expect(StatusCode::CREATED)["id"].as_str().unwrap().to_owned()
-            }
-        })
-        .buffer_unordered(32)
-        .collect()
-        .await;
-    let registrations: Vec<String> = stream::iter(ids.iter())
-        .map(|attendee| {
-            let people = &people;
-            let event_id = &event_id;
-            async move {
-                let body = json!({"eventId": event_id, "attendeeId": attendee, "specialRequests": "vegetarian"});
-                people.post("/api/v1/registrations", &body).await.expect(StatusCode::CREATED)["id"].as_str().unwrap().to_owned()
-            }
-        })
-        .buffer_unordered(64)
-        .collect()
-        .await;
+    let ids = create_attendees(&people, 0..ATTENDEES).await;
+    let registrations = register_all(&people, &event_id, &ids).await;
     assert_eq!(registrations.len(), ATTENDEES);
 
-    let settled = eventually(Duration::from_secs(240), "every registration settled", || async {
-        let c = counts(&db).await;
-        (c.get("registered").copied().unwrap_or(0) == 0 && c.values().sum::<i64>() == ATTENDEES as i64).then_some(c)
-    })
-    .await;
+    let settled = settled(&db, ATTENDEES).await;
     assert_eq!(settled["confirmed"], i64::from(CAPACITY));
     assert_eq!(settled["waitlisted"], (ATTENDEES as i64) - i64::from(CAPACITY));
 
@@ -104,4 +109,39 @@ async fn a_rush_confirms_exactly_the_capacity_and_cancellations_promote_the_olde
     assert_eq!(final_counts["waitlisted"], (ATTENDEES - CANCELLATIONS) as i64 - i64::from(CAPACITY));
     let event = organizer.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
     assert_eq!(event["currentAttendeeCount"], CAPACITY);
+}
+
+#[tokio::test]
+async fn crashing_either_service_mid_rush_changes_none_of_the_numbers() {
+    const CAPACITY: i32 = 80;
+    const GUESTS: usize = 400;
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let organizer = Api::as_roles(&events, &["organizer"]);
+    let (event_id, _, _) = published_evening(&organizer, 78, CAPACITY).await;
+    walk_status(&organizer, &event_id, &["registration_open"]).await;
+    let people = Api::as_roles(&attendees, &["organizer"]);
+    let ids = create_attendees(&people, 0..GUESTS).await;
+
+    register_all(&people, &event_id, &ids[..GUESTS / 2]).await;
+    // Crash while the saga is running: seats are being decided and answered.
+    eventually(Duration::from_secs(60), "the saga is under way", || async {
+        let c = counts(&db).await;
+        (c.get("confirmed").copied().unwrap_or(0) > 0).then_some(())
+    })
+    .await;
+    let (attendees_db, prefix) = attendees.crash().await;
+    let (events_db, events_prefix) = events.crash().await;
+    let events = TestService::restart_events(events_db, events_prefix).await;
+    let attendees = TestService::restart_attendees(attendees_db, prefix).await;
+    let people = Api::as_roles(&attendees, &["organizer"]);
+    register_all(&people, &event_id, &ids[GUESTS / 2..]).await;
+
+    let counts = settled(&db, GUESTS).await;
+    assert_eq!(counts["confirmed"], i64::from(CAPACITY));
+    assert_eq!(counts["waitlisted"], (GUESTS as i64) - i64::from(CAPACITY));
+    let organizer = Api::as_roles(&events, &["organizer"]);
+    let event = organizer.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+    assert_eq!(event["currentAttendeeCount"], CAPACITY, "no seat reserved twice");
 }
