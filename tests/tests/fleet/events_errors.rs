@@ -20,7 +20,8 @@ async fn bad_requests_to_events_get_problems_naming_the_field() {
     bad_enum["eventType"] = json!("brunch");
     let mut bad_date = evening_event(93, 100);
     bad_date["eventDate"] = json!("next tuesday");
-    let cases: Vec<(&str, Method, String, Option<Value>, StatusCode, Option<&str>)> = vec![
+    type Case<'a> = (&'a str, Method, String, Option<Value>, StatusCode, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         ("wrong type", Method::POST, "/api/v1/events".into(), Some(wrong_type), StatusCode::UNPROCESSABLE_ENTITY, Some("capacity")),
         ("unknown enum value", Method::POST, "/api/v1/events".into(), Some(bad_enum), StatusCode::UNPROCESSABLE_ENTITY, Some("eventType")),
         ("bad date", Method::POST, "/api/v1/events".into(), Some(bad_date), StatusCode::UNPROCESSABLE_ENTITY, Some("eventDate")),

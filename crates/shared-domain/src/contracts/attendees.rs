@@ -41,6 +41,24 @@ pub struct RegistrationStatusChanged {
     pub changed_at: DateTime<Utc>,
 }
 
+/// An attendee's personal data was erased; every context removes or anonymises what it
+/// holds about the person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeErased {
+    pub attendee_id: Uuid,
+    pub erased_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for AttendeeErased {
+    const EVENT_TYPE: &'static str = "attendees.attendee.erased.v1";
+    const CONTEXT: &'static str = "attendees";
+    const AGGREGATE_TYPE: &'static str = "attendee";
+    fn aggregate_id(&self) -> Uuid {
+        self.attendee_id
+    }
+}
+
 macro_rules! registration_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {

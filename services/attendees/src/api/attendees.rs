@@ -188,6 +188,9 @@ pub async fn update_attendee(
     ensure_self_or_organizer(&actor, id)?;
     let mut tx = state.pool.begin().await?;
     let current = store::attendees::lock_attendee(&mut tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    if current.erased_at.is_some() {
+        return Err(AttendeeError::Conflict("this attendee was erased".into()).into());
+    }
     if_match.check(current.version)?;
     let before = current.fields();
     let fields = AttendeeFields {

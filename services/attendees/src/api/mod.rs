@@ -1,6 +1,7 @@
 //! The attendees HTTP API and its OpenAPI document.
 
 pub mod attendees;
+pub mod privacy;
 pub mod registrations;
 
 use std::sync::Arc;
@@ -65,7 +66,8 @@ impl Modify for BearerAuth {
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(attendees::create_attendee, attendees::list_attendees))
-        .routes(routes!(attendees::get_attendee, attendees::update_attendee))
+        .routes(routes!(attendees::get_attendee, attendees::update_attendee, privacy::erase_attendee))
+        .routes(routes!(privacy::export_attendee))
         .routes(routes!(registrations::register, registrations::list_registrations))
         .routes(routes!(registrations::get_registration))
         .routes(routes!(registrations::cancel_registration))

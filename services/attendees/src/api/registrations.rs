@@ -113,7 +113,10 @@ pub async fn register(State(state): State<AppState>, actor: Actor, RequestContex
         return Err(ApiError::invalid_field("specialRequests", "must be at most 2000 characters"));
     }
     let mut tx = state.pool.begin().await?;
-    store::attendees::fetch_attendee(&mut *tx, attendee_id).await?.ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
+    store::attendees::fetch_attendee(&mut *tx, attendee_id)
+        .await?
+        .filter(|a| a.erased_at.is_none())
+        .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
     let now = Utc::now();
     let new = NewRegistration { id: shared_domain::new_id(), event_id: request.event_id, attendee_id, session_preferences: &request.session_preferences, special_requests };
     let (id, status) = if store::registrations::insert_registration(&mut tx, &new, now).await? {

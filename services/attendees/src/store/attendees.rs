@@ -23,6 +23,7 @@ pub struct AttendeeRecord {
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub version: i64,
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl AttendeeRecord {
@@ -41,7 +42,7 @@ impl AttendeeRecord {
 }
 
 const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, newsletter_subscription, gdpr_consent_given, \
-    gdpr_consent_date, gdpr_policy_version, created_at, updated_at, last_login_at, version";
+    gdpr_consent_date, gdpr_policy_version, created_at, updated_at, last_login_at, version, erased_at";
 
 /// Inserts an attendee; `Err(existing id)` when the email is taken.
 pub async fn insert_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFields, now: DateTime<Utc>) -> Result<Result<(), Uuid>, sqlx::Error> {
@@ -122,4 +123,24 @@ pub async fn list_attendees(db: impl PgExecutor<'_>, search: Option<&str>, after
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// Replaces every personal field with a neutral value; the row (and so every registration
+/// and count) stays. Returns whether the attendee was erased now (false: already erased).
+pub async fn erase_attendee(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let erased = sqlx::query(
+        "update attendees set email = 'erased-' || id || '@erased.invalid', first_name = 'Erased', last_name = 'Erased', \
+         company_id = null, position = null, newsletter_subscription = false, gdpr_consent_given = false, gdpr_consent_date = null, \
+         gdpr_policy_version = null, last_login_at = null, erased_at = $2, updated_at = $2, version = version + 1 \
+         where id = $1 and erased_at is null",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if erased.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("update event_registrations set special_requests = null, session_preferences = '[]' where attendee_id = $1").bind(id).execute(conn).await?;
+    Ok(true)
 }

@@ -1,0 +1,60 @@
+//! GDPR endpoints: export everything held about an attendee, and erase it (saga 6). Erasure
+//! anonymises the attendee here (registrations and counts stay right) and announces
+//! `AttendeeErased` so every other context removes what it holds; it is idempotent.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use event_bus::outbox::enqueue;
+use serde::Serialize;
+use service_kit::problem::Problem;
+use service_kit::{Actor, ApiError, Json, Path, RequestContext};
+use shared_domain::contracts::attendees::AttendeeErased;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::attendees::{ensure_self_or_organizer, AttendeeResponse};
+use super::registrations::RegistrationResponse;
+use super::AppState;
+use crate::domain::AttendeeError;
+use crate::store;
+
+/// Everything the attendees context holds about one person.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeExport {
+    pub attendee: AttendeeResponse,
+    pub registrations: Vec<RegistrationResponse>,
+    pub exported_at: DateTime<Utc>,
+}
+
+/// Exports everything held about the attendee (itself or organizers).
+#[utoipa::path(get, path = "/api/v1/attendees/{id}/export", tag = "attendees", params(("id" = Uuid, Path)),
+    responses((status = 200, body = AttendeeExport), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn export_attendee(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<AttendeeExport>, ApiError> {
+    ensure_self_or_organizer(&actor, id)?;
+    let attendee = store::attendees::fetch_attendee(&state.pool, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    let registrations = store::registrations::list_registrations(&state.pool, None, Some(id), None, None, 10_000).await?;
+    Ok(Json(AttendeeExport {
+        attendee: AttendeeResponse::from(attendee),
+        registrations: registrations.into_iter().map(RegistrationResponse::from).collect(),
+        exported_at: Utc::now(),
+    }))
+}
+
+/// Erases the attendee's personal data (itself or organizers). Answers 204 also when it was
+/// already erased.
+#[utoipa::path(delete, path = "/api/v1/attendees/{id}", tag = "attendees", params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Erased"), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn erase_attendee(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, RequestContext(context): RequestContext) -> Result<Response, ApiError> {
+    ensure_self_or_organizer(&actor, id)?;
+    let mut tx = state.pool.begin().await?;
+    store::attendees::lock_attendee(&mut tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    let now = Utc::now();
+    if store::attendees::erase_attendee(&mut tx, id, now).await? {
+        enqueue(&mut tx, &AttendeeErased { attendee_id: id, erased_at: now }, &context).await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
