@@ -5,7 +5,8 @@
 //!   given back;
 //! * `SeatReleased` promotes the oldest waitlisted registration of the event by requesting
 //!   a seat for it again (the same saga, step 2);
-//! * company events keep the company directory read model.
+//! * company events keep the company directory read model, event publication and status
+//!   changes the event calendar (attendance is confirmed only before an event).
 //!
 //! Each runs in the inbox transaction; every step is safe to apply twice.
 
@@ -15,7 +16,7 @@ use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested, RegistrationStatusChanged};
 use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
-use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
+use shared_domain::contracts::events::{EventPublished, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -52,6 +53,14 @@ impl Reaction for AttendeesReactions {
                 }
             }
             SeatReleased::EVENT_TYPE => on_seat_released(conn, decode(envelope)?, &context).await,
+            EventPublished::EVENT_TYPE => {
+                let e: EventPublished = decode(envelope)?;
+                Ok(store::engagement::upsert_calendar(conn, e.event_id, Some(e.event_date), "published").await?)
+            }
+            EventStatusChanged::EVENT_TYPE => {
+                let e: EventStatusChanged = decode(envelope)?;
+                Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
+            }
             CompanyCreated::EVENT_TYPE => {
                 let c: CompanyCreated = decode(envelope)?;
                 Ok(store::directory::upsert_company(conn, c.company_id, &c.name, &c.display_name, c.is_partner, 1).await?)

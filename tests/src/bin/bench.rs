@@ -3,7 +3,8 @@
 //! 1. companies create and get throughput and latency through the gateway;
 //! 2. public agenda requests per second, warm, with and without `If-None-Match`;
 //! 3. seat reservations per second through the seat step of the registration saga;
-//! 4. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate.
+//! 4. registrations per second end to end and their saga latency (request → final state);
+//! 5. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +25,7 @@ struct Args {
     seconds: u64,
     concurrency: usize,
     rate: u64,
+    database_url: String,
 }
 
 fn args() -> Args {
@@ -35,6 +37,7 @@ fn args() -> Args {
         seconds: env("BENCH_SECONDS", "10").parse().expect("BENCH_SECONDS"),
         concurrency: env("BENCH_CONCURRENCY", "32").parse().expect("BENCH_CONCURRENCY"),
         rate: env("BENCH_EVENT_RATE", "1000").parse().expect("BENCH_EVENT_RATE"),
+        database_url: env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/batbern_bench"),
     }
 }
 
@@ -167,6 +170,65 @@ async fn events_figures(args: &Args) {
     println!("seat reservations (saga)     {:>8.0} per s   ({seats} requests through the bus, {elapsed:.2} s)", f64::from(seats) / elapsed);
 }
 
+/// Registrations through the gateway, each request answered by the whole saga (attendees →
+/// events → attendees); latency is request → final state as the database recorded it.
+async fn registration_figures(args: &Args) {
+    use futures::stream::{self, StreamExt};
+    let organizer = Api::at(&args.gateway, Some(token_signed(&args.secret, &["organizer"], None)));
+    let number = 1000 + (Uuid::new_v4().as_u128() % 1_000_000) as i32;
+    let (capacity, guests) = (1000, 1500);
+    let (event_id, _, _) = fleet_tests::planning::published_evening(&organizer, number, capacity).await;
+    fleet_tests::planning::walk_status(&organizer, &event_id, &["registration_open"]).await;
+    let run = Uuid::new_v4().simple().to_string();
+    let attendees: Vec<String> = stream::iter(0..guests)
+        .map(|n| {
+            let (organizer, run) = (&organizer, &run);
+            async move {
+                let body = json!({"email": format!("bench-{run}-{n}@example.ch"), "firstName": "Bench", "lastName": format!("{n}"), "gdprConsent": {"given": false}});
+                organizer.post("/api/v1/attendees", &body).await.body["id"].as_str().unwrap_or_default().to_owned()
+            }
+        })
+        .buffer_unordered(args.concurrency)
+        .collect()
+        .await;
+    let started = Instant::now();
+    stream::iter(attendees.iter())
+        .map(|attendee| {
+            let (organizer, event_id) = (&organizer, &event_id);
+            async move { organizer.post("/api/v1/registrations", &json!({"eventId": event_id, "attendeeId": attendee})).await }
+        })
+        .buffer_unordered(args.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    let db = sqlx::PgPool::connect(&args.database_url).await.expect("bench database");
+    let event: Uuid = event_id.parse().expect("event id");
+    fleet_tests::eventually(Duration::from_secs(300), "every registration settled", || {
+        let db = &db;
+        async move {
+            let pending: i64 = sqlx::query_scalar("select count(*) from attendees.event_registrations where event_id = $1 and status = 'registered'")
+                .bind(event)
+                .fetch_one(db)
+                .await
+                .ok()?;
+            (pending == 0).then_some(())
+        }
+    })
+    .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let (p50, p99): (f64, f64) = sqlx::query_as(
+        "select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms) from \
+         (select extract(epoch from updated_at - registration_date)::float8 * 1000 as ms from attendees.event_registrations where event_id = $1) l",
+    )
+    .bind(event)
+    .fetch_one(&db)
+    .await
+    .expect("latency query");
+    println!(
+        "registrations end to end      {:>8.0} per s   saga p50 {p50:>7.1} ms   p99 {p99:>7.1} ms   ({guests} for {capacity} seats, {elapsed:.2} s)",
+        guests as f64 / elapsed
+    );
+}
+
 async fn bus_figures(args: &Args) {
     let mut bus = BusHarness::new(&args.brokers).await;
     bus.start_consumer(&fleet_tests::unique("bench"));
@@ -222,5 +284,6 @@ async fn main() {
     println!("BATbern benchmark ({} s per figure, {} cores)", args.seconds, std::thread::available_parallelism().map_or(0, |n| n.get()));
     http_figures(&args).await;
     events_figures(&args).await;
+    registration_figures(&args).await;
     bus_figures(&args).await;
 }

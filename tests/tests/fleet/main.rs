@@ -1,6 +1,7 @@
 //! Black-box tests of the fleet against the real Postgres and the real broker.
 
 mod attendees_api;
+mod attendees_attendance;
 mod companies_api;
 mod companies_errors;
 mod companies_events;

@@ -59,6 +59,19 @@ impl IntegrationEvent for AttendeeErased {
     }
 }
 
+/// Organizers recorded whether a registered attendee attended (partner analytics count
+/// attendance by company from these).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceRecorded {
+    pub registration_id: Uuid,
+    pub event_id: Uuid,
+    pub attendee_id: Uuid,
+    pub company_id: Option<Uuid>,
+    pub attended: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
 macro_rules! registration_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {
@@ -75,3 +88,4 @@ macro_rules! registration_event {
 registration_event!(RegistrationRequested, "attendees.registration.requested.v1");
 registration_event!(RegistrationCancelled, "attendees.registration.cancelled.v1");
 registration_event!(RegistrationStatusChanged, "attendees.registration.status_changed.v1");
+registration_event!(AttendanceRecorded, "attendees.registration.attendance_recorded.v1");

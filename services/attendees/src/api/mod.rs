@@ -1,5 +1,6 @@
 //! The attendees HTTP API and its OpenAPI document.
 
+pub mod attendance;
 pub mod attendees;
 pub mod privacy;
 pub mod registrations;
@@ -68,6 +69,11 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(attendees::create_attendee, attendees::list_attendees))
         .routes(routes!(attendees::get_attendee, attendees::update_attendee, privacy::erase_attendee))
         .routes(routes!(privacy::export_attendee))
+        .routes(routes!(attendance::record_engagement))
+        .routes(routes!(attendance::engagement_summary))
+        .routes(routes!(attendance::confirm_attendance))
+        .routes(routes!(attendance::record_attendance))
+        .routes(routes!(attendance::record_attendance_bulk))
         .routes(routes!(registrations::register, registrations::list_registrations))
         .routes(routes!(registrations::get_registration))
         .routes(routes!(registrations::cancel_registration))

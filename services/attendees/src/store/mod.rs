@@ -3,4 +3,5 @@
 
 pub mod attendees;
 pub mod directory;
+pub mod engagement;
 pub mod registrations;
