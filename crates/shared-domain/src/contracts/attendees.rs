@@ -72,6 +72,45 @@ pub struct AttendanceRecorded {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// An attendee asked for the newsletter: the notifications context mails the confirmation
+/// link (double opt-in). The tokens are single-use secrets of that mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewsletterConfirmationRequested {
+    pub subscription_id: Uuid,
+    pub attendee_id: Uuid,
+    pub confirmation_token: String,
+    pub unsubscribe_token: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// A newsletter subscription was confirmed or ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewsletterSubscriptionChanged {
+    pub subscription_id: Uuid,
+    pub attendee_id: Uuid,
+    /// confirmed or unsubscribed.
+    pub status: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+macro_rules! newsletter_event {
+    ($ty:ty, $name:literal) => {
+        impl IntegrationEvent for $ty {
+            const EVENT_TYPE: &'static str = $name;
+            const CONTEXT: &'static str = "attendees";
+            const AGGREGATE_TYPE: &'static str = "attendee";
+            fn aggregate_id(&self) -> Uuid {
+                self.attendee_id
+            }
+        }
+    };
+}
+
+newsletter_event!(NewsletterConfirmationRequested, "attendees.newsletter.confirmation_requested.v1");
+newsletter_event!(NewsletterSubscriptionChanged, "attendees.newsletter.subscription_changed.v1");
+
 macro_rules! registration_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {

@@ -38,8 +38,6 @@ pub struct CreateAttendeeRequest {
     pub last_name: String,
     pub company_id: Option<Uuid>,
     pub position: Option<String>,
-    #[serde(default)]
-    pub newsletter_subscription: bool,
     pub gdpr_consent: ConsentRequest,
 }
 
@@ -56,7 +54,6 @@ pub struct UpdateAttendeeRequest {
     #[serde(default, deserialize_with = "service_kit::patch::field")]
     #[schema(value_type = Option<String>)]
     pub position: Option<Option<String>>,
-    pub newsletter_subscription: Option<bool>,
     pub gdpr_consent: Option<ConsentRequest>,
 }
 
@@ -70,6 +67,7 @@ pub struct AttendeeResponse {
     pub last_name: String,
     pub company_id: Option<Uuid>,
     pub position: Option<String>,
+    /// True once a newsletter subscription is confirmed (see `/api/v1/newsletter`).
     pub newsletter_subscription: bool,
     pub gdpr_consent: GdprConsent,
     pub created_at: DateTime<Utc>,
@@ -139,7 +137,7 @@ pub async fn create_attendee(State(state): State<AppState>, actor: Actor, Json(r
         last_name: request.last_name,
         company_id: request.company_id,
         position: request.position,
-        newsletter_subscription: request.newsletter_subscription,
+        newsletter_subscription: false,
         consent: GdprConsent { given: request.gdpr_consent.given, given_at: None, policy_version: request.gdpr_consent.policy_version },
     }
     .validate()
@@ -199,7 +197,7 @@ pub async fn update_attendee(
         last_name: patch.last_name.unwrap_or(before.last_name.clone()),
         company_id: service_kit::patch::apply(before.company_id, patch.company_id),
         position: service_kit::patch::apply(before.position.clone(), patch.position),
-        newsletter_subscription: patch.newsletter_subscription.unwrap_or(before.newsletter_subscription),
+        newsletter_subscription: before.newsletter_subscription,
         consent: patch
             .gdpr_consent
             .map(|c| GdprConsent { given: c.given, given_at: None, policy_version: c.policy_version })

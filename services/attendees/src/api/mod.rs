@@ -2,6 +2,7 @@
 
 pub mod attendance;
 pub mod attendees;
+pub mod newsletter;
 pub mod privacy;
 pub mod registrations;
 
@@ -48,7 +49,7 @@ impl From<AttendeeError> for ApiError {
     info(title = "BATbern attendees API", version = "1.0.0",
         description = "Attendees, GDPR consent and event registrations with waitlist promotion. Errors are RFC 9457 problem+json."),
     modifiers(&BearerAuth),
-    tags((name = "attendees"), (name = "registrations"))
+    tags((name = "attendees"), (name = "registrations"), (name = "newsletter", description = "Double opt-in"))
 )]
 struct ApiDoc;
 
@@ -74,6 +75,9 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(attendance::confirm_attendance))
         .routes(routes!(attendance::record_attendance))
         .routes(routes!(attendance::record_attendance_bulk))
+        .routes(routes!(newsletter::subscribe))
+        .routes(routes!(newsletter::confirm))
+        .routes(routes!(newsletter::unsubscribe))
         .routes(routes!(registrations::register, registrations::list_registrations))
         .routes(routes!(registrations::get_registration))
         .routes(routes!(registrations::cancel_registration))

@@ -141,6 +141,11 @@ pub async fn erase_attendee(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc
     if erased.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("update event_registrations set special_requests = null, session_preferences = '[]' where attendee_id = $1").bind(id).execute(conn).await?;
+    sqlx::query("update event_registrations set special_requests = null, session_preferences = '[]' where attendee_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("update newsletter_subscriptions set status = 'unsubscribed', unsubscribed_at = $2 where attendee_id = $1 and status <> 'unsubscribed'")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(true)
 }

@@ -4,4 +4,5 @@
 pub mod attendees;
 pub mod directory;
 pub mod engagement;
+pub mod newsletter;
 pub mod registrations;

@@ -1,0 +1,149 @@
+//! Newsletter double opt-in: subscribing creates a pending subscription and announces the
+//! confirmation (the notifications context mails the link); the link's token confirms it;
+//! a one-click token ends it. Tokens are single-purpose secrets; only their hashes are kept.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use event_bus::outbox::enqueue;
+use serde::{Deserialize, Serialize};
+use service_kit::problem::Problem;
+use service_kit::{Actor, ApiError, Json, RequestContext, Role};
+use sha2::{Digest, Sha256};
+use shared_domain::contracts::attendees::{NewsletterConfirmationRequested, NewsletterSubscriptionChanged};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::attendees::ensure_self_or_organizer;
+use super::AppState;
+use crate::domain::AttendeeError;
+use crate::store;
+use crate::store::newsletter::SubscriptionRecord;
+
+/// Body of `POST /api/v1/newsletter/subscriptions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SubscribeRequest {
+    /// Required for organizers; an attendee token subscribes itself.
+    pub attendee_id: Option<Uuid>,
+    /// Where the consent is given, e.g. `registration_form`.
+    pub source: String,
+}
+
+/// Body of the confirm and unsubscribe links.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenRequest {
+    pub token: String,
+}
+
+/// A subscription as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionResponse {
+    pub id: Uuid,
+    pub attendee_id: Uuid,
+    /// pending, confirmed or unsubscribed.
+    pub status: String,
+    pub source: String,
+    pub requested_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub unsubscribed_at: Option<DateTime<Utc>>,
+}
+
+impl From<SubscriptionRecord> for SubscriptionResponse {
+    fn from(r: SubscriptionRecord) -> Self {
+        SubscriptionResponse {
+            id: r.id,
+            attendee_id: r.attendee_id,
+            status: r.status,
+            source: r.source,
+            requested_at: r.requested_at,
+            confirmed_at: r.confirmed_at,
+            unsubscribed_at: r.unsubscribed_at,
+        }
+    }
+}
+
+fn new_token() -> String {
+    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+/// Asks for the newsletter (double opt-in): 202 with a pending subscription whose
+/// confirmation link is mailed; an existing pending or confirmed one is returned as is.
+#[utoipa::path(post, path = "/api/v1/newsletter/subscriptions", tag = "newsletter", request_body = SubscribeRequest,
+    responses((status = 202, description = "Confirmation mailed", body = SubscriptionResponse), (status = 200, description = "Already subscribed or pending", body = SubscriptionResponse),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn subscribe(State(state): State<AppState>, actor: Actor, RequestContext(context): RequestContext, Json(request): Json<SubscribeRequest>) -> Result<Response, ApiError> {
+    let attendee_id = match (actor.has(Role::Organizer), request.attendee_id, actor.attendee_id) {
+        (true, Some(id), _) => id,
+        (_, None, Some(own)) if actor.has(Role::Attendee) => own,
+        (true, None, _) => return Err(ApiError::invalid_field("attendeeId", "is required when an organizer subscribes someone")),
+        (_, Some(id), _) => {
+            ensure_self_or_organizer(&actor, id)?;
+            id
+        }
+        _ => return Err(AttendeeError::Forbidden("attendees subscribe only themselves").into()),
+    };
+    let source = request.source.trim();
+    if source.is_empty() || source.len() > 100 {
+        return Err(ApiError::invalid_field("source", "must have 1 to 100 characters"));
+    }
+    let mut tx = state.pool.begin().await?;
+    store::attendees::lock_attendee(&mut tx, attendee_id)
+        .await?
+        .filter(|a| a.erased_at.is_none())
+        .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
+    if let Some(existing) = store::newsletter::lock_live(&mut tx, attendee_id).await? {
+        tx.commit().await?;
+        return Ok((StatusCode::OK, Json(SubscriptionResponse::from(existing))).into_response());
+    }
+    let (id, now) = (shared_domain::new_id(), Utc::now());
+    let (confirmation_token, unsubscribe_token) = (new_token(), new_token());
+    store::newsletter::insert_pending(&mut tx, id, attendee_id, &hash(&confirmation_token), &hash(&unsubscribe_token), source, now).await?;
+    let requested = NewsletterConfirmationRequested { subscription_id: id, attendee_id, confirmation_token, unsubscribe_token, requested_at: now };
+    enqueue(&mut tx, &requested, &context).await?;
+    let created = store::newsletter::lock_live(&mut tx, attendee_id).await?.ok_or_else(|| ApiError::internal("subscription vanished"))?;
+    tx.commit().await?;
+    Ok((StatusCode::ACCEPTED, Json(SubscriptionResponse::from(created))).into_response())
+}
+
+async fn follow_link(state: AppState, token: &str, unsubscribe: bool, context: event_bus::EventContext) -> Result<Json<SubscriptionResponse>, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let subscription = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
+        .await?
+        .ok_or_else(|| ApiError::not_found("This link is not valid"))?;
+    let target = if unsubscribe { "unsubscribed" } else { "confirmed" };
+    if subscription.status == "unsubscribed" && !unsubscribe {
+        return Err(ApiError::new(service_kit::ProblemKind::Gone, "This subscription was ended; subscribe again"));
+    }
+    if subscription.status != target {
+        let now = Utc::now();
+        store::newsletter::set_status(&mut tx, &subscription, target, now).await?;
+        let changed = NewsletterSubscriptionChanged { subscription_id: subscription.id, attendee_id: subscription.attendee_id, status: target.into(), changed_at: now };
+        enqueue(&mut tx, &changed, &context).await?;
+    }
+    let record = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe).await?.ok_or_else(|| ApiError::internal("subscription vanished"))?;
+    tx.commit().await?;
+    Ok(Json(SubscriptionResponse::from(record)))
+}
+
+/// Confirms a subscription with the token of the confirmation mail (no login needed).
+#[utoipa::path(post, path = "/api/v1/newsletter/confirm", tag = "newsletter", request_body = TokenRequest,
+    responses((status = 200, body = SubscriptionResponse), (status = 404, description = "Unknown token", body = Problem), (status = 410, description = "Ended meanwhile", body = Problem)))]
+pub async fn confirm(State(state): State<AppState>, RequestContext(context): RequestContext, Json(request): Json<TokenRequest>) -> Result<Json<SubscriptionResponse>, ApiError> {
+    follow_link(state, &request.token, false, context).await
+}
+
+/// Ends a subscription with the one-click token of any newsletter mail (no login needed).
+#[utoipa::path(post, path = "/api/v1/newsletter/unsubscribe", tag = "newsletter", request_body = TokenRequest,
+    responses((status = 200, body = SubscriptionResponse), (status = 404, description = "Unknown token", body = Problem)))]
+pub async fn unsubscribe(State(state): State<AppState>, RequestContext(context): RequestContext, Json(request): Json<TokenRequest>) -> Result<Json<SubscriptionResponse>, ApiError> {
+    follow_link(state, &request.token, true, context).await
+}
