@@ -2,6 +2,7 @@
 
 mod attendees_api;
 mod attendees_attendance;
+mod attendees_errors;
 mod attendees_newsletter;
 mod companies_api;
 mod companies_errors;
