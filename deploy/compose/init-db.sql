@@ -41,4 +41,14 @@ end
 $$;
 create schema if not exists attendees authorization attendees_svc;
 
+-- speakers -------------------------------------------------------------------
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'speakers_svc') then
+    create role speakers_svc login password 'speakers_svc';
+  end if;
+end
+$$;
+create schema if not exists speakers authorization speakers_svc;
+
 -- Next service: copy a block above, replacing the name (role <name>_svc, schema <name>).

@@ -64,6 +64,18 @@ impl TestService {
         Self::start(database_url, peer.topic_prefix.clone(), |config, listener, shutdown| tokio::spawn(attendees::run(config, listener, shutdown))).await
     }
 
+    /// Starts the speakers service on a fresh schema of `db`, on the bus of `peer`.
+    pub async fn speakers_beside(db: &TestDb, peer: &TestService) -> Self {
+        let database_url = db.service_url("speakers").await;
+        Self::start(database_url, peer.topic_prefix.clone(), |config, listener, shutdown| tokio::spawn(speakers::run(config, listener, shutdown))).await
+    }
+
+    /// Starts the companies service on a fresh schema of `db`, on the bus of `peer`.
+    pub async fn companies_beside(db: &TestDb, peer: &TestService) -> Self {
+        let database_url = db.service_url("companies").await;
+        Self::start(database_url, peer.topic_prefix.clone(), |config, listener, shutdown| tokio::spawn(companies::run(config, listener, shutdown))).await
+    }
+
     /// A second instance of the events service sharing `first`'s database, topics and
     /// consumer group (as a scaled-out deployment does).
     pub async fn events_replica(first: &TestService) -> Self {
@@ -160,6 +172,23 @@ pub fn token_signed(secret: &str, roles: &[&str], company_id: Option<Uuid>) -> S
 /// A test token of the user `subject` with `roles`.
 pub fn token_for(subject: &str, roles: &[&str]) -> String {
     token_of(TEST_SECRET, subject, roles, None)
+}
+
+/// A test token of the speaker `speaker_id` (speaker role and `speakerId` claim).
+pub fn token_of_speaker(speaker_id: &str) -> String {
+    mint_hs256(
+        TEST_SECRET,
+        &Claims {
+            sub: format!("speaker-{speaker_id}"),
+            roles: vec!["speaker".into()],
+            speaker_id: Some(speaker_id.parse().expect("a speaker id")),
+            company_id: None,
+            attendee_id: None,
+            exp: chrono::Utc::now().timestamp() + 3600,
+            iss: None,
+            aud: None,
+        },
+    )
 }
 
 fn token_of(secret: &str, subject: &str, roles: &[&str], company_id: Option<Uuid>) -> String {

@@ -12,6 +12,9 @@ use crate::auth::AuthConfig;
 /// The HS256 secret the local fleet uses when `JWT_SECRET` is not given (never in production).
 pub const DEV_JWT_SECRET: &str = "batbern-local-dev-secret";
 
+/// The key of self-service links locally when `SIGNING_SECRET` is not given (never in production).
+pub const DEV_SIGNING_SECRET: &str = "batbern-local-link-signing-key";
+
 /// A configuration value that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -62,6 +65,10 @@ pub struct ServiceConfig {
     pub outbox_retention: Duration,
     /// `LOG_FORMAT` (`pretty` or `json`; `json` by default in production).
     pub log_format: LogFormat,
+    /// `SIGNING_SECRET`: signs self-service links (speaker invitations, newsletter links).
+    pub signing_secret: String,
+    /// `PUBLIC_BASE_URL`: where links in mails point, e.g. `https://batbern.ch`.
+    pub public_base_url: String,
 }
 
 impl ServiceConfig {
@@ -84,6 +91,12 @@ impl ServiceConfig {
             (None, Some(secret)) => return Err(invalid("JWT_SECRET", &"*".repeat(secret.len()), "must be at least 16 characters")),
             (None, None) if environment == Environment::Local => AuthConfig::Hs256 { secret: DEV_JWT_SECRET.to_owned() },
             (None, None) => return Err(ConfigError::Missing("JWT_JWKS_URL")),
+        };
+        let signing_secret = match env.get("SIGNING_SECRET") {
+            Some(secret) if secret.len() >= 16 => secret,
+            Some(secret) => return Err(invalid("SIGNING_SECRET", &"*".repeat(secret.len()), "must be at least 16 characters")),
+            None if environment == Environment::Local => DEV_SIGNING_SECRET.to_owned(),
+            None => return Err(ConfigError::Missing("SIGNING_SECRET")),
         };
         let log_default = if environment == Environment::Production { LogFormat::Json } else { LogFormat::Pretty };
         let log_format = match env.get("LOG_FORMAT").as_deref() {
@@ -113,6 +126,8 @@ impl ServiceConfig {
             body_limit: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
             outbox_retention: Duration::from_secs(3600 * env.parse_or::<u64>("OUTBOX_RETENTION_HOURS", 24 * 7)?),
             log_format,
+            signing_secret,
+            public_base_url: env.get("PUBLIC_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into()).trim_end_matches('/').to_owned(),
         })
     }
 }
@@ -177,6 +192,8 @@ mod tests {
         pairs.push(("APP_ENV", "production"));
         assert_eq!(config(&pairs).unwrap_err(), ConfigError::Missing("JWT_JWKS_URL"));
         pairs.push(("JWT_JWKS_URL", "https://id.example/jwks"));
+        assert_eq!(config(&pairs).unwrap_err(), ConfigError::Missing("SIGNING_SECRET"));
+        pairs.push(("SIGNING_SECRET", "a-long-production-signing-key"));
         assert_eq!(config(&pairs).unwrap().log_format, LogFormat::Json);
     }
 }

@@ -4,6 +4,7 @@
 //! Nothing here performs I/O; the crate is the only contract between services.
 
 pub mod contracts;
+pub mod names;
 pub mod validation;
 
 pub use contracts::IntegrationEvent;

@@ -15,7 +15,6 @@ use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested, RegistrationStatusChanged};
-use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
 use shared_domain::contracts::events::{EventPublished, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
@@ -61,19 +60,7 @@ impl Reaction for AttendeesReactions {
                 let e: EventStatusChanged = decode(envelope)?;
                 Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
             }
-            CompanyCreated::EVENT_TYPE => {
-                let c: CompanyCreated = decode(envelope)?;
-                Ok(store::directory::upsert_company(conn, c.company_id, &c.name, &c.display_name, c.is_partner, 1).await?)
-            }
-            CompanyUpdated::EVENT_TYPE => {
-                let c: CompanyUpdated = decode(envelope)?;
-                Ok(store::directory::upsert_company(conn, c.company_id, &c.name, &c.display_name, c.is_partner, c.version).await?)
-            }
-            CompanyArchived::EVENT_TYPE => {
-                let c: CompanyArchived = decode(envelope)?;
-                Ok(store::directory::archive_company(conn, c.company_id, c.archived_at).await?)
-            }
-            _ => Ok(()),
+            _ => service_kit::directory::apply_company_event(conn, envelope).await.map(|_| ()),
         }
     }
 }

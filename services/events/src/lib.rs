@@ -24,7 +24,7 @@ pub const SPEC: ServiceSpec = ServiceSpec { name: "events", schema: "events", mi
 /// Runs the service on `listener` until `shutdown` is cancelled.
 pub async fn run(config: ServiceConfig, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(&["attendees"], Arc::new(reactions::EventsReactions));
+    platform.consume(&["attendees", "speakers"], Arc::new(reactions::EventsReactions));
     let state = api::AppState { pool: platform.pool.clone(), auth: platform.auth.clone(), agendas: Default::default() };
     platform.serve(api::router(state), listener).await
 }

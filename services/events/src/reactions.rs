@@ -1,4 +1,6 @@
-//! The events service's saga steps: the seat side of the registration saga.
+//! The events service's saga steps: the seat side of the registration saga, and the
+//! session speaker summary from the invitation saga (invited, accepted, declined, withdrawn;
+//! a decline also leaves the overflow list).
 //!
 //! `on_registration_requested` locks the event row, decides, and writes the reservation,
 //! the new count and the answer event in the inbox transaction; concurrent consumers of the
@@ -11,6 +13,7 @@ use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
+use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerAccepted, SpeakerDeclined, SpeakerInvited};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
@@ -37,6 +40,24 @@ impl Reaction for EventsReactions {
         match envelope.event_type.as_str() {
             RegistrationRequested::EVENT_TYPE => on_registration_requested(conn, decode(envelope)?, &context).await,
             RegistrationCancelled::EVENT_TYPE => on_registration_cancelled(conn, decode(envelope)?, &context).await,
+            SpeakerInvited::EVENT_TYPE => {
+                let invited: SpeakerInvited = decode(envelope)?;
+                on_speaker_answer(conn, invited.session_id, invited.speaker_id, invited.role, invited.presentation_title, false).await
+            }
+            SpeakerAccepted::EVENT_TYPE => {
+                let accepted: SpeakerAccepted = decode(envelope)?;
+                on_speaker_answer(conn, accepted.session_id, accepted.speaker_id, accepted.role, accepted.presentation_title, true).await
+            }
+            SpeakerDeclined::EVENT_TYPE => {
+                let declined: SpeakerDeclined = decode(envelope)?;
+                store::sessions::remove_speaker(conn, declined.session_id, declined.speaker_id).await?;
+                let reason = declined.reason.as_deref().unwrap_or("declined the invitation");
+                Ok(store::overflow::decline_speaker(conn, declined.event_id, declined.speaker_id, reason, declined.declined_at).await?)
+            }
+            InvitationWithdrawn::EVENT_TYPE => {
+                let withdrawn: InvitationWithdrawn = decode(envelope)?;
+                Ok(store::sessions::remove_speaker(conn, withdrawn.session_id, withdrawn.speaker_id).await?)
+            }
             _ => Ok(()),
         }
     }
@@ -102,4 +123,9 @@ async fn on_registration_cancelled(conn: &mut PgConnection, cancelled: Registrat
         enqueue(conn, &released, context).await?;
     }
     Ok(())
+}
+
+async fn on_speaker_answer(conn: &mut PgConnection, session_id: uuid::Uuid, speaker_id: uuid::Uuid, role: String, presentation_title: Option<String>, is_confirmed: bool) -> Result<(), ReactionError> {
+    let speaker = store::sessions::SessionSpeakerRecord { session_id, speaker_id, role, presentation_title, is_confirmed };
+    Ok(store::sessions::upsert_speaker(conn, &speaker, Utc::now()).await?)
 }

@@ -16,5 +16,6 @@ mod events_quality;
 mod events_roles;
 mod events_seats;
 mod events_topics;
+mod invitation_saga;
 mod openapi;
 mod registration_saga;

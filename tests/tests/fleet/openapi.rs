@@ -40,3 +40,9 @@ fn attendees_document_matches_the_code() {
     let generated = serde_json::to_value(attendees::api::openapi()).unwrap();
     assert!(generated == committed("attendees"), "openapi/attendees.json is out of date: run `cargo run -q -p attendees -- openapi > openapi/attendees.json`");
 }
+
+#[test]
+fn speakers_document_matches_the_code() {
+    let generated = serde_json::to_value(speakers::api::openapi()).unwrap();
+    assert!(generated == committed("speakers"), "openapi/speakers.json is out of date: run `cargo run -q -p speakers -- openapi > openapi/speakers.json`");
+}

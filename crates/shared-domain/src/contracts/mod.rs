@@ -7,6 +7,7 @@
 pub mod attendees;
 pub mod companies;
 pub mod events;
+pub mod speakers;
 
 use serde::{de::DeserializeOwned, Serialize};
 use uuid::Uuid;

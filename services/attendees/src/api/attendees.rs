@@ -117,11 +117,9 @@ pub(super) fn ensure_self_or_organizer(actor: &Actor, attendee_id: Uuid) -> Resu
 }
 
 async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(), ApiError> {
-    let Some(id) = company_id else { return Ok(()) };
-    match store::directory::company_usable(&state.pool, id).await? {
-        Some(true) => Ok(()),
-        Some(false) => Err(ApiError::invalid_field("companyId", format!("company {id} is archived"))),
-        None => Err(ApiError::invalid_field("companyId", format!("company {id} is not known"))),
+    match company_id {
+        Some(id) => service_kit::directory::require_company(&state.pool, "companyId", id).await,
+        None => Ok(()),
     }
 }
 

@@ -2,7 +2,6 @@
 //! caller's transaction, so state and outbox rows commit together.
 
 pub mod attendees;
-pub mod directory;
 pub mod engagement;
 pub mod newsletter;
 pub mod registrations;

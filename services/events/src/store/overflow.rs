@@ -128,3 +128,15 @@ pub async fn complete(conn: &mut PgConnection, event_id: Uuid, selected: &[Uuid]
 pub async fn declined_sessions(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar("select session_id from overflow_speakers where event_id = $1 and declined_at is not null").bind(event_id).fetch_all(db).await
 }
+
+/// Marks a competing speaker declined (they declined the invitation themselves).
+pub async fn decline_speaker(conn: &mut PgConnection, event_id: Uuid, speaker_id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query("update overflow_speakers set declined_at = $3, decline_reason = $4, is_selected = false where event_id = $1 and speaker_id = $2 and declined_at is null")
+        .bind(event_id)
+        .bind(speaker_id)
+        .bind(now)
+        .bind(reason)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

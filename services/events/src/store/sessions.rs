@@ -184,3 +184,29 @@ pub async fn speakers_of_event(db: impl PgExecutor<'_>, event_id: Uuid) -> Resul
     .fetch_all(db)
     .await
 }
+
+/// Records one speaker of a session (from the speakers context's invitation saga); a
+/// session this service does not know is ignored.
+pub async fn upsert_speaker(conn: &mut PgConnection, speaker: &SessionSpeakerRecord, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into session_speakers (session_id, speaker_id, role, presentation_title, is_confirmed, updated_at) \
+         select $1, $2, $3, $4, $5, $6 where exists (select 1 from sessions where id = $1) \
+         on conflict (session_id, speaker_id) do update set role = excluded.role, presentation_title = excluded.presentation_title, \
+         is_confirmed = excluded.is_confirmed, updated_at = excluded.updated_at",
+    )
+    .bind(speaker.session_id)
+    .bind(speaker.speaker_id)
+    .bind(&speaker.role)
+    .bind(&speaker.presentation_title)
+    .bind(speaker.is_confirmed)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes a speaker from a session (declined or withdrawn).
+pub async fn remove_speaker(conn: &mut PgConnection, session_id: Uuid, speaker_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from session_speakers where session_id = $1 and speaker_id = $2").bind(session_id).bind(speaker_id).execute(conn).await?;
+    Ok(())
+}

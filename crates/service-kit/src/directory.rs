@@ -1,0 +1,77 @@
+//! The company directory read model that several services keep (speakers, partners,
+//! attendees, notifications): a `company_directory` table in the service's schema, fed by
+//! `CompanyCreated/Updated/Archived`, so a service can check a company without calling the
+//! companies service.
+
+use chrono::{DateTime, Utc};
+use event_bus::{Envelope, ReactionError};
+use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
+use shared_domain::IntegrationEvent;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use crate::problem::ApiError;
+
+/// Applies a company event to the directory; `false` when `envelope` is no company event.
+pub async fn apply_company_event(conn: &mut PgConnection, envelope: &Envelope) -> Result<bool, ReactionError> {
+    let decode_error = |e: serde_json::Error| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() };
+    match envelope.event_type.as_str() {
+        CompanyCreated::EVENT_TYPE => {
+            let c: CompanyCreated = envelope.decode().map_err(decode_error)?;
+            upsert(conn, c.company_id, &c.name, &c.display_name, c.is_partner, 1).await?;
+        }
+        CompanyUpdated::EVENT_TYPE => {
+            let c: CompanyUpdated = envelope.decode().map_err(decode_error)?;
+            upsert(conn, c.company_id, &c.name, &c.display_name, c.is_partner, c.version).await?;
+        }
+        CompanyArchived::EVENT_TYPE => {
+            let c: CompanyArchived = envelope.decode().map_err(decode_error)?;
+            archive(conn, c.company_id, c.archived_at).await?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Inserts or refreshes a company; an older version never overwrites a newer one.
+async fn upsert(conn: &mut PgConnection, id: Uuid, name: &str, display_name: &str, is_partner: bool, version: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into company_directory (company_id, name, display_name, is_partner, version) values ($1, $2, $3, $4, $5) \
+         on conflict (company_id) do update set name = excluded.name, display_name = excluded.display_name, \
+         is_partner = excluded.is_partner, version = excluded.version where company_directory.version < excluded.version",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(display_name)
+    .bind(is_partner)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a company archived (creating the entry if its creation was never seen).
+async fn archive(conn: &mut PgConnection, id: Uuid, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into company_directory (company_id, name, display_name, is_partner, archived_at, version) values ($1, '', '', false, $2, 0) \
+         on conflict (company_id) do update set archived_at = excluded.archived_at",
+    )
+    .bind(id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// 422 on `field` unless `company_id` is a known, active company.
+pub async fn require_company(db: impl PgExecutor<'_>, field: &str, company_id: Uuid) -> Result<(), ApiError> {
+    let archived: Option<Option<DateTime<Utc>>> = sqlx::query_scalar("select archived_at from company_directory where company_id = $1")
+        .bind(company_id)
+        .fetch_optional(db)
+        .await?;
+    match archived {
+        Some(None) => Ok(()),
+        Some(Some(_)) => Err(ApiError::invalid_field(field, format!("company {company_id} is archived"))),
+        None => Err(ApiError::invalid_field(field, format!("company {company_id} is not known"))),
+    }
+}

@@ -1,0 +1,78 @@
+//! Events published by the speakers context on `batbern.speakers.v1` (the invitation saga).
+//! Keyed by the session-speaker assignment, so one assignment's events stay in order.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::IntegrationEvent;
+
+/// A speaker was invited to a session; `invitationLink` carries the signed, expiring
+/// self-service token the notifications context mails.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerInvited {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub role: String,
+    pub presentation_title: Option<String>,
+    pub invitation_link: String,
+    pub expires_at: DateTime<Utc>,
+    pub invited_at: DateTime<Utc>,
+}
+
+/// The speaker accepted the invitation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerAccepted {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub role: String,
+    pub presentation_title: Option<String>,
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// The speaker declined the invitation (organizers are informed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerDeclined {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub reason: Option<String>,
+    pub declined_at: DateTime<Utc>,
+}
+
+/// Organizers withdrew an unanswered invitation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationWithdrawn {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub withdrawn_at: DateTime<Utc>,
+}
+
+macro_rules! speakers_event {
+    ($ty:ty, $name:literal) => {
+        impl IntegrationEvent for $ty {
+            const EVENT_TYPE: &'static str = $name;
+            const CONTEXT: &'static str = "speakers";
+            const AGGREGATE_TYPE: &'static str = "session_speaker";
+            fn aggregate_id(&self) -> Uuid {
+                self.assignment_id
+            }
+        }
+    };
+}
+
+speakers_event!(SpeakerInvited, "speakers.speaker.invited.v1");
+speakers_event!(SpeakerAccepted, "speakers.speaker.accepted.v1");
+speakers_event!(SpeakerDeclined, "speakers.speaker.declined.v1");
+speakers_event!(InvitationWithdrawn, "speakers.invitation.withdrawn.v1");

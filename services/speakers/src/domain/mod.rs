@@ -1,0 +1,26 @@
+//! The speakers domain: who a speaker is and how a speaker's assignment to a session moves
+//! through the 8-state workflow. No I/O.
+
+pub mod speaker;
+pub mod workflow;
+
+use uuid::Uuid;
+
+/// Why a speakers operation was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SpeakerError {
+    #[error("no speaker {0}")]
+    NotFound(Uuid),
+    #[error("no invitation {0}")]
+    InvitationNotFound(Uuid),
+    #[error("a speaker with this email already exists")]
+    EmailTaken { existing_id: Uuid },
+    #[error("{machine} cannot go from {current} to {requested}; allowed: {}", if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") })]
+    Transition { machine: &'static str, current: String, requested: String, allowed: Vec<String> },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    Forbidden(&'static str),
+}

@@ -1,0 +1,36 @@
+//! The speakers service's read models: companies (a speaker's company must be known and
+//! active) and sessions (speakers are invited only to known, live sessions).
+
+use async_trait::async_trait;
+use event_bus::{Envelope, Reaction, ReactionError};
+use shared_domain::contracts::events::{SessionCancelled, SessionCreated, SessionUpdated};
+use shared_domain::IntegrationEvent;
+use sqlx::PgConnection;
+
+use crate::store;
+
+/// The consumer of the speakers service.
+pub struct SpeakersReactions;
+
+fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
+    envelope.decode().map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })
+}
+
+#[async_trait]
+impl Reaction for SpeakersReactions {
+    fn handler(&self) -> &'static str {
+        "speakers"
+    }
+
+    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+        match envelope.event_type.as_str() {
+            SessionCreated::EVENT_TYPE => Ok(store::sessions::upsert_session(conn, &decode::<SessionCreated>(envelope)?.session).await?),
+            SessionUpdated::EVENT_TYPE => Ok(store::sessions::upsert_session(conn, &decode::<SessionUpdated>(envelope)?.session).await?),
+            SessionCancelled::EVENT_TYPE => {
+                let cancelled: SessionCancelled = decode(envelope)?;
+                Ok(store::sessions::cancel_session(conn, cancelled.session_id, cancelled.cancelled_at).await?)
+            }
+            _ => service_kit::directory::apply_company_event(conn, envelope).await.map(|_| ()),
+        }
+    }
+}

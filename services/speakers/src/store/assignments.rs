@@ -1,0 +1,93 @@
+//! Session-speaker assignments and their invitations.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// An assignment as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AssignmentRecord {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub speaker_id: Uuid,
+    pub role: String,
+    pub presentation_title: Option<String>,
+    pub workflow_state: String,
+    pub is_confirmed: bool,
+    pub invitation_id: Option<Uuid>,
+    pub invited_at: Option<DateTime<Utc>>,
+    pub invitation_expires_at: Option<DateTime<Utc>>,
+    pub invitation_withdrawn_at: Option<DateTime<Utc>>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub declined_at: Option<DateTime<Utc>>,
+    pub decline_reason: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "id, session_id, event_id, speaker_id, role, presentation_title, workflow_state, is_confirmed, invitation_id, invited_at, \
+    invitation_expires_at, invitation_withdrawn_at, confirmed_at, declined_at, decline_reason, updated_at, version";
+
+/// A new invitation of `speaker_id` to a session.
+pub struct NewInvitation<'a> {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub speaker_id: Uuid,
+    pub role: &'a str,
+    pub presentation_title: Option<&'a str>,
+    pub invitation_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Creates the assignment in `contacted`; `false` when the speaker is already on the session.
+pub async fn insert_invitation(conn: &mut PgConnection, i: &NewInvitation<'_>, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "insert into session_speakers (id, session_id, event_id, speaker_id, role, presentation_title, workflow_state, invitation_id, invited_at, \
+         invitation_expires_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 'contacted', $7, $8, $9, $8, $8) \
+         on conflict (session_id, speaker_id) do nothing",
+    )
+    .bind(i.id)
+    .bind(i.session_id)
+    .bind(i.event_id)
+    .bind(i.speaker_id)
+    .bind(i.role)
+    .bind(i.presentation_title)
+    .bind(i.invitation_id)
+    .bind(now)
+    .bind(i.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// One assignment, optionally locked.
+pub async fn fetch_assignment(conn: &mut PgConnection, id: Uuid, lock: bool) -> Result<Option<AssignmentRecord>, sqlx::Error> {
+    let suffix = if lock { " for update" } else { "" };
+    sqlx::query_as(&format!("select {COLUMNS} from session_speakers where id = $1{suffix}")).bind(id).fetch_optional(conn).await
+}
+
+/// Moves an assignment to `state`, recording the answer's facts.
+pub async fn set_state(conn: &mut PgConnection, id: Uuid, state: &str, decline_reason: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update session_speakers set workflow_state = $2, updated_at = $4, version = version + 1, \
+         is_confirmed = ($2 in ('accepted', 'slot_assigned', 'quality_reviewed', 'final_agenda')), \
+         confirmed_at = case when $2 = 'accepted' then $4 else confirmed_at end, \
+         declined_at = case when $2 = 'declined' then $4 else declined_at end, \
+         decline_reason = case when $2 = 'declined' then $3 else decline_reason end, \
+         invitation_withdrawn_at = case when $2 = 'open' then $4 else invitation_withdrawn_at end where id = $1",
+    )
+    .bind(id)
+    .bind(state)
+    .bind(decline_reason)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The assignments of a speaker (their sessions), newest first.
+pub async fn of_speaker(db: impl PgExecutor<'_>, speaker_id: Uuid) -> Result<Vec<AssignmentRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from session_speakers where speaker_id = $1 order by id desc")).bind(speaker_id).fetch_all(db).await
+}

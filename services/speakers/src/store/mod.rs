@@ -1,0 +1,6 @@
+//! Persistence of the speakers schema. Functions taking a connection run inside the
+//! caller's transaction, so state and outbox rows commit together.
+
+pub mod assignments;
+pub mod sessions;
+pub mod speakers;

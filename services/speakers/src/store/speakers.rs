@@ -1,0 +1,109 @@
+//! Speaker rows.
+
+use chrono::{DateTime, Utc};
+use shared_domain::names::{enum_name, parse_stored};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use crate::domain::speaker::{ContactPreferences, SpeakerFields, SpeakerProfile};
+
+/// A speaker as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SpeakerRecord {
+    pub id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company_id: Uuid,
+    pub position: Option<String>,
+    pub profile: Json<SpeakerProfile>,
+    pub availability: String,
+    pub communication_preferences: Json<ContactPreferences>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl SpeakerRecord {
+    /// The editable fields as stored.
+    pub fn fields(&self) -> SpeakerFields {
+        SpeakerFields {
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            company_id: self.company_id,
+            position: self.position.clone(),
+            profile: self.profile.0.clone(),
+            availability: parse_stored(&self.availability),
+            communication_preferences: self.communication_preferences.0.clone(),
+        }
+    }
+}
+
+const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, profile, availability, communication_preferences, created_at, updated_at, version";
+
+/// Inserts a speaker; `Err(existing id)` when the email is taken.
+pub async fn insert_speaker(conn: &mut PgConnection, id: Uuid, f: &SpeakerFields, now: DateTime<Utc>) -> Result<Result<(), Uuid>, sqlx::Error> {
+    let inserted = sqlx::query(
+        "insert into speakers (id, email, first_name, last_name, company_id, position, profile, availability, communication_preferences, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) on conflict (lower(email)) do nothing",
+    )
+    .bind(id)
+    .bind(&f.email)
+    .bind(&f.first_name)
+    .bind(&f.last_name)
+    .bind(f.company_id)
+    .bind(&f.position)
+    .bind(Json(&f.profile))
+    .bind(enum_name(&f.availability))
+    .bind(Json(&f.communication_preferences))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(Ok(()));
+    }
+    let existing: Uuid = sqlx::query_scalar("select id from speakers where lower(email) = lower($1)").bind(&f.email).fetch_one(conn).await?;
+    Ok(Err(existing))
+}
+
+/// Writes new fields; `Err(existing id)` when the new email belongs to another speaker.
+pub async fn update_speaker(conn: &mut PgConnection, id: Uuid, f: &SpeakerFields, now: DateTime<Utc>) -> Result<Result<(), Uuid>, sqlx::Error> {
+    let taken: Option<Uuid> = sqlx::query_scalar("select id from speakers where lower(email) = lower($1) and id <> $2").bind(&f.email).bind(id).fetch_optional(&mut *conn).await?;
+    if let Some(existing) = taken {
+        return Ok(Err(existing));
+    }
+    sqlx::query(
+        "update speakers set email = $2, first_name = $3, last_name = $4, company_id = $5, position = $6, profile = $7, availability = $8, \
+         communication_preferences = $9, updated_at = $10, version = version + 1 where id = $1",
+    )
+    .bind(id)
+    .bind(&f.email)
+    .bind(&f.first_name)
+    .bind(&f.last_name)
+    .bind(f.company_id)
+    .bind(&f.position)
+    .bind(Json(&f.profile))
+    .bind(enum_name(&f.availability))
+    .bind(Json(&f.communication_preferences))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(Ok(()))
+}
+
+/// Reads one speaker.
+pub async fn fetch_speaker(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<SpeakerRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from speakers where id = $1")).bind(id).fetch_optional(db).await
+}
+
+/// Reads one speaker and locks it.
+pub async fn lock_speaker(conn: &mut PgConnection, id: Uuid) -> Result<Option<SpeakerRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from speakers where id = $1 for update")).bind(id).fetch_optional(conn).await
+}
+
+/// Speakers after the id `after`.
+pub async fn list_speakers(db: impl PgExecutor<'_>, after: Option<Uuid>, limit: i64) -> Result<Vec<SpeakerRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from speakers where ($1::uuid is null or id > $1) order by id limit $2")).bind(after).bind(limit).fetch_all(db).await
+}

@@ -1,0 +1,131 @@
+//! The invitation saga end to end with the real bus: an organizer invites a speaker to a
+//! session, the speaker answers with the signed link (no account), the events service shows
+//! the answer on the session.
+
+use std::time::Duration;
+
+use fleet_tests::api::Api;
+use fleet_tests::planning::evening_event;
+use fleet_tests::{eventually, TestDb, TestService};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+async fn session(events: &Api, event_id: &str, title: &str, hour: u32) -> String {
+    let body = json!({"title": title, "sessionType": "presentation", "startTime": format!("2027-03-12T{hour}:00:00Z"), "endTime": format!("2027-03-12T{hour}:40:00Z"), "room": "Arena"});
+    events.post(&format!("/api/v1/events/{event_id}/sessions"), &body).await.expect(StatusCode::CREATED)["id"].as_str().unwrap().to_owned()
+}
+
+async fn invite(speakers: &Api, speaker_id: &str, session_id: &str) -> Value {
+    let body = json!({"speakerId": speaker_id, "sessionId": session_id, "role": "primary_speaker", "presentationTitle": "Event Sourcing in Practice"});
+    eventually(Duration::from_secs(60), "the session is known to the speakers service", || async {
+        let answer = speakers.post("/api/v1/invitations", &body).await;
+        (answer.status == StatusCode::CREATED).then_some(answer.body)
+    })
+    .await
+}
+
+async fn speakers_of(events: &Api, event_id: &str, session_id: &str) -> Vec<Value> {
+    let sessions = events.get(&format!("/api/v1/events/{event_id}/sessions")).await.expect(StatusCode::OK);
+    sessions.as_array().unwrap().iter().find(|s| s["id"] == session_id).unwrap()["speakers"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_speaker_answers_invitations_with_the_link_and_events_sees_the_answer() {
+    let db = TestDb::create().await;
+    let events_service = TestService::events(&db).await;
+    let companies_service = TestService::companies_beside(&db, &events_service).await;
+    let speakers_service = TestService::speakers_beside(&db, &events_service).await;
+    let companies = Api::as_roles(&companies_service, &["organizer"]);
+    let events = Api::as_roles(&events_service, &["organizer"]);
+    let speakers = Api::as_roles(&speakers_service, &["organizer"]);
+
+    let company = companies.post("/api/v1/companies", &json!({"name": "Acme AG", "industry": "Software"})).await.expect(StatusCode::CREATED);
+    let unknown = speakers
+        .post("/api/v1/speakers", &json!({"email": "x@example.ch", "firstName": "X", "lastName": "Y", "companyId": Uuid::now_v7()}))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let speaker = eventually(Duration::from_secs(60), "the company is known to the speakers service", || async {
+        let body = json!({"email": "Mia@Example.ch", "firstName": "Mia", "lastName": "Muster", "companyId": company["id"], "profile": {"shortBio": "Architect", "languages": ["de", "en"]}});
+        let answer = speakers.post("/api/v1/speakers", &body).await;
+        (answer.status == StatusCode::CREATED).then_some(answer.body)
+    })
+    .await;
+    let speaker_id = speaker["id"].as_str().unwrap().to_owned();
+    let event = events.post("/api/v1/events", &evening_event(95, 100)).await.expect(StatusCode::CREATED);
+    let event_id = event["id"].as_str().unwrap().to_owned();
+    let first = session(&events, &event_id, "Event Sourcing", 16).await;
+    let second = session(&events, &event_id, "Zero Trust", 17).await;
+
+    let invitation = invite(&speakers, &speaker_id, &first).await;
+    assert_eq!(invitation["assignment"]["workflowState"], "contacted");
+    assert!(invitation["invitationLink"].as_str().unwrap().contains("token="));
+    let (id, token) = (invitation["assignment"]["id"].as_str().unwrap().to_owned(), invitation["token"].as_str().unwrap().to_owned());
+    assert_eq!(speakers.post("/api/v1/invitations", &json!({"speakerId": speaker_id, "sessionId": first, "role": "co_speaker"})).await.status, StatusCode::CONFLICT);
+
+    let public = Api::anonymous(&speakers_service);
+    let viewed = public.get(&format!("/api/v1/invitations/{id}?token={token}")).await.expect(StatusCode::OK);
+    assert_eq!(viewed["sessionId"], first.as_str());
+    let tampered = format!("{}x", &token[..token.len() - 1]);
+    assert_eq!(public.post(&format!("/api/v1/invitations/{id}/accept"), &json!({"token": tampered})).await.status, StatusCode::UNAUTHORIZED);
+    let expired = speakers::invitation::sign_claims(
+        service_kit::config::DEV_SIGNING_SECRET,
+        &speakers::invitation::InvitationClaims { sub: id.parse().unwrap(), jti: Uuid::now_v7(), spk: speaker_id.parse().unwrap(), exp: chrono::Utc::now().timestamp() - 60 },
+    );
+    assert_eq!(public.post(&format!("/api/v1/invitations/{id}/accept"), &json!({"token": expired})).await.status, StatusCode::GONE);
+
+    let accepted = public.post(&format!("/api/v1/invitations/{id}/accept"), &json!({"token": token})).await.expect(StatusCode::OK);
+    assert_eq!(accepted["workflowState"], "accepted");
+    assert_eq!(public.post(&format!("/api/v1/invitations/{id}/accept"), &json!({"token": token})).await.status, StatusCode::OK, "accepting twice is harmless");
+    assert_eq!(public.post(&format!("/api/v1/invitations/{id}/decline"), &json!({"token": token})).await.status, StatusCode::CONFLICT);
+    eventually(Duration::from_secs(60), "events shows the accepted speaker", || async {
+        let on_session = speakers_of(&events, &event_id, &first).await;
+        (on_session.len() == 1 && on_session[0]["isConfirmed"] == true && on_session[0]["speakerId"] == speaker_id.as_str()).then_some(())
+    })
+    .await;
+
+    let second_invitation = invite(&speakers, &speaker_id, &second).await;
+    let (second_id, second_token) = (second_invitation["assignment"]["id"].as_str().unwrap().to_owned(), second_invitation["token"].as_str().unwrap().to_owned());
+    eventually(Duration::from_secs(60), "events shows the pending invitation", || async {
+        let on_session = speakers_of(&events, &event_id, &second).await;
+        (on_session.len() == 1 && on_session[0]["isConfirmed"] == false).then_some(())
+    })
+    .await;
+    let declined = public.post(&format!("/api/v1/invitations/{second_id}/decline"), &json!({"token": second_token, "reason": "on holiday"})).await.expect(StatusCode::OK);
+    assert_eq!(declined["declineReason"], "on holiday");
+    eventually(Duration::from_secs(60), "events drops the declined speaker", || async { speakers_of(&events, &event_id, &second).await.is_empty().then_some(()) }).await;
+
+    let mia = fleet_tests::services::token_of_speaker(&speaker_id);
+    let me = Api::at(&speakers_service.base_url, Some(mia));
+    assert_eq!(me.get("/api/v1/speakers/me").await.expect(StatusCode::OK)["email"], "mia@example.ch");
+    assert_eq!(me.get(&format!("/api/v1/speakers/{}", Uuid::now_v7())).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(me.post("/api/v1/invitations", &json!({"speakerId": speaker_id, "sessionId": second, "role": "panelist"})).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_withdrawn_invitation_link_stops_working() {
+    let db = TestDb::create().await;
+    let events_service = TestService::events(&db).await;
+    let companies_service = TestService::companies_beside(&db, &events_service).await;
+    let speakers_service = TestService::speakers_beside(&db, &events_service).await;
+    let company = Api::as_roles(&companies_service, &["organizer"]).post("/api/v1/companies", &json!({"name": "Beta AG", "industry": "Banking"})).await.expect(StatusCode::CREATED);
+    let speakers = Api::as_roles(&speakers_service, &["organizer"]);
+    let speaker = eventually(Duration::from_secs(60), "company known", || async {
+        let answer = speakers.post("/api/v1/speakers", &json!({"email": "leo@example.ch", "firstName": "Leo", "lastName": "L", "companyId": company["id"]})).await;
+        (answer.status == StatusCode::CREATED).then_some(answer.body)
+    })
+    .await;
+    let events = Api::as_roles(&events_service, &["organizer"]);
+    let event = events.post("/api/v1/events", &evening_event(96, 100)).await.expect(StatusCode::CREATED);
+    let session_id = session(&events, event["id"].as_str().unwrap(), "Data Mesh", 16).await;
+    let invitation = invite(&speakers, speaker["id"].as_str().unwrap(), &session_id).await;
+    let (id, token) = (invitation["assignment"]["id"].as_str().unwrap(), invitation["token"].as_str().unwrap());
+
+    let withdrawn = speakers.post(&format!("/api/v1/invitations/{id}/withdraw"), &json!({})).await.expect(StatusCode::OK);
+    assert_eq!(withdrawn["workflowState"], "open");
+    let public = Api::anonymous(&speakers_service);
+    assert_eq!(public.post(&format!("/api/v1/invitations/{id}/accept"), &json!({"token": token})).await.status, StatusCode::GONE);
+    let again = speakers.post(&format!("/api/v1/invitations/{id}/withdraw"), &json!({})).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.body["currentState"], "open");
+}
