@@ -113,6 +113,7 @@ impl Consumer {
         let dead_letter_producer: FutureProducer = self.bus.producer()?;
         loop {
             let message = tokio::select! {
+                biased;
                 _ = shutdown.cancelled() => break,
                 message = consumer.recv() => message,
             };
@@ -123,11 +124,14 @@ impl Consumer {
                     continue;
                 }
             };
-            if self.process(&message, &dead_letter_producer, &shutdown).await {
-                // Stored only after the inbox transaction (or the dead letter) committed.
-                if let Err(error) = consumer.store_offset_from_message(&message) {
-                    tracing::warn!(%error, "offset could not be stored; the message may be redelivered");
-                }
+            if !self.process(&message, &dead_letter_producer, &shutdown).await {
+                // Shutdown interrupted this message: stop before any later message of its
+                // partition could store an offset past it.
+                break;
+            }
+            // Stored only after the inbox transaction (or the dead letter) committed.
+            if let Err(error) = consumer.store_offset_from_message(&message) {
+                tracing::warn!(%error, "offset could not be stored; the message may be redelivered");
             }
         }
         if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {

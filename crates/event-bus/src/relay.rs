@@ -67,11 +67,18 @@ impl Relay {
 
     /// Runs until `shutdown`; a batch in flight is finished before returning.
     pub async fn run(self, shutdown: CancellationToken) {
-        let Some(_lock) = self.acquire_leadership(&shutdown).await else { return };
+        let Some(mut lock) = self.acquire_leadership(&shutdown).await else { return };
         let mut listener = self.listen().await;
         let mut backoff = Duration::from_millis(100);
         let mut last_cleanup = Instant::now() - Duration::from_secs(3600);
         loop {
+            // The advisory lock lives as long as its connection: if that connection is gone,
+            // another relay may lead now, so this one stands by until it leads again.
+            if sqlx::query("select 1").execute(&mut lock).await.is_err() {
+                tracing::warn!(schema = %self.schema, "relay lost its leadership connection; standing by");
+                let Some(again) = self.acquire_leadership(&shutdown).await else { return };
+                lock = again;
+            }
             match self.drain().await {
                 Ok(()) => backoff = Duration::from_millis(100),
                 Err(error) => {

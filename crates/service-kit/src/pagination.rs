@@ -44,6 +44,7 @@ impl PageRequest<()> {
                 URL_SAFE_NO_PAD
                     .decode(c)
                     .ok()
+                    .filter(|bytes| !bytes.windows(6).any(|w| w == b"\\u0000"))
                     .and_then(|bytes| serde_json::from_slice(&bytes).ok())
                     .ok_or_else(|| ApiError::malformed_field("cursor", "is not a cursor this API returned"))
             })

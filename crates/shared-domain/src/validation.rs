@@ -38,7 +38,10 @@ impl Validator {
     /// trimmed text when valid.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
         let trimmed = value.trim();
-        if trimmed.is_empty() {
+        if trimmed.contains('\0') {
+            self.reject(field, "must not contain NUL characters");
+            None
+        } else if trimmed.is_empty() {
             self.reject(field, "must not be empty");
             None
         } else if trimmed.chars().count() > max {

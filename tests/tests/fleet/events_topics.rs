@@ -188,3 +188,17 @@ async fn retired_topics_cannot_be_assigned() {
     let unknown = organizer.post(&format!("/api/v1/events/{}/topics", event["id"].as_str().unwrap()), &json!({"topicId": uuid::Uuid::now_v7()})).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn topics_with_query_operators_in_their_text_are_stored_and_compared() {
+    let db = fleet_tests::TestDb::create().await;
+    let service = fleet_tests::TestService::events(&db).await;
+    let organizer = fleet_tests::api::Api::as_roles(&service, &["organizer"]);
+    let body = serde_json::json!({"title": "Rust (programming language) & it's ownership!", "description": "See en.wikipedia.org/wiki/Rust_(programming_language): a | b & !c", "category": "technical"});
+    organizer.post("/api/v1/topics", &body).await.expect(reqwest::StatusCode::CREATED);
+    let again = organizer.post("/api/v1/topics", &serde_json::json!({"title": "Rust ownership (again)", "category": "technical"})).await.expect(reqwest::StatusCode::CREATED);
+    assert_eq!(again["similarTopics"].as_array().unwrap().len(), 1);
+    let nul = organizer.post("/api/v1/topics", &serde_json::json!({"title": "bad\u{0}title", "category": "technical"})).await;
+    assert_eq!(nul.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(organizer.get("/api/v1/topics?q=%00").await.status, reqwest::StatusCode::BAD_REQUEST);
+}

@@ -129,6 +129,10 @@ async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(),
     security(("bearer" = [])))]
 pub async fn create_attendee(State(state): State<AppState>, actor: Actor, Json(request): Json<CreateAttendeeRequest>) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer, Role::Attendee])?;
+    let organizer = actor.has(Role::Organizer);
+    if !organizer && actor.attendee_id.is_some() {
+        return Err(AttendeeError::Forbidden("this account already has an attendee record").into());
+    }
     let fields = AttendeeFields {
         email: request.email,
         first_name: request.first_name,
@@ -143,7 +147,10 @@ pub async fn create_attendee(State(state): State<AppState>, actor: Actor, Json(r
     check_company(&state, fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
     let id = shared_domain::new_id();
-    store::attendees::insert_attendee(&mut tx, id, &fields, Utc::now()).await?.map_err(|existing_id| AttendeeError::EmailTaken { existing_id })?;
+    if let Err(existing_id) = store::attendees::insert_attendee(&mut tx, id, &fields, Utc::now()).await? {
+        // Only organizers learn whom an email belongs to.
+        return Err(if organizer { AttendeeError::EmailTaken { existing_id }.into() } else { ApiError::conflict("an attendee with this email already exists") });
+    }
     let record = store::attendees::fetch_attendee(&mut *tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
     tx.commit().await?;
     let mut headers = etag_header(record.version);
@@ -206,7 +213,9 @@ pub async fn update_attendee(
     if fields.company_id != before.company_id {
         check_company(&state, fields.company_id).await?;
     }
-    store::attendees::update_attendee(&mut tx, id, &fields, Utc::now()).await?.map_err(|existing_id| AttendeeError::EmailTaken { existing_id })?;
+    store::attendees::update_attendee(&mut tx, id, &fields, Utc::now())
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("email", "belongs to another attendee"))?;
     let record = store::attendees::fetch_attendee(&mut *tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
     tx.commit().await?;
     Ok((etag_header(record.version), Json(AttendeeResponse::from(record))).into_response())

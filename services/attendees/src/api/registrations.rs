@@ -90,7 +90,7 @@ pub struct ListRegistrationsQuery {
 
 /// Registers an attendee for an event: stores `registered` and requests a seat in one
 /// transaction. Registering again for the same event returns the existing registration
-/// (a cancelled or rejected one is requested anew).
+/// (a cancelled or rejected one is requested anew, under a new id).
 #[utoipa::path(post, path = "/api/v1/registrations", tag = "registrations", request_body = RegisterRequest,
     responses((status = 201, description = "Requested", body = RegistrationResponse), (status = 200, description = "Already registered", body = RegistrationResponse),
         (status = 403, body = Problem), (status = 422, body = Problem)),
@@ -125,8 +125,8 @@ pub async fn register(State(state): State<AppState>, actor: Actor, RequestContex
         let existing = store::registrations::lock_by_attendee(&mut tx, request.event_id, attendee_id).await?.ok_or(AttendeeError::RegistrationNotFound(new.id))?;
         match parse_stored::<RegistrationStatus>(&existing.status) {
             RegistrationStatus::Cancelled | RegistrationStatus::Rejected => {
-                store::registrations::reopen(&mut tx, existing.id, &request.session_preferences, special_requests, now).await?;
-                (existing.id, StatusCode::CREATED)
+                store::registrations::reopen(&mut tx, existing.id, new.id, &request.session_preferences, special_requests, now).await?;
+                (new.id, StatusCode::CREATED)
             }
             _ => {
                 tx.commit().await?;

@@ -27,6 +27,9 @@ pub struct AttendeeFields {
     pub consent: GdprConsent,
 }
 
+/// The domain of the placeholder addresses of erased attendees; nobody may use it.
+pub const ERASED_DOMAIN: &str = "@erased.invalid";
+
 /// A plausible email address: one `@`, a non-empty local part, a dotted domain, no spaces.
 fn is_email(text: &str) -> bool {
     match text.split_once('@') {
@@ -49,6 +52,8 @@ impl AttendeeFields {
         let email = v.text("email", &self.email, 255).map(|e| e.to_lowercase());
         if email.as_deref().is_some_and(|e| !is_email(e)) {
             v.reject("email", "must be an email address");
+        } else if email.as_deref().is_some_and(|e| e.ends_with(ERASED_DOMAIN)) {
+            v.reject("email", "this domain is reserved");
         }
         let first_name = v.text("firstName", &self.first_name, 100);
         let last_name = v.text("lastName", &self.last_name, 100);
@@ -88,7 +93,7 @@ mod tests {
     #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(ada().validate().unwrap().email, "ada@example.ch");
-        for bad in ["ada", "ada@ch", "a da@x.ch", "@x.ch", "ada@.ch"] {
+        for bad in ["ada", "ada@ch", "a da@x.ch", "@x.ch", "ada@.ch", "erased-1@erased.invalid"] {
             let fields = AttendeeFields { email: bad.into(), ..ada() };
             assert_eq!(fields.validate().unwrap_err()[0].field, "email", "{bad}");
         }

@@ -81,15 +81,15 @@ pub async fn lock_attendee(conn: &mut PgConnection, id: Uuid) -> Result<Option<A
     sqlx::query_as(&format!("select {COLUMNS} from attendees where id = $1 for update")).bind(id).fetch_optional(conn).await
 }
 
-/// Writes new fields; `Err(existing id)` when the new email belongs to someone else.
-pub async fn update_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFields, now: DateTime<Utc>) -> Result<Result<i64, Uuid>, sqlx::Error> {
+/// Writes new fields; `None` when the new email belongs to someone else.
+pub async fn update_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFields, now: DateTime<Utc>) -> Result<Option<i64>, sqlx::Error> {
     let taken: Option<Uuid> = sqlx::query_scalar("select id from attendees where lower(email) = lower($1) and id <> $2")
         .bind(&f.email)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    if let Some(existing) = taken {
-        return Ok(Err(existing));
+    if taken.is_some() {
+        return Ok(None);
     }
     let version = sqlx::query_scalar(
         "update attendees set email = $2, first_name = $3, last_name = $4, company_id = $5, position = $6, newsletter_subscription = $7, \
@@ -107,8 +107,13 @@ pub async fn update_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFiel
     .bind(&f.consent.policy_version)
     .bind(now)
     .fetch_one(conn)
-    .await?;
-    Ok(Ok(version))
+    .await;
+    match version {
+        Ok(version) => Ok(Some(version)),
+        // A concurrent change took the email between the check and this update.
+        Err(e) if e.as_database_error().and_then(|d| d.constraint()) == Some("attendees_email_unique") => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Attendees by email, optionally matching `search` (email or name), after the id `after`.

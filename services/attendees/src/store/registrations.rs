@@ -82,16 +82,18 @@ pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: &str, reason:
     Ok(())
 }
 
-/// Re-opens a cancelled or rejected registration as a new request (back of the queue).
-pub async fn reopen(conn: &mut PgConnection, id: Uuid, session_preferences: &[Uuid], special_requests: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+/// Re-opens a cancelled or rejected registration as a new request (back of the queue)
+/// under the id `new_id`, so late seat answers to the earlier attempt find nothing.
+pub async fn reopen(conn: &mut PgConnection, id: Uuid, new_id: Uuid, session_preferences: &[Uuid], special_requests: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update event_registrations set status = 'registered', refusal_reason = null, registration_date = $2, promoted_at = null, \
+        "update event_registrations set id = $5, status = 'registered', refusal_reason = null, registration_date = $2, promoted_at = null, \
          session_preferences = $3, special_requests = $4, updated_at = $2 where id = $1",
     )
     .bind(id)
     .bind(now)
     .bind(Json(session_preferences))
     .bind(special_requests)
+    .bind(new_id)
     .execute(conn)
     .await?;
     Ok(())

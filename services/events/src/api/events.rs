@@ -86,7 +86,8 @@ pub async fn list_events(State(state): State<AppState>, actor: Actor, Query(quer
     Ok(Json(Page::from_rows(rows, page.limit, |e| (e.event_date, e.id)).map(EventResponse::from)))
 }
 
-/// Updates an event's fields with `If-Match` (organizers; not once registration opened).
+/// Updates an event's fields with `If-Match` (organizers). Once published, its date,
+/// deadline, type and slot configuration are fixed.
 #[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", request_body = UpdateEventRequest,
     params(("id" = Uuid, Path), ("If-Match" = String, Header)),
     responses((status = 200, body = EventResponse), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
@@ -102,7 +103,19 @@ pub async fn update_event(
     let mut tx = state.pool.begin().await?;
     let current = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
     if_match.check(current.version)?;
-    let fields = patch.apply_to(current.fields()).validate().map_err(ApiError::validation)?;
+    let before = current.fields();
+    let fields = patch.apply_to(before.clone()).validate().map_err(ApiError::validation)?;
+    let reschedules = fields.event_date != before.event_date
+        || fields.registration_deadline != before.registration_deadline
+        || fields.event_type != before.event_type
+        || fields.slot_configuration != before.slot_configuration;
+    if reschedules && (current.status().is_public() || current.status() == EventStatus::Archived) {
+        return Err(EventError::Conflict(format!(
+            "date, deadline, type and slot configuration are fixed once the event is {}; move it back to agenda_draft first",
+            current.status
+        ))
+        .into());
+    }
     if fields.capacity < current.current_attendee_count {
         return Err(ApiError::invalid_field("capacity", format!("{} seats are already taken", current.current_attendee_count)));
     }

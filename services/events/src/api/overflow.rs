@@ -163,6 +163,13 @@ pub async fn open_voting(State(state): State<AppState>, actor: Actor, Path(event
             })
         })
         .collect();
+    if seats == 0 {
+        return Err(ApiError::conflict("the event has no talk slots yet; generate its slot grid first"));
+    }
+    let mut leads = std::collections::HashSet::new();
+    if let Some(twice) = competing.iter().find(|c| !leads.insert(c.speaker_id)) {
+        return Err(ApiError::conflict(format!("speaker {} leads more than one accepted session; decide between them first", twice.speaker_id)));
+    }
     if competing.len() <= seats {
         return Err(ApiError::conflict(format!("no overflow: {} accepted sessions fit {seats} talk slots", competing.len())));
     }
@@ -222,6 +229,9 @@ pub async fn complete_voting(
 ) -> Result<Json<OverflowResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
+    // The event's lock orders completion with automatic assignment and publication.
+    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    super::slots::ensure_planning(&event)?;
     let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true).await?.ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;
     if overflow.is_voting_complete {
         return Err(ApiError::conflict("overflow voting is already complete"));

@@ -179,7 +179,13 @@ pub async fn put_session_speakers(
     if let Some(dup) = speakers.iter().find(|s| !unique.insert(s.speaker_id)) {
         return Err(ApiError::invalid_field("speakerId", format!("speaker {} is listed twice", dup.speaker_id)));
     }
+    if let Some(index) = speakers.iter().position(|s| s.presentation_title.as_ref().is_some_and(|t| t.chars().count() > 255)) {
+        return Err(ApiError::invalid_field(&format!("[{index}].presentationTitle"), "must be at most 255 characters"));
+    }
     let mut tx = state.pool.begin().await?;
+    let event_id = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?.event_id;
+    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    ensure_editable(event.status())?;
     let current = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
     if current.cancelled_at.is_some() {
         return Err(EventError::Conflict("the session is cancelled".into()).into());

@@ -50,7 +50,7 @@ pub(super) async fn slot_states(conn: &mut PgConnection, event_id: Uuid) -> Resu
         .collect())
 }
 
-fn ensure_planning(event: &EventRecord) -> Result<(), ApiError> {
+pub(super) fn ensure_planning(event: &EventRecord) -> Result<(), ApiError> {
     if event.status().is_public() || event.status() == crate::domain::status::EventStatus::Archived {
         return Err(EventError::Conflict(format!("the slots of an event in status {} are fixed", event.status)).into());
     }
@@ -76,7 +76,12 @@ pub async fn generate_slots(
     let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
     ensure_planning(&event)?;
     let config = &event.slot_configuration.0;
-    let planned = generate(config, request.starts_at.unwrap_or(event.event_date), request.slot_count.unwrap_or(config.max_slots))
+    let starts_at = request.starts_at.unwrap_or(event.event_date);
+    let latest = event.event_date + chrono::Duration::hours(crate::domain::session::EVENT_DAY_HOURS - 4);
+    if starts_at < event.event_date || starts_at > latest {
+        return Err(ApiError::invalid_field("startsAt", format!("must lie between the event start {} and {latest}", event.event_date)));
+    }
+    let planned = generate(config, starts_at, request.slot_count.unwrap_or(config.max_slots))
         .map_err(|message| ApiError::invalid_field("slotCount", message))?;
     store::slots::replace_slots(&mut tx, event_id, &planned).await?;
     let slots = slots_response(&mut tx, event_id).await?;

@@ -164,8 +164,15 @@ pub async fn update_event(
     .bind(Json(&fields.metadata))
     .bind(now)
     .fetch_one(conn)
-    .await?;
-    Ok(Ok(version))
+    .await;
+    match version {
+        Ok(version) => Ok(Ok(version)),
+        // A concurrent update took the number between the check and this update.
+        Err(e) if e.as_database_error().and_then(|d| d.constraint()) == Some("events_event_number_unique") => {
+            Ok(Err(EventError::NumberTaken(fields.event_number)))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Moves the event's status and workflow state; sets `published_at` on first publication.

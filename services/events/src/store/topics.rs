@@ -170,11 +170,13 @@ pub async fn search_topics(
 
 /// The topics other than `own_id` sharing words with `text`, best first, ranked at least
 /// `min_rank`. Any shared word counts (the words are OR-combined); English and German stop
-/// words are left out, since the 'simple' configuration keeps them.
+/// words are left out, since the 'simple' configuration keeps them. Each word is quoted, so
+/// text with query operators in it (URLs, parentheses) cannot break the query.
 pub async fn similar_topics(db: impl PgExecutor<'_>, text: &str, own_id: Uuid, min_rank: f32, limit: i64) -> Result<Vec<SimilarTopicRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select id, title, rank from (select id, title, {RANK} as rank from topics, \
-         to_tsquery('simple', nullif(array_to_string(array(select lexeme from unnest(tsvector_to_array(to_tsvector('simple', $1))) lexeme \
+         to_tsquery('simple', nullif(array_to_string(array(select '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' \
+         from unnest(tsvector_to_array(to_tsvector('simple', $1))) lexeme \
          where length(to_tsvector('english', lexeme)) > 0 and length(to_tsvector('german', lexeme)) > 0), ' | '), '')) query \
          where id <> $2 and (title_vector @@ query or description_vector @@ query)) ranked \
          where rank >= $3 order by rank desc, id limit $4"
