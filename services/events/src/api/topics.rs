@@ -258,7 +258,7 @@ pub async fn create_topic(
 #[utoipa::path(get, path = "/api/v1/topics", tag = "topics", params(ListTopicsQuery),
     responses((status = 200, body = Page<TopicResponse>), (status = 400, description = "Unknown category, bad limit or cursor", body = Problem)),
     security(("bearer" = [])))]
-pub async fn list_topics(State(state): State<AppState>, _actor: Actor, Query(query): Query<ListTopicsQuery>) -> Result<Json<Page<TopicResponse>>, ApiError> {
+pub async fn list_topics(State(state): State<AppState>, actor: Actor, Query(query): Query<ListTopicsQuery>) -> Result<Json<Page<TopicResponse>>, ApiError> {
     let filter = TopicFilter { category: query.category, active: query.active };
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > TITLE_MAX_CHARS) {
@@ -278,7 +278,12 @@ pub async fn list_topics(State(state): State<AppState>, _actor: Actor, Query(que
         }
     };
     let ids: Vec<Uuid> = page.items.iter().map(|(t, _)| t.id).collect();
-    let usage = store::topics::usage_of(&mut *conn, &ids).await?;
+    // Uses at events still being planned are the organizers' business only.
+    let usage = if actor.has(Role::Organizer) {
+        store::topics::usage_of(&mut *conn, &ids).await?
+    } else {
+        store::topics::public_usage_of(&mut *conn, &ids).await?
+    };
     let now = Utc::now();
     Ok(Json(page.map(|(topic, rank)| TopicResponse { rank, ..TopicResponse::new(topic, &usage, now) })))
 }
@@ -286,9 +291,15 @@ pub async fn list_topics(State(state): State<AppState>, _actor: Actor, Query(que
 /// Reads one topic with its usage history.
 #[utoipa::path(get, path = "/api/v1/topics/{id}", tag = "topics", params(("id" = Uuid, Path)),
     responses((status = 200, body = TopicResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_topic(State(state): State<AppState>, _actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn get_topic(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    respond(&mut conn, id, StatusCode::OK).await
+    if actor.has(Role::Organizer) {
+        return respond(&mut conn, id, StatusCode::OK).await;
+    }
+    let record = store::topics::fetch_topic(&mut *conn, id).await?.ok_or(EventError::TopicNotFound(id))?;
+    let usage = store::topics::public_usage_of(&mut *conn, &[id]).await?;
+    let topic = TopicResponse::new(record, &usage, Utc::now());
+    Ok((etag_header(topic.version), Json(topic)).into_response())
 }
 
 /// Changes a topic's title, description, category or whether it is active (organizers,

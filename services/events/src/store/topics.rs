@@ -200,6 +200,19 @@ pub async fn usage_of(db: impl PgExecutor<'_>, topic_ids: &[Uuid]) -> Result<Vec
     .await
 }
 
+/// The uses of the given topics at events whose agenda is public (what non-organizers see).
+pub async fn public_usage_of(db: impl PgExecutor<'_>, topic_ids: &[Uuid]) -> Result<Vec<UsageRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "select u.topic_id, u.event_id, u.used_date, u.attendee_count, u.feedback_score::float8 as feedback_score \
+         from topic_usage_history u join events e on e.id = u.event_id \
+         where u.topic_id = any($1) and e.status in ('published', 'registration_open', 'registration_closed', 'in_progress', 'completed') \
+         order by u.topic_id, u.used_date desc, u.event_id",
+    )
+    .bind(topic_ids)
+    .fetch_all(db)
+    .await
+}
+
 /// Assigns a topic to an event and records the use; `false` when it was already assigned.
 pub async fn insert_event_topic(
     conn: &mut PgConnection,
