@@ -13,7 +13,7 @@ use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
-use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerAccepted, SpeakerDeclined, SpeakerInvited};
+use shared_domain::contracts::speakers::{InvitationWithdrawn, SlotPreferencesSubmitted, SpeakerAccepted, SpeakerDeclined, SpeakerInvited};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
@@ -54,6 +54,7 @@ impl Reaction for EventsReactions {
                 let reason = declined.reason.as_deref().unwrap_or("declined the invitation");
                 Ok(store::overflow::decline_speaker(conn, declined.event_id, declined.speaker_id, reason, declined.declined_at).await?)
             }
+            SlotPreferencesSubmitted::EVENT_TYPE => on_slot_preferences_submitted(conn, envelope).await,
             InvitationWithdrawn::EVENT_TYPE => {
                 let withdrawn: InvitationWithdrawn = decode(envelope)?;
                 Ok(store::sessions::remove_speaker(conn, withdrawn.session_id, withdrawn.speaker_id).await?)
@@ -128,4 +129,23 @@ async fn on_registration_cancelled(conn: &mut PgConnection, cancelled: Registrat
 async fn on_speaker_answer(conn: &mut PgConnection, session_id: uuid::Uuid, speaker_id: uuid::Uuid, role: String, presentation_title: Option<String>, is_confirmed: bool) -> Result<(), ReactionError> {
     let speaker = store::sessions::SessionSpeakerRecord { session_id, speaker_id, role, presentation_title, is_confirmed };
     Ok(store::sessions::upsert_speaker(conn, &speaker, Utc::now()).await?)
+}
+
+/// Stores a speaker's preferences in the shape the organizer endpoint accepts, so the slot
+/// assignment reads one format whatever the source.
+async fn on_slot_preferences_submitted(conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+    let submitted: SlotPreferencesSubmitted = decode(envelope)?;
+    let mut value = envelope.payload.clone();
+    if let Some(fields) = value.as_object_mut() {
+        for key in ["speakerId", "eventId", "submittedAt"] {
+            fields.remove(key);
+        }
+    }
+    let preferences: crate::api::dto::SlotPreferencesRequest = serde_json::from_value(value)
+        .map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })?;
+    let stored = serde_json::to_value(&preferences).map_err(|e| ReactionError::Refused(e.to_string()))?;
+    if store::events::fetch_event(&mut *conn, submitted.event_id).await?.is_none() {
+        return Ok(());
+    }
+    Ok(store::slots::upsert_preferences(conn, submitted.event_id, submitted.speaker_id, &stored, submitted.submitted_at).await?)
 }

@@ -100,6 +100,21 @@ async fn a_speaker_answers_invitations_with_the_link_and_events_sees_the_answer(
     assert_eq!(me.get("/api/v1/speakers/me").await.expect(StatusCode::OK)["email"], "mia@example.ch");
     assert_eq!(me.get(&format!("/api/v1/speakers/{}", Uuid::now_v7())).await.status, StatusCode::FORBIDDEN);
     assert_eq!(me.post("/api/v1/invitations", &json!({"speakerId": speaker_id, "sessionId": second, "role": "panelist"})).await.status, StatusCode::FORBIDDEN);
+
+    let preferences = json!({"preferredTimeSlots": [{"startTime": "17:00", "endTime": "18:00", "preference": "strongly_preferred"}, {"startTime": "18:00", "endTime": "20:00", "preference": "unavailable"}], "cannotPresentAfter": "18:00", "ownLaptopRequired": true});
+    me.put(&format!("/api/v1/speakers/{speaker_id}/slot-preferences/{event_id}"), &preferences).await.expect(StatusCode::OK);
+    let foreign = me.put(&format!("/api/v1/speakers/{}/slot-preferences/{event_id}", Uuid::now_v7()), &preferences).await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    let elsewhere = me.put(&format!("/api/v1/speakers/{speaker_id}/slot-preferences/{}", Uuid::now_v7()), &preferences).await;
+    assert_eq!(elsewhere.body["errors"][0]["field"], "eventId");
+    let backwards = me.put(&format!("/api/v1/speakers/{speaker_id}/slot-preferences/{event_id}"), &json!({"preferredTimeSlots": [{"startTime": "18:00", "endTime": "17:00", "preference": "preferred"}]})).await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    eventually(Duration::from_secs(60), "the events service holds the preferences for slot assignment", || async {
+        let stored = events.get(&format!("/api/v1/events/{event_id}/slot-preferences")).await.body;
+        let mine = stored.as_array()?.iter().find(|p| p["speakerId"] == speaker_id.as_str())?.clone();
+        (mine["cannotPresentAfter"] == "18:00:00" && mine["preferredTimeSlots"][1]["preference"] == "unavailable").then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Events published by the speakers context on `batbern.speakers.v1` (the invitation saga).
 //! Keyed by the session-speaker assignment, so one assignment's events stay in order.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -57,6 +57,52 @@ pub struct InvitationWithdrawn {
     pub session_id: Uuid,
     pub event_id: Uuid,
     pub withdrawn_at: DateTime<Utc>,
+}
+
+/// A window of the day and how much the speaker wants to present in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreferenceWindow {
+    /// Local time, e.g. `09:00`.
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    /// strongly_preferred, preferred, acceptable, not_preferred or unavailable.
+    pub preference: String,
+}
+
+/// Something a speaker needs in the room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TechnicalNeed {
+    pub id: String,
+    pub requirement: String,
+    pub is_required: bool,
+    pub description: Option<String>,
+}
+
+/// A speaker submitted (or changed) their slot preferences for an event; the events
+/// context's slot assignment uses them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotPreferencesSubmitted {
+    pub speaker_id: Uuid,
+    pub event_id: Uuid,
+    pub preferred_time_slots: Vec<PreferenceWindow>,
+    pub technical_requirements: Vec<TechnicalNeed>,
+    pub cannot_present_after: Option<NaiveTime>,
+    pub own_laptop_required: bool,
+    pub special_equipment_needs: Option<String>,
+    pub accessibility_requirements: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for SlotPreferencesSubmitted {
+    const EVENT_TYPE: &'static str = "speakers.slot_preferences.submitted.v1";
+    const CONTEXT: &'static str = "speakers";
+    const AGGREGATE_TYPE: &'static str = "speaker";
+    fn aggregate_id(&self) -> Uuid {
+        self.speaker_id
+    }
 }
 
 macro_rules! speakers_event {

@@ -1,6 +1,7 @@
 //! The speakers HTTP API and its OpenAPI document.
 
 pub mod invitations;
+pub mod preferences;
 pub mod speakers;
 
 use std::sync::Arc;
@@ -77,6 +78,7 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(speakers::create_speaker, speakers::list_speakers))
         .routes(routes!(speakers::get_me, speakers::update_me))
         .routes(routes!(speakers::get_speaker, speakers::update_speaker))
+        .routes(routes!(preferences::submit_preferences))
         .routes(routes!(invitations::invite))
         .routes(routes!(invitations::view_invitation))
         .routes(routes!(invitations::accept))
