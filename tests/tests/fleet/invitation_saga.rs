@@ -115,6 +115,19 @@ async fn a_speaker_answers_invitations_with_the_link_and_events_sees_the_answer(
         (mine["cannotPresentAfter"] == "18:00:00" && mine["preferredTimeSlots"][1]["preference"] == "unavailable").then_some(())
     })
     .await;
+
+    assert_eq!(me.get(&format!("/api/v1/speakers/{speaker_id}/history")).await.expect(StatusCode::OK), json!([]));
+    let skip = speakers.post(&format!("/api/v1/session-speakers/{id}/workflow"), &json!({"workflowState": "final_agenda"})).await;
+    assert_eq!(skip.status, StatusCode::CONFLICT);
+    assert_eq!(skip.body["allowedTransitions"], json!(["slot_assigned"]));
+    for step in ["slot_assigned", "quality_reviewed", "final_agenda"] {
+        let moved = speakers.post(&format!("/api/v1/session-speakers/{id}/workflow"), &json!({"workflowState": step})).await.expect(StatusCode::OK);
+        assert_eq!(moved["workflowState"], step);
+    }
+    let history = me.get(&format!("/api/v1/speakers/{speaker_id}/history")).await.expect(StatusCode::OK);
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    assert_eq!(history[0]["title"], "Event Sourcing");
+    assert_eq!(me.post(&format!("/api/v1/session-speakers/{id}/workflow"), &json!({"workflowState": "final_agenda"})).await.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The speakers HTTP API and its OpenAPI document.
 
+pub mod assignments;
 pub mod invitations;
 pub mod preferences;
 pub mod speakers;
@@ -79,6 +80,8 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(speakers::get_me, speakers::update_me))
         .routes(routes!(speakers::get_speaker, speakers::update_speaker))
         .routes(routes!(preferences::submit_preferences))
+        .routes(routes!(assignments::change_workflow))
+        .routes(routes!(assignments::speaking_history))
         .routes(routes!(invitations::invite))
         .routes(routes!(invitations::view_invitation))
         .routes(routes!(invitations::accept))

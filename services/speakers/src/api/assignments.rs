@@ -1,0 +1,82 @@
+//! Organizers move a speaker's assignment through the later workflow steps (slot assigned,
+//! quality reviewed, final agenda); a speaker's history is the sessions that reached the
+//! final agenda.
+
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use service_kit::problem::Problem;
+use service_kit::{Actor, ApiError, Json, Path, Role};
+use shared_domain::names::{enum_name, parse_stored};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::invitations::AssignmentResponse;
+use super::AppState;
+use crate::domain::workflow::SpeakerWorkflowState;
+use crate::domain::SpeakerError;
+use crate::store;
+
+/// Body of `POST /api/v1/session-speakers/{id}/workflow`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkflowRequest {
+    pub workflow_state: SpeakerWorkflowState,
+}
+
+/// One session a speaker presented.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakingEngagement {
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub title: Option<String>,
+    pub start_time: Option<DateTime<Utc>>,
+    pub role: String,
+    pub presentation_title: Option<String>,
+}
+
+/// Moves an assignment to another workflow state (organizers). Answers are the speaker's
+/// (through the invitation link); this covers the organizers' steps and refuses the rest
+/// with the allowed next states.
+#[utoipa::path(post, path = "/api/v1/session-speakers/{id}/workflow", tag = "speakers", request_body = WorkflowRequest, params(("id" = Uuid, Path)),
+    responses((status = 200, body = AssignmentResponse), (status = 404, body = Problem), (status = 409, description = "Refused transition", body = Problem)), security(("bearer" = [])))]
+pub async fn change_workflow(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, Json(request): Json<WorkflowRequest>) -> Result<Json<AssignmentResponse>, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    use SpeakerWorkflowState::*;
+    if matches!(request.workflow_state, Accepted | Declined | Open) {
+        return Err(SpeakerError::Conflict("speakers answer invitations themselves; organizers withdraw them".into()).into());
+    }
+    let mut tx = state.pool.begin().await?;
+    let assignment = store::assignments::fetch_assignment(&mut tx, id, true).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    let next = parse_stored::<SpeakerWorkflowState>(&assignment.workflow_state).transition(request.workflow_state)?;
+    store::assignments::set_state(&mut tx, id, &enum_name(&next), None, Utc::now()).await?;
+    let updated = store::assignments::fetch_assignment(&mut tx, id, false).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    tx.commit().await?;
+    Ok(Json(AssignmentResponse::from(updated)))
+}
+
+/// The sessions a speaker presented on a final agenda, newest first (the speaker or organizers).
+#[utoipa::path(get, path = "/api/v1/speakers/{id}/history", tag = "speakers", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<SpeakingEngagement>), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn speaking_history(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<Vec<SpeakingEngagement>>, ApiError> {
+    if !(actor.has(Role::Organizer) || (actor.has(Role::Speaker) && actor.speaker_id == Some(id))) {
+        return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
+    }
+    let mut conn = state.pool.acquire().await?;
+    store::speakers::fetch_speaker(&mut *conn, id).await?.ok_or(SpeakerError::NotFound(id))?;
+    let mut engagements = Vec::new();
+    for assignment in store::assignments::of_speaker(&mut *conn, id).await?.into_iter().filter(|a| a.workflow_state == "final_agenda") {
+        let session = store::sessions::fetch_session(&mut *conn, assignment.session_id).await?;
+        engagements.push(SpeakingEngagement {
+            session_id: assignment.session_id,
+            event_id: assignment.event_id,
+            title: session.as_ref().map(|s| s.title.clone()),
+            start_time: session.map(|s| s.start_time),
+            role: assignment.role,
+            presentation_title: assignment.presentation_title,
+        });
+    }
+    engagements.sort_by(|a, b| b.start_time.cmp(&a.start_time));
+    Ok(Json(engagements))
+}
