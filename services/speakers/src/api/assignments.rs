@@ -77,6 +77,6 @@ pub async fn speaking_history(State(state): State<AppState>, actor: Actor, Path(
             presentation_title: assignment.presentation_title,
         });
     }
-    engagements.sort_by(|a, b| b.start_time.cmp(&a.start_time));
+    engagements.sort_by_key(|e| std::cmp::Reverse(e.start_time));
     Ok(Json(engagements))
 }
