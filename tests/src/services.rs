@@ -147,6 +147,11 @@ impl TestService {
         Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(attendees::run(config, listener, shutdown))).await
     }
 
+    /// Starts the speakers service again on an existing schema and bus.
+    pub async fn restart_speakers(database_url: String, topic_prefix: String) -> Self {
+        Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(speakers::run(config, listener, shutdown))).await
+    }
+
     /// Starts the events service again on an existing schema and bus.
     pub async fn restart_events(database_url: String, topic_prefix: String) -> Self {
         Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown))).await

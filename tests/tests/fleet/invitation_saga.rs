@@ -116,6 +116,14 @@ async fn a_speaker_answers_invitations_with_the_link_and_events_sees_the_answer(
     })
     .await;
 
+    events.post(&format!("/api/v1/events/{event_id}/slots/generate"), &json!({"slotCount": 3})).await.expect(StatusCode::OK);
+    let assigned = events.post(&format!("/api/v1/events/{event_id}/slots/auto-assign"), &json!({})).await.expect(StatusCode::OK);
+    let placed = assigned["assigned"].as_array().unwrap();
+    assert_eq!(placed.len(), 1, "only the accepted session is placed: {assigned}");
+    assert_eq!(placed[0]["sessionId"], first.as_str());
+    let slot = assigned["slots"].as_array().unwrap().iter().find(|s| s["id"] == placed[0]["slotId"]).unwrap();
+    assert_eq!(slot["startTime"], "2027-03-12T16:00:00Z", "the speaker's strongly preferred 17:00 Bern time");
+
     assert_eq!(me.get(&format!("/api/v1/speakers/{speaker_id}/history")).await.expect(StatusCode::OK), json!([]));
     let skip = speakers.post(&format!("/api/v1/session-speakers/{id}/workflow"), &json!({"workflowState": "final_agenda"})).await;
     assert_eq!(skip.status, StatusCode::CONFLICT);

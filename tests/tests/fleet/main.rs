@@ -19,3 +19,5 @@ mod events_topics;
 mod invitation_saga;
 mod openapi;
 mod registration_saga;
+mod speakers_errors;
+mod speakers_review;

@@ -105,6 +105,20 @@ impl IntegrationEvent for SlotPreferencesSubmitted {
     }
 }
 
+/// A moderator asked a speaker to revise their content by a deadline (the notifications
+/// context mails the feedback).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangesRequested {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub feedback: String,
+    pub revision_deadline: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+}
+
 macro_rules! speakers_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {
@@ -122,3 +136,4 @@ speakers_event!(SpeakerInvited, "speakers.speaker.invited.v1");
 speakers_event!(SpeakerAccepted, "speakers.speaker.accepted.v1");
 speakers_event!(SpeakerDeclined, "speakers.speaker.declined.v1");
 speakers_event!(InvitationWithdrawn, "speakers.invitation.withdrawn.v1");
+speakers_event!(ChangesRequested, "speakers.quality_review.changes_requested.v1");

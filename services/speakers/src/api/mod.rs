@@ -3,6 +3,7 @@
 pub mod assignments;
 pub mod invitations;
 pub mod preferences;
+pub mod review;
 pub mod speakers;
 
 use std::sync::Arc;
@@ -58,7 +59,7 @@ impl From<SpeakerError> for ApiError {
     info(title = "BATbern speakers API", version = "1.0.0",
         description = "Speakers, their self-service, and the invitation saga with signed links. Errors are RFC 9457 problem+json."),
     modifiers(&BearerAuth),
-    tags((name = "speakers"), (name = "invitations", description = "Answered with the signed link; no account needed"))
+    tags((name = "speakers"), (name = "invitations", description = "Answered with the signed link; no account needed"), (name = "quality-review"))
 )]
 struct ApiDoc;
 
@@ -82,6 +83,8 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(preferences::submit_preferences))
         .routes(routes!(assignments::change_workflow))
         .routes(routes!(assignments::speaking_history))
+        .routes(routes!(review::submit, review::get_submission))
+        .routes(routes!(review::review))
         .routes(routes!(invitations::invite))
         .routes(routes!(invitations::view_invitation))
         .routes(routes!(invitations::accept))

@@ -2,5 +2,6 @@
 //! caller's transaction, so state and outbox rows commit together.
 
 pub mod assignments;
+pub mod reviews;
 pub mod sessions;
 pub mod speakers;

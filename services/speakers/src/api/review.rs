@@ -1,0 +1,248 @@
+//! Content submission and its quality review with a revision loop:
+//! `PUT /session-speakers/{id}/submission` (the speaker) stores a new revision;
+//! `POST /session-speakers/{id}/review` (organizers as moderators) decides; requiring
+//! changes sets a revision deadline and announces `ChangesRequested`; the reviewer sees
+//! which fields changed since the revision last decided on.
+
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use event_bus::outbox::enqueue;
+use serde::{Deserialize, Serialize};
+use service_kit::problem::Problem;
+use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
+use shared_domain::contracts::speakers::ChangesRequested;
+use shared_domain::names::{enum_name, parse_stored};
+use sqlx::PgConnection;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::AppState;
+use crate::domain::review::{decide, diff, on_revision, FieldChange, QualityReviewStatus};
+use crate::domain::SpeakerError;
+use crate::store;
+use crate::store::assignments::AssignmentRecord;
+use crate::store::reviews::{Decision, NewRevision, RevisionRecord};
+
+/// Body of `PUT /api/v1/session-speakers/{id}/submission`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SubmissionRequest {
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    pub bio: Option<String>,
+    pub photo_url: Option<String>,
+    /// File ids of presentation materials.
+    #[serde(default)]
+    pub materials: Vec<String>,
+}
+
+/// The moderator's look at the abstract.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AbstractReviewInput {
+    pub has_lessons_learned: bool,
+    pub has_product_promotion: bool,
+    pub meets_standards: bool,
+    #[serde(default)]
+    pub issues: Vec<String>,
+}
+
+/// The moderator's look at the bio.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BioReviewInput {
+    pub is_appropriate: bool,
+    #[serde(default)]
+    pub issues: Vec<String>,
+}
+
+/// The moderator's look at the photo.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PhotoReviewInput {
+    pub is_appropriate: bool,
+    pub meets_technical_standards: bool,
+    #[serde(default)]
+    pub issues: Vec<String>,
+}
+
+/// Body of `POST /api/v1/session-speakers/{id}/review`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub status: QualityReviewStatus,
+    pub abstract_review: Option<AbstractReviewInput>,
+    pub bio_review: Option<BioReviewInput>,
+    pub photo_review: Option<PhotoReviewInput>,
+    pub feedback: Option<String>,
+    pub revision_deadline: Option<DateTime<Utc>>,
+}
+
+/// The content of an assignment and its review.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmissionResponse {
+    pub assignment_id: Uuid,
+    pub revision: i32,
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    pub character_count: usize,
+    pub bio: Option<String>,
+    pub photo_url: Option<String>,
+    pub materials: Vec<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub review_status: QualityReviewStatus,
+    pub feedback: Option<String>,
+    pub revision_deadline: Option<DateTime<Utc>>,
+    /// Fields changed since the revision the last decision was about.
+    pub changes_since_review: Vec<FieldChange>,
+    #[schema(value_type = Option<Object>)]
+    pub abstract_review: Option<serde_json::Value>,
+}
+
+fn fields(r: &RevisionRecord) -> [(&'static str, Option<String>); 4] {
+    [
+        ("abstract", Some(r.abstract_text.clone())),
+        ("bio", r.bio.clone()),
+        ("photoUrl", r.photo_url.clone()),
+        ("materials", Some(r.materials.0.join(","))),
+    ]
+}
+
+async fn assignment_for(conn: &mut PgConnection, actor: &Actor, id: Uuid) -> Result<AssignmentRecord, ApiError> {
+    let assignment = store::assignments::fetch_assignment(conn, id, true).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    if !(actor.has(Role::Organizer) || (actor.has(Role::Speaker) && actor.speaker_id == Some(assignment.speaker_id))) {
+        return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
+    }
+    Ok(assignment)
+}
+
+async fn respond(conn: &mut PgConnection, id: Uuid) -> Result<SubmissionResponse, ApiError> {
+    let latest = store::reviews::revision(&mut *conn, id, None).await?.ok_or_else(|| ApiError::not_found("nothing was submitted yet"))?;
+    let review = store::reviews::lock_review(conn, id).await?.ok_or_else(|| ApiError::not_found("nothing was submitted yet"))?;
+    let baseline = match review.reviewed_revision {
+        Some(number) => store::reviews::revision(&mut *conn, id, Some(number)).await?,
+        None => None,
+    };
+    let changes_since_review = baseline.map(|b| diff(&fields(&b), &fields(&latest))).unwrap_or_default();
+    Ok(SubmissionResponse {
+        assignment_id: id,
+        revision: latest.revision,
+        character_count: latest.abstract_text.chars().count(),
+        abstract_text: latest.abstract_text,
+        bio: latest.bio,
+        photo_url: latest.photo_url,
+        materials: latest.materials.0,
+        submitted_at: latest.submitted_at,
+        review_status: parse_stored(&review.status),
+        feedback: review.feedback,
+        revision_deadline: review.revision_deadline,
+        changes_since_review,
+        abstract_review: review.abstract_review.map(|j| j.0),
+    })
+}
+
+/// Submits (or revises) the abstract, bio, photo and materials of an accepted assignment
+/// (the speaker or organizers).
+#[utoipa::path(put, path = "/api/v1/session-speakers/{id}/submission", tag = "quality-review", request_body = SubmissionRequest, params(("id" = Uuid, Path)),
+    responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn submit(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, Json(request): Json<SubmissionRequest>) -> Result<Json<SubmissionResponse>, ApiError> {
+    let mut v = shared_domain::Validator::new();
+    let abstract_text = v.text("abstract", &request.abstract_text, 5000);
+    let bio = v.optional_text("bio", request.bio.as_deref(), 5000);
+    let photo = v.optional_url("photoUrl", request.photo_url.as_deref(), 500);
+    v.finish().map_err(ApiError::validation)?;
+    let mut tx = state.pool.begin().await?;
+    let assignment = assignment_for(&mut tx, &actor, id).await?;
+    if !assignment.is_confirmed {
+        return Err(SpeakerError::Conflict("content is submitted after accepting the invitation".into()).into());
+    }
+    let current = store::reviews::lock_review(&mut tx, id).await?.map(|r| parse_stored::<QualityReviewStatus>(&r.status));
+    let status = on_revision(current)?;
+    let now = Utc::now();
+    let revision = NewRevision { abstract_text: abstract_text.as_deref().unwrap_or_default(), bio: bio.as_deref(), photo_url: photo.as_deref(), materials: &request.materials };
+    store::reviews::insert_revision(&mut tx, id, &revision, now).await?;
+    store::reviews::set_submission_status(&mut tx, id, &enum_name(&status), now).await?;
+    let response = respond(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(response))
+}
+
+/// The latest content with its review and the changes since the last decision.
+#[utoipa::path(get, path = "/api/v1/session-speakers/{id}/submission", tag = "quality-review", params(("id" = Uuid, Path)),
+    responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_submission(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<SubmissionResponse>, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    assignment_for(&mut tx, &actor, id).await?;
+    let response = respond(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(response))
+}
+
+/// Decides on the latest revision (organizers as moderators). `requires_changes` needs
+/// feedback and a future revision deadline; `approved` moves a slot-assigned speaker to
+/// `quality_reviewed`.
+#[utoipa::path(post, path = "/api/v1/session-speakers/{id}/review", tag = "quality-review", request_body = ReviewRequest, params(("id" = Uuid, Path)),
+    responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 409, description = "Refused transition", body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn review(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    RequestContext(context): RequestContext,
+    Json(request): Json<ReviewRequest>,
+) -> Result<Json<SubmissionResponse>, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    let now = Utc::now();
+    let feedback = request.feedback.as_deref().map(str::trim).filter(|f| !f.is_empty());
+    let needs_feedback = matches!(request.status, QualityReviewStatus::RequiresChanges | QualityReviewStatus::Rejected);
+    if needs_feedback && feedback.is_none() {
+        return Err(ApiError::invalid_field("feedback", "is required when changes are required or the content is rejected"));
+    }
+    let deadline = match (request.status, request.revision_deadline) {
+        (QualityReviewStatus::RequiresChanges, Some(deadline)) if deadline > now => Some(deadline),
+        (QualityReviewStatus::RequiresChanges, _) => return Err(ApiError::invalid_field("revisionDeadline", "a future deadline is required when changes are required")),
+        _ => None,
+    };
+    let mut tx = state.pool.begin().await?;
+    let assignment = assignment_for(&mut tx, &actor, id).await?;
+    let review = store::reviews::lock_review(&mut tx, id).await?.ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
+    let status = decide(parse_stored(&review.status), request.status)?;
+    let latest = store::reviews::revision(&mut *tx, id, None).await?.ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
+    let mut abstract_review = serde_json::to_value(&request.abstract_review).map_err(ApiError::internal)?;
+    if let Some(fields) = abstract_review.as_object_mut() {
+        fields.insert("content".into(), latest.abstract_text.clone().into());
+        fields.insert("characterCount".into(), latest.abstract_text.chars().count().into());
+    }
+    let bio_review = request.bio_review.as_ref().map(serde_json::to_value).transpose().map_err(ApiError::internal)?;
+    let photo_review = request.photo_review.as_ref().map(serde_json::to_value).transpose().map_err(ApiError::internal)?;
+    let decision = Decision {
+        status: &enum_name(&status),
+        reviewer_id: &actor.subject,
+        abstract_review: &abstract_review,
+        bio_review: bio_review.as_ref(),
+        photo_review: photo_review.as_ref(),
+        feedback,
+        revision_deadline: deadline,
+        reviewed_revision: latest.revision,
+    };
+    store::reviews::decide(&mut tx, id, &decision, now).await?;
+    if let (QualityReviewStatus::RequiresChanges, Some(revision_deadline)) = (status, deadline) {
+        let requested = ChangesRequested {
+            assignment_id: id,
+            speaker_id: assignment.speaker_id,
+            session_id: assignment.session_id,
+            event_id: assignment.event_id,
+            feedback: feedback.unwrap_or_default().to_owned(),
+            revision_deadline,
+            requested_at: now,
+        };
+        enqueue(&mut tx, &requested, &context).await?;
+    }
+    if status == QualityReviewStatus::Approved && assignment.workflow_state == "slot_assigned" {
+        store::assignments::set_state(&mut tx, id, "quality_reviewed", None, now).await?;
+    }
+    let response = respond(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(response))
+}

@@ -1,0 +1,104 @@
+//! The content quality review of an assignment: its status machine (with the revision
+//! loop), the abstract checks, and the field-level diff a reviewer sees after a revision.
+
+use serde::{Deserialize, Serialize};
+use shared_domain::names::enum_name;
+use utoipa::ToSchema;
+
+use super::SpeakerError;
+
+/// Where a review stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityReviewStatus {
+    Pending,
+    InReview,
+    Approved,
+    RequiresChanges,
+    Rejected,
+    RevisionSubmitted,
+}
+
+use QualityReviewStatus::*;
+
+/// Moderator decisions; a revision moves `requires_changes` to `revision_submitted` (the
+/// speaker's step, see [`on_revision`]). Approved and rejected are final.
+const DECISIONS: &[(QualityReviewStatus, QualityReviewStatus)] = &[
+    (Pending, InReview),
+    (InReview, Approved),
+    (InReview, RequiresChanges),
+    (InReview, Rejected),
+    (RevisionSubmitted, InReview),
+    (RevisionSubmitted, Approved),
+    (RevisionSubmitted, RequiresChanges),
+    (RevisionSubmitted, Rejected),
+];
+
+/// Checks a moderator's decision `from → to`.
+pub fn decide(from: QualityReviewStatus, to: QualityReviewStatus) -> Result<QualityReviewStatus, SpeakerError> {
+    if DECISIONS.contains(&(from, to)) {
+        return Ok(to);
+    }
+    Err(SpeakerError::Transition {
+        machine: "qualityReview",
+        current: enum_name(&from),
+        requested: enum_name(&to),
+        allowed: DECISIONS.iter().filter(|(f, _)| *f == from).map(|(_, t)| enum_name(t)).collect(),
+    })
+}
+
+/// The status after the speaker submits content: a first submission waits for review, a
+/// revision after `requires_changes` is `revision_submitted`; final reviews refuse changes.
+pub fn on_revision(current: Option<QualityReviewStatus>) -> Result<QualityReviewStatus, SpeakerError> {
+    match current {
+        None | Some(Pending) => Ok(Pending),
+        Some(RequiresChanges) | Some(RevisionSubmitted) => Ok(RevisionSubmitted),
+        Some(InReview) => Err(SpeakerError::Conflict("the content is being reviewed; wait for the decision".into())),
+        Some(Approved) | Some(Rejected) => Err(SpeakerError::Conflict("the review is closed".into())),
+    }
+}
+
+/// One field that changed between two revisions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The fields of `after` that differ from `before` (`(field, value)` pairs in order).
+pub fn diff(before: &[(&str, Option<String>)], after: &[(&str, Option<String>)]) -> Vec<FieldChange> {
+    after
+        .iter()
+        .zip(before)
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((field, a), (_, b))| FieldChange { field: (*field).to_owned(), before: b.clone(), after: a.clone() })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_revision_loop_runs_until_a_final_decision() {
+        assert_eq!(on_revision(None).unwrap(), Pending);
+        assert_eq!(decide(Pending, InReview).unwrap(), InReview);
+        assert_eq!(decide(InReview, RequiresChanges).unwrap(), RequiresChanges);
+        assert_eq!(on_revision(Some(RequiresChanges)).unwrap(), RevisionSubmitted);
+        assert_eq!(decide(RevisionSubmitted, Approved).unwrap(), Approved);
+        assert!(on_revision(Some(Approved)).is_err());
+        assert!(decide(Approved, InReview).is_err());
+        assert!(decide(Pending, Approved).is_err());
+    }
+
+    #[test]
+    fn the_diff_names_changed_fields_only() {
+        let before = [("abstract", Some("old".to_owned())), ("bio", Some("same".to_owned())), ("photoUrl", None)];
+        let after = [("abstract", Some("new".to_owned())), ("bio", Some("same".to_owned())), ("photoUrl", Some("https://x".to_owned()))];
+        let changes = diff(&before, &after);
+        assert_eq!(changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(), ["abstract", "photoUrl"]);
+        assert_eq!(changes[0].before.as_deref(), Some("old"));
+    }
+}
