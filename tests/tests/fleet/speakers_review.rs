@@ -88,6 +88,8 @@ async fn a_moderator_requests_changes_and_approves_the_revision() {
     assert_eq!(changed, ["abstract"], "only the abstract changed since the review");
     let approved = moderator.post(&review, &json!({"status": "approved", "abstractReview": {"hasLessonsLearned": true, "hasProductPromotion": false, "meetsStandards": true}})).await.expect(StatusCode::OK);
     assert_eq!(approved["reviewStatus"], "approved");
+    let link = format!("/api/v1/invitations/{id}?token={}", saga.invitation["token"].as_str().unwrap());
+    assert_eq!(Api::anonymous(&saga.speakers).get(&link).await.expect(StatusCode::OK)["workflowState"], "quality_reviewed");
     assert_eq!(me.put(&path, &json!({"abstract": "late change"})).await.status, StatusCode::CONFLICT);
     let stranger = Api::at(&saga.speakers.base_url, Some(fleet_tests::services::token_of_speaker(&uuid::Uuid::now_v7().to_string())));
     assert_eq!(stranger.get(&path).await.status, StatusCode::FORBIDDEN);

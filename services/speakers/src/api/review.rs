@@ -180,7 +180,7 @@ pub async fn get_submission(State(state): State<AppState>, actor: Actor, Path(id
 }
 
 /// Decides on the latest revision (organizers as moderators). `requires_changes` needs
-/// feedback and a future revision deadline; `approved` moves a slot-assigned speaker to
+/// feedback and a future revision deadline; `approved` moves the assignment to
 /// `quality_reviewed`.
 #[utoipa::path(post, path = "/api/v1/session-speakers/{id}/review", tag = "quality-review", request_body = ReviewRequest, params(("id" = Uuid, Path)),
     responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 409, description = "Refused transition", body = Problem), (status = 422, body = Problem)),
@@ -239,7 +239,7 @@ pub async fn review(
         };
         enqueue(&mut tx, &requested, &context).await?;
     }
-    if status == QualityReviewStatus::Approved && assignment.workflow_state == "slot_assigned" {
+    if status == QualityReviewStatus::Approved && matches!(assignment.workflow_state.as_str(), "accepted" | "slot_assigned") {
         store::assignments::set_state(&mut tx, id, "quality_reviewed", None, now).await?;
     }
     let response = respond(&mut tx, id).await?;

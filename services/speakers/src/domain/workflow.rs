@@ -25,7 +25,8 @@ use SpeakerWorkflowState::*;
 
 /// `contacted` = invited; `ready` = the speaker showed interest (viewed the invitation or
 /// talked to organizers); the speaker answers from either. A withdrawn invitation goes back
-/// to `open`; `declined` is final.
+/// to `open`; `declined` is final. The content review may be approved before or after the
+/// slot is assigned, so `accepted` leads to either.
 const TRANSITIONS: &[(SpeakerWorkflowState, SpeakerWorkflowState)] = &[
     (Open, Contacted),
     (Contacted, Ready),
@@ -36,6 +37,7 @@ const TRANSITIONS: &[(SpeakerWorkflowState, SpeakerWorkflowState)] = &[
     (Ready, Declined),
     (Ready, Open),
     (Accepted, SlotAssigned),
+    (Accepted, QualityReviewed),
     (SlotAssigned, QualityReviewed),
     (QualityReviewed, FinalAgenda),
 ];
