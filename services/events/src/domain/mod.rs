@@ -35,13 +35,4 @@ pub enum EventError {
     Conflict(String),
 }
 
-/// Parses a stored snake_case enum value (the database only holds values the CHECK
-/// constraints allow).
-pub fn parse_stored<T: serde::de::DeserializeOwned>(value: &str) -> T {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).expect("stored enum values are valid")
-}
-
-/// The snake_case name of an enum value.
-pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
+pub use shared_domain::names::{enum_name, parse_stored};
