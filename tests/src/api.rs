@@ -37,7 +37,11 @@ impl Answer {
 impl Api {
     /// A caller of the service at `base_url` with `token`.
     pub fn at(base_url: &str, token: Option<String>) -> Self {
-        Self { client: reqwest::Client::new(), base_url: base_url.trim_end_matches('/').to_owned(), token }
+        Self {
+            client: reqwest::Client::new(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token,
+        }
     }
 
     /// A caller with a token for `roles`.
@@ -47,7 +51,10 @@ impl Api {
 
     /// A caller who is the user `subject` with `roles`.
     pub fn as_user(service: &TestService, subject: &str, roles: &[&str]) -> Self {
-        Self::at(&service.base_url, Some(crate::services::token_for(subject, roles)))
+        Self::at(
+            &service.base_url,
+            Some(crate::services::token_for(subject, roles)),
+        )
     }
 
     /// A caller without a token.
@@ -56,8 +63,16 @@ impl Api {
     }
 
     /// Sends `method path` with an optional JSON body and `If-Match`.
-    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>, if_match: Option<&str>) -> Answer {
-        let mut request = self.client.request(method, format!("{}{path}", self.base_url));
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        if_match: Option<&str>,
+    ) -> Answer {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base_url));
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
@@ -71,7 +86,11 @@ impl Api {
         let (status, headers) = (response.status(), response.headers().clone());
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Answer { status, headers, body }
+        Answer {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -88,11 +107,13 @@ impl Api {
 
     /// POST with `If-Match`.
     pub async fn post_if(&self, path: &str, body: &Value, if_match: &str) -> Answer {
-        self.call(Method::POST, path, Some(body), Some(if_match)).await
+        self.call(Method::POST, path, Some(body), Some(if_match))
+            .await
     }
 
     /// PATCH with `If-Match`.
     pub async fn patch_if(&self, path: &str, body: &Value, if_match: &str) -> Answer {
-        self.call(Method::PATCH, path, Some(body), Some(if_match)).await
+        self.call(Method::PATCH, path, Some(body), Some(if_match))
+            .await
     }
 }

@@ -23,7 +23,12 @@ pub struct RawMessage {
 
 /// Reads `topic` from the beginning with a fresh group until `expected` messages arrived
 /// or `quiet` passed without a new one; returns what it read.
-pub async fn read_topic(brokers: &str, topic: &str, expected: usize, quiet: Duration) -> Vec<RawMessage> {
+pub async fn read_topic(
+    brokers: &str,
+    topic: &str,
+    expected: usize,
+    quiet: Duration,
+) -> Vec<RawMessage> {
     let consumer: StreamConsumer = ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .set("group.id", crate::unique("reader-"))
@@ -44,14 +49,17 @@ pub async fn read_topic(brokers: &str, topic: &str, expected: usize, quiet: Dura
                     .headers()
                     .map(|hs| {
                         hs.iter()
-                            .filter_map(|h| Some((h.key.to_owned(), String::from_utf8(h.value?.to_vec()).ok()?)))
+                            .filter_map(|h| {
+                                Some((h.key.to_owned(), String::from_utf8(h.value?.to_vec()).ok()?))
+                            })
                             .collect()
                     })
                     .unwrap_or_default();
                 messages.push(RawMessage {
                     key: m.key().map(|k| String::from_utf8_lossy(k).into_owned()),
                     headers,
-                    payload: serde_json::from_slice(m.payload().unwrap_or_default()).unwrap_or(serde_json::Value::Null),
+                    payload: serde_json::from_slice(m.payload().unwrap_or_default())
+                        .unwrap_or(serde_json::Value::Null),
                     partition: m.partition(),
                 });
                 wait = quiet;
@@ -69,15 +77,30 @@ pub async fn read_topic(brokers: &str, topic: &str, expected: usize, quiet: Dura
 
 /// Publishes `event` as another context would (a well-formed envelope keyed by its
 /// aggregate) on `<prefix>.<context>.v1`.
-pub async fn publish<E: shared_domain::IntegrationEvent>(producer: &rdkafka::producer::FutureProducer, prefix: &str, event: &E) {
-    let envelope = event_bus::Envelope::wrap(event, &event_bus::EventContext::default()).expect("payload serializes");
+pub async fn publish<E: shared_domain::IntegrationEvent>(
+    producer: &rdkafka::producer::FutureProducer,
+    prefix: &str,
+    event: &E,
+) {
+    let envelope = event_bus::Envelope::wrap(event, &event_bus::EventContext::default())
+        .expect("payload serializes");
     let topic = format!("{prefix}.{}.v1", E::CONTEXT);
     let payload = serde_json::to_vec(&envelope.payload).expect("JSON");
-    let record = rdkafka::producer::FutureRecord::to(&topic).key(&envelope.subject).payload(&payload).headers(envelope.headers());
-    producer.send(record, Duration::from_secs(10)).await.expect("published");
+    let record = rdkafka::producer::FutureRecord::to(&topic)
+        .key(&envelope.subject)
+        .payload(&payload)
+        .headers(envelope.headers());
+    producer
+        .send(record, Duration::from_secs(10))
+        .await
+        .expect("published");
 }
 
 /// A plain producer for tests that play another context.
 pub fn producer(brokers: &str) -> rdkafka::producer::FutureProducer {
-    ClientConfig::new().set("bootstrap.servers", brokers).set("linger.ms", "5").create().expect("producer")
+    ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("linger.ms", "5")
+        .create()
+        .expect("producer")
 }

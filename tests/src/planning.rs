@@ -25,7 +25,14 @@ pub async fn walk_status(api: &Api, id: &str, statuses: &[&str]) -> Value {
     let mut body = Value::Null;
     for status in statuses {
         let current = api.get(&format!("/api/v1/events/{id}")).await;
-        body = api.post_if(&format!("/api/v1/events/{id}/status"), &json!({"status": status}), &current.etag()).await.expect(StatusCode::OK);
+        body = api
+            .post_if(
+                &format!("/api/v1/events/{id}/status"),
+                &json!({"status": status}),
+                &current.etag(),
+            )
+            .await
+            .expect(StatusCode::OK);
     }
     body
 }
@@ -34,7 +41,13 @@ pub async fn walk_status(api: &Api, id: &str, statuses: &[&str]) -> Value {
 pub async fn walk_workflow(api: &Api, id: &str, states: &[&str]) {
     for state in states {
         let current = api.get(&format!("/api/v1/events/{id}")).await;
-        api.post_if(&format!("/api/v1/events/{id}/workflow"), &json!({"workflowState": state}), &current.etag()).await.expect(StatusCode::OK);
+        api.post_if(
+            &format!("/api/v1/events/{id}/workflow"),
+            &json!({"workflowState": state}),
+            &current.etag(),
+        )
+        .await
+        .expect(StatusCode::OK);
     }
 }
 
@@ -50,14 +63,35 @@ pub const WORKFLOW: [&str; 7] = [
 
 /// Creates an evening event with four sessions whose speakers accepted, assigns them
 /// automatically and publishes it; returns `(event id, session ids, speaker ids)`.
-pub async fn published_evening(api: &Api, number: i32, capacity: i32) -> (String, Vec<String>, Vec<Uuid>) {
-    let event = api.post("/api/v1/events", &evening_event(number, capacity)).await.expect(StatusCode::CREATED);
+pub async fn published_evening(
+    api: &Api,
+    number: i32,
+    capacity: i32,
+) -> (String, Vec<String>, Vec<Uuid>) {
+    let event = api
+        .post("/api/v1/events", &evening_event(number, capacity))
+        .await
+        .expect(StatusCode::CREATED);
     let id = event["id"].as_str().unwrap().to_owned();
-    let slots = api.post(&format!("/api/v1/events/{id}/slots/generate"), &json!({"slotCount": 4})).await.expect(StatusCode::OK);
+    let slots = api
+        .post(
+            &format!("/api/v1/events/{id}/slots/generate"),
+            &json!({"slotCount": 4}),
+        )
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(slots.as_array().unwrap().len(), 6);
     let mut sessions = Vec::new();
     let mut speakers = Vec::new();
-    for (n, title) in ["Keynote: Platform Teams", "Event Sourcing in Practice", "Zero Trust Networks", "Data Mesh Lessons"].iter().enumerate() {
+    for (n, title) in [
+        "Keynote: Platform Teams",
+        "Event Sourcing in Practice",
+        "Zero Trust Networks",
+        "Data Mesh Lessons",
+    ]
+    .iter()
+    .enumerate()
+    {
         let start = format!("2027-03-12T{}:00:00Z", 16 + n);
         let end = format!("2027-03-12T{}:40:00Z", 16 + n);
         let session = api
@@ -66,15 +100,38 @@ pub async fn published_evening(api: &Api, number: i32, capacity: i32) -> (String
             .expect(StatusCode::CREATED);
         let session_id = session["id"].as_str().unwrap().to_owned();
         let speaker = Uuid::now_v7();
-        api.put(&format!("/api/v1/sessions/{session_id}/speakers"), &json!([{"speakerId": speaker, "role": "primary_speaker", "isConfirmed": true}]))
-            .await
-            .expect(StatusCode::OK);
+        api.put(
+            &format!("/api/v1/sessions/{session_id}/speakers"),
+            &json!([{"speakerId": speaker, "role": "primary_speaker", "isConfirmed": true}]),
+        )
+        .await
+        .expect(StatusCode::OK);
         sessions.push(session_id);
         speakers.push(speaker);
     }
-    let assigned = api.post(&format!("/api/v1/events/{id}/slots/auto-assign"), &json!({})).await.expect(StatusCode::OK);
-    assert_eq!(assigned["assigned"].as_array().unwrap().len(), 4, "{assigned}");
+    let assigned = api
+        .post(
+            &format!("/api/v1/events/{id}/slots/auto-assign"),
+            &json!({}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        assigned["assigned"].as_array().unwrap().len(),
+        4,
+        "{assigned}"
+    );
     walk_workflow(api, &id, &WORKFLOW).await;
-    walk_status(api, &id, &["topic_defined", "speakers_invited", "agenda_draft", "published"]).await;
+    walk_status(
+        api,
+        &id,
+        &[
+            "topic_defined",
+            "speakers_invited",
+            "agenda_draft",
+            "published",
+        ],
+    )
+    .await;
     (id, sessions, speakers)
 }

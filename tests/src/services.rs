@@ -38,60 +38,91 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
         ("BODY_LIMIT_BYTES".into(), "65536".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    ServiceConfig::from_lookup(0, |name| vars.get(name).cloned()).expect("test configuration is valid")
+    ServiceConfig::from_lookup(0, |name| vars.get(name).cloned())
+        .expect("test configuration is valid")
 }
 
 impl TestService {
     /// Starts the companies service on a fresh schema of `db`.
     pub async fn companies(db: &TestDb) -> Self {
         let database_url = db.service_url("companies").await;
-        Self::start(database_url, crate::unique("t"), |config, listener, shutdown| {
-            tokio::spawn(companies::run(config, listener, shutdown))
-        })
+        Self::start(
+            database_url,
+            crate::unique("t"),
+            |config, listener, shutdown| tokio::spawn(companies::run(config, listener, shutdown)),
+        )
         .await
     }
 
     /// Starts the events service on a fresh schema of `db`.
     pub async fn events(db: &TestDb) -> Self {
         let database_url = db.service_url("events").await;
-        Self::start(database_url, crate::unique("t"), |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown))).await
+        Self::start(
+            database_url,
+            crate::unique("t"),
+            |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown)),
+        )
+        .await
     }
 
     /// Starts the attendees service on a fresh schema of `db`, on the bus of `peer` (so the
     /// two services exchange events).
     pub async fn attendees_beside(db: &TestDb, peer: &TestService) -> Self {
         let database_url = db.service_url("attendees").await;
-        Self::start(database_url, peer.topic_prefix.clone(), |config, listener, shutdown| tokio::spawn(attendees::run(config, listener, shutdown))).await
+        Self::start(
+            database_url,
+            peer.topic_prefix.clone(),
+            |config, listener, shutdown| tokio::spawn(attendees::run(config, listener, shutdown)),
+        )
+        .await
     }
 
     /// Starts the speakers service on a fresh schema of `db`, on the bus of `peer`.
     pub async fn speakers_beside(db: &TestDb, peer: &TestService) -> Self {
         let database_url = db.service_url("speakers").await;
-        Self::start(database_url, peer.topic_prefix.clone(), |config, listener, shutdown| tokio::spawn(speakers::run(config, listener, shutdown))).await
+        Self::start(
+            database_url,
+            peer.topic_prefix.clone(),
+            |config, listener, shutdown| tokio::spawn(speakers::run(config, listener, shutdown)),
+        )
+        .await
     }
 
     /// Starts the companies service on a fresh schema of `db`, on the bus of `peer`.
     pub async fn companies_beside(db: &TestDb, peer: &TestService) -> Self {
         let database_url = db.service_url("companies").await;
-        Self::start(database_url, peer.topic_prefix.clone(), |config, listener, shutdown| tokio::spawn(companies::run(config, listener, shutdown))).await
+        Self::start(
+            database_url,
+            peer.topic_prefix.clone(),
+            |config, listener, shutdown| tokio::spawn(companies::run(config, listener, shutdown)),
+        )
+        .await
     }
 
     /// A second instance of the events service sharing `first`'s database, topics and
     /// consumer group (as a scaled-out deployment does).
     pub async fn events_replica(first: &TestService) -> Self {
-        Self::start(first.database_url.clone(), first.topic_prefix.clone(), |config, listener, shutdown| {
-            tokio::spawn(events::run(config, listener, shutdown))
-        })
+        Self::start(
+            first.database_url.clone(),
+            first.topic_prefix.clone(),
+            |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown)),
+        )
         .await
     }
 
     async fn start(
         database_url: String,
         topic_prefix: String,
-        run: impl FnOnce(ServiceConfig, tokio::net::TcpListener, CancellationToken) -> tokio::task::JoinHandle<anyhow::Result<()>>,
+        run: impl FnOnce(
+            ServiceConfig,
+            tokio::net::TcpListener,
+            CancellationToken,
+        ) -> tokio::task::JoinHandle<anyhow::Result<()>>,
     ) -> Self {
         let config = config(&database_url, &topic_prefix, &[]);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind an ephemeral port");
         let address = listener.local_addr().unwrap();
         let shutdown = CancellationToken::new();
         let task = run(config, listener, shutdown.clone());
@@ -116,10 +147,19 @@ impl TestService {
                 let outcome = (&mut self.task).await;
                 panic!("the service stopped while starting: {outcome:?}");
             }
-            if self.client.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+            if self
+                .client
+                .get(&url)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 return;
             }
-            assert!(tokio::time::Instant::now() < deadline, "the service did not answer /health/live within 30 s");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the service did not answer /health/live within 30 s"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -144,23 +184,35 @@ impl TestService {
 
     /// Starts the attendees service again on an existing schema and bus.
     pub async fn restart_attendees(database_url: String, topic_prefix: String) -> Self {
-        Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(attendees::run(config, listener, shutdown))).await
+        Self::start(database_url, topic_prefix, |config, listener, shutdown| {
+            tokio::spawn(attendees::run(config, listener, shutdown))
+        })
+        .await
     }
 
     /// Starts the speakers service again on an existing schema and bus.
     pub async fn restart_speakers(database_url: String, topic_prefix: String) -> Self {
-        Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(speakers::run(config, listener, shutdown))).await
+        Self::start(database_url, topic_prefix, |config, listener, shutdown| {
+            tokio::spawn(speakers::run(config, listener, shutdown))
+        })
+        .await
     }
 
     /// Starts the events service again on an existing schema and bus.
     pub async fn restart_events(database_url: String, topic_prefix: String) -> Self {
-        Self::start(database_url, topic_prefix, |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown))).await
+        Self::start(database_url, topic_prefix, |config, listener, shutdown| {
+            tokio::spawn(events::run(config, listener, shutdown))
+        })
+        .await
     }
 
     /// Stops the service gracefully and waits for it.
     pub async fn stop(self) {
         self.shutdown.cancel();
-        self.task.await.expect("service task").expect("service stopped cleanly");
+        self.task
+            .await
+            .expect("service task")
+            .expect("service stopped cleanly");
     }
 }
 
@@ -171,7 +223,12 @@ pub fn token(roles: &[&str], company_id: Option<Uuid>) -> String {
 
 /// A token for `roles` signed with `secret`.
 pub fn token_signed(secret: &str, roles: &[&str], company_id: Option<Uuid>) -> String {
-    token_of(secret, &format!("user-{}", roles.join("-")), roles, company_id)
+    token_of(
+        secret,
+        &format!("user-{}", roles.join("-")),
+        roles,
+        company_id,
+    )
 }
 
 /// A test token of the user `subject` with `roles`.

@@ -42,7 +42,12 @@ impl From<crate::outbox::OutboxError> for ReactionError {
 
 impl ReactionError {
     fn is_outage(&self) -> bool {
-        matches!(self, Self::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed))
+        matches!(
+            self,
+            Self::Database(
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
+            )
+        )
     }
 }
 
@@ -53,7 +58,11 @@ pub trait Reaction: Send + Sync + 'static {
     /// The stable handler name, part of the inbox key.
     fn handler(&self) -> &'static str;
     /// Applies one event; events of types it does not know are ignored.
-    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError>;
+    async fn react(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), ReactionError>;
 }
 
 /// How a service consumes.
@@ -90,8 +99,18 @@ pub struct Consumer {
 
 impl Consumer {
     /// A consumer applying `reaction` within `pool`'s schema.
-    pub fn new(pool: PgPool, bus: BusConfig, settings: ConsumerSettings, reaction: Arc<dyn Reaction>) -> Self {
-        Self { pool, bus, settings, reaction }
+    pub fn new(
+        pool: PgPool,
+        bus: BusConfig,
+        settings: ConsumerSettings,
+        reaction: Arc<dyn Reaction>,
+    ) -> Self {
+        Self {
+            pool,
+            bus,
+            settings,
+            reaction,
+        }
     }
 
     /// Consumes until `shutdown`; the message in hand is finished and offsets are committed
@@ -107,7 +126,8 @@ impl Consumer {
             }
             backoff = (backoff * 2).min(Duration::from_secs(10));
         }
-        let consumer: StreamConsumer = self.bus.consumer_config(&self.settings.group_id).create()?;
+        let consumer: StreamConsumer =
+            self.bus.consumer_config(&self.settings.group_id).create()?;
         let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
         consumer.subscribe(&topics)?;
         let dead_letter_producer: FutureProducer = self.bus.producer()?;
@@ -124,7 +144,10 @@ impl Consumer {
                     continue;
                 }
             };
-            if !self.process(&message, &dead_letter_producer, &shutdown).await {
+            if !self
+                .process(&message, &dead_letter_producer, &shutdown)
+                .await
+            {
                 // Shutdown interrupted this message: stop before any later message of its
                 // partition could store an offset past it.
                 break;
@@ -142,29 +165,55 @@ impl Consumer {
 
     /// Handles one message; returns whether its offset may be stored (false only when
     /// shutdown interrupted an outage retry, so the message is redelivered after restart).
-    async fn process(&self, message: &BorrowedMessage<'_>, dlq: &FutureProducer, shutdown: &CancellationToken) -> bool {
+    async fn process(
+        &self,
+        message: &BorrowedMessage<'_>,
+        dlq: &FutureProducer,
+        shutdown: &CancellationToken,
+    ) -> bool {
         let handler = self.reaction.handler();
         let envelope = match Envelope::from_message(message) {
             Ok(envelope) => envelope,
-            Err(malformed) => return self.dead_letter(message, None, &malformed.to_string(), 0, dlq, shutdown).await,
+            Err(malformed) => {
+                return self
+                    .dead_letter(message, None, &malformed.to_string(), 0, dlq, shutdown)
+                    .await
+            }
         };
         let mut backoff = self.settings.initial_backoff;
         let mut attempts = 0;
         loop {
             match apply(&self.pool, self.reaction.as_ref(), &envelope).await {
                 Ok(applied) => {
-                    let outcome = if applied == Applied::Applied { "applied" } else { "duplicate" };
-                    metrics::CONSUMED.with_label_values(&[handler, outcome]).inc();
+                    let outcome = if applied == Applied::Applied {
+                        "applied"
+                    } else {
+                        "duplicate"
+                    };
+                    metrics::CONSUMED
+                        .with_label_values(&[handler, outcome])
+                        .inc();
                     return true;
                 }
                 Err(error) => {
-                    metrics::REACTION_FAILURES.with_label_values(&[handler]).inc();
+                    metrics::REACTION_FAILURES
+                        .with_label_values(&[handler])
+                        .inc();
                     if !error.is_outage() {
                         attempts += 1;
                     }
                     tracing::warn!(%error, event_id = %envelope.id, event_type = %envelope.event_type, attempts, "reaction failed");
                     if attempts >= self.settings.max_attempts {
-                        return self.dead_letter(message, Some(&envelope), &error.to_string(), attempts, dlq, shutdown).await;
+                        return self
+                            .dead_letter(
+                                message,
+                                Some(&envelope),
+                                &error.to_string(),
+                                attempts,
+                                dlq,
+                                shutdown,
+                            )
+                            .await;
                     }
                 }
             }
@@ -189,12 +238,19 @@ impl Consumer {
             .headers()
             .map(|hs| {
                 hs.iter()
-                    .map(|h| (h.key.to_owned(), json!(h.value.map(|v| String::from_utf8_lossy(v).into_owned()))))
+                    .map(|h| {
+                        (
+                            h.key.to_owned(),
+                            json!(h.value.map(|v| String::from_utf8_lossy(v).into_owned())),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
         let headers = serde_json::Value::Object(headers);
-        let payload = message.payload().map(|p| String::from_utf8_lossy(p).into_owned());
+        let payload = message
+            .payload()
+            .map(|p| String::from_utf8_lossy(p).into_owned());
         let handler = self.reaction.handler();
         let mut backoff = self.settings.initial_backoff;
         loop {
@@ -218,7 +274,9 @@ impl Consumer {
             .await;
             match inserted {
                 Ok(_) => break,
-                Err(db_error) => tracing::error!(%db_error, "dead letter could not be stored; retrying"),
+                Err(db_error) => {
+                    tracing::error!(%db_error, "dead letter could not be stored; retrying")
+                }
             }
             tokio::select! {
                 _ = shutdown.cancelled() => return false,
@@ -226,7 +284,9 @@ impl Consumer {
             }
             backoff = (backoff * 2).min(Duration::from_secs(10));
         }
-        metrics::CONSUMED.with_label_values(&[handler, "dead_lettered"]).inc();
+        metrics::CONSUMED
+            .with_label_values(&[handler, "dead_lettered"])
+            .inc();
         tracing::error!(%error, topic = message.topic(), offset = message.offset(), "message dead-lettered");
         let topic = self.bus.topics.dead_letters_of(&self.settings.service);
         let mut record = FutureRecord::to(&topic).payload(message.payload().unwrap_or_default());
@@ -245,7 +305,11 @@ impl Consumer {
 
 /// Applies `envelope` once for `reaction`: the inbox row and the reaction's writes commit
 /// together, so a second delivery of the same event id is a no-op.
-pub async fn apply(pool: &PgPool, reaction: &dyn Reaction, envelope: &Envelope) -> Result<Applied, ReactionError> {
+pub async fn apply(
+    pool: &PgPool,
+    reaction: &dyn Reaction,
+    envelope: &Envelope,
+) -> Result<Applied, ReactionError> {
     let mut tx = pool.begin().await?;
     let fresh = sqlx::query("insert into inbox (event_id, handler, event_type) values ($1, $2, $3) on conflict do nothing")
         .bind(envelope.id)

@@ -20,7 +20,12 @@ impl EventContext {
     /// The context for events caused by `envelope`: same correlation, caused by its id.
     pub fn caused_by(envelope: &Envelope) -> Self {
         Self {
-            correlation_id: Some(envelope.correlation_id.clone().unwrap_or_else(|| envelope.id.to_string())),
+            correlation_id: Some(
+                envelope
+                    .correlation_id
+                    .clone()
+                    .unwrap_or_else(|| envelope.id.to_string()),
+            ),
             causation_id: Some(envelope.id.to_string()),
             traceparent: envelope.traceparent.clone(),
         }
@@ -56,7 +61,10 @@ const SPEC_VERSION: &str = "1.0";
 
 impl Envelope {
     /// Wraps a payload for publication.
-    pub fn wrap<E: IntegrationEvent>(event: &E, context: &EventContext) -> Result<Self, serde_json::Error> {
+    pub fn wrap<E: IntegrationEvent>(
+        event: &E,
+        context: &EventContext,
+    ) -> Result<Self, serde_json::Error> {
         Ok(Self {
             id: Uuid::now_v7(),
             event_type: E::EVENT_TYPE.to_owned(),
@@ -97,9 +105,14 @@ impl Envelope {
         if let Some(v) = &self.traceparent {
             pairs.push(("traceparent", v));
         }
-        pairs.into_iter().fold(OwnedHeaders::new(), |headers, (key, value)| {
-            headers.insert(Header { key, value: Some(value.as_bytes()) })
-        })
+        pairs
+            .into_iter()
+            .fold(OwnedHeaders::new(), |headers, (key, value)| {
+                headers.insert(Header {
+                    key,
+                    value: Some(value.as_bytes()),
+                })
+            })
     }
 
     /// Reads an envelope back from a consumed message.
@@ -114,8 +127,14 @@ impl Envelope {
                 }
             }
         }
-        let required = |key: &str| header.get(key).cloned().ok_or_else(|| MalformedMessage(format!("missing header {key}")));
-        let id = Uuid::parse_str(&required("ce_id")?).map_err(|_| MalformedMessage("ce_id is not a UUID".into()))?;
+        let required = |key: &str| {
+            header
+                .get(key)
+                .cloned()
+                .ok_or_else(|| MalformedMessage(format!("missing header {key}")))
+        };
+        let id = Uuid::parse_str(&required("ce_id")?)
+            .map_err(|_| MalformedMessage("ce_id is not a UUID".into()))?;
         let time = DateTime::parse_from_rfc3339(&required("ce_time")?)
             .map_err(|_| MalformedMessage("ce_time is not RFC 3339".into()))?
             .with_timezone(&Utc);
@@ -144,8 +163,15 @@ mod tests {
 
     #[test]
     fn envelope_survives_the_kafka_binary_mode() {
-        let event = CompanyArchived { company_id: Uuid::now_v7(), archived_at: Utc::now() };
-        let context = EventContext { correlation_id: Some("c-1".into()), causation_id: None, traceparent: None };
+        let event = CompanyArchived {
+            company_id: Uuid::now_v7(),
+            archived_at: Utc::now(),
+        };
+        let context = EventContext {
+            correlation_id: Some("c-1".into()),
+            causation_id: None,
+            traceparent: None,
+        };
         let envelope = Envelope::wrap(&event, &context).unwrap();
         let message = OwnedMessage::new(
             Some(serde_json::to_vec(&envelope.payload).unwrap()),
@@ -157,7 +183,10 @@ mod tests {
             Some(envelope.headers()),
         );
         let read = Envelope::from_message(&message).unwrap();
-        assert_eq!(read.time.timestamp_micros(), envelope.time.timestamp_micros());
+        assert_eq!(
+            read.time.timestamp_micros(),
+            envelope.time.timestamp_micros()
+        );
         assert_eq!(read.event_type, "companies.company.archived.v1");
         assert_eq!(read.source, "/services/companies");
         assert_eq!(read.decode::<CompanyArchived>().unwrap(), event);
@@ -165,7 +194,18 @@ mod tests {
 
     #[test]
     fn message_without_headers_is_malformed() {
-        let message = OwnedMessage::new(Some(b"{}".to_vec()), None, "t".into(), Timestamp::NotAvailable, 0, 0, None);
-        assert!(Envelope::from_message(&message).unwrap_err().0.contains("ce_id"));
+        let message = OwnedMessage::new(
+            Some(b"{}".to_vec()),
+            None,
+            "t".into(),
+            Timestamp::NotAvailable,
+            0,
+            0,
+            None,
+        );
+        assert!(Envelope::from_message(&message)
+            .unwrap_err()
+            .0
+            .contains("ce_id"));
     }
 }

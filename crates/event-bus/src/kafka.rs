@@ -29,7 +29,9 @@ pub struct Topics {
 impl Topics {
     /// Names topics under `prefix` (`batbern` outside tests).
     pub fn new(prefix: impl Into<String>) -> Self {
-        Self { prefix: prefix.into() }
+        Self {
+            prefix: prefix.into(),
+        }
     }
 
     /// The topic a context publishes its events on.
@@ -98,7 +100,8 @@ impl BusConfig {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
                 Err((topic, code)) => {
-                    return Err(KafkaError::AdminOp(code)).inspect_err(|_| tracing::warn!(%topic, "topic creation failed"))
+                    return Err(KafkaError::AdminOp(code))
+                        .inspect_err(|_| tracing::warn!(%topic, "topic creation failed"))
                 }
             }
         }
@@ -109,9 +112,14 @@ impl BusConfig {
     pub async fn is_reachable(&self, timeout: Duration) -> bool {
         let config = self.client();
         tokio::task::spawn_blocking(move || {
-            let Ok(consumer) = config.create::<rdkafka::consumer::BaseConsumer>() else { return false };
+            let Ok(consumer) = config.create::<rdkafka::consumer::BaseConsumer>() else {
+                return false;
+            };
             use rdkafka::consumer::Consumer as _;
-            consumer.fetch_metadata(None, timeout).map(|m| !m.brokers().is_empty()).unwrap_or(false)
+            consumer
+                .fetch_metadata(None, timeout)
+                .map(|m| !m.brokers().is_empty())
+                .unwrap_or(false)
         })
         .await
         .unwrap_or(false)

@@ -87,12 +87,17 @@ impl OutboxRow {
 /// Marks every retained row that occurred at or after `since` as unpublished, so the relay
 /// publishes it again in its original order. Consumers' inboxes make the duplicates
 /// harmless. Returns how many rows will be republished.
-pub async fn replay_since(conn: &mut PgConnection, since: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn replay_since(
+    conn: &mut PgConnection,
+    since: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
     let replayed = sqlx::query("update outbox set published_at = null where occurred_at >= $1 and published_at is not null")
         .bind(since)
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    sqlx::query("select pg_notify(current_schema() || '_outbox', 'replay')").execute(conn).await?;
+    sqlx::query("select pg_notify(current_schema() || '_outbox', 'replay')")
+        .execute(conn)
+        .await?;
     Ok(replayed)
 }

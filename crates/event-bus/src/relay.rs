@@ -32,7 +32,11 @@ pub struct RelaySettings {
 
 impl Default for RelaySettings {
     fn default() -> Self {
-        Self { batch_size: 200, poll_interval: Duration::from_millis(500), retention: Duration::from_secs(7 * 24 * 3600) }
+        Self {
+            batch_size: 200,
+            poll_interval: Duration::from_millis(500),
+            retention: Duration::from_secs(7 * 24 * 3600),
+        }
     }
 }
 
@@ -54,20 +58,36 @@ pub struct Relay {
     settings: RelaySettings,
 }
 
-const CLAIM: &str = "select seq, event_id, context, aggregate_id, event_type, source, occurred_at, \
+const CLAIM: &str =
+    "select seq, event_id, context, aggregate_id, event_type, source, occurred_at, \
     correlation_id, causation_id, traceparent, payload from outbox where published_at is null \
     order by seq limit $1 for update skip locked";
 
 impl Relay {
     /// A relay for the outbox in `schema` (the connection's `search_path`).
-    pub fn new(pool: PgPool, bus: BusConfig, schema: &str, settings: RelaySettings) -> Result<Self, RelayError> {
-        let producer = bus.producer().map_err(|e| RelayError::Broker(e.to_string()))?;
-        Ok(Self { pool, producer, bus, schema: schema.to_owned(), settings })
+    pub fn new(
+        pool: PgPool,
+        bus: BusConfig,
+        schema: &str,
+        settings: RelaySettings,
+    ) -> Result<Self, RelayError> {
+        let producer = bus
+            .producer()
+            .map_err(|e| RelayError::Broker(e.to_string()))?;
+        Ok(Self {
+            pool,
+            producer,
+            bus,
+            schema: schema.to_owned(),
+            settings,
+        })
     }
 
     /// Runs until `shutdown`; a batch in flight is finished before returning.
     pub async fn run(self, shutdown: CancellationToken) {
-        let Some(mut lock) = self.acquire_leadership(&shutdown).await else { return };
+        let Some(mut lock) = self.acquire_leadership(&shutdown).await else {
+            return;
+        };
         let mut listener = self.listen().await;
         let mut backoff = Duration::from_millis(100);
         let mut last_cleanup = Instant::now() - Duration::from_secs(3600);
@@ -76,13 +96,17 @@ impl Relay {
             // another relay may lead now, so this one stands by until it leads again.
             if sqlx::query("select 1").execute(&mut lock).await.is_err() {
                 tracing::warn!(schema = %self.schema, "relay lost its leadership connection; standing by");
-                let Some(again) = self.acquire_leadership(&shutdown).await else { return };
+                let Some(again) = self.acquire_leadership(&shutdown).await else {
+                    return;
+                };
                 lock = again;
             }
             match self.drain().await {
                 Ok(()) => backoff = Duration::from_millis(100),
                 Err(error) => {
-                    metrics::OUTBOX_PUBLISH_FAILURES.with_label_values(&[&self.schema]).inc();
+                    metrics::OUTBOX_PUBLISH_FAILURES
+                        .with_label_values(&[&self.schema])
+                        .inc();
                     tracing::warn!(%error, schema = %self.schema, "outbox relay batch failed; retrying");
                     tokio::select! {
                         _ = shutdown.cancelled() => return,
@@ -120,20 +144,31 @@ impl Relay {
         }
         mark_published(&mut tx, &seqs).await?;
         tx.commit().await?;
-        metrics::OUTBOX_PUBLISHED.with_label_values(&[&self.schema]).inc_by(seqs.len() as u64);
+        metrics::OUTBOX_PUBLISHED
+            .with_label_values(&[&self.schema])
+            .inc_by(seqs.len() as u64);
         Ok(seqs.len())
     }
 
     /// Claims the next unpublished rows in `tx` and produces them, waiting for every
     /// acknowledgement; returns their sequence numbers. The rows count as published only
     /// once [`mark_published`] commits in the same transaction.
-    pub async fn claim_and_produce(&self, tx: &mut Transaction<'_, Postgres>) -> Result<Vec<i64>, RelayError> {
-        let rows: Vec<OutboxRow> = sqlx::query_as(CLAIM).bind(self.settings.batch_size).fetch_all(&mut **tx).await?;
+    pub async fn claim_and_produce(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+    ) -> Result<Vec<i64>, RelayError> {
+        let rows: Vec<OutboxRow> = sqlx::query_as(CLAIM)
+            .bind(self.settings.batch_size)
+            .fetch_all(&mut **tx)
+            .await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
         let contexts: BTreeSet<&str> = rows.iter().map(|r| r.context.as_str()).collect();
-        let topics: Vec<String> = contexts.iter().map(|c| self.bus.topics.of_context(c)).collect();
+        let topics: Vec<String> = contexts
+            .iter()
+            .map(|c| self.bus.topics.of_context(c))
+            .collect();
         // Records are queued in sequence order before any acknowledgement is awaited; the
         // idempotent producer keeps that order per partition, retries included.
         let mut deliveries = Vec::with_capacity(rows.len());
@@ -141,8 +176,14 @@ impl Relay {
             let envelope = row.envelope();
             let payload = serde_json::to_vec(&envelope.payload).expect("a JSON value serializes");
             let topic = self.bus.topics.of_context(&row.context);
-            let record = FutureRecord::to(&topic).key(&row.aggregate_id).payload(&payload).headers(envelope.headers());
-            let delivery = self.producer.send_result(record).map_err(|(e, _)| RelayError::Broker(e.to_string()))?;
+            let record = FutureRecord::to(&topic)
+                .key(&row.aggregate_id)
+                .payload(&payload)
+                .headers(envelope.headers());
+            let delivery = self
+                .producer
+                .send_result(record)
+                .map_err(|(e, _)| RelayError::Broker(e.to_string()))?;
             deliveries.push(delivery);
         }
         for delivery in deliveries {
@@ -162,14 +203,18 @@ impl Relay {
         loop {
             let attempt = async {
                 let mut conn = self.pool.acquire().await?.detach();
-                let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtext('outbox_relay.' || current_schema()))")
-                    .fetch_one(&mut conn)
-                    .await?;
+                let locked: bool = sqlx::query_scalar(
+                    "select pg_try_advisory_lock(hashtext('outbox_relay.' || current_schema()))",
+                )
+                .fetch_one(&mut conn)
+                .await?;
                 Ok::<_, sqlx::Error>(locked.then_some(conn))
             };
             match attempt.await {
                 Ok(Some(conn)) => return Some(conn),
-                Ok(None) => tracing::debug!(schema = %self.schema, "another relay is active; standing by"),
+                Ok(None) => {
+                    tracing::debug!(schema = %self.schema, "another relay is active; standing by")
+                }
                 Err(error) => tracing::warn!(%error, "relay could not reach the database"),
             }
             tokio::select! {
@@ -181,7 +226,10 @@ impl Relay {
 
     async fn listen(&self) -> Option<PgListener> {
         let mut listener = PgListener::connect_with(&self.pool).await.ok()?;
-        listener.listen(&format!("{}_outbox", self.schema)).await.ok()?;
+        listener
+            .listen(&format!("{}_outbox", self.schema))
+            .await
+            .ok()?;
         Some(listener)
     }
 
@@ -193,13 +241,18 @@ impl Relay {
         .fetch_one(&self.pool)
         .await;
         if let Ok((rows, age_ms)) = lag {
-            metrics::OUTBOX_LAG_ROWS.with_label_values(&[&self.schema]).set(rows);
-            metrics::OUTBOX_LAG_MS.with_label_values(&[&self.schema]).set(age_ms.unwrap_or(0.0) as i64);
+            metrics::OUTBOX_LAG_ROWS
+                .with_label_values(&[&self.schema])
+                .set(rows);
+            metrics::OUTBOX_LAG_MS
+                .with_label_values(&[&self.schema])
+                .set(age_ms.unwrap_or(0.0) as i64);
         }
     }
 
     async fn delete_expired(&self) {
-        let retention = chrono::Duration::from_std(self.settings.retention).unwrap_or(chrono::Duration::days(7));
+        let retention = chrono::Duration::from_std(self.settings.retention)
+            .unwrap_or(chrono::Duration::days(7));
         let deleted = sqlx::query("delete from outbox where published_at < now() - $1::interval")
             .bind(retention)
             .execute(&self.pool)
@@ -211,8 +264,14 @@ impl Relay {
 }
 
 /// Marks claimed rows published; part of the claiming transaction.
-pub async fn mark_published(tx: &mut Transaction<'_, Postgres>, seqs: &[i64]) -> Result<(), sqlx::Error> {
-    sqlx::query("update outbox set published_at = now() where seq = any($1)").bind(seqs).execute(&mut **tx).await?;
+pub async fn mark_published(
+    tx: &mut Transaction<'_, Postgres>,
+    seqs: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update outbox set published_at = now() where seq = any($1)")
+        .bind(seqs)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

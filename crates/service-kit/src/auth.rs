@@ -13,7 +13,9 @@ use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jsonwebtoken::jwk::JwkSet;
-use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 use uuid::Uuid;
@@ -33,7 +35,8 @@ pub enum Role {
 impl std::str::FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| format!("unknown role {s}"))
+        serde_json::from_value(serde_json::Value::String(s.to_owned()))
+            .map_err(|_| format!("unknown role {s}"))
     }
 }
 
@@ -59,8 +62,20 @@ impl Actor {
         if roles.iter().any(|r| self.has(*r)) {
             Ok(())
         } else {
-            let names: Vec<_> = roles.iter().map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned()).collect();
-            Err(ApiError::forbidden(format!("This requires the role {}", names.join(" or "))))
+            let names: Vec<_> = roles
+                .iter()
+                .map(|r| {
+                    serde_json::to_value(r)
+                        .unwrap()
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect();
+            Err(ApiError::forbidden(format!(
+                "This requires the role {}",
+                names.join(" or ")
+            )))
         }
     }
 }
@@ -115,21 +130,34 @@ pub struct Authenticator {
 
 enum Mode {
     Hs256(DecodingKey),
-    Jwks { url: String, client: reqwest::Client, keys: RwLock<(HashMap<String, DecodingKey>, Option<Instant>)> },
+    Jwks {
+        url: String,
+        client: reqwest::Client,
+        keys: RwLock<(HashMap<String, DecodingKey>, Option<Instant>)>,
+    },
 }
 
 impl Authenticator {
     /// An authenticator for `config`, optionally checking `iss` and `aud`.
     pub fn new(config: &AuthConfig, issuer: Option<String>, audience: Option<String>) -> Arc<Self> {
         let mode = match config {
-            AuthConfig::Hs256 { secret } => Mode::Hs256(DecodingKey::from_secret(secret.as_bytes())),
+            AuthConfig::Hs256 { secret } => {
+                Mode::Hs256(DecodingKey::from_secret(secret.as_bytes()))
+            }
             AuthConfig::Jwks { url } => Mode::Jwks {
                 url: url.clone(),
-                client: reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("TLS backend available"),
+                client: reqwest::Client::builder()
+                    .timeout(Duration::from_secs(5))
+                    .build()
+                    .expect("TLS backend available"),
                 keys: RwLock::new((HashMap::new(), None)),
             },
         };
-        Arc::new(Self { mode, issuer, audience })
+        Arc::new(Self {
+            mode,
+            issuer,
+            audience,
+        })
     }
 
     fn validation(&self, algorithm: Algorithm) -> Validation {
@@ -147,56 +175,99 @@ impl Authenticator {
 
     /// Verifies `token` and returns its actor; any failure is a 401.
     pub async fn authenticate(&self, token: &str) -> Result<Actor, ApiError> {
-        let invalid = |e: jsonwebtoken::errors::Error| ApiError::unauthenticated(format!("The bearer token is not valid: {e}"));
+        let invalid = |e: jsonwebtoken::errors::Error| {
+            ApiError::unauthenticated(format!("The bearer token is not valid: {e}"))
+        };
         let claims = match &self.mode {
-            Mode::Hs256(key) => decode::<Claims>(token, key, &self.validation(Algorithm::HS256)).map_err(invalid)?.claims,
+            Mode::Hs256(key) => {
+                decode::<Claims>(token, key, &self.validation(Algorithm::HS256))
+                    .map_err(invalid)?
+                    .claims
+            }
             Mode::Jwks { .. } => {
                 let header = decode_header(token).map_err(invalid)?;
                 if header.alg != Algorithm::RS256 {
-                    return Err(ApiError::unauthenticated("The bearer token must be signed with RS256"));
+                    return Err(ApiError::unauthenticated(
+                        "The bearer token must be signed with RS256",
+                    ));
                 }
-                let kid = header.kid.ok_or_else(|| ApiError::unauthenticated("The bearer token has no key id (kid)"))?;
+                let kid = header.kid.ok_or_else(|| {
+                    ApiError::unauthenticated("The bearer token has no key id (kid)")
+                })?;
                 let key = self.jwks_key(&kid).await?;
-                decode::<Claims>(token, &key, &self.validation(Algorithm::RS256)).map_err(invalid)?.claims
+                decode::<Claims>(token, &key, &self.validation(Algorithm::RS256))
+                    .map_err(invalid)?
+                    .claims
             }
         };
         Ok(claims.into())
     }
 
     async fn jwks_key(&self, kid: &str) -> Result<DecodingKey, ApiError> {
-        let Mode::Jwks { url, client, keys } = &self.mode else { unreachable!("only called in JWKS mode") };
+        let Mode::Jwks { url, client, keys } = &self.mode else {
+            unreachable!("only called in JWKS mode")
+        };
         if let Some(key) = keys.read().await.0.get(kid) {
             return Ok(key.clone());
         }
         let mut cache = keys.write().await;
         // An unknown kid triggers at most one refetch every 30 s (key rotation, not abuse).
-        let stale = cache.1.is_none_or(|fetched| fetched.elapsed() > Duration::from_secs(30));
+        let stale = cache
+            .1
+            .is_none_or(|fetched| fetched.elapsed() > Duration::from_secs(30));
         if stale {
-            let set: JwkSet = async { client.get(url).send().await?.error_for_status()?.json().await }
-                .await
-                .map_err(|e| ApiError::internal(format!("JWKS fetch from {url} failed: {e}")))?;
+            let set: JwkSet = async {
+                client
+                    .get(url)
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await
+            }
+            .await
+            .map_err(|e| ApiError::internal(format!("JWKS fetch from {url} failed: {e}")))?;
             cache.0 = set
                 .keys
                 .iter()
-                .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
+                .filter_map(|jwk| {
+                    Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?))
+                })
                 .collect();
             cache.1 = Some(Instant::now());
         }
-        cache.0.get(kid).cloned().ok_or_else(|| ApiError::unauthenticated(format!("The token's key id {kid} is unknown")))
+        cache.0.get(kid).cloned().ok_or_else(|| {
+            ApiError::unauthenticated(format!("The token's key id {kid} is unknown"))
+        })
     }
 }
 
 /// Signs an HS256 token for `claims` (local fleet, tests and the `dev-token` command).
 pub fn mint_hs256(secret: &str, claims: &Claims) -> String {
-    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes())).expect("HS256 signing cannot fail")
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("HS256 signing cannot fail")
 }
 
 fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
-    let Some(value) = parts.headers.get(AUTHORIZATION) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| ApiError::unauthenticated("The Authorization header is not readable"))?;
+    let Some(value) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthenticated("The Authorization header is not readable"))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(Some(token.trim())),
-        _ => Err(ApiError::unauthenticated("The Authorization header must be 'Bearer <token>'")),
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim()))
+        }
+        _ => Err(ApiError::unauthenticated(
+            "The Authorization header must be 'Bearer <token>'",
+        )),
     }
 }
 
@@ -208,8 +279,11 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts)?.ok_or_else(|| ApiError::unauthenticated("A bearer token is required"))?;
-        Arc::<Authenticator>::from_ref(state).authenticate(token).await
+        let token = bearer(parts)?
+            .ok_or_else(|| ApiError::unauthenticated("A bearer token is required"))?;
+        Arc::<Authenticator>::from_ref(state)
+            .authenticate(token)
+            .await
     }
 }
 
@@ -220,10 +294,16 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
         match bearer(parts)? {
             None => Ok(None),
-            Some(token) => Arc::<Authenticator>::from_ref(state).authenticate(token).await.map(Some),
+            Some(token) => Arc::<Authenticator>::from_ref(state)
+                .authenticate(token)
+                .await
+                .map(Some),
         }
     }
 }
@@ -247,8 +327,17 @@ mod tests {
 
     #[tokio::test]
     async fn accepts_a_token_signed_with_the_secret() {
-        let auth = Authenticator::new(&AuthConfig::Hs256 { secret: "s3cret".into() }, None, None);
-        let actor = auth.authenticate(&mint_hs256("s3cret", &claims(&["partner", "wizard"], 60))).await.unwrap();
+        let auth = Authenticator::new(
+            &AuthConfig::Hs256 {
+                secret: "s3cret".into(),
+            },
+            None,
+            None,
+        );
+        let actor = auth
+            .authenticate(&mint_hs256("s3cret", &claims(&["partner", "wizard"], 60)))
+            .await
+            .unwrap();
         assert_eq!(actor.roles, vec![Role::Partner]);
         assert_eq!(actor.company_id, Some(Uuid::nil()));
         assert!(actor.require_any(&[Role::Organizer]).is_err());
@@ -256,10 +345,22 @@ mod tests {
 
     #[tokio::test]
     async fn refuses_forged_and_expired_tokens() {
-        let auth = Authenticator::new(&AuthConfig::Hs256 { secret: "s3cret".into() }, None, None);
+        let auth = Authenticator::new(
+            &AuthConfig::Hs256 {
+                secret: "s3cret".into(),
+            },
+            None,
+            None,
+        );
         let forged = mint_hs256("other", &claims(&["organizer"], 60));
-        assert_eq!(auth.authenticate(&forged).await.unwrap_err().kind, crate::ProblemKind::Unauthenticated);
+        assert_eq!(
+            auth.authenticate(&forged).await.unwrap_err().kind,
+            crate::ProblemKind::Unauthenticated
+        );
         let expired = mint_hs256("s3cret", &claims(&["organizer"], -3600));
-        assert_eq!(auth.authenticate(&expired).await.unwrap_err().kind, crate::ProblemKind::Unauthenticated);
+        assert_eq!(
+            auth.authenticate(&expired).await.unwrap_err().kind,
+            crate::ProblemKind::Unauthenticated
+        );
     }
 }

@@ -32,7 +32,12 @@ enum Command {
 }
 
 /// Runs the service's command line; `run` serves the API until the shutdown token fires.
-pub async fn main<F, Fut>(spec: ServiceSpec, default_port: u16, openapi: fn() -> utoipa::openapi::OpenApi, run: F) -> anyhow::Result<()>
+pub async fn main<F, Fut>(
+    spec: ServiceSpec,
+    default_port: u16,
+    openapi: fn() -> utoipa::openapi::OpenApi,
+    run: F,
+) -> anyhow::Result<()>
 where
     F: FnOnce(ServiceConfig, TcpListener, CancellationToken) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
@@ -55,11 +60,16 @@ where
             let pool = crate::db::connect(&config.database_url, spec.schema, 2).await?;
             let mut conn = pool.acquire().await?;
             let count = event_bus::outbox::replay_since(&mut conn, since).await?;
-            println!("{count} events of {} will be republished by the running relay", spec.name);
+            println!(
+                "{count} events of {} will be republished by the running relay",
+                spec.name
+            );
             Ok(())
         }
         _ => {
-            let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+            let listener = TcpListener::bind(config.bind)
+                .await
+                .with_context(|| format!("binding {}", config.bind))?;
             run(config, listener, crate::server::shutdown_on_signal()).await
         }
     }

@@ -21,7 +21,11 @@ pub enum ConfigError {
     #[error("configuration error: {0} is required but not set")]
     Missing(&'static str),
     #[error("configuration error: {name} has an invalid value {value:?}: {reason}")]
-    Invalid { name: &'static str, value: String, reason: String },
+    Invalid {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
 }
 
 /// Where the service runs; production refuses development shortcuts.
@@ -78,7 +82,10 @@ impl ServiceConfig {
     }
 
     /// Reads configuration through `lookup` (the environment, or a map in tests).
-    pub fn from_lookup(default_port: u16, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(
+        default_port: u16,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
         let env = Env(&lookup);
         let environment = match env.get("APP_ENV").as_deref() {
             None | Some("local") => Environment::Local,
@@ -88,17 +95,35 @@ impl ServiceConfig {
         let auth = match (env.get("JWT_JWKS_URL"), env.get("JWT_SECRET")) {
             (Some(url), _) => AuthConfig::Jwks { url },
             (None, Some(secret)) if secret.len() >= 16 => AuthConfig::Hs256 { secret },
-            (None, Some(secret)) => return Err(invalid("JWT_SECRET", &"*".repeat(secret.len()), "must be at least 16 characters")),
-            (None, None) if environment == Environment::Local => AuthConfig::Hs256 { secret: DEV_JWT_SECRET.to_owned() },
+            (None, Some(secret)) => {
+                return Err(invalid(
+                    "JWT_SECRET",
+                    &"*".repeat(secret.len()),
+                    "must be at least 16 characters",
+                ))
+            }
+            (None, None) if environment == Environment::Local => AuthConfig::Hs256 {
+                secret: DEV_JWT_SECRET.to_owned(),
+            },
             (None, None) => return Err(ConfigError::Missing("JWT_JWKS_URL")),
         };
         let signing_secret = match env.get("SIGNING_SECRET") {
             Some(secret) if secret.len() >= 16 => secret,
-            Some(secret) => return Err(invalid("SIGNING_SECRET", &"*".repeat(secret.len()), "must be at least 16 characters")),
+            Some(secret) => {
+                return Err(invalid(
+                    "SIGNING_SECRET",
+                    &"*".repeat(secret.len()),
+                    "must be at least 16 characters",
+                ))
+            }
             None if environment == Environment::Local => DEV_SIGNING_SECRET.to_owned(),
             None => return Err(ConfigError::Missing("SIGNING_SECRET")),
         };
-        let log_default = if environment == Environment::Production { LogFormat::Json } else { LogFormat::Pretty };
+        let log_default = if environment == Environment::Production {
+            LogFormat::Json
+        } else {
+            LogFormat::Pretty
+        };
         let log_format = match env.get("LOG_FORMAT").as_deref() {
             None => log_default,
             Some("json") => LogFormat::Json,
@@ -107,12 +132,18 @@ impl ServiceConfig {
         };
         Ok(Self {
             environment,
-            bind: env.parse_or("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], default_port)))?,
+            bind: env.parse_or(
+                "BIND_ADDR",
+                SocketAddr::from(([127, 0, 0, 1], default_port)),
+            )?,
             database_url: env.require("DATABASE_URL")?,
             database_max_connections: env.parse_or("DATABASE_MAX_CONNECTIONS", 10)?,
             bus: BusConfig {
                 brokers: env.require("KAFKA_BROKERS")?,
-                topics: Topics::new(env.get("KAFKA_TOPIC_PREFIX").unwrap_or_else(|| "batbern".into())),
+                topics: Topics::new(
+                    env.get("KAFKA_TOPIC_PREFIX")
+                        .unwrap_or_else(|| "batbern".into()),
+                ),
                 partitions: env.parse_or("KAFKA_PARTITIONS", 3)?,
             },
             auth,
@@ -120,14 +151,25 @@ impl ServiceConfig {
             jwt_audience: env.get("JWT_AUDIENCE"),
             cors_origins: env
                 .get("CORS_ALLOWED_ORIGINS")
-                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             request_timeout: Duration::from_secs(env.parse_or("REQUEST_TIMEOUT_SECS", 30)?),
             body_limit: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
-            outbox_retention: Duration::from_secs(3600 * env.parse_or::<u64>("OUTBOX_RETENTION_HOURS", 24 * 7)?),
+            outbox_retention: Duration::from_secs(
+                3600 * env.parse_or::<u64>("OUTBOX_RETENTION_HOURS", 24 * 7)?,
+            ),
             log_format,
             signing_secret,
-            public_base_url: env.get("PUBLIC_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into()).trim_end_matches('/').to_owned(),
+            public_base_url: env
+                .get("PUBLIC_BASE_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+                .trim_end_matches('/')
+                .to_owned(),
         })
     }
 }
@@ -149,13 +191,20 @@ impl Env<'_> {
     {
         match self.get(name) {
             None => Ok(default),
-            Some(raw) => raw.trim().parse().map_err(|e: T::Err| invalid(name, &raw, &e.to_string())),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|e: T::Err| invalid(name, &raw, &e.to_string())),
         }
     }
 }
 
 fn invalid(name: &'static str, value: &str, reason: &str) -> ConfigError {
-    ConfigError::Invalid { name, value: value.to_owned(), reason: reason.to_owned() }
+    ConfigError::Invalid {
+        name,
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -164,11 +213,17 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<ServiceConfig, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         ServiceConfig::from_lookup(8081, move |name| map.get(name).cloned())
     }
 
-    const BASE: [(&str, &str); 2] = [("DATABASE_URL", "postgres://x@127.0.0.1/db"), ("KAFKA_BROKERS", "127.0.0.1:9092")];
+    const BASE: [(&str, &str); 2] = [
+        ("DATABASE_URL", "postgres://x@127.0.0.1/db"),
+        ("KAFKA_BROKERS", "127.0.0.1:9092"),
+    ];
 
     #[test]
     fn local_defaults_apply() {
@@ -180,19 +235,31 @@ mod tests {
 
     #[test]
     fn missing_and_malformed_values_name_the_variable() {
-        assert_eq!(config(&BASE[..1]).unwrap_err().to_string(), "configuration error: KAFKA_BROKERS is required but not set");
+        assert_eq!(
+            config(&BASE[..1]).unwrap_err().to_string(),
+            "configuration error: KAFKA_BROKERS is required but not set"
+        );
         let mut pairs = BASE.to_vec();
         pairs.push(("REQUEST_TIMEOUT_SECS", "soon"));
-        assert!(config(&pairs).unwrap_err().to_string().contains("REQUEST_TIMEOUT_SECS"));
+        assert!(config(&pairs)
+            .unwrap_err()
+            .to_string()
+            .contains("REQUEST_TIMEOUT_SECS"));
     }
 
     #[test]
     fn production_requires_a_real_key_source() {
         let mut pairs = BASE.to_vec();
         pairs.push(("APP_ENV", "production"));
-        assert_eq!(config(&pairs).unwrap_err(), ConfigError::Missing("JWT_JWKS_URL"));
+        assert_eq!(
+            config(&pairs).unwrap_err(),
+            ConfigError::Missing("JWT_JWKS_URL")
+        );
         pairs.push(("JWT_JWKS_URL", "https://id.example/jwks"));
-        assert_eq!(config(&pairs).unwrap_err(), ConfigError::Missing("SIGNING_SECRET"));
+        assert_eq!(
+            config(&pairs).unwrap_err(),
+            ConfigError::Missing("SIGNING_SECRET")
+        );
         pairs.push(("SIGNING_SECRET", "a-long-production-signing-key"));
         assert_eq!(config(&pairs).unwrap().log_format, LogFormat::Json);
     }

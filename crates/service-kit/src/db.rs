@@ -19,6 +19,9 @@ pub async fn connect(url: &str, schema: &str, max_connections: u32) -> Result<Pg
 }
 
 /// Applies the service's pending migrations inside its schema.
-pub async fn migrate(pool: &PgPool, migrator: &Migrator) -> Result<(), sqlx::migrate::MigrateError> {
+pub async fn migrate(
+    pool: &PgPool,
+    migrator: &Migrator,
+) -> Result<(), sqlx::migrate::MigrateError> {
     migrator.run(pool).await
 }

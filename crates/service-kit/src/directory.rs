@@ -13,16 +13,38 @@ use uuid::Uuid;
 use crate::problem::ApiError;
 
 /// Applies a company event to the directory; `false` when `envelope` is no company event.
-pub async fn apply_company_event(conn: &mut PgConnection, envelope: &Envelope) -> Result<bool, ReactionError> {
-    let decode_error = |e: serde_json::Error| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() };
+pub async fn apply_company_event(
+    conn: &mut PgConnection,
+    envelope: &Envelope,
+) -> Result<bool, ReactionError> {
+    let decode_error = |e: serde_json::Error| ReactionError::Payload {
+        event_type: envelope.event_type.clone(),
+        message: e.to_string(),
+    };
     match envelope.event_type.as_str() {
         CompanyCreated::EVENT_TYPE => {
             let c: CompanyCreated = envelope.decode().map_err(decode_error)?;
-            upsert(conn, c.company_id, &c.name, &c.display_name, c.is_partner, 1).await?;
+            upsert(
+                conn,
+                c.company_id,
+                &c.name,
+                &c.display_name,
+                c.is_partner,
+                1,
+            )
+            .await?;
         }
         CompanyUpdated::EVENT_TYPE => {
             let c: CompanyUpdated = envelope.decode().map_err(decode_error)?;
-            upsert(conn, c.company_id, &c.name, &c.display_name, c.is_partner, c.version).await?;
+            upsert(
+                conn,
+                c.company_id,
+                &c.name,
+                &c.display_name,
+                c.is_partner,
+                c.version,
+            )
+            .await?;
         }
         CompanyArchived::EVENT_TYPE => {
             let c: CompanyArchived = envelope.decode().map_err(decode_error)?;
@@ -34,7 +56,14 @@ pub async fn apply_company_event(conn: &mut PgConnection, envelope: &Envelope) -
 }
 
 /// Inserts or refreshes a company; an older version never overwrites a newer one.
-async fn upsert(conn: &mut PgConnection, id: Uuid, name: &str, display_name: &str, is_partner: bool, version: i64) -> Result<(), sqlx::Error> {
+async fn upsert(
+    conn: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+    display_name: &str,
+    is_partner: bool,
+    version: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into company_directory (company_id, name, display_name, is_partner, version) values ($1, $2, $3, $4, $5) \
          on conflict (company_id) do update set name = excluded.name, display_name = excluded.display_name, \
@@ -64,14 +93,25 @@ async fn archive(conn: &mut PgConnection, id: Uuid, at: DateTime<Utc>) -> Result
 }
 
 /// 422 on `field` unless `company_id` is a known, active company.
-pub async fn require_company(db: impl PgExecutor<'_>, field: &str, company_id: Uuid) -> Result<(), ApiError> {
-    let archived: Option<Option<DateTime<Utc>>> = sqlx::query_scalar("select archived_at from company_directory where company_id = $1")
-        .bind(company_id)
-        .fetch_optional(db)
-        .await?;
+pub async fn require_company(
+    db: impl PgExecutor<'_>,
+    field: &str,
+    company_id: Uuid,
+) -> Result<(), ApiError> {
+    let archived: Option<Option<DateTime<Utc>>> =
+        sqlx::query_scalar("select archived_at from company_directory where company_id = $1")
+            .bind(company_id)
+            .fetch_optional(db)
+            .await?;
     match archived {
         Some(None) => Ok(()),
-        Some(Some(_)) => Err(ApiError::invalid_field(field, format!("company {company_id} is archived"))),
-        None => Err(ApiError::invalid_field(field, format!("company {company_id} is not known"))),
+        Some(Some(_)) => Err(ApiError::invalid_field(
+            field,
+            format!("company {company_id} is archived"),
+        )),
+        None => Err(ApiError::invalid_field(
+            field,
+            format!("company {company_id} is not known"),
+        )),
     }
 }

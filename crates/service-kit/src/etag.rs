@@ -47,8 +47,11 @@ impl IfMatch {
 
 /// The 412 answer for a stale precondition; tells the current ETag.
 pub fn stale(current: i64) -> ApiError {
-    ApiError::new(ProblemKind::PreconditionFailed, format!("The resource is now at version {current}; read it again"))
-        .with("currentETag", format!("\"{current}\""))
+    ApiError::new(
+        ProblemKind::PreconditionFailed,
+        format!("The resource is now at version {current}; read it again"),
+    )
+    .with("currentETag", format!("\"{current}\""))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
@@ -56,7 +59,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let Some(raw) = parts.headers.get(IF_MATCH) else {
-            return Err(ApiError::new(ProblemKind::PreconditionRequired, "Send If-Match with the ETag you last read"));
+            return Err(ApiError::new(
+                ProblemKind::PreconditionRequired,
+                "Send If-Match with the ETag you last read",
+            ));
         };
         let text = raw.to_str().unwrap_or_default().trim();
         if text == "*" {
@@ -66,7 +72,12 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .trim_matches('"')
             .parse()
             .map(IfMatch::Version)
-            .map_err(|_| ApiError::malformed_field("If-Match", "must be an ETag this API returned, e.g. \"3\""))
+            .map_err(|_| {
+                ApiError::malformed_field(
+                    "If-Match",
+                    "must be an ETag this API returned, e.g. \"3\"",
+                )
+            })
     }
 }
 
@@ -78,6 +89,9 @@ mod tests {
     fn a_stale_version_fails_the_precondition() {
         assert!(IfMatch::Version(2).check(2).is_ok());
         assert!(IfMatch::Any.check(7).is_ok());
-        assert_eq!(IfMatch::Version(1).check(2).unwrap_err().kind, ProblemKind::PreconditionFailed);
+        assert_eq!(
+            IfMatch::Version(1).check(2).unwrap_err().kind,
+            ProblemKind::PreconditionFailed
+        );
     }
 }

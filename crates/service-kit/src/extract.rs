@@ -34,15 +34,22 @@ where
             .and_then(|v| v.split(';').next())
             .map(|mime| {
                 let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
             })
             .unwrap_or(false);
         if !is_json {
-            return Err(ApiError::new(ProblemKind::UnsupportedMediaType, "Expected a body with Content-Type: application/json"));
+            return Err(ApiError::new(
+                ProblemKind::UnsupportedMediaType,
+                "Expected a body with Content-Type: application/json",
+            ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(ProblemKind::PayloadTooLarge, "The request body exceeds the size limit")
+                ApiError::new(
+                    ProblemKind::PayloadTooLarge,
+                    "The request body exceeds the size limit",
+                )
             } else {
                 ApiError::new(ProblemKind::MalformedRequest, rejection.body_text())
             }
@@ -55,7 +62,10 @@ where
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Postgres cannot store NUL in text or jsonb: refuse it here rather than fail later.
     if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
-        return Err(ApiError::new(ProblemKind::ValidationFailed, "Text must not contain NUL characters (\\u0000)"));
+        return Err(ApiError::new(
+            ProblemKind::ValidationFailed,
+            "Text must not contain NUL characters (\\u0000)",
+        ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -63,22 +73,31 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = error.into_inner();
         let well_formed = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
         if inner.is_syntax() || inner.is_eof() || !well_formed {
-            ApiError::new(ProblemKind::MalformedRequest, format!("The body is not valid JSON: {inner}"))
+            ApiError::new(
+                ProblemKind::MalformedRequest,
+                format!("The body is not valid JSON: {inner}"),
+            )
         } else {
             let text = inner.to_string();
-            let named = backticked(&text, "unknown field `").or_else(|| backticked(&text, "missing field `"));
+            let named = backticked(&text, "unknown field `")
+                .or_else(|| backticked(&text, "missing field `"));
             let field = match (path.as_str(), named) {
                 (".", Some(name)) => name,
                 (".", None) => "body".to_owned(),
-                (parent, Some(name)) if !parent.ends_with(name.as_str()) => format!("{parent}.{name}"),
+                (parent, Some(name)) if !parent.ends_with(name.as_str()) => {
+                    format!("{parent}.{name}")
+                }
                 (parent, _) => parent.to_owned(),
             };
             ApiError::invalid_field(&field, strip_position(&text))
         }
     })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::new(ProblemKind::MalformedRequest, format!("The body is not valid JSON: {e}")))?;
+    deserializer.end().map_err(|e| {
+        ApiError::new(
+            ProblemKind::MalformedRequest,
+            format!("The body is not valid JSON: {e}"),
+        )
+    })?;
     Ok(value)
 }
 
@@ -89,7 +108,11 @@ fn backticked(text: &str, prefix: &str) -> Option<String> {
 }
 
 fn strip_position(message: &str) -> String {
-    message.split(" at line ").next().unwrap_or(message).to_owned()
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned()
 }
 
 impl<T: Serialize> IntoResponse for Json<T> {
@@ -115,13 +138,17 @@ where
             Err(PathRejection::FailedToDeserializePathParams(error)) => {
                 use axum::extract::path::ErrorKind;
                 let field = match error.kind() {
-                    ErrorKind::ParseErrorAtKey { key, .. } | ErrorKind::InvalidUtf8InPathParam { key } => key.clone(),
+                    ErrorKind::ParseErrorAtKey { key, .. }
+                    | ErrorKind::InvalidUtf8InPathParam { key } => key.clone(),
                     ErrorKind::DeserializeError { key, .. } => key.clone(),
                     _ => "path".to_owned(),
                 };
                 Err(ApiError::malformed_field(&field, error.body_text()))
             }
-            Err(other) => Err(ApiError::new(ProblemKind::MalformedRequest, other.body_text())),
+            Err(other) => Err(ApiError::new(
+                ProblemKind::MalformedRequest,
+                other.body_text(),
+            )),
         }
     }
 }
@@ -140,15 +167,25 @@ where
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         if query.contains("%00") {
-            return Err(ApiError::malformed_field("query", "must not contain NUL characters"));
+            return Err(ApiError::malformed_field(
+                "query",
+                "must not contain NUL characters",
+            ));
         }
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer).map(Query).map_err(|error| {
-            let field = error.path().to_string();
-            let message = error.into_inner().to_string();
-            let field = if field == "." { "query".to_owned() } else { field };
-            ApiError::malformed_field(&field, message)
-        })
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Query)
+            .map_err(|error| {
+                let field = error.path().to_string();
+                let message = error.into_inner().to_string();
+                let field = if field == "." {
+                    "query".to_owned()
+                } else {
+                    field
+                };
+                ApiError::malformed_field(&field, message)
+            })
     }
 }
 
@@ -160,9 +197,21 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let traceparent = header("traceparent").filter(|t| t.len() == 55).unwrap_or_else(new_traceparent);
-        Ok(RequestContext(EventContext { correlation_id: header("x-request-id"), causation_id: None, traceparent: Some(traceparent) }))
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let traceparent = header("traceparent")
+            .filter(|t| t.len() == 55)
+            .unwrap_or_else(new_traceparent);
+        Ok(RequestContext(EventContext {
+            correlation_id: header("x-request-id"),
+            causation_id: None,
+            traceparent: Some(traceparent),
+        }))
     }
 }
 
@@ -208,8 +257,14 @@ mod tests {
         let body = problem(r#"{"name": "a", "employeeCount": "many"}"#);
         assert_eq!(body["status"], 422);
         assert_eq!(body["errors"][0]["field"], "employeeCount");
-        assert_eq!(problem(r#"{"name": "a", "kind": "half_day"}"#)["errors"][0]["field"], "kind");
-        assert_eq!(problem(r#"{"name": "a", "color": "red"}"#)["errors"][0]["field"], "color");
+        assert_eq!(
+            problem(r#"{"name": "a", "kind": "half_day"}"#)["errors"][0]["field"],
+            "kind"
+        );
+        assert_eq!(
+            problem(r#"{"name": "a", "color": "red"}"#)["errors"][0]["field"],
+            "color"
+        );
         assert_eq!(problem(r#"{}"#)["errors"][0]["field"], "name");
     }
 }

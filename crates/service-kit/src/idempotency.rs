@@ -23,10 +23,17 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let Some(raw) = parts.headers.get("idempotency-key") else { return Ok(IdempotencyKey(None)) };
+        let Some(raw) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
         match raw.to_str().map(str::trim) {
-            Ok(key) if !key.is_empty() && key.len() <= 255 => Ok(IdempotencyKey(Some(key.to_owned()))),
-            _ => Err(ApiError::malformed_field("Idempotency-Key", "must be 1 to 255 visible ASCII characters")),
+            Ok(key) if !key.is_empty() && key.len() <= 255 => {
+                Ok(IdempotencyKey(Some(key.to_owned())))
+            }
+            _ => Err(ApiError::malformed_field(
+                "Idempotency-Key",
+                "must be 1 to 255 visible ASCII characters",
+            )),
         }
     }
 }
@@ -50,8 +57,15 @@ impl SavedResponse {
     /// A JSON response to send and store.
     pub fn json(status: StatusCode, headers: HeaderMap, body: &impl Serialize) -> Self {
         let mut headers = headers;
-        headers.insert(axum::http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Self { status, headers, body: serde_json::to_vec(body).expect("response bodies serialize") }
+        headers.insert(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Self {
+            status,
+            headers,
+            body: serde_json::to_vec(body).expect("response bodies serialize"),
+        }
     }
 }
 
@@ -66,11 +80,18 @@ impl IntoResponse for SavedResponse {
 
 /// A stable fingerprint of a request body.
 pub fn fingerprint(body: &impl Serialize) -> String {
-    hex::encode(Sha256::digest(serde_json::to_vec(body).expect("request bodies serialize")))
+    hex::encode(Sha256::digest(
+        serde_json::to_vec(body).expect("request bodies serialize"),
+    ))
 }
 
 /// Claims `key` for `actor` inside the handler's transaction, or finds its earlier answer.
-pub async fn begin(conn: &mut PgConnection, actor: &str, key: &str, request_hash: &str) -> Result<Begin, ApiError> {
+pub async fn begin(
+    conn: &mut PgConnection,
+    actor: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<Begin, ApiError> {
     let claimed = sqlx::query(
         "insert into idempotency_keys (actor, idempotency_key, request_hash) values ($1, $2, $3) on conflict do nothing",
     )
@@ -118,11 +139,21 @@ pub async fn begin(conn: &mut PgConnection, actor: &str, key: &str, request_hash
 }
 
 /// Stores the answer for `key` in the same transaction as the work.
-pub async fn complete(conn: &mut PgConnection, actor: &str, key: &str, response: &SavedResponse) -> Result<(), ApiError> {
+pub async fn complete(
+    conn: &mut PgConnection,
+    actor: &str,
+    key: &str,
+    response: &SavedResponse,
+) -> Result<(), ApiError> {
     let headers: serde_json::Map<String, serde_json::Value> = response
         .headers
         .iter()
-        .filter_map(|(name, value)| Some((name.to_string(), serde_json::Value::String(value.to_str().ok()?.to_owned()))))
+        .filter_map(|(name, value)| {
+            Some((
+                name.to_string(),
+                serde_json::Value::String(value.to_str().ok()?.to_owned()),
+            ))
+        })
         .collect();
     sqlx::query(
         "update idempotency_keys set response_status = $3, response_headers = $4, response_body = $5 \

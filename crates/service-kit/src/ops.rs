@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use event_bus::{dead_letters, BusConfig, Reaction};
-use prometheus::{register_histogram_vec, register_int_counter_vec, Encoder, HistogramVec, IntCounterVec, TextEncoder};
+use prometheus::{
+    register_histogram_vec, register_int_counter_vec, Encoder, HistogramVec, IntCounterVec,
+    TextEncoder,
+};
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgPool;
@@ -23,11 +26,21 @@ use crate::pagination::{Page, PageRequest};
 use crate::problem::{ApiError, ProblemKind};
 
 static HTTP_REQUESTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
-    register_int_counter_vec!("http_requests_total", "HTTP requests by route and status", &["method", "route", "status"]).unwrap()
+    register_int_counter_vec!(
+        "http_requests_total",
+        "HTTP requests by route and status",
+        &["method", "route", "status"]
+    )
+    .unwrap()
 });
 
 static HTTP_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
-    register_histogram_vec!("http_request_duration_seconds", "HTTP request latency", &["method", "route"]).unwrap()
+    register_histogram_vec!(
+        "http_request_duration_seconds",
+        "HTTP request latency",
+        &["method", "route"]
+    )
+    .unwrap()
 });
 
 /// State of the operational routes.
@@ -48,7 +61,10 @@ impl FromRef<OpsState> for Arc<Authenticator> {
 /// `/health/live`, `/health/ready`, `/metrics`, `/ops/dead-letters`.
 pub fn router(state: OpsState) -> Router {
     Router::new()
-        .route("/health/live", get(|| async { axum::Json(json!({ "status": "up" })) }))
+        .route(
+            "/health/live",
+            get(|| async { axum::Json(json!({ "status": "up" })) }),
+        )
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))
         .route("/ops/dead-letters", get(list_dead_letters))
@@ -57,15 +73,20 @@ pub fn router(state: OpsState) -> Router {
 }
 
 async fn ready(State(state): State<OpsState>) -> Response {
-    let database = tokio::time::timeout(Duration::from_secs(2), sqlx::query("select 1").execute(&state.pool))
-        .await
-        .is_ok_and(|r| r.is_ok());
+    let database = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query("select 1").execute(&state.pool),
+    )
+    .await
+    .is_ok_and(|r| r.is_ok());
     let bus = state.bus.is_reachable(Duration::from_secs(2)).await;
     let checks = json!({ "database": if database { "up" } else { "down" }, "bus": if bus { "up" } else { "down" } });
     if database && bus {
         axum::Json(json!({ "status": "ready", "checks": checks })).into_response()
     } else {
-        ApiError::new(ProblemKind::Unavailable, "A dependency is not reachable").with("checks", checks).into_response()
+        ApiError::new(ProblemKind::Unavailable, "A dependency is not reachable")
+            .with("checks", checks)
+            .into_response()
     }
 }
 
@@ -73,7 +94,14 @@ async fn metrics() -> Response {
     let mut buffer = Vec::new();
     let encoder = TextEncoder::new();
     match encoder.encode(&prometheus::gather(), &mut buffer) {
-        Ok(()) => ([(axum::http::header::CONTENT_TYPE, encoder.format_type().to_owned())], buffer).into_response(),
+        Ok(()) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                encoder.format_type().to_owned(),
+            )],
+            buffer,
+        )
+            .into_response(),
         Err(error) => ApiError::internal(error).into_response(),
     }
 }
@@ -82,11 +110,19 @@ async fn metrics() -> Response {
 /// label set bounded).
 pub async fn record_metrics(request: Request, next: Next) -> Response {
     let method = request.method().to_string();
-    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
     let started = Instant::now();
     let response = next.run(request).await;
-    HTTP_DURATION.with_label_values(&[&method, &route]).observe(started.elapsed().as_secs_f64());
-    HTTP_REQUESTS.with_label_values(&[&method, &route, response.status().as_str()]).inc();
+    HTTP_DURATION
+        .with_label_values(&[&method, &route])
+        .observe(started.elapsed().as_secs_f64());
+    HTTP_REQUESTS
+        .with_label_values(&[&method, &route, response.status().as_str()])
+        .inc();
     response
 }
 
@@ -113,15 +149,27 @@ async fn replay_dead_letter(
     Path(id): Path<Uuid>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
-    let reaction = state.reaction.as_deref().ok_or_else(|| ApiError::not_found("This service consumes no events"))?;
+    let reaction = state
+        .reaction
+        .as_deref()
+        .ok_or_else(|| ApiError::not_found("This service consumes no events"))?;
     match dead_letters::replay(&state.pool, reaction, id).await {
-        Ok(applied) => Ok(Json(json!({ "id": id, "outcome": format!("{applied:?}").to_lowercase() }))),
-        Err(dead_letters::ReplayError::NotFound(_)) => Err(ApiError::not_found(format!("No dead letter {id}"))),
-        Err(e @ dead_letters::ReplayError::AlreadyReplayed(_)) => Err(ApiError::conflict(e.to_string())),
-        Err(e @ dead_letters::ReplayError::Malformed { .. }) => Err(ApiError::conflict(e.to_string())),
-        Err(dead_letters::ReplayError::Reaction(e)) => {
-            Err(ApiError::conflict(format!("The reaction failed again: {e}")).with("deadLetterId", id.to_string()))
+        Ok(applied) => Ok(Json(
+            json!({ "id": id, "outcome": format!("{applied:?}").to_lowercase() }),
+        )),
+        Err(dead_letters::ReplayError::NotFound(_)) => {
+            Err(ApiError::not_found(format!("No dead letter {id}")))
         }
+        Err(e @ dead_letters::ReplayError::AlreadyReplayed(_)) => {
+            Err(ApiError::conflict(e.to_string()))
+        }
+        Err(e @ dead_letters::ReplayError::Malformed { .. }) => {
+            Err(ApiError::conflict(e.to_string()))
+        }
+        Err(dead_letters::ReplayError::Reaction(e)) => Err(ApiError::conflict(format!(
+            "The reaction failed again: {e}"
+        ))
+        .with("deadLetterId", id.to_string())),
         Err(dead_letters::ReplayError::Database(e)) => Err(e.into()),
     }
 }

@@ -34,10 +34,16 @@ pub struct PageRequest<K> {
 
 impl PageRequest<()> {
     /// Validates `limit` and decodes `cursor` into the sort key `K`.
-    pub fn parse<K: DeserializeOwned>(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequest<K>, ApiError> {
+    pub fn parse<K: DeserializeOwned>(
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<PageRequest<K>, ApiError> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::malformed_field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+            return Err(ApiError::malformed_field(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         let after = cursor
             .map(|c| {
@@ -46,7 +52,9 @@ impl PageRequest<()> {
                     .ok()
                     .filter(|bytes| !bytes.windows(6).any(|w| w == b"\\u0000"))
                     .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-                    .ok_or_else(|| ApiError::malformed_field("cursor", "is not a cursor this API returned"))
+                    .ok_or_else(|| {
+                        ApiError::malformed_field("cursor", "is not a cursor this API returned")
+                    })
             })
             .transpose()?;
         Ok(PageRequest { limit, after })
@@ -74,13 +82,23 @@ impl<T> Page<T> {
     pub fn from_rows<K: Serialize>(mut rows: Vec<T>, limit: u32, key_of: impl Fn(&T) -> K) -> Self {
         let has_more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
-        let next_cursor = if has_more { rows.last().map(|last| encode_cursor(&key_of(last))) } else { None };
-        Page { items: rows, next_cursor }
+        let next_cursor = if has_more {
+            rows.last().map(|last| encode_cursor(&key_of(last)))
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
     }
 
     /// Converts the items, keeping the cursor.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
     }
 }
 
@@ -96,7 +114,8 @@ mod tests {
     fn cursor_round_trips_and_marks_the_last_page() {
         let page = Page::from_rows(vec![1, 2, 3], 2, |n| ("k".to_string(), *n));
         assert_eq!(page.items, vec![1, 2]);
-        let request = PageRequest::parse::<(String, i32)>(Some(2), page.next_cursor.as_deref()).unwrap();
+        let request =
+            PageRequest::parse::<(String, i32)>(Some(2), page.next_cursor.as_deref()).unwrap();
         assert_eq!(request.after, Some(("k".to_string(), 2)));
         assert_eq!(Page::from_rows(vec![1, 2], 2, |n| *n).next_cursor, None);
     }
@@ -105,6 +124,12 @@ mod tests {
     fn bad_limits_and_cursors_are_refused() {
         assert!(PageRequest::parse::<i32>(Some(0), None).is_err());
         assert!(PageRequest::parse::<i32>(Some(101), None).is_err());
-        assert_eq!(PageRequest::parse::<i32>(None, Some("%%%")).unwrap_err().errors[0].field, "cursor");
+        assert_eq!(
+            PageRequest::parse::<i32>(None, Some("%%%"))
+                .unwrap_err()
+                .errors[0]
+                .field,
+            "cursor"
+        );
     }
 }

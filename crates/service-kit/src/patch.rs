@@ -36,7 +36,10 @@ mod tests {
         let absent: Patch = serde_json::from_str("{}").unwrap();
         let null: Patch = serde_json::from_str(r#"{"website": null}"#).unwrap();
         let set: Patch = serde_json::from_str(r#"{"website": "https://a.ch"}"#).unwrap();
-        assert_eq!(apply(Some("old".to_string()), absent.website), Some("old".to_string()));
+        assert_eq!(
+            apply(Some("old".to_string()), absent.website),
+            Some("old".to_string())
+        );
         assert_eq!(apply(Some("old".to_string()), null.website), None);
         assert_eq!(apply(None, set.website).as_deref(), Some("https://a.ch"));
     }

@@ -37,22 +37,82 @@ impl ProblemKind {
     pub fn describe(self) -> (StatusCode, &'static str, &'static str) {
         use ProblemKind::*;
         match self {
-            MalformedRequest => (StatusCode::BAD_REQUEST, "malformed_request", "The request could not be read"),
-            Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication is required"),
-            Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Not allowed for this caller"),
+            MalformedRequest => (
+                StatusCode::BAD_REQUEST,
+                "malformed_request",
+                "The request could not be read",
+            ),
+            Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Authentication is required",
+            ),
+            Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Not allowed for this caller",
+            ),
             NotFound => (StatusCode::NOT_FOUND, "not_found", "Resource not found"),
-            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed"),
-            RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout", "The request took too long"),
-            Conflict => (StatusCode::CONFLICT, "conflict", "The request conflicts with the current state"),
-            Gone => (StatusCode::GONE, "gone", "The resource is no longer available"),
-            PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource has changed"),
-            PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large"),
-            UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported content type"),
-            ValidationFailed => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "The request is not valid"),
-            PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "If-Match is required"),
-            TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too many requests"),
-            Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Internal server error"),
-            Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The service is not ready"),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method not allowed",
+            ),
+            RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "The request took too long",
+            ),
+            Conflict => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "The request conflicts with the current state",
+            ),
+            Gone => (
+                StatusCode::GONE,
+                "gone",
+                "The resource is no longer available",
+            ),
+            PreconditionFailed => (
+                StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                "The resource has changed",
+            ),
+            PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "The request body is too large",
+            ),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Unsupported content type",
+            ),
+            ValidationFailed => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "The request is not valid",
+            ),
+            PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition_required",
+                "If-Match is required",
+            ),
+            TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many requests",
+            ),
+            Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Internal server error",
+            ),
+            Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service is not ready",
+            ),
         }
     }
 
@@ -93,7 +153,12 @@ pub struct ApiError {
 impl ApiError {
     /// A problem of `kind` with a client-facing `detail`.
     pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
-        Self { kind, detail: detail.into(), errors: Vec::new(), extensions: Map::new() }
+        Self {
+            kind,
+            detail: detail.into(),
+            errors: Vec::new(),
+            extensions: Map::new(),
+        }
     }
 
     /// 422 listing every invalid field.
@@ -102,7 +167,10 @@ impl ApiError {
             [one] => format!("{}: {}", one.field, one.message),
             many => format!("{} fields are invalid", many.len()),
         };
-        Self { errors, ..Self::new(ProblemKind::ValidationFailed, detail) }
+        Self {
+            errors,
+            ..Self::new(ProblemKind::ValidationFailed, detail)
+        }
     }
 
     /// 422 for one invalid field.
@@ -138,7 +206,10 @@ impl ApiError {
     /// A 500 whose cause is logged (with the request id of the current span) but not shown.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self::new(ProblemKind::Internal, "An unexpected error occurred; it has been logged.")
+        Self::new(
+            ProblemKind::Internal,
+            "An unexpected error occurred; it has been logged.",
+        )
     }
 
     /// Adds an extension member to the problem body.
@@ -151,7 +222,10 @@ impl ApiError {
     pub fn body(&self) -> Value {
         let (status, code, title) = self.kind.describe();
         let mut body = Map::new();
-        body.insert("type".into(), json!(format!("https://batbern.ch/problems/{code}")));
+        body.insert(
+            "type".into(),
+            json!(format!("https://batbern.ch/problems/{code}")),
+        );
         body.insert("title".into(), json!(title));
         body.insert("status".into(), json!(status.as_u16()));
         body.insert("detail".into(), json!(self.detail));
@@ -168,7 +242,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, _, _) = self.kind.describe();
         let mut response = (status, self.body().to_string()).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         response
     }
 }

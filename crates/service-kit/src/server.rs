@@ -55,8 +55,17 @@ pub struct Platform {
 
 impl Platform {
     /// Connects, migrates, creates the service's topic and starts its outbox relay.
-    pub async fn start(spec: ServiceSpec, config: ServiceConfig, shutdown: CancellationToken) -> anyhow::Result<Self> {
-        let pool = crate::db::connect(&config.database_url, spec.schema, config.database_max_connections).await?;
+    pub async fn start(
+        spec: ServiceSpec,
+        config: ServiceConfig,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<Self> {
+        let pool = crate::db::connect(
+            &config.database_url,
+            spec.schema,
+            config.database_max_connections,
+        )
+        .await?;
         crate::db::migrate(&pool, spec.migrator).await?;
         let own_topic = config.bus.topics.of_context(spec.name);
         // A broker that is down at start-up is not fatal: the relay keeps the events and
@@ -64,24 +73,51 @@ impl Platform {
         if let Err(error) = config.bus.ensure_topics(&[own_topic]).await {
             tracing::warn!(%error, "topics not created at start-up; the relay retries");
         }
-        let auth = Authenticator::new(&config.auth, config.jwt_issuer.clone(), config.jwt_audience.clone());
-        let settings = RelaySettings { retention: config.outbox_retention, ..RelaySettings::default() };
+        let auth = Authenticator::new(
+            &config.auth,
+            config.jwt_issuer.clone(),
+            config.jwt_audience.clone(),
+        );
+        let settings = RelaySettings {
+            retention: config.outbox_retention,
+            ..RelaySettings::default()
+        };
         let relay = Relay::new(pool.clone(), config.bus.clone(), spec.schema, settings)?;
         let mut workers = JoinSet::new();
         workers.spawn(relay.run(shutdown.clone()));
-        Ok(Self { spec, config, pool, auth, shutdown, workers, reaction: None })
+        Ok(Self {
+            spec,
+            config,
+            pool,
+            auth,
+            shutdown,
+            workers,
+            reaction: None,
+        })
     }
 
     /// Starts the service's consumer of `contexts`' topics with `reaction`.
     pub fn consume(&mut self, contexts: &[&str], reaction: Arc<dyn Reaction>) {
         let settings = ConsumerSettings {
             service: self.spec.name.to_owned(),
-            group_id: format!("{}-{}", self.config.bus.topics.of_context(self.spec.name), "consumer"),
-            topics: contexts.iter().map(|c| self.config.bus.topics.of_context(c)).collect(),
+            group_id: format!(
+                "{}-{}",
+                self.config.bus.topics.of_context(self.spec.name),
+                "consumer"
+            ),
+            topics: contexts
+                .iter()
+                .map(|c| self.config.bus.topics.of_context(c))
+                .collect(),
             max_attempts: 5,
             initial_backoff: Duration::from_millis(200),
         };
-        let consumer = Consumer::new(self.pool.clone(), self.config.bus.clone(), settings, reaction.clone());
+        let consumer = Consumer::new(
+            self.pool.clone(),
+            self.config.bus.clone(),
+            settings,
+            reaction.clone(),
+        );
         let shutdown = self.shutdown.clone();
         self.workers.spawn(async move {
             if let Err(error) = consumer.run(shutdown).await {
@@ -107,7 +143,9 @@ impl Platform {
         let app = self.app(api);
         tracing::info!(service = self.spec.name, address = %listener.local_addr()?, "listening");
         let shutdown = self.shutdown.clone();
-        axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled().await }).await?;
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await?;
         while self.workers.join_next().await.is_some() {}
         self.pool.close().await;
         tracing::info!(service = self.spec.name, "stopped");
@@ -118,10 +156,20 @@ impl Platform {
 /// Applies request ids, tracing, CORS, compression, metrics, problem rendering, timeout
 /// and body limit to `router`, and answers unknown routes with a 404 problem.
 pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
-    let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+    let origins: Vec<HeaderValue> = config
+        .cors_origins
+        .iter()
+        .filter_map(|o| o.parse().ok())
+        .collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allow_headers(tower_http::cors::Any)
         .expose_headers([axum::http::header::ETAG, axum::http::header::LOCATION]);
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
@@ -139,7 +187,10 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn(ops::record_metrics))
                 .layer(middleware::from_fn(problem_details))
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    config.request_timeout,
+                ))
                 .layer(DefaultBodyLimit::max(config.body_limit)),
         )
 }
@@ -148,21 +199,34 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
 /// bodies, and turns any other error response (framework rejections, 405, timeouts) into one.
 async fn problem_details(request: Request, next: Next) -> Response {
     let instance = request.uri().path().to_owned();
-    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem = response.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    let is_problem = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 256 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 256 * 1024)
+        .await
+        .unwrap_or_default();
     let mut problem = match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(value @ serde_json::Value::Object(_)) if is_problem => value,
         _ => {
             let kind = ProblemKind::from_status(status);
             let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-            let detail = if text.is_empty() || kind == ProblemKind::Internal { kind.describe().2.to_owned() } else { text };
+            let detail = if text.is_empty() || kind == ProblemKind::Internal {
+                kind.describe().2.to_owned()
+            } else {
+                text
+            };
             let mut value = ApiError::new(kind, detail).body();
             value["status"] = status.as_u16().into();
             value
@@ -172,7 +236,9 @@ async fn problem_details(request: Request, next: Next) -> Response {
     if let Some(id) = request_id {
         problem["requestId"] = id.into();
     }
-    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts
+        .headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     (parts, problem.to_string()).into_response()
 }
@@ -183,7 +249,8 @@ pub fn shutdown_on_signal() -> CancellationToken {
     let trigger = token.clone();
     tokio::spawn(async move {
         let ctrl_c = tokio::signal::ctrl_c();
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("signal handler");
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

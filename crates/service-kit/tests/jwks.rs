@@ -12,7 +12,10 @@ const JWKS: &str = include_str!("fixtures/jwks-test.json");
 async fn serve_jwks() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = axum::Router::new().route("/jwks.json", get(|| async { ([("content-type", "application/json")], JWKS) }));
+    let app = axum::Router::new().route(
+        "/jwks.json",
+        get(|| async { ([("content-type", "application/json")], JWKS) }),
+    );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{address}/jwks.json")
 }
@@ -33,15 +36,27 @@ fn claims() -> Claims {
 fn rs256(kid: &str, claims: &Claims) -> String {
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(kid.into());
-    encode(&header, claims, &EncodingKey::from_rsa_pem(PRIVATE_KEY).unwrap()).unwrap()
+    encode(
+        &header,
+        claims,
+        &EncodingKey::from_rsa_pem(PRIVATE_KEY).unwrap(),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
 async fn rs256_tokens_are_verified_with_the_published_keys() {
     let url = serve_jwks().await;
-    let auth = Authenticator::new(&AuthConfig::Jwks { url }, Some("https://id.batbern.test".into()), Some("batbern-api".into()));
+    let auth = Authenticator::new(
+        &AuthConfig::Jwks { url },
+        Some("https://id.batbern.test".into()),
+        Some("batbern-api".into()),
+    );
 
-    let actor = auth.authenticate(&rs256("test-key-1", &claims())).await.unwrap();
+    let actor = auth
+        .authenticate(&rs256("test-key-1", &claims()))
+        .await
+        .unwrap();
 
     assert_eq!(actor.subject, "oidc-user");
     assert_eq!(actor.roles, vec![Role::Organizer]);
@@ -50,12 +65,26 @@ async fn rs256_tokens_are_verified_with_the_published_keys() {
 #[tokio::test]
 async fn unknown_keys_wrong_audience_and_shared_secrets_are_refused() {
     let url = serve_jwks().await;
-    let auth = Authenticator::new(&AuthConfig::Jwks { url }, Some("https://id.batbern.test".into()), Some("batbern-api".into()));
-    let unauthenticated = |result: Result<_, service_kit::ApiError>| result.unwrap_err().kind == ProblemKind::Unauthenticated;
+    let auth = Authenticator::new(
+        &AuthConfig::Jwks { url },
+        Some("https://id.batbern.test".into()),
+        Some("batbern-api".into()),
+    );
+    let unauthenticated = |result: Result<_, service_kit::ApiError>| {
+        result.unwrap_err().kind == ProblemKind::Unauthenticated
+    };
 
-    assert!(unauthenticated(auth.authenticate(&rs256("rotated-away", &claims())).await));
-    let other_audience = Claims { aud: Some("someone-else".into()), ..claims() };
-    assert!(unauthenticated(auth.authenticate(&rs256("test-key-1", &other_audience)).await));
+    assert!(unauthenticated(
+        auth.authenticate(&rs256("rotated-away", &claims())).await
+    ));
+    let other_audience = Claims {
+        aud: Some("someone-else".into()),
+        ..claims()
+    };
+    assert!(unauthenticated(
+        auth.authenticate(&rs256("test-key-1", &other_audience))
+            .await
+    ));
     let hs256 = service_kit::auth::mint_hs256("a-shared-secret-of-length", &claims());
     assert!(unauthenticated(auth.authenticate(&hs256).await));
 }

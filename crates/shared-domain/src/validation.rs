@@ -13,7 +13,10 @@ pub struct FieldError {
 impl FieldError {
     /// A problem with `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -53,7 +56,12 @@ impl Validator {
     }
 
     /// Like [`Validator::text`] for an optional value; blank text counts as absent.
-    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
         match value.map(str::trim) {
             None | Some("") => None,
             Some(v) => self.text(field, v, max),
@@ -64,9 +72,17 @@ impl Validator {
     pub fn optional_url(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         let value = self.optional_text(field, value, max)?;
         let lower = value.to_ascii_lowercase();
-        let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
         match rest {
-            Some(host) if !host.is_empty() && !host.starts_with('/') && !value.contains(char::is_whitespace) => Some(value),
+            Some(host)
+                if !host.is_empty()
+                    && !host.starts_with('/')
+                    && !value.contains(char::is_whitespace) =>
+            {
+                Some(value)
+            }
             _ => {
                 self.reject(field, "must be an absolute http(s) URL");
                 None
@@ -75,7 +91,13 @@ impl Validator {
     }
 
     /// Checks an optional integer lies in `min..=max`.
-    pub fn optional_range(&mut self, field: &str, value: Option<i64>, min: i64, max: i64) -> Option<i64> {
+    pub fn optional_range(
+        &mut self,
+        field: &str,
+        value: Option<i64>,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
         match value {
             Some(v) if v < min || v > max => {
                 self.reject(field, format!("must be between {min} and {max}"));
@@ -115,7 +137,10 @@ mod tests {
         let mut v = Validator::new();
         assert_eq!(v.text("name", "  Acme ", 10).as_deref(), Some("Acme"));
         assert_eq!(v.optional_text("d", Some("   "), 10), None);
-        assert_eq!(v.optional_url("w", Some("https://acme.ch"), 100).as_deref(), Some("https://acme.ch"));
+        assert_eq!(
+            v.optional_url("w", Some("https://acme.ch"), 100).as_deref(),
+            Some("https://acme.ch")
+        );
         assert_eq!(v.text("n", "abcdefghijk", 10), None);
         assert_eq!(v.finish().unwrap_err().len(), 1);
     }

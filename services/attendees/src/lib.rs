@@ -18,12 +18,26 @@ pub const DEFAULT_PORT: u16 = 8085;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/attendees");
 
 /// How the shared bootstrap sees this service.
-pub const SPEC: ServiceSpec = ServiceSpec { name: "attendees", schema: "attendees", migrator: &MIGRATOR };
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: "attendees",
+    schema: "attendees",
+    migrator: &MIGRATOR,
+};
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
-pub async fn run(config: ServiceConfig, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    config: ServiceConfig,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(&["events", "companies"], Arc::new(reactions::AttendeesReactions));
-    let state = api::AppState { pool: platform.pool.clone(), auth: platform.auth.clone() };
+    platform.consume(
+        &["events", "companies"],
+        Arc::new(reactions::AttendeesReactions),
+    );
+    let state = api::AppState {
+        pool: platform.pool.clone(),
+        auth: platform.auth.clone(),
+    };
     platform.serve(api::router(state), listener).await
 }

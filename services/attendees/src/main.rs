@@ -2,5 +2,11 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    service_kit::cli::main(attendees::SPEC, attendees::DEFAULT_PORT, attendees::api::openapi, attendees::run).await
+    service_kit::cli::main(
+        attendees::SPEC,
+        attendees::DEFAULT_PORT,
+        attendees::api::openapi,
+        attendees::run,
+    )
+    .await
 }

@@ -14,13 +14,19 @@ use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
-use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested, RegistrationStatusChanged};
-use shared_domain::contracts::events::{EventPublished, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
+use shared_domain::contracts::attendees::{
+    RegistrationCancelled, RegistrationRequested, RegistrationStatusChanged,
+};
+use shared_domain::contracts::events::{
+    EventPublished, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased, SeatReserved,
+};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::registration::{on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome};
+use crate::domain::registration::{
+    on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome,
+};
 use crate::domain::{enum_name, parse_stored};
 use crate::store;
 
@@ -28,7 +34,10 @@ use crate::store;
 pub struct AttendeesReactions;
 
 fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
-    envelope.decode().map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })
+    envelope.decode().map_err(|e| ReactionError::Payload {
+        event_type: envelope.event_type.clone(),
+        message: e.to_string(),
+    })
 }
 
 #[async_trait]
@@ -37,7 +46,11 @@ impl Reaction for AttendeesReactions {
         "attendees"
     }
 
-    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+    async fn react(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), ReactionError> {
         let context = EventContext::caused_by(envelope);
         match envelope.event_type.as_str() {
             SeatReserved::EVENT_TYPE => {
@@ -47,27 +60,68 @@ impl Reaction for AttendeesReactions {
             SeatRefused::EVENT_TYPE => {
                 let refused: SeatRefused = decode(envelope)?;
                 match refused.reason {
-                    SeatRefusal::Full => on_seat_answer(conn, refused.registration_id, on_seat_refused_full, None, &context).await,
-                    SeatRefusal::Closed => on_seat_answer(conn, refused.registration_id, on_seat_refused_closed, Some("closed"), &context).await,
+                    SeatRefusal::Full => {
+                        on_seat_answer(
+                            conn,
+                            refused.registration_id,
+                            on_seat_refused_full,
+                            None,
+                            &context,
+                        )
+                        .await
+                    }
+                    SeatRefusal::Closed => {
+                        on_seat_answer(
+                            conn,
+                            refused.registration_id,
+                            on_seat_refused_closed,
+                            Some("closed"),
+                            &context,
+                        )
+                        .await
+                    }
                 }
             }
             SeatReleased::EVENT_TYPE => on_seat_released(conn, decode(envelope)?, &context).await,
             EventPublished::EVENT_TYPE => {
                 let e: EventPublished = decode(envelope)?;
-                Ok(store::engagement::upsert_calendar(conn, e.event_id, Some(e.event_date), "published").await?)
+                Ok(store::engagement::upsert_calendar(
+                    conn,
+                    e.event_id,
+                    Some(e.event_date),
+                    "published",
+                )
+                .await?)
             }
             EventStatusChanged::EVENT_TYPE => {
                 let e: EventStatusChanged = decode(envelope)?;
                 Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
             }
-            _ => service_kit::directory::apply_company_event(conn, envelope).await.map(|_| ()),
+            _ => service_kit::directory::apply_company_event(conn, envelope)
+                .await
+                .map(|_| ()),
         }
     }
 }
 
 /// Announces a registration's new status.
-pub async fn announce(conn: &mut PgConnection, id: Uuid, event_id: Uuid, attendee_id: Uuid, status: RegistrationStatus, reason: Option<&str>, context: &EventContext) -> Result<(), event_bus::outbox::OutboxError> {
-    let changed = RegistrationStatusChanged { registration_id: id, event_id, attendee_id, status: enum_name(&status), reason: reason.map(str::to_owned), changed_at: Utc::now() };
+pub async fn announce(
+    conn: &mut PgConnection,
+    id: Uuid,
+    event_id: Uuid,
+    attendee_id: Uuid,
+    status: RegistrationStatus,
+    reason: Option<&str>,
+    context: &EventContext,
+) -> Result<(), event_bus::outbox::OutboxError> {
+    let changed = RegistrationStatusChanged {
+        registration_id: id,
+        event_id,
+        attendee_id,
+        status: enum_name(&status),
+        reason: reason.map(str::to_owned),
+        changed_at: Utc::now(),
+    };
     enqueue(conn, &changed, context).await.map(|_| ())
 }
 
@@ -78,16 +132,43 @@ async fn on_seat_answer(
     reason: Option<&str>,
     context: &EventContext,
 ) -> Result<(), ReactionError> {
-    let Some(registration) = store::registrations::lock_registration(conn, registration_id).await? else { return Ok(()) };
+    let Some(registration) = store::registrations::lock_registration(conn, registration_id).await?
+    else {
+        return Ok(());
+    };
     let now = Utc::now();
     match decide(parse_stored(&registration.status)) {
         SeatOutcome::Become(status) => {
-            store::registrations::set_status(conn, registration.id, &enum_name(&status), reason, now).await?;
-            let why = reason.or(registration.promoted_at.map(|_| "promoted from the waitlist").filter(|_| status == RegistrationStatus::Confirmed));
-            announce(conn, registration.id, registration.event_id, registration.attendee_id, status, why, context).await?;
+            store::registrations::set_status(
+                conn,
+                registration.id,
+                &enum_name(&status),
+                reason,
+                now,
+            )
+            .await?;
+            let why = reason.or(registration
+                .promoted_at
+                .map(|_| "promoted from the waitlist")
+                .filter(|_| status == RegistrationStatus::Confirmed));
+            announce(
+                conn,
+                registration.id,
+                registration.event_id,
+                registration.attendee_id,
+                status,
+                why,
+                context,
+            )
+            .await?;
         }
         SeatOutcome::ReleaseAgain => {
-            let cancelled = RegistrationCancelled { registration_id, event_id: registration.event_id, attendee_id: registration.attendee_id, cancelled_at: now };
+            let cancelled = RegistrationCancelled {
+                registration_id,
+                event_id: registration.event_id,
+                attendee_id: registration.attendee_id,
+                cancelled_at: now,
+            };
             enqueue(conn, &cancelled, context).await?;
         }
         SeatOutcome::Ignore => {}
@@ -95,10 +176,21 @@ async fn on_seat_answer(
     Ok(())
 }
 
-async fn on_seat_released(conn: &mut PgConnection, released: SeatReleased, context: &EventContext) -> Result<(), ReactionError> {
+async fn on_seat_released(
+    conn: &mut PgConnection,
+    released: SeatReleased,
+    context: &EventContext,
+) -> Result<(), ReactionError> {
     let now = Utc::now();
-    if let Some((registration_id, attendee_id)) = store::registrations::promote_oldest(conn, released.event_id, now).await? {
-        let request = RegistrationRequested { registration_id, event_id: released.event_id, attendee_id, requested_at: now };
+    if let Some((registration_id, attendee_id)) =
+        store::registrations::promote_oldest(conn, released.event_id, now).await?
+    {
+        let request = RegistrationRequested {
+            registration_id,
+            event_id: released.event_id,
+            attendee_id,
+            requested_at: now,
+        };
         enqueue(conn, &request, context).await?;
     }
     Ok(())

@@ -15,11 +15,22 @@ pub const DEFAULT_PORT: u16 = 8081;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/companies");
 
 /// How the shared bootstrap sees this service.
-pub const SPEC: ServiceSpec = ServiceSpec { name: "companies", schema: "companies", migrator: &MIGRATOR };
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: "companies",
+    schema: "companies",
+    migrator: &MIGRATOR,
+};
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
-pub async fn run(config: ServiceConfig, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    config: ServiceConfig,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let platform = Platform::start(SPEC, config, shutdown).await?;
-    let state = api::AppState { pool: platform.pool.clone(), auth: platform.auth.clone() };
+    let state = api::AppState {
+        pool: platform.pool.clone(),
+        auth: platform.auth.clone(),
+    };
     platform.serve(api::router(state), listener).await
 }

@@ -2,5 +2,11 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    service_kit::cli::main(companies::SPEC, companies::DEFAULT_PORT, companies::api::openapi, companies::run).await
+    service_kit::cli::main(
+        companies::SPEC,
+        companies::DEFAULT_PORT,
+        companies::api::openapi,
+        companies::run,
+    )
+    .await
 }

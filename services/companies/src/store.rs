@@ -99,22 +99,38 @@ pub async fn insert_company(
     name_taken(conn, &fields.name).await
 }
 
-async fn name_taken(conn: &mut PgConnection, name: &str) -> Result<Result<(), CompanyError>, sqlx::Error> {
-    let existing_id: Uuid = sqlx::query_scalar("select id from companies where lower(name) = lower($1)")
-        .bind(name)
-        .fetch_one(conn)
-        .await?;
-    Ok(Err(CompanyError::NameTaken { name: name.to_owned(), existing_id: Some(existing_id) }))
+async fn name_taken(
+    conn: &mut PgConnection,
+    name: &str,
+) -> Result<Result<(), CompanyError>, sqlx::Error> {
+    let existing_id: Uuid =
+        sqlx::query_scalar("select id from companies where lower(name) = lower($1)")
+            .bind(name)
+            .fetch_one(conn)
+            .await?;
+    Ok(Err(CompanyError::NameTaken {
+        name: name.to_owned(),
+        existing_id: Some(existing_id),
+    }))
 }
 
 /// Reads one company.
 pub async fn fetch_company(pool: &PgPool, id: Uuid) -> Result<Option<CompanyRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} where c.id = $1")).bind(id).fetch_optional(pool).await
+    sqlx::query_as(&format!("{SELECT} where c.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Reads one company and locks it for the rest of the transaction.
-pub async fn lock_company(conn: &mut PgConnection, id: Uuid) -> Result<Option<CompanyRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} where c.id = $1 for update of c")).bind(id).fetch_optional(conn).await
+pub async fn lock_company(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<CompanyRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} where c.id = $1 for update of c"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Writes new fields and bumps the version; a taken name is [`CompanyError::NameTaken`].
@@ -124,13 +140,17 @@ pub async fn update_company(
     fields: &CompanyFields,
     now: DateTime<Utc>,
 ) -> Result<Result<i64, CompanyError>, sqlx::Error> {
-    let taken: Option<Uuid> = sqlx::query_scalar("select id from companies where lower(name) = lower($1) and id <> $2")
-        .bind(&fields.name)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let taken: Option<Uuid> =
+        sqlx::query_scalar("select id from companies where lower(name) = lower($1) and id <> $2")
+            .bind(&fields.name)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some(existing_id) = taken {
-        return Ok(Err(CompanyError::NameTaken { name: fields.name.clone(), existing_id: Some(existing_id) }));
+        return Ok(Err(CompanyError::NameTaken {
+            name: fields.name.clone(),
+            existing_id: Some(existing_id),
+        }));
     }
     let version = sqlx::query_scalar(
         "update companies set name = $2, display_name = $3, is_partner = $4, website = $5, industry = $6, \
@@ -153,15 +173,24 @@ pub async fn update_company(
     match version {
         Ok(version) => Ok(Ok(version)),
         // A concurrent rename to the same name committed between the check and the update.
-        Err(e) if service_kit::problem::violated_constraint(&e) == Some("companies_name_unique") => {
-            Ok(Err(CompanyError::NameTaken { name: fields.name.clone(), existing_id: None }))
+        Err(e)
+            if service_kit::problem::violated_constraint(&e) == Some("companies_name_unique") =>
+        {
+            Ok(Err(CompanyError::NameTaken {
+                name: fields.name.clone(),
+                existing_id: None,
+            }))
         }
         Err(e) => Err(e),
     }
 }
 
 /// Marks a company archived and bumps its version; returns the new version.
-pub async fn archive_company(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+pub async fn archive_company(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("update companies set archived_at = $2, updated_at = $2, version = version + 1 where id = $1 returning version")
         .bind(id)
         .bind(now)
@@ -190,7 +219,10 @@ pub async fn list_companies(
     after: Option<&ListKey>,
     limit: i64,
 ) -> Result<Vec<CompanyRecord>, sqlx::Error> {
-    let pattern = filter.search.as_ref().map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let pattern = filter
+        .search
+        .as_ref()
+        .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
     sqlx::query_as(&format!(
         "{SELECT} where ($1::text is null or lower(c.name) like $1 or lower(c.display_name) like $1) \
          and ($2::boolean is null or c.is_partner = $2) \
@@ -211,5 +243,7 @@ pub async fn list_companies(
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

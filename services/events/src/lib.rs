@@ -19,12 +19,27 @@ pub const DEFAULT_PORT: u16 = 8082;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/events");
 
 /// How the shared bootstrap sees this service.
-pub const SPEC: ServiceSpec = ServiceSpec { name: "events", schema: "events", migrator: &MIGRATOR };
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: "events",
+    schema: "events",
+    migrator: &MIGRATOR,
+};
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
-pub async fn run(config: ServiceConfig, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    config: ServiceConfig,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(&["attendees", "speakers"], Arc::new(reactions::EventsReactions));
-    let state = api::AppState { pool: platform.pool.clone(), auth: platform.auth.clone(), agendas: Default::default() };
+    platform.consume(
+        &["attendees", "speakers"],
+        Arc::new(reactions::EventsReactions),
+    );
+    let state = api::AppState {
+        pool: platform.pool.clone(),
+        auth: platform.auth.clone(),
+        agendas: Default::default(),
+    };
     platform.serve(api::router(state), listener).await
 }

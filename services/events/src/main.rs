@@ -2,5 +2,11 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    service_kit::cli::main(events::SPEC, events::DEFAULT_PORT, events::api::openapi, events::run).await
+    service_kit::cli::main(
+        events::SPEC,
+        events::DEFAULT_PORT,
+        events::api::openapi,
+        events::run,
+    )
+    .await
 }

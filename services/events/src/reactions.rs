@@ -13,7 +13,9 @@ use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
-use shared_domain::contracts::speakers::{InvitationWithdrawn, SlotPreferencesSubmitted, SpeakerAccepted, SpeakerDeclined, SpeakerInvited};
+use shared_domain::contracts::speakers::{
+    InvitationWithdrawn, SlotPreferencesSubmitted, SpeakerAccepted, SpeakerDeclined, SpeakerInvited,
+};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
@@ -24,9 +26,10 @@ use crate::store;
 pub struct EventsReactions;
 
 fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
-    envelope
-        .decode()
-        .map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })
+    envelope.decode().map_err(|e| ReactionError::Payload {
+        event_type: envelope.event_type.clone(),
+        message: e.to_string(),
+    })
 }
 
 #[async_trait]
@@ -35,36 +38,82 @@ impl Reaction for EventsReactions {
         "events"
     }
 
-    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+    async fn react(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), ReactionError> {
         let context = EventContext::caused_by(envelope);
         match envelope.event_type.as_str() {
-            RegistrationRequested::EVENT_TYPE => on_registration_requested(conn, decode(envelope)?, &context).await,
-            RegistrationCancelled::EVENT_TYPE => on_registration_cancelled(conn, decode(envelope)?, &context).await,
+            RegistrationRequested::EVENT_TYPE => {
+                on_registration_requested(conn, decode(envelope)?, &context).await
+            }
+            RegistrationCancelled::EVENT_TYPE => {
+                on_registration_cancelled(conn, decode(envelope)?, &context).await
+            }
             SpeakerInvited::EVENT_TYPE => {
                 let invited: SpeakerInvited = decode(envelope)?;
-                on_speaker_answer(conn, invited.session_id, invited.speaker_id, invited.role, invited.presentation_title, false).await
+                on_speaker_answer(
+                    conn,
+                    invited.session_id,
+                    invited.speaker_id,
+                    invited.role,
+                    invited.presentation_title,
+                    false,
+                )
+                .await
             }
             SpeakerAccepted::EVENT_TYPE => {
                 let accepted: SpeakerAccepted = decode(envelope)?;
-                on_speaker_answer(conn, accepted.session_id, accepted.speaker_id, accepted.role, accepted.presentation_title, true).await
+                on_speaker_answer(
+                    conn,
+                    accepted.session_id,
+                    accepted.speaker_id,
+                    accepted.role,
+                    accepted.presentation_title,
+                    true,
+                )
+                .await
             }
             SpeakerDeclined::EVENT_TYPE => {
                 let declined: SpeakerDeclined = decode(envelope)?;
-                store::sessions::remove_speaker(conn, declined.session_id, declined.speaker_id).await?;
-                let reason = declined.reason.as_deref().unwrap_or("declined the invitation");
-                Ok(store::overflow::decline_speaker(conn, declined.event_id, declined.speaker_id, reason, declined.declined_at).await?)
+                store::sessions::remove_speaker(conn, declined.session_id, declined.speaker_id)
+                    .await?;
+                let reason = declined
+                    .reason
+                    .as_deref()
+                    .unwrap_or("declined the invitation");
+                Ok(store::overflow::decline_speaker(
+                    conn,
+                    declined.event_id,
+                    declined.speaker_id,
+                    reason,
+                    declined.declined_at,
+                )
+                .await?)
             }
-            SlotPreferencesSubmitted::EVENT_TYPE => on_slot_preferences_submitted(conn, envelope).await,
+            SlotPreferencesSubmitted::EVENT_TYPE => {
+                on_slot_preferences_submitted(conn, envelope).await
+            }
             InvitationWithdrawn::EVENT_TYPE => {
                 let withdrawn: InvitationWithdrawn = decode(envelope)?;
-                Ok(store::sessions::remove_speaker(conn, withdrawn.session_id, withdrawn.speaker_id).await?)
+                Ok(store::sessions::remove_speaker(
+                    conn,
+                    withdrawn.session_id,
+                    withdrawn.speaker_id,
+                )
+                .await?)
             }
             _ => Ok(()),
         }
     }
 }
 
-async fn on_registration_requested(conn: &mut PgConnection, request: RegistrationRequested, context: &EventContext) -> Result<(), ReactionError> {
+async fn on_registration_requested(
+    conn: &mut PgConnection,
+    request: RegistrationRequested,
+    context: &EventContext,
+) -> Result<(), ReactionError> {
     let now = Utc::now();
     let refuse = |reason| SeatRefused {
         event_id: request.event_id,
@@ -95,7 +144,14 @@ async fn on_registration_requested(conn: &mut PgConnection, request: Registratio
             let taken = if already_held {
                 event.current_attendee_count
             } else {
-                store::seats::reserve(conn, event.id, request.registration_id, request.attendee_id, now).await?
+                store::seats::reserve(
+                    conn,
+                    event.id,
+                    request.registration_id,
+                    request.attendee_id,
+                    now,
+                )
+                .await?
             };
             let reserved = SeatReserved {
                 event_id: event.id,
@@ -114,26 +170,54 @@ async fn on_registration_requested(conn: &mut PgConnection, request: Registratio
     Ok(())
 }
 
-async fn on_registration_cancelled(conn: &mut PgConnection, cancelled: RegistrationCancelled, context: &EventContext) -> Result<(), ReactionError> {
-    if store::events::lock_event(conn, cancelled.event_id).await?.is_none() {
+async fn on_registration_cancelled(
+    conn: &mut PgConnection,
+    cancelled: RegistrationCancelled,
+    context: &EventContext,
+) -> Result<(), ReactionError> {
+    if store::events::lock_event(conn, cancelled.event_id)
+        .await?
+        .is_none()
+    {
         return Ok(());
     }
     let now = Utc::now();
     if let Some(taken) = store::seats::release(conn, cancelled.registration_id, now).await? {
-        let released = SeatReleased { event_id: cancelled.event_id, registration_id: cancelled.registration_id, seats_taken: taken, released_at: now };
+        let released = SeatReleased {
+            event_id: cancelled.event_id,
+            registration_id: cancelled.registration_id,
+            seats_taken: taken,
+            released_at: now,
+        };
         enqueue(conn, &released, context).await?;
     }
     Ok(())
 }
 
-async fn on_speaker_answer(conn: &mut PgConnection, session_id: uuid::Uuid, speaker_id: uuid::Uuid, role: String, presentation_title: Option<String>, is_confirmed: bool) -> Result<(), ReactionError> {
-    let speaker = store::sessions::SessionSpeakerRecord { session_id, speaker_id, role, presentation_title, is_confirmed };
+async fn on_speaker_answer(
+    conn: &mut PgConnection,
+    session_id: uuid::Uuid,
+    speaker_id: uuid::Uuid,
+    role: String,
+    presentation_title: Option<String>,
+    is_confirmed: bool,
+) -> Result<(), ReactionError> {
+    let speaker = store::sessions::SessionSpeakerRecord {
+        session_id,
+        speaker_id,
+        role,
+        presentation_title,
+        is_confirmed,
+    };
     Ok(store::sessions::upsert_speaker(conn, &speaker, Utc::now()).await?)
 }
 
 /// Stores a speaker's preferences in the shape the organizer endpoint accepts, so the slot
 /// assignment reads one format whatever the source.
-async fn on_slot_preferences_submitted(conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+async fn on_slot_preferences_submitted(
+    conn: &mut PgConnection,
+    envelope: &Envelope,
+) -> Result<(), ReactionError> {
     let submitted: SlotPreferencesSubmitted = decode(envelope)?;
     let mut value = envelope.payload.clone();
     if let Some(fields) = value.as_object_mut() {
@@ -142,10 +226,24 @@ async fn on_slot_preferences_submitted(conn: &mut PgConnection, envelope: &Envel
         }
     }
     let preferences: crate::api::dto::SlotPreferencesRequest = serde_json::from_value(value)
-        .map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })?;
-    let stored = serde_json::to_value(&preferences).map_err(|e| ReactionError::Refused(e.to_string()))?;
-    if store::events::fetch_event(&mut *conn, submitted.event_id).await?.is_none() {
+        .map_err(|e| ReactionError::Payload {
+            event_type: envelope.event_type.clone(),
+            message: e.to_string(),
+        })?;
+    let stored =
+        serde_json::to_value(&preferences).map_err(|e| ReactionError::Refused(e.to_string()))?;
+    if store::events::fetch_event(&mut *conn, submitted.event_id)
+        .await?
+        .is_none()
+    {
         return Ok(());
     }
-    Ok(store::slots::upsert_preferences(conn, submitted.event_id, submitted.speaker_id, &stored, submitted.submitted_at).await?)
+    Ok(store::slots::upsert_preferences(
+        conn,
+        submitted.event_id,
+        submitted.speaker_id,
+        &stored,
+        submitted.submitted_at,
+    )
+    .await?)
 }

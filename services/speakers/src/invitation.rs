@@ -34,15 +34,31 @@ pub enum TokenProblem {
 }
 
 /// Signs the link token of invitation `invitation_id`; returns it with its expiry.
-pub fn sign(secret: &str, assignment_id: Uuid, invitation_id: Uuid, speaker_id: Uuid, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
+pub fn sign(
+    secret: &str,
+    assignment_id: Uuid,
+    invitation_id: Uuid,
+    speaker_id: Uuid,
+    now: DateTime<Utc>,
+) -> (String, DateTime<Utc>) {
     let expires_at = now + Duration::days(VALIDITY_DAYS);
-    let claims = InvitationClaims { sub: assignment_id, jti: invitation_id, spk: speaker_id, exp: expires_at.timestamp() };
+    let claims = InvitationClaims {
+        sub: assignment_id,
+        jti: invitation_id,
+        spk: speaker_id,
+        exp: expires_at.timestamp(),
+    };
     (sign_claims(secret, &claims), expires_at)
 }
 
 /// Signs arbitrary claims (also used to mint expired tokens in tests).
 pub fn sign_claims(secret: &str, claims: &InvitationClaims) -> String {
-    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes())).expect("HS256 signing cannot fail")
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("HS256 signing cannot fail")
 }
 
 /// Verifies a token and returns its claims.
@@ -50,9 +66,19 @@ pub fn verify(secret: &str, token: &str) -> Result<InvitationClaims, TokenProble
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     validation.validate_aud = false;
-    decode::<InvitationClaims>(token.trim(), &DecodingKey::from_secret(secret.as_bytes()), &validation)
-        .map(|data| data.claims)
-        .map_err(|e| if *e.kind() == ErrorKind::ExpiredSignature { TokenProblem::Expired } else { TokenProblem::Invalid })
+    decode::<InvitationClaims>(
+        token.trim(),
+        &DecodingKey::from_secret(secret.as_bytes()),
+        &validation,
+    )
+    .map(|data| data.claims)
+    .map_err(|e| {
+        if *e.kind() == ErrorKind::ExpiredSignature {
+            TokenProblem::Expired
+        } else {
+            TokenProblem::Invalid
+        }
+    })
 }
 
 #[cfg(test)]
@@ -64,9 +90,26 @@ mod tests {
         let (a, i, s) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let (token, _) = sign("k-0123456789abcdef", a, i, s, Utc::now());
         assert_eq!(verify("k-0123456789abcdef", &token).unwrap().sub, a);
-        assert_eq!(verify("another-key-0123456", &token), Err(TokenProblem::Invalid));
-        let expired = sign_claims("k-0123456789abcdef", &InvitationClaims { sub: a, jti: i, spk: s, exp: Utc::now().timestamp() - 10 });
-        assert_eq!(verify("k-0123456789abcdef", &expired), Err(TokenProblem::Expired));
-        assert_eq!(verify("k-0123456789abcdef", "garbage"), Err(TokenProblem::Invalid));
+        assert_eq!(
+            verify("another-key-0123456", &token),
+            Err(TokenProblem::Invalid)
+        );
+        let expired = sign_claims(
+            "k-0123456789abcdef",
+            &InvitationClaims {
+                sub: a,
+                jti: i,
+                spk: s,
+                exp: Utc::now().timestamp() - 10,
+            },
+        );
+        assert_eq!(
+            verify("k-0123456789abcdef", &expired),
+            Err(TokenProblem::Expired)
+        );
+        assert_eq!(
+            verify("k-0123456789abcdef", "garbage"),
+            Err(TokenProblem::Invalid)
+        );
     }
 }

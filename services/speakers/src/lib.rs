@@ -19,13 +19,32 @@ pub const DEFAULT_PORT: u16 = 8083;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/speakers");
 
 /// How the shared bootstrap sees this service.
-pub const SPEC: ServiceSpec = ServiceSpec { name: "speakers", schema: "speakers", migrator: &MIGRATOR };
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: "speakers",
+    schema: "speakers",
+    migrator: &MIGRATOR,
+};
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
-pub async fn run(config: ServiceConfig, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
-    let (signing_secret, public_base_url) = (config.signing_secret.clone(), config.public_base_url.clone());
+pub async fn run(
+    config: ServiceConfig,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let (signing_secret, public_base_url) = (
+        config.signing_secret.clone(),
+        config.public_base_url.clone(),
+    );
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(&["events", "companies"], Arc::new(reactions::SpeakersReactions));
-    let state = api::AppState { pool: platform.pool.clone(), auth: platform.auth.clone(), signing_secret, public_base_url };
+    platform.consume(
+        &["events", "companies"],
+        Arc::new(reactions::SpeakersReactions),
+    );
+    let state = api::AppState {
+        pool: platform.pool.clone(),
+        auth: platform.auth.clone(),
+        signing_secret,
+        public_base_url,
+    };
     platform.serve(api::router(state), listener).await
 }

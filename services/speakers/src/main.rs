@@ -2,5 +2,11 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    service_kit::cli::main(speakers::SPEC, speakers::DEFAULT_PORT, speakers::api::openapi, speakers::run).await
+    service_kit::cli::main(
+        speakers::SPEC,
+        speakers::DEFAULT_PORT,
+        speakers::api::openapi,
+        speakers::run,
+    )
+    .await
 }

@@ -13,7 +13,10 @@ use crate::store;
 pub struct SpeakersReactions;
 
 fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
-    envelope.decode().map_err(|e| ReactionError::Payload { event_type: envelope.event_type.clone(), message: e.to_string() })
+    envelope.decode().map_err(|e| ReactionError::Payload {
+        event_type: envelope.event_type.clone(),
+        message: e.to_string(),
+    })
 }
 
 #[async_trait]
@@ -22,15 +25,34 @@ impl Reaction for SpeakersReactions {
         "speakers"
     }
 
-    async fn react(&self, conn: &mut PgConnection, envelope: &Envelope) -> Result<(), ReactionError> {
+    async fn react(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), ReactionError> {
         match envelope.event_type.as_str() {
-            SessionCreated::EVENT_TYPE => Ok(store::sessions::upsert_session(conn, &decode::<SessionCreated>(envelope)?.session).await?),
-            SessionUpdated::EVENT_TYPE => Ok(store::sessions::upsert_session(conn, &decode::<SessionUpdated>(envelope)?.session).await?),
+            SessionCreated::EVENT_TYPE => Ok(store::sessions::upsert_session(
+                conn,
+                &decode::<SessionCreated>(envelope)?.session,
+            )
+            .await?),
+            SessionUpdated::EVENT_TYPE => Ok(store::sessions::upsert_session(
+                conn,
+                &decode::<SessionUpdated>(envelope)?.session,
+            )
+            .await?),
             SessionCancelled::EVENT_TYPE => {
                 let cancelled: SessionCancelled = decode(envelope)?;
-                Ok(store::sessions::cancel_session(conn, cancelled.session_id, cancelled.cancelled_at).await?)
+                Ok(store::sessions::cancel_session(
+                    conn,
+                    cancelled.session_id,
+                    cancelled.cancelled_at,
+                )
+                .await?)
             }
-            _ => service_kit::directory::apply_company_event(conn, envelope).await.map(|_| ()),
+            _ => service_kit::directory::apply_company_event(conn, envelope)
+                .await
+                .map(|_| ()),
         }
     }
 }

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use fleet_tests::api::Api;
 use fleet_tests::bus::{BusHarness, Ticked};
-use shared_domain::contracts::attendees::RegistrationRequested;
 use fleet_tests::services::token_signed;
 use serde_json::{json, Value};
+use shared_domain::contracts::attendees::RegistrationRequested;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -29,15 +29,23 @@ struct Args {
 }
 
 fn args() -> Args {
-    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let env =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     Args {
         gateway: env("BENCH_GATEWAY", "http://127.0.0.1:18080"),
         brokers: env("KAFKA_BROKERS", "127.0.0.1:19093"),
         secret: env("JWT_SECRET", "batbern-local-dev-secret"),
         seconds: env("BENCH_SECONDS", "10").parse().expect("BENCH_SECONDS"),
-        concurrency: env("BENCH_CONCURRENCY", "32").parse().expect("BENCH_CONCURRENCY"),
-        rate: env("BENCH_EVENT_RATE", "1000").parse().expect("BENCH_EVENT_RATE"),
-        database_url: env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/batbern_bench"),
+        concurrency: env("BENCH_CONCURRENCY", "32")
+            .parse()
+            .expect("BENCH_CONCURRENCY"),
+        rate: env("BENCH_EVENT_RATE", "1000")
+            .parse()
+            .expect("BENCH_EVENT_RATE"),
+        database_url: env(
+            "BENCH_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/batbern_bench",
+        ),
     }
 }
 
@@ -61,13 +69,21 @@ where
     let end = Instant::now() + Duration::from_secs(seconds);
     let mut workers = Vec::new();
     for worker in 0..concurrency {
-        let (request, latencies, bodies, errors) = (request.clone(), latencies.clone(), bodies.clone(), errors.clone());
+        let (request, latencies, bodies, errors) = (
+            request.clone(),
+            latencies.clone(),
+            bodies.clone(),
+            errors.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut i = 0;
             while Instant::now() < end {
                 let started = Instant::now();
                 let (ok, body) = request(worker, i).await;
-                latencies.lock().await.push(started.elapsed().as_secs_f64() * 1000.0);
+                latencies
+                    .lock()
+                    .await
+                    .push(started.elapsed().as_secs_f64() * 1000.0);
                 if !ok {
                     errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -101,42 +117,79 @@ async fn http_figures(args: &Args) {
     let run = Uuid::new_v4().simple().to_string();
     let url = format!("{}/api/v1/companies", args.gateway);
     let (c, u, t) = (client.clone(), url.clone(), organizer.clone());
-    let created = load("companies create (gateway)", args.seconds, args.concurrency, move |worker, i| {
-        let (client, url, token, run) = (c.clone(), u.clone(), t.clone(), run.clone());
-        async move {
-            let body = json!({"name": format!("Bench {run} {worker}-{i}"), "industry": "Software"});
-            match client.post(&url).bearer_auth(&token).json(&body).send().await {
-                Ok(r) if r.status() == 201 => (true, r.json::<Value>().await.ok().map(|v| v["id"].clone())),
-                _ => (false, None),
+    let created = load(
+        "companies create (gateway)",
+        args.seconds,
+        args.concurrency,
+        move |worker, i| {
+            let (client, url, token, run) = (c.clone(), u.clone(), t.clone(), run.clone());
+            async move {
+                let body =
+                    json!({"name": format!("Bench {run} {worker}-{i}"), "industry": "Software"});
+                match client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status() == 201 => {
+                        (true, r.json::<Value>().await.ok().map(|v| v["id"].clone()))
+                    }
+                    _ => (false, None),
+                }
             }
-        }
-    })
+        },
+    )
     .await;
     let ids = Arc::new(created);
     let (c, t) = (client.clone(), organizer.clone());
-    load("companies get (gateway)", args.seconds, args.concurrency, move |worker, i| {
-        let (client, token, ids, base) = (c.clone(), t.clone(), ids.clone(), url.clone());
-        async move {
-            let id = ids[(worker * 7919 + i) % ids.len()].as_str().unwrap_or_default().to_owned();
-            match client.get(format!("{base}/{id}")).bearer_auth(&token).send().await {
-                Ok(r) => (r.status() == 200, None),
-                Err(_) => (false, None),
+    load(
+        "companies get (gateway)",
+        args.seconds,
+        args.concurrency,
+        move |worker, i| {
+            let (client, token, ids, base) = (c.clone(), t.clone(), ids.clone(), url.clone());
+            async move {
+                let id = ids[(worker * 7919 + i) % ids.len()]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                match client
+                    .get(format!("{base}/{id}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                {
+                    Ok(r) => (r.status() == 200, None),
+                    Err(_) => (false, None),
+                }
             }
-        }
-    })
+        },
+    )
     .await;
 }
 
 async fn events_figures(args: &Args) {
-    let organizer = Api::at(&args.gateway, Some(token_signed(&args.secret, &["organizer"], None)));
+    let organizer = Api::at(
+        &args.gateway,
+        Some(token_signed(&args.secret, &["organizer"], None)),
+    );
     let number = 1000 + (Uuid::new_v4().as_u128() % 1_000_000) as i32;
     let seats = 2000;
-    let (event_id, _, _) = fleet_tests::planning::published_evening(&organizer, number, seats).await;
+    let (event_id, _, _) =
+        fleet_tests::planning::published_evening(&organizer, number, seats).await;
     fleet_tests::planning::walk_status(&organizer, &event_id, &["registration_open"]).await;
     let agenda_url = format!("{}/api/v1/events/{event_id}/agenda", args.gateway);
-    let etag = organizer.get(&format!("/api/v1/events/{event_id}/agenda")).await.etag();
+    let etag = organizer
+        .get(&format!("/api/v1/events/{event_id}/agenda"))
+        .await
+        .etag();
     let client = reqwest::Client::new();
-    for (label, revalidate) in [("public agenda (gateway)", false), ("agenda If-None-Match (304)", true)] {
+    for (label, revalidate) in [
+        ("public agenda (gateway)", false),
+        ("agenda If-None-Match (304)", true),
+    ] {
         let (client, url, etag) = (client.clone(), agenda_url.clone(), etag.clone());
         load(label, args.seconds, args.concurrency, move |_, _| {
             let (client, url, etag) = (client.clone(), url.clone(), etag.clone());
@@ -158,11 +211,25 @@ async fn events_figures(args: &Args) {
     let event: Uuid = event_id.parse().expect("event id");
     let started = Instant::now();
     let requests: Vec<RegistrationRequested> = (0..seats)
-        .map(|_| RegistrationRequested { registration_id: Uuid::now_v7(), event_id: event, attendee_id: Uuid::now_v7(), requested_at: Utc::now() })
+        .map(|_| RegistrationRequested {
+            registration_id: Uuid::now_v7(),
+            event_id: event,
+            attendee_id: Uuid::now_v7(),
+            requested_at: Utc::now(),
+        })
         .collect();
-    futures::future::join_all(requests.iter().map(|r| fleet_tests::publish(&producer, "batbern", r))).await;
+    futures::future::join_all(
+        requests
+            .iter()
+            .map(|r| fleet_tests::publish(&producer, "batbern", r)),
+    )
+    .await;
     fleet_tests::eventually(Duration::from_secs(300), "every seat reserved", || async {
-        let taken = organizer.get(&format!("/api/v1/events/{event_id}")).await.body["currentAttendeeCount"].as_i64();
+        let taken = organizer
+            .get(&format!("/api/v1/events/{event_id}"))
+            .await
+            .body["currentAttendeeCount"]
+            .as_i64();
         (taken == Some(i64::from(seats))).then_some(())
     })
     .await;
@@ -174,10 +241,14 @@ async fn events_figures(args: &Args) {
 /// events → attendees); latency is request → final state as the database recorded it.
 async fn registration_figures(args: &Args) {
     use futures::stream::{self, StreamExt};
-    let organizer = Api::at(&args.gateway, Some(token_signed(&args.secret, &["organizer"], None)));
+    let organizer = Api::at(
+        &args.gateway,
+        Some(token_signed(&args.secret, &["organizer"], None)),
+    );
     let number = 1000 + (Uuid::new_v4().as_u128() % 1_000_000) as i32;
     let (capacity, guests) = (1000, 1500);
-    let (event_id, _, _) = fleet_tests::planning::published_evening(&organizer, number, capacity).await;
+    let (event_id, _, _) =
+        fleet_tests::planning::published_evening(&organizer, number, capacity).await;
     fleet_tests::planning::walk_status(&organizer, &event_id, &["registration_open"]).await;
     let run = Uuid::new_v4().simple().to_string();
     let attendees: Vec<String> = stream::iter(0..guests)
@@ -195,12 +266,21 @@ async fn registration_figures(args: &Args) {
     stream::iter(attendees.iter())
         .map(|attendee| {
             let (organizer, event_id) = (&organizer, &event_id);
-            async move { organizer.post("/api/v1/registrations", &json!({"eventId": event_id, "attendeeId": attendee})).await }
+            async move {
+                organizer
+                    .post(
+                        "/api/v1/registrations",
+                        &json!({"eventId": event_id, "attendeeId": attendee}),
+                    )
+                    .await
+            }
         })
         .buffer_unordered(args.concurrency)
         .collect::<Vec<_>>()
         .await;
-    let db = sqlx::PgPool::connect(&args.database_url).await.expect("bench database");
+    let db = sqlx::PgPool::connect(&args.database_url)
+        .await
+        .expect("bench database");
     let event: Uuid = event_id.parse().expect("event id");
     fleet_tests::eventually(Duration::from_secs(300), "every registration settled", || {
         let db = &db;
@@ -234,7 +314,12 @@ async fn bus_figures(args: &Args) {
     bus.start_consumer(&fleet_tests::unique("bench"));
     bus.start_relay();
     // Warm-up: the first consumer-group join takes seconds; measure only after it.
-    bus.commit(&[Ticked { ticker: Uuid::now_v7(), n: -1, poison: false }]).await;
+    bus.commit(&[Ticked {
+        ticker: Uuid::now_v7(),
+        n: -1,
+        poison: false,
+    }])
+    .await;
     bus.applied_at_least(1, Duration::from_secs(60)).await;
 
     let total = args.rate * args.seconds;
@@ -252,7 +337,12 @@ async fn bus_figures(args: &Args) {
             for n in (c..total).step_by(committers as usize) {
                 interval.tick().await;
                 let ticker = tickers[(n % tickers.len() as u64) as usize];
-                bus.commit(&[Ticked { ticker, n: n as i64, poison: false }]).await;
+                bus.commit(&[Ticked {
+                    ticker,
+                    n: n as i64,
+                    poison: false,
+                }])
+                .await;
             }
         }));
     }
@@ -260,7 +350,8 @@ async fn bus_figures(args: &Args) {
         task.await.expect("committer");
     }
     let offered = total as f64 / started.elapsed().as_secs_f64();
-    bus.applied_at_least(total as usize + 1, Duration::from_secs(120)).await;
+    bus.applied_at_least(total as usize + 1, Duration::from_secs(120))
+        .await;
     let (p50, p99, max): (f64, f64, f64) = sqlx::query_as(
         "select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms), max(ms) \
          from (select extract(epoch from a.applied_at - o.occurred_at)::float8 * 1000 as ms \
@@ -281,7 +372,11 @@ async fn bus_figures(args: &Args) {
 #[tokio::main]
 async fn main() {
     let args = args();
-    println!("BATbern benchmark ({} s per figure, {} cores)", args.seconds, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "BATbern benchmark ({} s per figure, {} cores)",
+        args.seconds,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     http_figures(&args).await;
     events_figures(&args).await;
     registration_figures(&args).await;

@@ -37,27 +37,68 @@ async fn attendees_manage_only_themselves() {
     let events = TestService::events(&db).await;
     let service = TestService::attendees_beside(&db, &events).await;
     let organizer = Api::as_roles(&service, &["organizer"]);
-    let created = organizer.post("/api/v1/attendees", &ada("Ada@Example.ch")).await.expect(StatusCode::CREATED);
+    let created = organizer
+        .post("/api/v1/attendees", &ada("Ada@Example.ch"))
+        .await
+        .expect(StatusCode::CREATED);
     let id = created["id"].as_str().unwrap();
     assert_eq!(created["email"], "ada@example.ch");
     assert_eq!(created["gdprConsent"]["given"], true);
     assert!(created["gdprConsent"]["givenAt"].is_string());
-    let dup = organizer.post("/api/v1/attendees", &ada("ADA@example.CH")).await;
+    let dup = organizer
+        .post("/api/v1/attendees", &ada("ADA@example.CH"))
+        .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert_eq!(dup.body["existingId"], id);
-    let other = organizer.post("/api/v1/attendees", &ada("grace@example.ch")).await.expect(StatusCode::CREATED);
+    let other = organizer
+        .post("/api/v1/attendees", &ada("grace@example.ch"))
+        .await
+        .expect(StatusCode::CREATED);
 
     let ada_api = as_attendee(&service, id);
-    assert_eq!(ada_api.get(&format!("/api/v1/attendees/{id}")).await.status, StatusCode::OK);
-    assert_eq!(ada_api.get(&format!("/api/v1/attendees/{}", other["id"].as_str().unwrap())).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(ada_api.get("/api/v1/attendees").await.status, StatusCode::FORBIDDEN);
-    let updated = ada_api.patch_if(&format!("/api/v1/attendees/{id}"), &json!({"position": null}), "\"1\"").await.expect(StatusCode::OK);
+    assert_eq!(
+        ada_api.get(&format!("/api/v1/attendees/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        ada_api
+            .get(&format!(
+                "/api/v1/attendees/{}",
+                other["id"].as_str().unwrap()
+            ))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        ada_api.get("/api/v1/attendees").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let updated = ada_api
+        .patch_if(
+            &format!("/api/v1/attendees/{id}"),
+            &json!({"position": null}),
+            "\"1\"",
+        )
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(updated["position"], Value::Null);
-    let unknown_company = ada_api.patch_if(&format!("/api/v1/attendees/{id}"), &json!({"companyId": Uuid::now_v7()}), "\"2\"").await;
+    let unknown_company = ada_api
+        .patch_if(
+            &format!("/api/v1/attendees/{id}"),
+            &json!({"companyId": Uuid::now_v7()}),
+            "\"2\"",
+        )
+        .await;
     assert_eq!(unknown_company.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown_company.body["errors"][0]["field"], "companyId");
     let bad = organizer.post("/api/v1/attendees", &json!({"email": "nope", "firstName": "", "lastName": "X", "gdprConsent": {"given": true}})).await;
-    let fields: Vec<&str> = bad.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = bad.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["email", "firstName", "gdprConsent.policyVersion"]);
 }
 
@@ -69,21 +110,51 @@ async fn registering_is_idempotent_and_closed_events_reject_with_a_reason() {
     let planner = Api::as_roles(&events, &["organizer"]);
     let (event_id, _, _) = published_evening(&planner, 81, 10).await;
     let organizer = Api::as_roles(&service, &["organizer"]);
-    let id = organizer.post("/api/v1/attendees", &ada("ada@example.ch")).await.expect(StatusCode::CREATED)["id"].as_str().unwrap().to_owned();
+    let id = organizer
+        .post("/api/v1/attendees", &ada("ada@example.ch"))
+        .await
+        .expect(StatusCode::CREATED)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let ada_api = as_attendee(&service, &id);
 
-    let first = ada_api.post("/api/v1/registrations", &json!({"eventId": event_id, "specialRequests": "wheelchair access"})).await.expect(StatusCode::CREATED);
-    let again = ada_api.post("/api/v1/registrations", &json!({"eventId": event_id})).await.expect(StatusCode::OK);
+    let first = ada_api
+        .post(
+            "/api/v1/registrations",
+            &json!({"eventId": event_id, "specialRequests": "wheelchair access"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let again = ada_api
+        .post("/api/v1/registrations", &json!({"eventId": event_id}))
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(first["id"], again["id"]);
     let registration = first["id"].as_str().unwrap();
-    let rejected = eventually(Duration::from_secs(60), "the registration is rejected", || async {
-        let r = ada_api.get(&format!("/api/v1/registrations/{registration}")).await.body;
-        (r["status"] == "rejected").then_some(r)
-    })
+    let rejected = eventually(
+        Duration::from_secs(60),
+        "the registration is rejected",
+        || async {
+            let r = ada_api
+                .get(&format!("/api/v1/registrations/{registration}"))
+                .await
+                .body;
+            (r["status"] == "rejected").then_some(r)
+        },
+    )
     .await;
-    assert_eq!(rejected["refusalReason"], "closed", "registration was not open yet");
+    assert_eq!(
+        rejected["refusalReason"], "closed",
+        "registration was not open yet"
+    );
     assert_eq!(rejected["specialRequests"], "wheelchair access");
-    let someone_else = ada_api.post("/api/v1/registrations", &json!({"eventId": event_id, "attendeeId": Uuid::now_v7()})).await;
+    let someone_else = ada_api
+        .post(
+            "/api/v1/registrations",
+            &json!({"eventId": event_id, "attendeeId": Uuid::now_v7()}),
+        )
+        .await;
     assert_eq!(someone_else.status, StatusCode::FORBIDDEN);
 }
 
@@ -96,19 +167,64 @@ async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
     let (event_id, _, _) = published_evening(&planner, 82, 10).await;
     fleet_tests::planning::walk_status(&planner, &event_id, &["registration_open"]).await;
     let organizer = Api::as_roles(&service, &["organizer"]);
-    let id = organizer.post("/api/v1/attendees", &ada("ada.erase@example.ch")).await.expect(StatusCode::CREATED)["id"].as_str().unwrap().to_owned();
+    let id = organizer
+        .post("/api/v1/attendees", &ada("ada.erase@example.ch"))
+        .await
+        .expect(StatusCode::CREATED)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let ada_api = as_attendee(&service, &id);
-    let registration = ada_api.post("/api/v1/registrations", &json!({"eventId": event_id, "specialRequests": "call me Ada Lovelace"})).await.expect(StatusCode::CREATED);
+    let registration = ada_api
+        .post(
+            "/api/v1/registrations",
+            &json!({"eventId": event_id, "specialRequests": "call me Ada Lovelace"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
     eventually(Duration::from_secs(60), "confirmed", || async {
-        (ada_api.get(&format!("/api/v1/registrations/{}", registration["id"].as_str().unwrap())).await.body["status"] == "confirmed").then_some(())
+        (ada_api
+            .get(&format!(
+                "/api/v1/registrations/{}",
+                registration["id"].as_str().unwrap()
+            ))
+            .await
+            .body["status"]
+            == "confirmed")
+            .then_some(())
     })
     .await;
-    let export = ada_api.get(&format!("/api/v1/attendees/{id}/export")).await.expect(StatusCode::OK);
+    let export = ada_api
+        .get(&format!("/api/v1/attendees/{id}/export"))
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(export["attendee"]["email"], "ada.erase@example.ch");
     assert_eq!(export["registrations"].as_array().unwrap().len(), 1);
 
-    assert_eq!(ada_api.call(reqwest::Method::DELETE, &format!("/api/v1/attendees/{id}"), None, None).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(ada_api.call(reqwest::Method::DELETE, &format!("/api/v1/attendees/{id}"), None, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        ada_api
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/attendees/{id}"),
+                None,
+                None
+            )
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        ada_api
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/attendees/{id}"),
+                None,
+                None
+            )
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
 
     let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
     let leftovers: Vec<String> = sqlx::query_scalar(
@@ -124,10 +240,21 @@ async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
             .unwrap();
         assert_eq!(hits, 0, "{table} still holds the person");
     }
-    let listed = organizer.get("/api/v1/attendees?q=ada.erase").await.expect(StatusCode::OK);
+    let listed = organizer
+        .get("/api/v1/attendees?q=ada.erase")
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(listed["items"], json!([]));
-    let event = planner.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
-    assert_eq!(event["currentAttendeeCount"], 1, "the seat count stays right");
-    let again = organizer.post("/api/v1/attendees", &ada("ada.erase@example.ch")).await;
+    let event = planner
+        .get(&format!("/api/v1/events/{event_id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        event["currentAttendeeCount"], 1,
+        "the seat count stays right"
+    );
+    let again = organizer
+        .post("/api/v1/attendees", &ada("ada.erase@example.ch"))
+        .await;
     assert_eq!(again.status, StatusCode::CREATED, "the email is free again");
 }

@@ -5,7 +5,10 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-pub async fn create(service: &TestService, body: Value) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+pub async fn create(
+    service: &TestService,
+    body: Value,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
     let response = service
         .client
         .post(service.url("/api/v1/companies"))
@@ -40,7 +43,10 @@ async fn organizer_creates_and_reads_a_company() {
 
     assert_eq!(status, StatusCode::CREATED);
     let id = created["id"].as_str().unwrap();
-    assert_eq!(headers["location"], format!("/api/v1/companies/{id}").as_str());
+    assert_eq!(
+        headers["location"],
+        format!("/api/v1/companies/{id}").as_str()
+    );
     assert_eq!(headers["etag"], "\"1\"");
     assert_eq!(created["headquarters"]["country"], "CH");
     assert_eq!(created["createdBy"], "user-organizer");
@@ -75,20 +81,34 @@ async fn update_needs_the_current_etag() {
     let db = TestDb::create().await;
     let service = TestService::companies(&db).await;
     let (_, _, created) = create(&service, acme("Acme AG")).await;
-    let url = service.url(&format!("/api/v1/companies/{}", created["id"].as_str().unwrap()));
+    let url = service.url(&format!(
+        "/api/v1/companies/{}",
+        created["id"].as_str().unwrap()
+    ));
     let organizer = token(&["organizer"], None);
     let patch = |if_match: Option<&str>, body: Value| {
-        let mut request = service.client.patch(&url).bearer_auth(&organizer).json(&body);
+        let mut request = service
+            .client
+            .patch(&url)
+            .bearer_auth(&organizer)
+            .json(&body);
         if let Some(tag) = if_match {
             request = request.header("if-match", tag);
         }
         request.send()
     };
 
-    let missing = patch(None, json!({"industry": "Consulting"})).await.unwrap();
+    let missing = patch(None, json!({"industry": "Consulting"}))
+        .await
+        .unwrap();
     assert_eq!(missing.status(), StatusCode::PRECONDITION_REQUIRED);
 
-    let updated = patch(Some("\"1\""), json!({"industry": "Consulting", "website": null})).await.unwrap();
+    let updated = patch(
+        Some("\"1\""),
+        json!({"industry": "Consulting", "website": null}),
+    )
+    .await
+    .unwrap();
     assert_eq!(updated.status(), StatusCode::OK);
     assert_eq!(updated.headers()["etag"], "\"2\"");
     let body: Value = updated.json().await.unwrap();
@@ -96,7 +116,9 @@ async fn update_needs_the_current_etag() {
     assert_eq!(body["website"], Value::Null);
     assert_eq!(body["displayName"], "Acme");
 
-    let stale = patch(Some("\"1\""), json!({"industry": "Banking"})).await.unwrap();
+    let stale = patch(Some("\"1\""), json!({"industry": "Banking"}))
+        .await
+        .unwrap();
     assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
     let problem: Value = stale.json().await.unwrap();
     assert_eq!(problem["currentETag"], "\"2\"");
@@ -120,11 +142,23 @@ async fn partner_updates_only_its_own_company_and_not_its_status() {
             .send()
     };
 
-    let ok = patch(own["id"].as_str().unwrap(), json!({"description": "We build things"})).await.unwrap();
+    let ok = patch(
+        own["id"].as_str().unwrap(),
+        json!({"description": "We build things"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
-    let foreign = patch(other["id"].as_str().unwrap(), json!({"description": "Hijack"})).await.unwrap();
+    let foreign = patch(
+        other["id"].as_str().unwrap(),
+        json!({"description": "Hijack"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
-    let status_change = patch(own["id"].as_str().unwrap(), json!({"isPartner": false})).await.unwrap();
+    let status_change = patch(own["id"].as_str().unwrap(), json!({"isPartner": false}))
+        .await
+        .unwrap();
     assert_eq!(status_change.status(), StatusCode::FORBIDDEN);
     let create = service
         .client
@@ -161,18 +195,39 @@ async fn list_searches_filters_and_pages_by_name() {
             response.json::<Value>().await.unwrap()
         }
     };
-    let names = |page: &Value| page["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let names = |page: &Value| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
 
     let first = list("?limit=2").await;
     assert_eq!(names(&first), ["alpha Systems", "Bravo Consulting"]);
-    let second = list(&format!("?limit=2&cursor={}", first["nextCursor"].as_str().unwrap())).await;
+    let second = list(&format!(
+        "?limit=2&cursor={}",
+        first["nextCursor"].as_str().unwrap()
+    ))
+    .await;
     assert_eq!(names(&second), ["Charlie Soft", "Delta Bank"]);
-    let last = list(&format!("?limit=2&cursor={}", second["nextCursor"].as_str().unwrap())).await;
+    let last = list(&format!(
+        "?limit=2&cursor={}",
+        second["nextCursor"].as_str().unwrap()
+    ))
+    .await;
     assert_eq!(names(&last), ["Echo Software"]);
     assert_eq!(last["nextCursor"], Value::Null);
 
-    assert_eq!(names(&list("?q=SOFT").await), ["Charlie Soft", "Echo Software"]);
-    assert_eq!(names(&list("?isPartner=true&industry=SOFTWARE").await), ["alpha Systems", "Charlie Soft"]);
+    assert_eq!(
+        names(&list("?q=SOFT").await),
+        ["Charlie Soft", "Echo Software"]
+    );
+    assert_eq!(
+        names(&list("?isPartner=true&industry=SOFTWARE").await),
+        ["alpha Systems", "Charlie Soft"]
+    );
     assert_eq!(names(&list("?q=%25").await), Vec::<String>::new());
 }
 
@@ -196,7 +251,16 @@ async fn archived_companies_leave_the_list_and_cannot_change() {
     let archived: Value = archived.json().await.unwrap();
     assert!(archived["archivedAt"].is_string());
 
-    let listed: Value = service.client.get(service.url("/api/v1/companies")).bearer_auth(&organizer).send().await.unwrap().json().await.unwrap();
+    let listed: Value = service
+        .client
+        .get(service.url("/api/v1/companies"))
+        .bearer_auth(&organizer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 0);
     let with_archived: Value = service
         .client
@@ -248,6 +312,15 @@ async fn idempotency_key_replays_the_first_response() {
     let reused = post(acme("Other AG")).await.unwrap();
     assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let listed: Value = service.client.get(service.url("/api/v1/companies")).bearer_auth(&organizer).send().await.unwrap().json().await.unwrap();
+    let listed: Value = service
+        .client
+        .get(service.url("/api/v1/companies"))
+        .bearer_auth(&organizer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
 }

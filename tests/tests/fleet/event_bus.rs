@@ -14,7 +14,13 @@ use uuid::Uuid;
 const DEADLINE: Duration = Duration::from_secs(60);
 
 fn ticks(ticker: Uuid, range: std::ops::Range<i64>) -> Vec<Ticked> {
-    range.map(|n| Ticked { ticker, n, poison: false }).collect()
+    range
+        .map(|n| Ticked {
+            ticker,
+            n,
+            poison: false,
+        })
+        .collect()
 }
 
 fn distinct(applied: &[fleet_tests::bus::AppliedTick]) -> HashSet<Uuid> {
@@ -28,7 +34,10 @@ async fn committed_events_are_applied_exactly_once_even_when_redelivered() {
     bus.start_relay();
     let mut committed = Vec::new();
     for batch in 0..5 {
-        committed.extend(bus.commit(&ticks(Uuid::now_v7(), batch * 10..batch * 10 + 10)).await);
+        committed.extend(
+            bus.commit(&ticks(Uuid::now_v7(), batch * 10..batch * 10 + 10))
+                .await,
+        );
     }
 
     let applied = bus.applied_at_least(50, DEADLINE).await;
@@ -41,7 +50,10 @@ async fn committed_events_are_applied_exactly_once_even_when_redelivered() {
     let redelivered = read_topic(&bus.bus.brokers, &topic, 50, Duration::from_secs(3)).await;
     assert_eq!(redelivered.len(), 50);
     let handled: i64 = fleet_tests::eventually(DEADLINE, "second group caught up", || async {
-        let n: i64 = sqlx::query_scalar("select count(*) from inbox").fetch_one(&bus.pool).await.unwrap();
+        let n: i64 = sqlx::query_scalar("select count(*) from inbox")
+            .fetch_one(&bus.pool)
+            .await
+            .unwrap();
         let lag = bus_consumed_duplicates(&bus).await;
         (lag >= 50).then_some(n)
     })
@@ -52,7 +64,10 @@ async fn committed_events_are_applied_exactly_once_even_when_redelivered() {
 }
 
 async fn bus_consumed_duplicates(_bus: &BusHarness) -> u64 {
-    event_bus::metrics::CONSUMED.get_metric_with_label_values(&["recorder", "duplicate"]).map(|c| c.get()).unwrap_or(0)
+    event_bus::metrics::CONSUMED
+        .get_metric_with_label_values(&["recorder", "duplicate"])
+        .map(|c| c.get())
+        .unwrap_or(0)
 }
 
 #[tokio::test]
@@ -61,14 +76,23 @@ async fn rolled_back_events_are_never_published() {
     bus.start_consumer(&unique("g"));
     bus.start_relay();
     let mut tx = bus.pool.begin().await.unwrap();
-    let ghost = Ticked { ticker: Uuid::now_v7(), n: 666, poison: false };
-    event_bus::outbox::enqueue(&mut tx, &ghost, &EventContext::default()).await.unwrap();
+    let ghost = Ticked {
+        ticker: Uuid::now_v7(),
+        n: 666,
+        poison: false,
+    };
+    event_bus::outbox::enqueue(&mut tx, &ghost, &EventContext::default())
+        .await
+        .unwrap();
     tx.rollback().await.unwrap();
     let marker = bus.commit(&ticks(Uuid::now_v7(), 0..1)).await;
 
     let applied = bus.applied_at_least(1, DEADLINE).await;
 
-    assert_eq!(applied.iter().map(|a| a.event_id).collect::<Vec<_>>(), marker);
+    assert_eq!(
+        applied.iter().map(|a| a.event_id).collect::<Vec<_>>(),
+        marker
+    );
     let on_topic = read_topic(&bus.bus.brokers, &bus.topic(), 2, Duration::from_secs(3)).await;
     assert_eq!(on_topic.len(), 1);
     assert_ne!(on_topic[0].payload["n"], 666);
@@ -118,7 +142,11 @@ async fn events_committed_while_the_broker_is_down_arrive_after_it_returns() {
     let applied = bus.applied_at_least(25, Duration::from_secs(120)).await;
     assert_eq!(distinct(&applied), committed.into_iter().collect());
     let order: Vec<i64> = applied.iter().map(|a| a.n).collect();
-    assert_eq!(order, (0..25).collect::<Vec<_>>(), "one aggregate keeps its order through the outage");
+    assert_eq!(
+        order,
+        (0..25).collect::<Vec<_>>(),
+        "one aggregate keeps its order through the outage"
+    );
     bus.stop().await;
 }
 
@@ -128,11 +156,25 @@ async fn a_poison_message_is_dead_lettered_while_later_ones_flow_and_can_be_repl
     bus.start_consumer(&unique("g"));
     bus.start_relay();
     let ticker = Uuid::now_v7();
-    let poison = bus.commit(&[Ticked { ticker, n: 0, poison: true }]).await[0];
-    let producer: FutureProducer = ClientConfig::new().set("bootstrap.servers", &bus.bus.brokers).create().unwrap();
+    let poison = bus
+        .commit(&[Ticked {
+            ticker,
+            n: 0,
+            poison: true,
+        }])
+        .await[0];
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", &bus.bus.brokers)
+        .create()
+        .unwrap();
     let topic = bus.topic();
     producer
-        .send(FutureRecord::to(&topic).key(&ticker.to_string()).payload("not an envelope"), Duration::from_secs(5))
+        .send(
+            FutureRecord::to(&topic)
+                .key(&ticker.to_string())
+                .payload("not an envelope"),
+            Duration::from_secs(5),
+        )
         .await
         .expect("raw message produced");
     let good = bus.commit(&ticks(ticker, 1..6)).await;
@@ -140,18 +182,29 @@ async fn a_poison_message_is_dead_lettered_while_later_ones_flow_and_can_be_repl
     let applied = bus.applied_at_least(5, DEADLINE).await;
     assert_eq!(distinct(&applied), good.into_iter().collect());
     let parked = fleet_tests::eventually(DEADLINE, "two dead letters", || async {
-        let letters = dead_letters::list_pending(&bus.pool, None, 10).await.unwrap();
+        let letters = dead_letters::list_pending(&bus.pool, None, 10)
+            .await
+            .unwrap();
         (letters.len() == 2).then_some(letters)
     })
     .await;
-    let malformed = parked.iter().find(|l| l.event_id.is_none()).expect("the malformed message is parked");
+    let malformed = parked
+        .iter()
+        .find(|l| l.event_id.is_none())
+        .expect("the malformed message is parked");
     assert!(malformed.error.contains("malformed"));
-    let refused = parked.iter().find(|l| l.event_id == Some(poison)).expect("the refused event is parked");
+    let refused = parked
+        .iter()
+        .find(|l| l.event_id == Some(poison))
+        .expect("the refused event is parked");
     assert_eq!(refused.attempts, 3);
 
-    bus.refuse_poison.store(false, std::sync::atomic::Ordering::SeqCst);
+    bus.refuse_poison
+        .store(false, std::sync::atomic::Ordering::SeqCst);
     let recorder = bus.recorder();
-    dead_letters::replay(&bus.pool, &recorder, refused.id).await.expect("replay applies it");
+    dead_letters::replay(&bus.pool, &recorder, refused.id)
+        .await
+        .expect("replay applies it");
     assert!(matches!(
         dead_letters::replay(&bus.pool, &recorder, refused.id).await,
         Err(dead_letters::ReplayError::AlreadyReplayed(_))
@@ -197,12 +250,22 @@ async fn a_broker_that_lost_its_log_is_refilled_by_replay() {
     let since = chrono::Utc::now();
     let committed = bus.commit(&ticks(Uuid::now_v7(), 0..10)).await;
     bus.relay().drain().await.expect("published");
-    assert_eq!(read_topic(&bus.bus.brokers, &bus.topic(), 10, Duration::from_secs(2)).await.len(), 10);
+    assert_eq!(
+        read_topic(&bus.bus.brokers, &bus.topic(), 10, Duration::from_secs(2))
+            .await
+            .len(),
+        10
+    );
 
     broker.kill();
     let _fresh = OwnBroker::start_on(port).await;
     let mut conn = bus.pool.acquire().await.unwrap();
-    assert_eq!(event_bus::outbox::replay_since(&mut conn, since).await.unwrap(), 10);
+    assert_eq!(
+        event_bus::outbox::replay_since(&mut conn, since)
+            .await
+            .unwrap(),
+        10
+    );
     bus.start_consumer(&unique("g"));
     bus.start_relay();
 

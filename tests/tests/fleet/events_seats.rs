@@ -28,30 +28,79 @@ async fn a_rush_never_overbooks_and_every_request_is_answered_once() {
 
     let producer = producer(&brokers());
     let requests: Vec<RegistrationRequested> = (0..REQUESTS)
-        .map(|_| RegistrationRequested { registration_id: Uuid::now_v7(), event_id: event, attendee_id: Uuid::now_v7(), requested_at: Utc::now() })
+        .map(|_| RegistrationRequested {
+            registration_id: Uuid::now_v7(),
+            event_id: event,
+            attendee_id: Uuid::now_v7(),
+            requested_at: Utc::now(),
+        })
         .collect();
-    join_all(requests.iter().map(|r| publish(&producer, &first.topic_prefix, r))).await;
+    join_all(
+        requests
+            .iter()
+            .map(|r| publish(&producer, &first.topic_prefix, r)),
+    )
+    .await;
 
-    let answers = read_topic(&brokers(), &first.topic("events"), 100_000, Duration::from_secs(5)).await;
-    let seat_answers: Vec<_> = answers.iter().filter(|m| m.headers["ce_type"].starts_with("events.seat.")).collect();
+    let answers = read_topic(
+        &brokers(),
+        &first.topic("events"),
+        100_000,
+        Duration::from_secs(5),
+    )
+    .await;
+    let seat_answers: Vec<_> = answers
+        .iter()
+        .filter(|m| m.headers["ce_type"].starts_with("events.seat."))
+        .collect();
     let mut per_registration: HashMap<String, Vec<String>> = HashMap::new();
     for answer in &seat_answers {
-        per_registration.entry(answer.payload["registrationId"].as_str().unwrap().to_owned()).or_default().push(answer.headers["ce_type"].clone());
+        per_registration
+            .entry(
+                answer.payload["registrationId"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            )
+            .or_default()
+            .push(answer.headers["ce_type"].clone());
     }
     assert_eq!(per_registration.len(), REQUESTS, "every request answered");
-    assert!(per_registration.values().all(|a| a.len() == 1), "answered once");
-    let reserved: Vec<&String> = per_registration.iter().filter(|(_, a)| a[0] == "events.seat.reserved.v1").map(|(id, _)| id).collect();
+    assert!(
+        per_registration.values().all(|a| a.len() == 1),
+        "answered once"
+    );
+    let reserved: Vec<&String> = per_registration
+        .iter()
+        .filter(|(_, a)| a[0] == "events.seat.reserved.v1")
+        .map(|(id, _)| id)
+        .collect();
     assert_eq!(reserved.len(), CAPACITY as usize);
-    assert!(seat_answers.iter().filter(|m| m.headers["ce_type"] == "events.seat.refused.v1").all(|m| m.payload["reason"] == "full"));
-    let event_now = organizer.get(&format!("/api/v1/events/{event_id}")).await.body;
+    assert!(seat_answers
+        .iter()
+        .filter(|m| m.headers["ce_type"] == "events.seat.refused.v1")
+        .all(|m| m.payload["reason"] == "full"));
+    let event_now = organizer
+        .get(&format!("/api/v1/events/{event_id}"))
+        .await
+        .body;
     assert_eq!(event_now["currentAttendeeCount"], CAPACITY);
 
     for id in reserved.iter().take(5) {
-        let cancelled = RegistrationCancelled { registration_id: id.parse().unwrap(), event_id: event, attendee_id: Uuid::now_v7(), cancelled_at: Utc::now() };
+        let cancelled = RegistrationCancelled {
+            registration_id: id.parse().unwrap(),
+            event_id: event,
+            attendee_id: Uuid::now_v7(),
+            cancelled_at: Utc::now(),
+        };
         publish(&producer, &first.topic_prefix, &cancelled).await;
     }
     eventually(Duration::from_secs(60), "five seats released", || async {
-        let taken = organizer.get(&format!("/api/v1/events/{event_id}")).await.body["currentAttendeeCount"].as_i64();
+        let taken = organizer
+            .get(&format!("/api/v1/events/{event_id}"))
+            .await
+            .body["currentAttendeeCount"]
+            .as_i64();
         (taken == Some(i64::from(CAPACITY) - 5)).then_some(())
     })
     .await;

@@ -21,10 +21,22 @@ fn companies_document_matches_the_code() {
 async fn companies_serves_its_document_and_reference_page() {
     let db = TestDb::create().await;
     let service = TestService::companies(&db).await;
-    let served: serde_json::Value =
-        service.client.get(service.url("/api/v1/companies/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let served: serde_json::Value = service
+        .client
+        .get(service.url("/api/v1/companies/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(served, committed("companies"));
-    let page = service.client.get(service.url("/api/v1/companies/docs/")).send().await.unwrap();
+    let page = service
+        .client
+        .get(service.url("/api/v1/companies/docs/"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), reqwest::StatusCode::OK);
     assert!(page.text().await.unwrap().contains("swagger-ui"));
 }

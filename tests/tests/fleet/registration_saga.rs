@@ -19,7 +19,12 @@ const CANCELLATIONS: usize = 50;
 
 async fn counts(db: &TestDb) -> HashMap<String, i64> {
     let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
-    let rows: Vec<(String, i64)> = sqlx::query_as("select status, count(*) from attendees.event_registrations group by status").fetch_all(&mut admin).await.unwrap();
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "select status, count(*) from attendees.event_registrations group by status",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
     rows.into_iter().collect()
 }
 
@@ -46,10 +51,16 @@ async fn register_all(people: &Api, event_id: &str, attendees: &[String]) -> Vec
 }
 
 async fn settled(db: &TestDb, total: usize) -> HashMap<String, i64> {
-    eventually(Duration::from_secs(240), "every registration settled", || async {
-        let c = counts(db).await;
-        (c.get("registered").copied().unwrap_or(0) == 0 && c.values().sum::<i64>() == total as i64).then_some(c)
-    })
+    eventually(
+        Duration::from_secs(240),
+        "every registration settled",
+        || async {
+            let c = counts(db).await;
+            (c.get("registered").copied().unwrap_or(0) == 0
+                && c.values().sum::<i64>() == total as i64)
+                .then_some(c)
+        },
+    )
     .await
 }
 
@@ -69,7 +80,10 @@ async fn a_rush_confirms_exactly_the_capacity_and_cancellations_promote_the_olde
 
     let settled = settled(&db, ATTENDEES).await;
     assert_eq!(settled["confirmed"], i64::from(CAPACITY));
-    assert_eq!(settled["waitlisted"], (ATTENDEES as i64) - i64::from(CAPACITY));
+    assert_eq!(
+        settled["waitlisted"],
+        (ATTENDEES as i64) - i64::from(CAPACITY)
+    );
 
     let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
     let oldest_waitlisted: Vec<uuid::Uuid> = sqlx::query_scalar(
@@ -79,21 +93,34 @@ async fn a_rush_confirms_exactly_the_capacity_and_cancellations_promote_the_olde
     .fetch_all(&mut admin)
     .await
     .unwrap();
-    let confirmed: Vec<uuid::Uuid> = sqlx::query_scalar("select id from attendees.event_registrations where status = 'confirmed' limit $1")
-        .bind(CANCELLATIONS as i64)
-        .fetch_all(&mut admin)
+    let confirmed: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "select id from attendees.event_registrations where status = 'confirmed' limit $1",
+    )
+    .bind(CANCELLATIONS as i64)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    let position = people
+        .get(&format!("/api/v1/registrations/{}", oldest_waitlisted[0]))
         .await
-        .unwrap();
-    let position = people.get(&format!("/api/v1/registrations/{}", oldest_waitlisted[0])).await.expect(StatusCode::OK);
+        .expect(StatusCode::OK);
     assert_eq!(position["waitlistPosition"], 1);
     for id in &confirmed {
-        people.post(&format!("/api/v1/registrations/{id}/cancel"), &json!({})).await.expect(StatusCode::OK);
+        people
+            .post(&format!("/api/v1/registrations/{id}/cancel"), &json!({}))
+            .await
+            .expect(StatusCode::OK);
     }
 
-    eventually(Duration::from_secs(120), "the oldest waitlisted were promoted", || async {
-        let c = counts(&db).await;
-        (c.get("confirmed") == Some(&i64::from(CAPACITY)) && !c.contains_key("registered")).then_some(())
-    })
+    eventually(
+        Duration::from_secs(120),
+        "the oldest waitlisted were promoted",
+        || async {
+            let c = counts(&db).await;
+            (c.get("confirmed") == Some(&i64::from(CAPACITY)) && !c.contains_key("registered"))
+                .then_some(())
+        },
+    )
     .await;
     let promoted: Vec<uuid::Uuid> = sqlx::query_scalar("select id from attendees.event_registrations where promoted_at is not null and status = 'confirmed' order by registration_date, id")
         .fetch_all(&mut admin)
@@ -103,11 +130,20 @@ async fn a_rush_confirms_exactly_the_capacity_and_cancellations_promote_the_olde
     expected.sort();
     let mut promoted_sorted = promoted.clone();
     promoted_sorted.sort();
-    assert_eq!(promoted_sorted, expected, "exactly the oldest waitlisted were promoted");
+    assert_eq!(
+        promoted_sorted, expected,
+        "exactly the oldest waitlisted were promoted"
+    );
     let final_counts = counts(&db).await;
     assert_eq!(final_counts["cancelled"], CANCELLATIONS as i64);
-    assert_eq!(final_counts["waitlisted"], (ATTENDEES - CANCELLATIONS) as i64 - i64::from(CAPACITY));
-    let event = organizer.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+    assert_eq!(
+        final_counts["waitlisted"],
+        (ATTENDEES - CANCELLATIONS) as i64 - i64::from(CAPACITY)
+    );
+    let event = organizer
+        .get(&format!("/api/v1/events/{event_id}"))
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(event["currentAttendeeCount"], CAPACITY);
 }
 
@@ -142,6 +178,12 @@ async fn crashing_either_service_mid_rush_changes_none_of_the_numbers() {
     assert_eq!(counts["confirmed"], i64::from(CAPACITY));
     assert_eq!(counts["waitlisted"], (GUESTS as i64) - i64::from(CAPACITY));
     let organizer = Api::as_roles(&events, &["organizer"]);
-    let event = organizer.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
-    assert_eq!(event["currentAttendeeCount"], CAPACITY, "no seat reserved twice");
+    let event = organizer
+        .get(&format!("/api/v1/events/{event_id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        event["currentAttendeeCount"], CAPACITY,
+        "no seat reserved twice"
+    );
 }

@@ -34,7 +34,17 @@ fn main() {
     let args = Args::parse();
     let claims = Claims {
         sub: args.subject,
-        roles: args.roles.iter().map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned()).collect(),
+        roles: args
+            .roles
+            .iter()
+            .map(|r| {
+                serde_json::to_value(r)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect(),
         speaker_id: args.speaker_id,
         company_id: args.company_id,
         attendee_id: args.attendee_id,

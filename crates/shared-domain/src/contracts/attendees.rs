@@ -108,8 +108,14 @@ macro_rules! newsletter_event {
     };
 }
 
-newsletter_event!(NewsletterConfirmationRequested, "attendees.newsletter.confirmation_requested.v1");
-newsletter_event!(NewsletterSubscriptionChanged, "attendees.newsletter.subscription_changed.v1");
+newsletter_event!(
+    NewsletterConfirmationRequested,
+    "attendees.newsletter.confirmation_requested.v1"
+);
+newsletter_event!(
+    NewsletterSubscriptionChanged,
+    "attendees.newsletter.subscription_changed.v1"
+);
 
 macro_rules! registration_event {
     ($ty:ty, $name:literal) => {
@@ -126,5 +132,11 @@ macro_rules! registration_event {
 
 registration_event!(RegistrationRequested, "attendees.registration.requested.v1");
 registration_event!(RegistrationCancelled, "attendees.registration.cancelled.v1");
-registration_event!(RegistrationStatusChanged, "attendees.registration.status_changed.v1");
-registration_event!(AttendanceRecorded, "attendees.registration.attendance_recorded.v1");
+registration_event!(
+    RegistrationStatusChanged,
+    "attendees.registration.status_changed.v1"
+);
+registration_event!(
+    AttendanceRecorded,
+    "attendees.registration.attendance_recorded.v1"
+);

@@ -195,18 +195,62 @@ macro_rules! events_event {
     };
 }
 
-events_event!(EventStatusChanged, "events.event.status_changed.v1", "event", |e| e.event_id);
-events_event!(EventWorkflowChanged, "events.event.workflow_changed.v1", "event", |e| e.event_id);
-events_event!(EventPublished, "events.event.published.v1", "event", |e| e.event_id);
-events_event!(RegistrationOpened, "events.event.registration_opened.v1", "event", |e| e.event_id);
-events_event!(RegistrationClosed, "events.event.registration_closed.v1", "event", |e| e.event_id);
-events_event!(SessionCreated, "events.session.created.v1", "session", |e| e.session.session_id);
-events_event!(SessionUpdated, "events.session.updated.v1", "session", |e| e.session.session_id);
-events_event!(SessionCancelled, "events.session.cancelled.v1", "session", |e| e.session_id);
-events_event!(SeatReserved, "events.seat.reserved.v1", "event", |e| e.event_id);
-events_event!(SeatRefused, "events.seat.refused.v1", "event", |e| e.event_id);
-events_event!(SeatReleased, "events.seat.released.v1", "event", |e| e.event_id);
-events_event!(OverflowSpeakerDeclined, "events.overflow_speaker.declined.v1", "event", |e| e.event_id);
+events_event!(
+    EventStatusChanged,
+    "events.event.status_changed.v1",
+    "event",
+    |e| e.event_id
+);
+events_event!(
+    EventWorkflowChanged,
+    "events.event.workflow_changed.v1",
+    "event",
+    |e| e.event_id
+);
+events_event!(EventPublished, "events.event.published.v1", "event", |e| e
+    .event_id);
+events_event!(
+    RegistrationOpened,
+    "events.event.registration_opened.v1",
+    "event",
+    |e| e.event_id
+);
+events_event!(
+    RegistrationClosed,
+    "events.event.registration_closed.v1",
+    "event",
+    |e| e.event_id
+);
+events_event!(
+    SessionCreated,
+    "events.session.created.v1",
+    "session",
+    |e| e.session.session_id
+);
+events_event!(
+    SessionUpdated,
+    "events.session.updated.v1",
+    "session",
+    |e| e.session.session_id
+);
+events_event!(
+    SessionCancelled,
+    "events.session.cancelled.v1",
+    "session",
+    |e| e.session_id
+);
+events_event!(SeatReserved, "events.seat.reserved.v1", "event", |e| e
+    .event_id);
+events_event!(SeatRefused, "events.seat.refused.v1", "event", |e| e
+    .event_id);
+events_event!(SeatReleased, "events.seat.released.v1", "event", |e| e
+    .event_id);
+events_event!(
+    OverflowSpeakerDeclined,
+    "events.overflow_speaker.declined.v1",
+    "event",
+    |e| e.event_id
+);
 events_event!(RoleGranted, "events.role.granted.v1", "role", |e| e.role_id);
 events_event!(RoleRevoked, "events.role.revoked.v1", "role", |e| e.role_id);
 
@@ -224,4 +268,9 @@ pub struct SessionReviewChanged {
     pub changed_at: DateTime<Utc>,
 }
 
-events_event!(SessionReviewChanged, "events.session_review.changed.v1", "session", |e| e.session_id);
+events_event!(
+    SessionReviewChanged,
+    "events.session_review.changed.v1",
+    "session",
+    |e| e.session_id
+);

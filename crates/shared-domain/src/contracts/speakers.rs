@@ -136,4 +136,7 @@ speakers_event!(SpeakerInvited, "speakers.speaker.invited.v1");
 speakers_event!(SpeakerAccepted, "speakers.speaker.accepted.v1");
 speakers_event!(SpeakerDeclined, "speakers.speaker.declined.v1");
 speakers_event!(InvitationWithdrawn, "speakers.invitation.withdrawn.v1");
-speakers_event!(ChangesRequested, "speakers.quality_review.changes_requested.v1");
+speakers_event!(
+    ChangesRequested,
+    "speakers.quality_review.changes_requested.v1"
+);

@@ -98,29 +98,63 @@ pub struct EngagementSummary {
 /// The attendee confirms they will attend (before the event, confirmed registrations only).
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/confirm-attendance", tag = "registrations", params(("id" = Uuid, Path)),
     responses((status = 200, body = RegistrationResponse), (status = 403, body = Problem), (status = 409, body = Problem)), security(("bearer" = [])))]
-pub async fn confirm_attendance(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<RegistrationResponse>, ApiError> {
+pub async fn confirm_attendance(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<RegistrationResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
-    let registration = store::registrations::lock_registration(&mut tx, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+    let registration = store::registrations::lock_registration(&mut tx, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     ensure_self_or_organizer(&actor, registration.attendee_id)?;
     if registration.status != "confirmed" {
-        return Err(AttendeeError::Conflict(format!("only confirmed registrations confirm attendance (this one is {})", registration.status)).into());
+        return Err(AttendeeError::Conflict(format!(
+            "only confirmed registrations confirm attendance (this one is {})",
+            registration.status
+        ))
+        .into());
     }
     let starts = store::engagement::event_date(&mut *tx, registration.event_id).await?;
     if starts.is_none_or(|date| Utc::now() >= date) {
-        return Err(AttendeeError::Conflict("attendance is confirmed before the event starts".into()).into());
+        return Err(AttendeeError::Conflict(
+            "attendance is confirmed before the event starts".into(),
+        )
+        .into());
     }
     store::engagement::confirm_attendance(&mut tx, id, Utc::now()).await?;
-    let record = store::registrations::fetch_registration(&mut *tx, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+    let record = store::registrations::fetch_registration(&mut *tx, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     tx.commit().await?;
     Ok(Json(RegistrationResponse::from(record)))
 }
 
-async fn record_one(conn: &mut PgConnection, id: Uuid, attended: bool, context: &EventContext) -> Result<Option<String>, ApiError> {
+async fn record_one(
+    conn: &mut PgConnection,
+    id: Uuid,
+    attended: bool,
+    context: &EventContext,
+) -> Result<Option<String>, ApiError> {
     let now = Utc::now();
-    let Some((attendee_id, company_id, event_id)) = store::engagement::set_attendance(conn, id, attended, now).await? else {
+    let Some((attendee_id, company_id, event_id)) =
+        store::engagement::set_attendance(conn, id, attended, now).await?
+    else {
         return Ok(Some("no confirmed registration with this id".into()));
     };
-    enqueue(conn, &AttendanceRecorded { registration_id: id, event_id, attendee_id, company_id, attended, recorded_at: now }, context).await?;
+    enqueue(
+        conn,
+        &AttendanceRecorded {
+            registration_id: id,
+            event_id,
+            attendee_id,
+            company_id,
+            attended,
+            recorded_at: now,
+        },
+        context,
+    )
+    .await?;
     Ok(None)
 }
 
@@ -136,11 +170,15 @@ pub async fn record_attendance(
 ) -> Result<Json<RegistrationResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    store::registrations::lock_registration(&mut tx, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+    store::registrations::lock_registration(&mut tx, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     if let Some(reason) = record_one(&mut tx, id, request.attended, &context).await? {
         return Err(AttendeeError::Conflict(reason).into());
     }
-    let record = store::registrations::fetch_registration(&mut *tx, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+    let record = store::registrations::fetch_registration(&mut *tx, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     tx.commit().await?;
     Ok(Json(RegistrationResponse::from(record)))
 }
@@ -157,13 +195,20 @@ pub async fn record_attendance_bulk(
 ) -> Result<Json<Vec<AttendanceOutcome>>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     if request.registrations.is_empty() || request.registrations.len() > 1000 {
-        return Err(ApiError::invalid_field("registrations", "must list 1 to 1000 registrations"));
+        return Err(ApiError::invalid_field(
+            "registrations",
+            "must list 1 to 1000 registrations",
+        ));
     }
     let mut tx = state.pool.begin().await?;
     let mut outcomes = Vec::with_capacity(request.registrations.len());
     for line in &request.registrations {
         let reason = record_one(&mut tx, line.registration_id, line.attended, &context).await?;
-        outcomes.push(AttendanceOutcome { registration_id: line.registration_id, recorded: reason.is_none(), reason });
+        outcomes.push(AttendanceOutcome {
+            registration_id: line.registration_id,
+            recorded: reason.is_none(),
+            reason,
+        });
     }
     tx.commit().await?;
     Ok(Json(outcomes))
@@ -172,16 +217,34 @@ pub async fn record_attendance_bulk(
 /// Records a view, download or rating of a session or material (the attendee or organizers).
 #[utoipa::path(post, path = "/api/v1/attendees/{id}/engagements", tag = "attendees", request_body = EngagementRequest, params(("id" = Uuid, Path)),
     responses((status = 204, description = "Recorded"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn record_engagement(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, Json(request): Json<EngagementRequest>) -> Result<Response, ApiError> {
+pub async fn record_engagement(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    Json(request): Json<EngagementRequest>,
+) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
     match (request.engagement_type, request.value) {
         (EngagementType::Rating, Some(v)) if (0.0..=5.0).contains(&v) => {}
-        (EngagementType::Rating, _) => return Err(ApiError::invalid_field("value", "a rating needs a value from 0 to 5")),
-        (_, Some(_)) => return Err(ApiError::invalid_field("value", "only ratings carry a value")),
+        (EngagementType::Rating, _) => {
+            return Err(ApiError::invalid_field(
+                "value",
+                "a rating needs a value from 0 to 5",
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "value",
+                "only ratings carry a value",
+            ))
+        }
         (_, None) => {}
     }
     let mut tx = state.pool.begin().await?;
-    store::attendees::fetch_attendee(&mut *tx, id).await?.filter(|a| a.erased_at.is_none()).ok_or(AttendeeError::NotFound(id))?;
+    store::attendees::fetch_attendee(&mut *tx, id)
+        .await?
+        .filter(|a| a.erased_at.is_none())
+        .ok_or(AttendeeError::NotFound(id))?;
     let engagement = NewEngagement {
         attendee_id: id,
         content_type: &enum_name(&request.content_type),
@@ -203,6 +266,14 @@ pub async fn engagement_summary(
     _actor: Actor,
     Path((content_type, content_id)): Path<(ContentType, Uuid)>,
 ) -> Result<Json<EngagementSummary>, ApiError> {
-    let (views, downloads, ratings, average_rating) = store::engagement::summary(&state.pool, &enum_name(&content_type), content_id).await?;
-    Ok(Json(EngagementSummary { content_type, content_id, views, downloads, ratings, average_rating }))
+    let (views, downloads, ratings, average_rating) =
+        store::engagement::summary(&state.pool, &enum_name(&content_type), content_id).await?;
+    Ok(Json(EngagementSummary {
+        content_type,
+        content_id,
+        views,
+        downloads,
+        ratings,
+        average_rating,
+    }))
 }

@@ -109,7 +109,9 @@ pub struct ListAttendeesQuery {
 
 /// 403 unless the caller is an organizer or the attendee itself.
 pub(super) fn ensure_self_or_organizer(actor: &Actor, attendee_id: Uuid) -> Result<(), ApiError> {
-    if actor.has(Role::Organizer) || (actor.has(Role::Attendee) && actor.attendee_id == Some(attendee_id)) {
+    if actor.has(Role::Organizer)
+        || (actor.has(Role::Attendee) && actor.attendee_id == Some(attendee_id))
+    {
         Ok(())
     } else {
         Err(AttendeeError::Forbidden("attendees see and change only their own data").into())
@@ -127,7 +129,11 @@ async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(),
 #[utoipa::path(post, path = "/api/v1/attendees", tag = "attendees", request_body = CreateAttendeeRequest,
     responses((status = 201, body = AttendeeResponse), (status = 409, description = "Email taken", body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn create_attendee(State(state): State<AppState>, actor: Actor, Json(request): Json<CreateAttendeeRequest>) -> Result<Response, ApiError> {
+pub async fn create_attendee(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(request): Json<CreateAttendeeRequest>,
+) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer, Role::Attendee])?;
     let organizer = actor.has(Role::Organizer);
     if !organizer && actor.attendee_id.is_some() {
@@ -140,41 +146,83 @@ pub async fn create_attendee(State(state): State<AppState>, actor: Actor, Json(r
         company_id: request.company_id,
         position: request.position,
         newsletter_subscription: false,
-        consent: GdprConsent { given: request.gdpr_consent.given, given_at: None, policy_version: request.gdpr_consent.policy_version },
+        consent: GdprConsent {
+            given: request.gdpr_consent.given,
+            given_at: None,
+            policy_version: request.gdpr_consent.policy_version,
+        },
     }
     .validate()
     .map_err(ApiError::validation)?;
     check_company(&state, fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
     let id = shared_domain::new_id();
-    if let Err(existing_id) = store::attendees::insert_attendee(&mut tx, id, &fields, Utc::now()).await? {
+    if let Err(existing_id) =
+        store::attendees::insert_attendee(&mut tx, id, &fields, Utc::now()).await?
+    {
         // Only organizers learn whom an email belongs to.
-        return Err(if organizer { AttendeeError::EmailTaken { existing_id }.into() } else { ApiError::conflict("an attendee with this email already exists") });
+        return Err(if organizer {
+            AttendeeError::EmailTaken { existing_id }.into()
+        } else {
+            ApiError::conflict("an attendee with this email already exists")
+        });
     }
-    let record = store::attendees::fetch_attendee(&mut *tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    let record = store::attendees::fetch_attendee(&mut *tx, id)
+        .await?
+        .ok_or(AttendeeError::NotFound(id))?;
     tx.commit().await?;
     let mut headers = etag_header(record.version);
-    headers.insert(LOCATION, HeaderValue::from_str(&format!("/api/v1/attendees/{id}")).expect("uuid path"));
-    Ok((StatusCode::CREATED, headers, Json(AttendeeResponse::from(record))).into_response())
+    headers.insert(
+        LOCATION,
+        HeaderValue::from_str(&format!("/api/v1/attendees/{id}")).expect("uuid path"),
+    );
+    Ok((
+        StatusCode::CREATED,
+        headers,
+        Json(AttendeeResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Reads an attendee (itself or organizers).
 #[utoipa::path(get, path = "/api/v1/attendees/{id}", tag = "attendees", params(("id" = Uuid, Path)),
     responses((status = 200, body = AttendeeResponse), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_attendee(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn get_attendee(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
-    let record = store::attendees::fetch_attendee(&state.pool, id).await?.ok_or(AttendeeError::NotFound(id))?;
-    Ok((etag_header(record.version), Json(AttendeeResponse::from(record))).into_response())
+    let record = store::attendees::fetch_attendee(&state.pool, id)
+        .await?
+        .ok_or(AttendeeError::NotFound(id))?;
+    Ok((
+        etag_header(record.version),
+        Json(AttendeeResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Lists attendees (organizers).
 #[utoipa::path(get, path = "/api/v1/attendees", tag = "attendees", params(ListAttendeesQuery),
     responses((status = 200, body = Page<AttendeeResponse>), (status = 403, body = Problem)), security(("bearer" = [])))]
-pub async fn list_attendees(State(state): State<AppState>, actor: Actor, Query(query): Query<ListAttendeesQuery>) -> Result<Json<Page<AttendeeResponse>>, ApiError> {
+pub async fn list_attendees(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ListAttendeesQuery>,
+) -> Result<Json<Page<AttendeeResponse>>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
-    let rows = store::attendees::list_attendees(&state.pool, query.q.as_deref().filter(|q| !q.trim().is_empty()), page.after, page.fetch_limit()).await?;
-    Ok(Json(Page::from_rows(rows, page.limit, |a| a.id).map(AttendeeResponse::from)))
+    let rows = store::attendees::list_attendees(
+        &state.pool,
+        query.q.as_deref().filter(|q| !q.trim().is_empty()),
+        page.after,
+        page.fetch_limit(),
+    )
+    .await?;
+    Ok(Json(
+        Page::from_rows(rows, page.limit, |a| a.id).map(AttendeeResponse::from),
+    ))
 }
 
 /// Updates an attendee with `If-Match` (itself or organizers).
@@ -190,7 +238,9 @@ pub async fn update_attendee(
 ) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
     let mut tx = state.pool.begin().await?;
-    let current = store::attendees::lock_attendee(&mut tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    let current = store::attendees::lock_attendee(&mut tx, id)
+        .await?
+        .ok_or(AttendeeError::NotFound(id))?;
     if current.erased_at.is_some() {
         return Err(AttendeeError::Conflict("this attendee was erased".into()).into());
     }
@@ -205,7 +255,11 @@ pub async fn update_attendee(
         newsletter_subscription: before.newsletter_subscription,
         consent: patch
             .gdpr_consent
-            .map(|c| GdprConsent { given: c.given, given_at: None, policy_version: c.policy_version })
+            .map(|c| GdprConsent {
+                given: c.given,
+                given_at: None,
+                policy_version: c.policy_version,
+            })
             .unwrap_or(before.consent.clone()),
     }
     .validate()
@@ -216,7 +270,13 @@ pub async fn update_attendee(
     store::attendees::update_attendee(&mut tx, id, &fields, Utc::now())
         .await?
         .ok_or_else(|| ApiError::invalid_field("email", "belongs to another attendee"))?;
-    let record = store::attendees::fetch_attendee(&mut *tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    let record = store::attendees::fetch_attendee(&mut *tx, id)
+        .await?
+        .ok_or(AttendeeError::NotFound(id))?;
     tx.commit().await?;
-    Ok((etag_header(record.version), Json(AttendeeResponse::from(record))).into_response())
+    Ok((
+        etag_header(record.version),
+        Json(AttendeeResponse::from(record)),
+    )
+        .into_response())
 }

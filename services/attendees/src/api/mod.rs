@@ -36,8 +36,12 @@ impl From<AttendeeError> for ApiError {
     fn from(error: AttendeeError) -> Self {
         let detail = error.to_string();
         match error {
-            AttendeeError::NotFound(_) | AttendeeError::RegistrationNotFound(_) => ApiError::not_found(detail),
-            AttendeeError::EmailTaken { existing_id } => ApiError::conflict(detail).with("existingId", existing_id.to_string()),
+            AttendeeError::NotFound(_) | AttendeeError::RegistrationNotFound(_) => {
+                ApiError::not_found(detail)
+            }
+            AttendeeError::EmailTaken { existing_id } => {
+                ApiError::conflict(detail).with("existingId", existing_id.to_string())
+            }
             AttendeeError::Conflict(_) => ApiError::conflict(detail),
             AttendeeError::Forbidden(_) => ApiError::forbidden(detail),
         }
@@ -60,15 +64,27 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(attendees::create_attendee, attendees::list_attendees))
-        .routes(routes!(attendees::get_attendee, attendees::update_attendee, privacy::erase_attendee))
+        .routes(routes!(
+            attendees::create_attendee,
+            attendees::list_attendees
+        ))
+        .routes(routes!(
+            attendees::get_attendee,
+            attendees::update_attendee,
+            privacy::erase_attendee
+        ))
         .routes(routes!(privacy::export_attendee))
         .routes(routes!(attendance::record_engagement))
         .routes(routes!(attendance::engagement_summary))
@@ -78,7 +94,10 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(newsletter::subscribe))
         .routes(routes!(newsletter::confirm))
         .routes(routes!(newsletter::unsubscribe))
-        .routes(routes!(registrations::register, registrations::list_registrations))
+        .routes(routes!(
+            registrations::register,
+            registrations::list_registrations
+        ))
         .routes(routes!(registrations::get_registration))
         .routes(routes!(registrations::cancel_registration))
         .split_for_parts()
@@ -92,5 +111,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The API routes, the OpenAPI document and its interactive reference page.
 pub fn router(state: AppState) -> Router {
     let (router, document) = split();
-    router.with_state(state).merge(service_kit::server::api_reference("attendees", document))
+    router
+        .with_state(state)
+        .merge(service_kit::server::api_reference("attendees", document))
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, RequestContext, Role};
 use sha2::{Digest, Sha256};
-use shared_domain::contracts::attendees::{NewsletterConfirmationRequested, NewsletterSubscriptionChanged};
+use shared_domain::contracts::attendees::{
+    NewsletterConfirmationRequested, NewsletterSubscriptionChanged,
+};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -80,11 +82,25 @@ fn hash(token: &str) -> String {
     responses((status = 202, description = "Confirmation mailed", body = SubscriptionResponse), (status = 200, description = "Already subscribed or pending", body = SubscriptionResponse),
         (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn subscribe(State(state): State<AppState>, actor: Actor, RequestContext(context): RequestContext, Json(request): Json<SubscribeRequest>) -> Result<Response, ApiError> {
-    let attendee_id = match (actor.has(Role::Organizer), request.attendee_id, actor.attendee_id) {
+pub async fn subscribe(
+    State(state): State<AppState>,
+    actor: Actor,
+    RequestContext(context): RequestContext,
+    Json(request): Json<SubscribeRequest>,
+) -> Result<Response, ApiError> {
+    let attendee_id = match (
+        actor.has(Role::Organizer),
+        request.attendee_id,
+        actor.attendee_id,
+    ) {
         (true, Some(id), _) => id,
         (_, None, Some(own)) if actor.has(Role::Attendee) => own,
-        (true, None, _) => return Err(ApiError::invalid_field("attendeeId", "is required when an organizer subscribes someone")),
+        (true, None, _) => {
+            return Err(ApiError::invalid_field(
+                "attendeeId",
+                "is required when an organizer subscribes someone",
+            ))
+        }
         (_, Some(id), _) => {
             ensure_self_or_organizer(&actor, id)?;
             id
@@ -93,7 +109,10 @@ pub async fn subscribe(State(state): State<AppState>, actor: Actor, RequestConte
     };
     let source = request.source.trim();
     if source.is_empty() || source.len() > 100 {
-        return Err(ApiError::invalid_field("source", "must have 1 to 100 characters"));
+        return Err(ApiError::invalid_field(
+            "source",
+            "must have 1 to 100 characters",
+        ));
     }
     let mut tx = state.pool.begin().await?;
     store::attendees::lock_attendee(&mut tx, attendee_id)
@@ -106,30 +125,70 @@ pub async fn subscribe(State(state): State<AppState>, actor: Actor, RequestConte
     }
     let (id, now) = (shared_domain::new_id(), Utc::now());
     let (confirmation_token, unsubscribe_token) = (new_token(), new_token());
-    store::newsletter::insert_pending(&mut tx, id, attendee_id, &hash(&confirmation_token), &hash(&unsubscribe_token), source, now).await?;
-    let requested = NewsletterConfirmationRequested { subscription_id: id, attendee_id, confirmation_token, unsubscribe_token, requested_at: now };
+    store::newsletter::insert_pending(
+        &mut tx,
+        id,
+        attendee_id,
+        &hash(&confirmation_token),
+        &hash(&unsubscribe_token),
+        source,
+        now,
+    )
+    .await?;
+    let requested = NewsletterConfirmationRequested {
+        subscription_id: id,
+        attendee_id,
+        confirmation_token,
+        unsubscribe_token,
+        requested_at: now,
+    };
     enqueue(&mut tx, &requested, &context).await?;
-    let created = store::newsletter::lock_live(&mut tx, attendee_id).await?.ok_or_else(|| ApiError::internal("subscription vanished"))?;
+    let created = store::newsletter::lock_live(&mut tx, attendee_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("subscription vanished"))?;
     tx.commit().await?;
-    Ok((StatusCode::ACCEPTED, Json(SubscriptionResponse::from(created))).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SubscriptionResponse::from(created)),
+    )
+        .into_response())
 }
 
-async fn follow_link(state: AppState, token: &str, unsubscribe: bool, context: event_bus::EventContext) -> Result<Json<SubscriptionResponse>, ApiError> {
+async fn follow_link(
+    state: AppState,
+    token: &str,
+    unsubscribe: bool,
+    context: event_bus::EventContext,
+) -> Result<Json<SubscriptionResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
     let subscription = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
         .await?
         .ok_or_else(|| ApiError::not_found("This link is not valid"))?;
-    let target = if unsubscribe { "unsubscribed" } else { "confirmed" };
+    let target = if unsubscribe {
+        "unsubscribed"
+    } else {
+        "confirmed"
+    };
     if subscription.status == "unsubscribed" && !unsubscribe {
-        return Err(ApiError::new(service_kit::ProblemKind::Gone, "This subscription was ended; subscribe again"));
+        return Err(ApiError::new(
+            service_kit::ProblemKind::Gone,
+            "This subscription was ended; subscribe again",
+        ));
     }
     if subscription.status != target {
         let now = Utc::now();
         store::newsletter::set_status(&mut tx, &subscription, target, now).await?;
-        let changed = NewsletterSubscriptionChanged { subscription_id: subscription.id, attendee_id: subscription.attendee_id, status: target.into(), changed_at: now };
+        let changed = NewsletterSubscriptionChanged {
+            subscription_id: subscription.id,
+            attendee_id: subscription.attendee_id,
+            status: target.into(),
+            changed_at: now,
+        };
         enqueue(&mut tx, &changed, &context).await?;
     }
-    let record = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe).await?.ok_or_else(|| ApiError::internal("subscription vanished"))?;
+    let record = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
+        .await?
+        .ok_or_else(|| ApiError::internal("subscription vanished"))?;
     tx.commit().await?;
     Ok(Json(SubscriptionResponse::from(record)))
 }
@@ -137,13 +196,21 @@ async fn follow_link(state: AppState, token: &str, unsubscribe: bool, context: e
 /// Confirms a subscription with the token of the confirmation mail (no login needed).
 #[utoipa::path(post, path = "/api/v1/newsletter/confirm", tag = "newsletter", request_body = TokenRequest,
     responses((status = 200, body = SubscriptionResponse), (status = 404, description = "Unknown token", body = Problem), (status = 410, description = "Ended meanwhile", body = Problem)))]
-pub async fn confirm(State(state): State<AppState>, RequestContext(context): RequestContext, Json(request): Json<TokenRequest>) -> Result<Json<SubscriptionResponse>, ApiError> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    RequestContext(context): RequestContext,
+    Json(request): Json<TokenRequest>,
+) -> Result<Json<SubscriptionResponse>, ApiError> {
     follow_link(state, &request.token, false, context).await
 }
 
 /// Ends a subscription with the one-click token of any newsletter mail (no login needed).
 #[utoipa::path(post, path = "/api/v1/newsletter/unsubscribe", tag = "newsletter", request_body = TokenRequest,
     responses((status = 200, body = SubscriptionResponse), (status = 404, description = "Unknown token", body = Problem)))]
-pub async fn unsubscribe(State(state): State<AppState>, RequestContext(context): RequestContext, Json(request): Json<TokenRequest>) -> Result<Json<SubscriptionResponse>, ApiError> {
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    RequestContext(context): RequestContext,
+    Json(request): Json<TokenRequest>,
+) -> Result<Json<SubscriptionResponse>, ApiError> {
     follow_link(state, &request.token, true, context).await
 }

@@ -32,13 +32,24 @@ pub struct AttendeeExport {
 /// Exports everything held about the attendee (itself or organizers).
 #[utoipa::path(get, path = "/api/v1/attendees/{id}/export", tag = "attendees", params(("id" = Uuid, Path)),
     responses((status = 200, body = AttendeeExport), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn export_attendee(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<AttendeeExport>, ApiError> {
+pub async fn export_attendee(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<AttendeeExport>, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
-    let attendee = store::attendees::fetch_attendee(&state.pool, id).await?.ok_or(AttendeeError::NotFound(id))?;
-    let registrations = store::registrations::list_registrations(&state.pool, None, Some(id), None, None, 10_000).await?;
+    let attendee = store::attendees::fetch_attendee(&state.pool, id)
+        .await?
+        .ok_or(AttendeeError::NotFound(id))?;
+    let registrations =
+        store::registrations::list_registrations(&state.pool, None, Some(id), None, None, 10_000)
+            .await?;
     Ok(Json(AttendeeExport {
         attendee: AttendeeResponse::from(attendee),
-        registrations: registrations.into_iter().map(RegistrationResponse::from).collect(),
+        registrations: registrations
+            .into_iter()
+            .map(RegistrationResponse::from)
+            .collect(),
         exported_at: Utc::now(),
     }))
 }
@@ -47,13 +58,28 @@ pub async fn export_attendee(State(state): State<AppState>, actor: Actor, Path(i
 /// already erased.
 #[utoipa::path(delete, path = "/api/v1/attendees/{id}", tag = "attendees", params(("id" = Uuid, Path)),
     responses((status = 204, description = "Erased"), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn erase_attendee(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, RequestContext(context): RequestContext) -> Result<Response, ApiError> {
+pub async fn erase_attendee(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    RequestContext(context): RequestContext,
+) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
     let mut tx = state.pool.begin().await?;
-    store::attendees::lock_attendee(&mut tx, id).await?.ok_or(AttendeeError::NotFound(id))?;
+    store::attendees::lock_attendee(&mut tx, id)
+        .await?
+        .ok_or(AttendeeError::NotFound(id))?;
     let now = Utc::now();
     if store::attendees::erase_attendee(&mut tx, id, now).await? {
-        enqueue(&mut tx, &AttendeeErased { attendee_id: id, erased_at: now }, &context).await?;
+        enqueue(
+            &mut tx,
+            &AttendeeErased {
+                attendee_id: id,
+                erased_at: now,
+            },
+            &context,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -95,22 +95,51 @@ pub struct ListRegistrationsQuery {
     responses((status = 201, description = "Requested", body = RegistrationResponse), (status = 200, description = "Already registered", body = RegistrationResponse),
         (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn register(State(state): State<AppState>, actor: Actor, RequestContext(context): RequestContext, Json(request): Json<RegisterRequest>) -> Result<Response, ApiError> {
-    let attendee_id = match (actor.has(Role::Organizer), request.attendee_id, actor.attendee_id) {
+pub async fn register(
+    State(state): State<AppState>,
+    actor: Actor,
+    RequestContext(context): RequestContext,
+    Json(request): Json<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let attendee_id = match (
+        actor.has(Role::Organizer),
+        request.attendee_id,
+        actor.attendee_id,
+    ) {
         (true, Some(id), _) => id,
         (_, None, Some(own)) | (false, Some(_), Some(own)) if actor.has(Role::Attendee) => own,
-        (true, None, _) => return Err(ApiError::invalid_field("attendeeId", "is required when an organizer registers someone")),
-        _ => return Err(AttendeeError::Forbidden("only attendees register themselves (or organizers register them)").into()),
+        (true, None, _) => {
+            return Err(ApiError::invalid_field(
+                "attendeeId",
+                "is required when an organizer registers someone",
+            ))
+        }
+        _ => {
+            return Err(AttendeeError::Forbidden(
+                "only attendees register themselves (or organizers register them)",
+            )
+            .into())
+        }
     };
     if request.attendee_id.is_some_and(|id| id != attendee_id) {
         return Err(AttendeeError::Forbidden("attendees register only themselves").into());
     }
     if request.session_preferences.len() > 50 {
-        return Err(ApiError::invalid_field("sessionPreferences", "at most 50 sessions"));
+        return Err(ApiError::invalid_field(
+            "sessionPreferences",
+            "at most 50 sessions",
+        ));
     }
-    let special_requests = request.special_requests.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let special_requests = request
+        .special_requests
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if special_requests.is_some_and(|s| s.chars().count() > 2000) {
-        return Err(ApiError::invalid_field("specialRequests", "must be at most 2000 characters"));
+        return Err(ApiError::invalid_field(
+            "specialRequests",
+            "must be at most 2000 characters",
+        ));
     }
     let mut tx = state.pool.begin().await?;
     store::attendees::fetch_attendee(&mut *tx, attendee_id)
@@ -118,25 +147,65 @@ pub async fn register(State(state): State<AppState>, actor: Actor, RequestContex
         .filter(|a| a.erased_at.is_none())
         .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
     let now = Utc::now();
-    let new = NewRegistration { id: shared_domain::new_id(), event_id: request.event_id, attendee_id, session_preferences: &request.session_preferences, special_requests };
+    let new = NewRegistration {
+        id: shared_domain::new_id(),
+        event_id: request.event_id,
+        attendee_id,
+        session_preferences: &request.session_preferences,
+        special_requests,
+    };
     let (id, status) = if store::registrations::insert_registration(&mut tx, &new, now).await? {
         (new.id, StatusCode::CREATED)
     } else {
-        let existing = store::registrations::lock_by_attendee(&mut tx, request.event_id, attendee_id).await?.ok_or(AttendeeError::RegistrationNotFound(new.id))?;
+        let existing =
+            store::registrations::lock_by_attendee(&mut tx, request.event_id, attendee_id)
+                .await?
+                .ok_or(AttendeeError::RegistrationNotFound(new.id))?;
         match parse_stored::<RegistrationStatus>(&existing.status) {
             RegistrationStatus::Cancelled | RegistrationStatus::Rejected => {
-                store::registrations::reopen(&mut tx, existing.id, new.id, &request.session_preferences, special_requests, now).await?;
+                store::registrations::reopen(
+                    &mut tx,
+                    existing.id,
+                    new.id,
+                    &request.session_preferences,
+                    special_requests,
+                    now,
+                )
+                .await?;
                 (new.id, StatusCode::CREATED)
             }
             _ => {
                 tx.commit().await?;
-                return Ok((StatusCode::OK, Json(RegistrationResponse::from(existing))).into_response());
+                return Ok(
+                    (StatusCode::OK, Json(RegistrationResponse::from(existing))).into_response()
+                );
             }
         }
     };
-    enqueue(&mut tx, &RegistrationRequested { registration_id: id, event_id: request.event_id, attendee_id, requested_at: now }, &context).await?;
-    announce(&mut tx, id, request.event_id, attendee_id, RegistrationStatus::Registered, None, &context).await?;
-    let record = store::registrations::fetch_registration(&mut *tx, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+    enqueue(
+        &mut tx,
+        &RegistrationRequested {
+            registration_id: id,
+            event_id: request.event_id,
+            attendee_id,
+            requested_at: now,
+        },
+        &context,
+    )
+    .await?;
+    announce(
+        &mut tx,
+        id,
+        request.event_id,
+        attendee_id,
+        RegistrationStatus::Registered,
+        None,
+        &context,
+    )
+    .await?;
+    let record = store::registrations::fetch_registration(&mut *tx, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     tx.commit().await?;
     Ok((status, Json(RegistrationResponse::from(record))).into_response())
 }
@@ -144,8 +213,14 @@ pub async fn register(State(state): State<AppState>, actor: Actor, RequestContex
 /// Reads a registration with its waitlist position (its attendee or organizers).
 #[utoipa::path(get, path = "/api/v1/registrations/{id}", tag = "registrations", params(("id" = Uuid, Path)),
     responses((status = 200, body = RegistrationResponse), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_registration(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<RegistrationResponse>, ApiError> {
-    let record = store::registrations::fetch_registration(&state.pool, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+pub async fn get_registration(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<RegistrationResponse>, ApiError> {
+    let record = store::registrations::fetch_registration(&state.pool, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     ensure_self_or_organizer(&actor, record.attendee_id)?;
     Ok(Json(RegistrationResponse::from(record)))
 }
@@ -153,39 +228,94 @@ pub async fn get_registration(State(state): State<AppState>, actor: Actor, Path(
 /// Lists registrations (organizers: any; attendees: their own).
 #[utoipa::path(get, path = "/api/v1/registrations", tag = "registrations", params(ListRegistrationsQuery),
     responses((status = 200, body = Page<RegistrationResponse>), (status = 400, body = Problem)), security(("bearer" = [])))]
-pub async fn list_registrations(State(state): State<AppState>, actor: Actor, Query(query): Query<ListRegistrationsQuery>) -> Result<Json<Page<RegistrationResponse>>, ApiError> {
+pub async fn list_registrations(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ListRegistrationsQuery>,
+) -> Result<Json<Page<RegistrationResponse>>, ApiError> {
     let attendee_id = if actor.has(Role::Organizer) {
         query.attendee_id
     } else {
-        Some(actor.attendee_id.filter(|_| actor.has(Role::Attendee)).ok_or(AttendeeError::Forbidden("only attendees and organizers list registrations"))?)
+        Some(
+            actor
+                .attendee_id
+                .filter(|_| actor.has(Role::Attendee))
+                .ok_or(AttendeeError::Forbidden(
+                    "only attendees and organizers list registrations",
+                ))?,
+        )
     };
     let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
     let status = query.status.map(|s| enum_name(&s));
-    let rows = store::registrations::list_registrations(&state.pool, query.event_id, attendee_id, status.as_deref(), page.after, page.fetch_limit()).await?;
-    Ok(Json(Page::from_rows(rows, page.limit, |r| r.id).map(RegistrationResponse::from)))
+    let rows = store::registrations::list_registrations(
+        &state.pool,
+        query.event_id,
+        attendee_id,
+        status.as_deref(),
+        page.after,
+        page.fetch_limit(),
+    )
+    .await?;
+    Ok(Json(
+        Page::from_rows(rows, page.limit, |r| r.id).map(RegistrationResponse::from),
+    ))
 }
 
 /// Cancels a registration (its attendee or organizers): a held seat is released and the
 /// oldest waitlisted registration promoted; a waitlisted one just leaves the queue.
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/cancel", tag = "registrations", params(("id" = Uuid, Path)),
     responses((status = 200, body = RegistrationResponse), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)), security(("bearer" = [])))]
-pub async fn cancel_registration(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, RequestContext(context): RequestContext) -> Result<Json<RegistrationResponse>, ApiError> {
+pub async fn cancel_registration(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    RequestContext(context): RequestContext,
+) -> Result<Json<RegistrationResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
-    let record = store::registrations::lock_registration(&mut tx, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+    let record = store::registrations::lock_registration(&mut tx, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     ensure_self_or_organizer(&actor, record.attendee_id)?;
     let now = Utc::now();
     match cancel(parse_stored(&record.status)) {
-        Cancellation::Refuse => return Err(AttendeeError::Conflict(format!("a registration that is {} cannot be cancelled", record.status)).into()),
+        Cancellation::Refuse => {
+            return Err(AttendeeError::Conflict(format!(
+                "a registration that is {} cannot be cancelled",
+                record.status
+            ))
+            .into())
+        }
         Cancellation::AlreadyCancelled => {}
         outcome => {
             store::registrations::set_status(&mut tx, id, "cancelled", None, now).await?;
             if outcome == Cancellation::ReleaseSeat {
-                enqueue(&mut tx, &RegistrationCancelled { registration_id: id, event_id: record.event_id, attendee_id: record.attendee_id, cancelled_at: now }, &context).await?;
+                enqueue(
+                    &mut tx,
+                    &RegistrationCancelled {
+                        registration_id: id,
+                        event_id: record.event_id,
+                        attendee_id: record.attendee_id,
+                        cancelled_at: now,
+                    },
+                    &context,
+                )
+                .await?;
             }
-            announce(&mut tx, id, record.event_id, record.attendee_id, RegistrationStatus::Cancelled, None, &context).await?;
+            announce(
+                &mut tx,
+                id,
+                record.event_id,
+                record.attendee_id,
+                RegistrationStatus::Cancelled,
+                None,
+                &context,
+            )
+            .await?;
         }
     }
-    let record = store::registrations::fetch_registration(&mut *tx, id).await?.ok_or(AttendeeError::RegistrationNotFound(id))?;
+    let record = store::registrations::fetch_registration(&mut *tx, id)
+        .await?
+        .ok_or(AttendeeError::RegistrationNotFound(id))?;
     tx.commit().await?;
     Ok(Json(RegistrationResponse::from(record)))
 }

@@ -58,9 +58,16 @@ impl AttendeeFields {
         let first_name = v.text("firstName", &self.first_name, 100);
         let last_name = v.text("lastName", &self.last_name, 100);
         let position = v.optional_text("position", self.position.as_deref(), 255);
-        let policy_version = v.optional_text("gdprConsent.policyVersion", self.consent.policy_version.as_deref(), 50);
+        let policy_version = v.optional_text(
+            "gdprConsent.policyVersion",
+            self.consent.policy_version.as_deref(),
+            50,
+        );
         if self.consent.given && policy_version.is_none() {
-            v.reject("gdprConsent.policyVersion", "is required when consent is given");
+            v.reject(
+                "gdprConsent.policyVersion",
+                "is required when consent is given",
+            );
         }
         v.finish()?;
         Ok(Self {
@@ -68,7 +75,10 @@ impl AttendeeFields {
             first_name: first_name.expect("validated"),
             last_name: last_name.expect("validated"),
             position,
-            consent: GdprConsent { policy_version, ..self.consent },
+            consent: GdprConsent {
+                policy_version,
+                ..self.consent
+            },
             ..self
         })
     }
@@ -86,22 +96,46 @@ mod tests {
             company_id: None,
             position: None,
             newsletter_subscription: true,
-            consent: GdprConsent { given: true, given_at: None, policy_version: Some("2026-01".into()) },
+            consent: GdprConsent {
+                given: true,
+                given_at: None,
+                policy_version: Some("2026-01".into()),
+            },
         }
     }
 
     #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(ada().validate().unwrap().email, "ada@example.ch");
-        for bad in ["ada", "ada@ch", "a da@x.ch", "@x.ch", "ada@.ch", "erased-1@erased.invalid"] {
-            let fields = AttendeeFields { email: bad.into(), ..ada() };
+        for bad in [
+            "ada",
+            "ada@ch",
+            "a da@x.ch",
+            "@x.ch",
+            "ada@.ch",
+            "erased-1@erased.invalid",
+        ] {
+            let fields = AttendeeFields {
+                email: bad.into(),
+                ..ada()
+            };
             assert_eq!(fields.validate().unwrap_err()[0].field, "email", "{bad}");
         }
     }
 
     #[test]
     fn consent_needs_a_policy_version() {
-        let fields = AttendeeFields { consent: GdprConsent { given: true, given_at: None, policy_version: None }, ..ada() };
-        assert_eq!(fields.validate().unwrap_err()[0].field, "gdprConsent.policyVersion");
+        let fields = AttendeeFields {
+            consent: GdprConsent {
+                given: true,
+                given_at: None,
+                policy_version: None,
+            },
+            ..ada()
+        };
+        assert_eq!(
+            fields.validate().unwrap_err()[0].field,
+            "gdprConsent.policyVersion"
+        );
     }
 }

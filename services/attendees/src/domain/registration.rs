@@ -91,9 +91,15 @@ mod tests {
         assert_eq!(on_seat_reserved(Waitlisted), SeatOutcome::Become(Confirmed));
         assert_eq!(on_seat_reserved(Confirmed), SeatOutcome::Ignore);
         assert_eq!(on_seat_reserved(Cancelled), SeatOutcome::ReleaseAgain);
-        assert_eq!(on_seat_refused_full(Registered), SeatOutcome::Become(Waitlisted));
+        assert_eq!(
+            on_seat_refused_full(Registered),
+            SeatOutcome::Become(Waitlisted)
+        );
         assert_eq!(on_seat_refused_full(Confirmed), SeatOutcome::Ignore);
-        assert_eq!(on_seat_refused_closed(Waitlisted), SeatOutcome::Become(Rejected));
+        assert_eq!(
+            on_seat_refused_closed(Waitlisted),
+            SeatOutcome::Become(Rejected)
+        );
     }
 
     #[test]

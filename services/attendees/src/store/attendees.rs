@@ -36,7 +36,11 @@ impl AttendeeRecord {
             company_id: self.company_id,
             position: self.position.clone(),
             newsletter_subscription: self.newsletter_subscription,
-            consent: GdprConsent { given: self.gdpr_consent_given, given_at: self.gdpr_consent_date, policy_version: self.gdpr_policy_version.clone() },
+            consent: GdprConsent {
+                given: self.gdpr_consent_given,
+                given_at: self.gdpr_consent_date,
+                policy_version: self.gdpr_policy_version.clone(),
+            },
         }
     }
 }
@@ -45,7 +49,12 @@ const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, n
     gdpr_consent_date, gdpr_policy_version, created_at, updated_at, last_login_at, version, erased_at";
 
 /// Inserts an attendee; `Err(existing id)` when the email is taken.
-pub async fn insert_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFields, now: DateTime<Utc>) -> Result<Result<(), Uuid>, sqlx::Error> {
+pub async fn insert_attendee(
+    conn: &mut PgConnection,
+    id: Uuid,
+    f: &AttendeeFields,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Uuid>, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into attendees (id, email, first_name, last_name, company_id, position, newsletter_subscription, gdpr_consent_given, \
          gdpr_consent_date, gdpr_policy_version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
@@ -67,27 +76,51 @@ pub async fn insert_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFiel
     if inserted.rows_affected() == 1 {
         return Ok(Ok(()));
     }
-    let existing: Uuid = sqlx::query_scalar("select id from attendees where lower(email) = lower($1)").bind(&f.email).fetch_one(conn).await?;
+    let existing: Uuid =
+        sqlx::query_scalar("select id from attendees where lower(email) = lower($1)")
+            .bind(&f.email)
+            .fetch_one(conn)
+            .await?;
     Ok(Err(existing))
 }
 
 /// Reads one attendee.
-pub async fn fetch_attendee(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<AttendeeRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from attendees where id = $1")).bind(id).fetch_optional(db).await
+pub async fn fetch_attendee(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<AttendeeRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from attendees where id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Reads one attendee and locks it.
-pub async fn lock_attendee(conn: &mut PgConnection, id: Uuid) -> Result<Option<AttendeeRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from attendees where id = $1 for update")).bind(id).fetch_optional(conn).await
+pub async fn lock_attendee(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<AttendeeRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from attendees where id = $1 for update"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Writes new fields; `None` when the new email belongs to someone else.
-pub async fn update_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFields, now: DateTime<Utc>) -> Result<Option<i64>, sqlx::Error> {
-    let taken: Option<Uuid> = sqlx::query_scalar("select id from attendees where lower(email) = lower($1) and id <> $2")
-        .bind(&f.email)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn update_attendee(
+    conn: &mut PgConnection,
+    id: Uuid,
+    f: &AttendeeFields,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let taken: Option<Uuid> =
+        sqlx::query_scalar("select id from attendees where lower(email) = lower($1) and id <> $2")
+            .bind(&f.email)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     if taken.is_some() {
         return Ok(None);
     }
@@ -111,14 +144,32 @@ pub async fn update_attendee(conn: &mut PgConnection, id: Uuid, f: &AttendeeFiel
     match version {
         Ok(version) => Ok(Some(version)),
         // A concurrent change took the email between the check and this update.
-        Err(e) if e.as_database_error().and_then(|d| d.constraint()) == Some("attendees_email_unique") => Ok(None),
+        Err(e)
+            if e.as_database_error().and_then(|d| d.constraint())
+                == Some("attendees_email_unique") =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(e),
     }
 }
 
 /// Attendees by email, optionally matching `search` (email or name), after the id `after`.
-pub async fn list_attendees(db: impl PgExecutor<'_>, search: Option<&str>, after: Option<Uuid>, limit: i64) -> Result<Vec<AttendeeRecord>, sqlx::Error> {
-    let pattern = search.map(|s| format!("%{}%", s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+pub async fn list_attendees(
+    db: impl PgExecutor<'_>,
+    search: Option<&str>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<AttendeeRecord>, sqlx::Error> {
+    let pattern = search.map(|s| {
+        format!(
+            "%{}%",
+            s.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    });
     sqlx::query_as(&format!(
         "select {COLUMNS} from attendees where ($1::text is null or lower(email) like $1 or lower(first_name || ' ' || last_name) like $1) \
          and ($2::uuid is null or id > $2) order by id limit $3"
@@ -132,7 +183,11 @@ pub async fn list_attendees(db: impl PgExecutor<'_>, search: Option<&str>, after
 
 /// Replaces every personal field with a neutral value; the row (and so every registration
 /// and count) stays. Returns whether the attendee was erased now (false: already erased).
-pub async fn erase_attendee(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn erase_attendee(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let erased = sqlx::query(
         "update attendees set email = 'erased-' || id || '@erased.invalid', first_name = 'Erased', last_name = 'Erased', \
          company_id = null, position = null, newsletter_subscription = false, gdpr_consent_given = false, gdpr_consent_date = null, \

@@ -14,7 +14,11 @@ pub struct NewEngagement<'a> {
 }
 
 /// Records a view or download, or sets the attendee's rating of the item.
-pub async fn record(conn: &mut PgConnection, e: &NewEngagement<'_>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn record(
+    conn: &mut PgConnection,
+    e: &NewEngagement<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let conflict = if e.engagement_type == "rating" {
         "on conflict (attendee_id, content_type, content_id) where engagement_type = 'rating' \
          do update set engagement_value = excluded.engagement_value, engaged_at = excluded.engaged_at"
@@ -38,7 +42,11 @@ pub async fn record(conn: &mut PgConnection, e: &NewEngagement<'_>, now: DateTim
 }
 
 /// `(views, downloads, ratings, average rating)` of one content item.
-pub async fn summary(db: impl PgExecutor<'_>, content_type: &str, content_id: Uuid) -> Result<(i64, i64, i64, Option<f64>), sqlx::Error> {
+pub async fn summary(
+    db: impl PgExecutor<'_>,
+    content_type: &str,
+    content_id: Uuid,
+) -> Result<(i64, i64, i64, Option<f64>), sqlx::Error> {
     sqlx::query_as(
         "select count(*) filter (where engagement_type = 'view'), count(*) filter (where engagement_type = 'download'), \
          count(*) filter (where engagement_type = 'rating'), (avg(engagement_value) filter (where engagement_type = 'rating'))::float8 \
@@ -51,7 +59,12 @@ pub async fn summary(db: impl PgExecutor<'_>, content_type: &str, content_id: Uu
 }
 
 /// Keeps an event's date and status (from the events context).
-pub async fn upsert_calendar(conn: &mut PgConnection, event_id: Uuid, event_date: Option<DateTime<Utc>>, status: &str) -> Result<(), sqlx::Error> {
+pub async fn upsert_calendar(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    event_date: Option<DateTime<Utc>>,
+    status: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into event_calendar (event_id, event_date, status) values ($1, coalesce($2, 'epoch'::timestamptz), $3) \
          on conflict (event_id) do update set event_date = coalesce($2, event_calendar.event_date), status = excluded.status",
@@ -65,13 +78,24 @@ pub async fn upsert_calendar(conn: &mut PgConnection, event_id: Uuid, event_date
 }
 
 /// The date of an event, when known.
-pub async fn event_date(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    sqlx::query_scalar("select event_date from event_calendar where event_id = $1").bind(event_id).fetch_optional(db).await
+pub async fn event_date(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar("select event_date from event_calendar where event_id = $1")
+        .bind(event_id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Marks attendance of a registration; returns `(attendee id, company id, event id)` when it
 /// was a confirmed or attended registration.
-pub async fn set_attendance(conn: &mut PgConnection, registration_id: Uuid, attended: bool, now: DateTime<Utc>) -> Result<Option<(Uuid, Option<Uuid>, Uuid)>, sqlx::Error> {
+pub async fn set_attendance(
+    conn: &mut PgConnection,
+    registration_id: Uuid,
+    attended: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Option<Uuid>, Uuid)>, sqlx::Error> {
     sqlx::query_as(
         "update event_registrations r set actual_attendance = $2, status = case when $2 then 'attended' else 'confirmed' end, updated_at = $3 \
          from attendees a where r.id = $1 and a.id = r.attendee_id and r.status in ('confirmed', 'attended') \
@@ -85,7 +109,17 @@ pub async fn set_attendance(conn: &mut PgConnection, registration_id: Uuid, atte
 }
 
 /// The attendee confirms they will attend.
-pub async fn confirm_attendance(conn: &mut PgConnection, registration_id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("update event_registrations set attendance_confirmed = true, updated_at = $2 where id = $1").bind(registration_id).bind(now).execute(conn).await?;
+pub async fn confirm_attendance(
+    conn: &mut PgConnection,
+    registration_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update event_registrations set attendance_confirmed = true, updated_at = $2 where id = $1",
+    )
+    .bind(registration_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -16,10 +16,14 @@ pub struct SubscriptionRecord {
     pub unsubscribed_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "id, attendee_id, status, source, requested_at, confirmed_at, unsubscribed_at";
+const COLUMNS: &str =
+    "id, attendee_id, status, source, requested_at, confirmed_at, unsubscribed_at";
 
 /// The live (pending or confirmed) subscription of an attendee, locked.
-pub async fn lock_live(conn: &mut PgConnection, attendee_id: Uuid) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
+pub async fn lock_live(
+    conn: &mut PgConnection,
+    attendee_id: Uuid,
+) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
     sqlx::query_as(&format!("select {COLUMNS} from newsletter_subscriptions where attendee_id = $1 and status <> 'unsubscribed' for update"))
         .bind(attendee_id)
         .fetch_optional(conn)
@@ -27,7 +31,15 @@ pub async fn lock_live(conn: &mut PgConnection, attendee_id: Uuid) -> Result<Opt
 }
 
 /// Stores a pending subscription with the hashes of its two tokens.
-pub async fn insert_pending(conn: &mut PgConnection, id: Uuid, attendee_id: Uuid, confirm_hash: &str, unsubscribe_hash: &str, source: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert_pending(
+    conn: &mut PgConnection,
+    id: Uuid,
+    attendee_id: Uuid,
+    confirm_hash: &str,
+    unsubscribe_hash: &str,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into newsletter_subscriptions (id, attendee_id, status, confirmation_token_hash, unsubscribe_token_hash, source, requested_at) \
          values ($1, $2, 'pending', $3, $4, $5, $6)",
@@ -44,16 +56,31 @@ pub async fn insert_pending(conn: &mut PgConnection, id: Uuid, attendee_id: Uuid
 }
 
 /// The subscription a token hash belongs to, locked (`unsubscribe` picks the token kind).
-pub async fn lock_by_token(conn: &mut PgConnection, token_hash: &str, unsubscribe: bool) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-    let column = if unsubscribe { "unsubscribe_token_hash" } else { "confirmation_token_hash" };
-    sqlx::query_as(&format!("select {COLUMNS} from newsletter_subscriptions where {column} = $1 for update"))
-        .bind(token_hash)
-        .fetch_optional(conn)
-        .await
+pub async fn lock_by_token(
+    conn: &mut PgConnection,
+    token_hash: &str,
+    unsubscribe: bool,
+) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
+    let column = if unsubscribe {
+        "unsubscribe_token_hash"
+    } else {
+        "confirmation_token_hash"
+    };
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from newsletter_subscriptions where {column} = $1 for update"
+    ))
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Moves a subscription to `status` and mirrors it on the attendee.
-pub async fn set_status(conn: &mut PgConnection, subscription: &SubscriptionRecord, status: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn set_status(
+    conn: &mut PgConnection,
+    subscription: &SubscriptionRecord,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update newsletter_subscriptions set status = $2, confirmed_at = case when $2 = 'confirmed' then $3 else confirmed_at end, \
          unsubscribed_at = case when $2 = 'unsubscribed' then $3 else unsubscribed_at end where id = $1",

@@ -39,7 +39,11 @@ pub struct NewRegistration<'a> {
 }
 
 /// Inserts a `registered` registration; `false` when the attendee already has one for the event.
-pub async fn insert_registration(conn: &mut PgConnection, r: &NewRegistration<'_>, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn insert_registration(
+    conn: &mut PgConnection,
+    r: &NewRegistration<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into event_registrations (id, event_id, attendee_id, registration_date, status, session_preferences, special_requests, updated_at) \
          values ($1, $2, $3, $4, 'registered', $5, $6, $4) on conflict (event_id, attendee_id) do nothing",
@@ -56,22 +60,50 @@ pub async fn insert_registration(conn: &mut PgConnection, r: &NewRegistration<'_
 }
 
 /// The registration of an attendee for an event, locked.
-pub async fn lock_by_attendee(conn: &mut PgConnection, event_id: Uuid, attendee_id: Uuid) -> Result<Option<RegistrationRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} where r.event_id = $1 and r.attendee_id = $2 for update of r")).bind(event_id).bind(attendee_id).fetch_optional(conn).await
+pub async fn lock_by_attendee(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    attendee_id: Uuid,
+) -> Result<Option<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} where r.event_id = $1 and r.attendee_id = $2 for update of r"
+    ))
+    .bind(event_id)
+    .bind(attendee_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// One registration.
-pub async fn fetch_registration(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<RegistrationRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} where r.id = $1")).bind(id).fetch_optional(db).await
+pub async fn fetch_registration(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} where r.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// One registration, locked.
-pub async fn lock_registration(conn: &mut PgConnection, id: Uuid) -> Result<Option<RegistrationRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} where r.id = $1 for update of r")).bind(id).fetch_optional(conn).await
+pub async fn lock_registration(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} where r.id = $1 for update of r"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Moves a registration to `status` (with an optional refusal reason).
-pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: &str, reason: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("update event_registrations set status = $2, refusal_reason = $3, updated_at = $4 where id = $1")
         .bind(id)
         .bind(status)
@@ -84,7 +116,14 @@ pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: &str, reason:
 
 /// Re-opens a cancelled or rejected registration as a new request (back of the queue)
 /// under the id `new_id`, so late seat answers to the earlier attempt find nothing.
-pub async fn reopen(conn: &mut PgConnection, id: Uuid, new_id: Uuid, session_preferences: &[Uuid], special_requests: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn reopen(
+    conn: &mut PgConnection,
+    id: Uuid,
+    new_id: Uuid,
+    session_preferences: &[Uuid],
+    special_requests: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update event_registrations set id = $5, status = 'registered', refusal_reason = null, registration_date = $2, promoted_at = null, \
          session_preferences = $3, special_requests = $4, updated_at = $2 where id = $1",
@@ -101,7 +140,11 @@ pub async fn reopen(conn: &mut PgConnection, id: Uuid, new_id: Uuid, session_pre
 
 /// Takes the oldest waitlisted registration of the event off the queue for promotion
 /// (skipping rows another transaction is promoting).
-pub async fn promote_oldest(conn: &mut PgConnection, event_id: Uuid, now: DateTime<Utc>) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
+pub async fn promote_oldest(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
     sqlx::query_as(
         "update event_registrations set status = 'registered', promoted_at = $2, updated_at = $2 where id = \
          (select id from event_registrations where event_id = $1 and status = 'waitlisted' order by registration_date, id \

@@ -61,10 +61,19 @@ pub async fn create_company(
     Json(request): Json<CreateCompanyRequest>,
 ) -> Result<Response, ApiError> {
     access::can_manage(&actor)?;
-    let fields = CompanyFields::from(request.clone()).validate().map_err(ApiError::validation)?;
+    let fields = CompanyFields::from(request.clone())
+        .validate()
+        .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     if let Some(key) = &key {
-        if let Begin::Replay(response) = idempotency::begin(&mut tx, &actor.subject, key, &idempotency::fingerprint(&request)).await? {
+        if let Begin::Replay(response) = idempotency::begin(
+            &mut tx,
+            &actor.subject,
+            key,
+            &idempotency::fingerprint(&request),
+        )
+        .await?
+        {
             return Ok(response);
         }
     }
@@ -80,10 +89,16 @@ pub async fn create_company(
         created_at: now,
     };
     enqueue(&mut tx, &created, &context).await?;
-    let record = store::lock_company(&mut tx, id).await?.ok_or(CompanyError::NotFound(id))?;
+    let record = store::lock_company(&mut tx, id)
+        .await?
+        .ok_or(CompanyError::NotFound(id))?;
     let mut headers = etag_header(record.version);
-    headers.insert(LOCATION, HeaderValue::from_str(&format!("/api/v1/companies/{id}")).expect("uuid path"));
-    let response = SavedResponse::json(StatusCode::CREATED, headers, &CompanyResponse::from(record));
+    headers.insert(
+        LOCATION,
+        HeaderValue::from_str(&format!("/api/v1/companies/{id}")).expect("uuid path"),
+    );
+    let response =
+        SavedResponse::json(StatusCode::CREATED, headers, &CompanyResponse::from(record));
     if let Some(key) = &key {
         idempotency::complete(&mut tx, &actor.subject, key, &response).await?;
     }
@@ -103,9 +118,19 @@ pub async fn create_company(
     ),
     security(("bearer" = []))
 )]
-pub async fn get_company(State(state): State<AppState>, _actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
-    let record = store::fetch_company(&state.pool, id).await?.ok_or(CompanyError::NotFound(id))?;
-    Ok((etag_header(record.version), Json(CompanyResponse::from(record))).into_response())
+pub async fn get_company(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let record = store::fetch_company(&state.pool, id)
+        .await?
+        .ok_or(CompanyError::NotFound(id))?;
+    Ok((
+        etag_header(record.version),
+        Json(CompanyResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Lists companies by name, with search and filters (any authenticated caller).
@@ -126,12 +151,21 @@ pub async fn list_companies(
 ) -> Result<Json<Page<CompanyResponse>>, ApiError> {
     let page = PageRequest::parse::<ListKey>(query.limit, query.cursor.as_deref())?;
     let filter = CompanyFilter {
-        search: query.q.filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_owned()),
+        search: query
+            .q
+            .filter(|q| !q.trim().is_empty())
+            .map(|q| q.trim().to_owned()),
         is_partner: query.is_partner,
         industry: query.industry,
         include_archived: query.include_archived.unwrap_or(false),
     };
-    let rows = store::list_companies(&state.pool, &filter, page.after.as_ref(), page.fetch_limit()).await?;
+    let rows = store::list_companies(
+        &state.pool,
+        &filter,
+        page.after.as_ref(),
+        page.fetch_limit(),
+    )
+    .await?;
     let page = Page::from_rows(rows, page.limit, |c| (c.name.to_lowercase(), c.id));
     Ok(Json(page.map(CompanyResponse::from)))
 }
@@ -164,16 +198,29 @@ pub async fn update_company(
 ) -> Result<Response, ApiError> {
     access::can_update(&actor, id, patch.is_partner.is_some())?;
     let mut tx = state.pool.begin().await?;
-    let current = store::lock_company(&mut tx, id).await?.ok_or(CompanyError::NotFound(id))?;
+    let current = store::lock_company(&mut tx, id)
+        .await?
+        .ok_or(CompanyError::NotFound(id))?;
     if current.archived_at.is_some() {
         return Err(CompanyError::Archived(id).into());
     }
     if_match.check(current.version)?;
     let before = current.fields();
-    access::can_update(&actor, id, patch.is_partner.is_some_and(|p| p != before.is_partner))?;
-    let fields = patch.apply_to(before.clone()).validate().map_err(ApiError::validation)?;
+    access::can_update(
+        &actor,
+        id,
+        patch.is_partner.is_some_and(|p| p != before.is_partner),
+    )?;
+    let fields = patch
+        .apply_to(before.clone())
+        .validate()
+        .map_err(ApiError::validation)?;
     if fields == before {
-        return Ok((etag_header(current.version), Json(CompanyResponse::from(current))).into_response());
+        return Ok((
+            etag_header(current.version),
+            Json(CompanyResponse::from(current)),
+        )
+            .into_response());
     }
     let now = Utc::now();
     let version = store::update_company(&mut tx, id, &fields, now).await??;
@@ -187,9 +234,15 @@ pub async fn update_company(
         updated_at: now,
     };
     enqueue(&mut tx, &updated, &context).await?;
-    let record = store::lock_company(&mut tx, id).await?.ok_or(CompanyError::NotFound(id))?;
+    let record = store::lock_company(&mut tx, id)
+        .await?
+        .ok_or(CompanyError::NotFound(id))?;
     tx.commit().await?;
-    Ok((etag_header(record.version), Json(CompanyResponse::from(record))).into_response())
+    Ok((
+        etag_header(record.version),
+        Json(CompanyResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Archives a company (organizers) with `If-Match`; archiving an archived company is a no-op.
@@ -215,14 +268,30 @@ pub async fn archive_company(
 ) -> Result<Response, ApiError> {
     access::can_manage(&actor)?;
     let mut tx = state.pool.begin().await?;
-    let current = store::lock_company(&mut tx, id).await?.ok_or(CompanyError::NotFound(id))?;
+    let current = store::lock_company(&mut tx, id)
+        .await?
+        .ok_or(CompanyError::NotFound(id))?;
     if current.archived_at.is_none() {
         if_match.check(current.version)?;
         let now = Utc::now();
         store::archive_company(&mut tx, id, now).await?;
-        enqueue(&mut tx, &CompanyArchived { company_id: id, archived_at: now }, &context).await?;
+        enqueue(
+            &mut tx,
+            &CompanyArchived {
+                company_id: id,
+                archived_at: now,
+            },
+            &context,
+        )
+        .await?;
     }
-    let record = store::lock_company(&mut tx, id).await?.ok_or(CompanyError::NotFound(id))?;
+    let record = store::lock_company(&mut tx, id)
+        .await?
+        .ok_or(CompanyError::NotFound(id))?;
     tx.commit().await?;
-    Ok((etag_header(record.version), Json(CompanyResponse::from(record))).into_response())
+    Ok((
+        etag_header(record.version),
+        Json(CompanyResponse::from(record)),
+    )
+        .into_response())
 }

@@ -125,10 +125,32 @@ pub struct CompanyResponse {
 impl From<CompanyRecord> for CompanyResponse {
     fn from(r: CompanyRecord) -> Self {
         let l = r.logo;
-        let logo = match (l.logo_file_id, l.logo_file_name, l.logo_mime_type, l.logo_file_size_bytes, l.logo_s3_key, l.logo_uploaded_at, l.logo_uploaded_by) {
-            (Some(file_id), Some(file_name), Some(mime_type), Some(file_size_bytes), Some(s3_key), Some(uploaded_at), Some(uploaded_by)) => {
-                Some(CompanyLogo { file_id, file_name, mime_type, file_size_bytes, s3_key, uploaded_at, uploaded_by })
-            }
+        let logo = match (
+            l.logo_file_id,
+            l.logo_file_name,
+            l.logo_mime_type,
+            l.logo_file_size_bytes,
+            l.logo_s3_key,
+            l.logo_uploaded_at,
+            l.logo_uploaded_by,
+        ) {
+            (
+                Some(file_id),
+                Some(file_name),
+                Some(mime_type),
+                Some(file_size_bytes),
+                Some(s3_key),
+                Some(uploaded_at),
+                Some(uploaded_by),
+            ) => Some(CompanyLogo {
+                file_id,
+                file_name,
+                mime_type,
+                file_size_bytes,
+                s3_key,
+                uploaded_at,
+                uploaded_by,
+            }),
             _ => None,
         };
         CompanyResponse {

@@ -43,14 +43,22 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(companies::create_company, companies::list_companies))
+        .routes(routes!(
+            companies::create_company,
+            companies::list_companies
+        ))
         .routes(routes!(companies::get_company, companies::update_company))
         .routes(routes!(companies::archive_company))
         .split_for_parts()
@@ -64,5 +72,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The API routes, the OpenAPI document and its interactive reference page.
 pub fn router(state: AppState) -> Router {
     let (router, document) = split();
-    router.with_state(state).merge(service_kit::server::api_reference("companies", document))
+    router
+        .with_state(state)
+        .merge(service_kit::server::api_reference("companies", document))
 }

@@ -11,7 +11,9 @@ pub fn can_manage(actor: &Actor) -> Result<(), CompanyError> {
     if actor.has(Role::Organizer) {
         Ok(())
     } else {
-        Err(CompanyError::Forbidden("Only organizers create or archive companies"))
+        Err(CompanyError::Forbidden(
+            "Only organizers create or archive companies",
+        ))
     }
 }
 
@@ -21,10 +23,14 @@ pub fn can_update(actor: &Actor, id: Uuid, changes_partner_flag: bool) -> Result
         return Ok(());
     }
     if !actor.has(Role::Partner) || actor.company_id != Some(id) {
-        return Err(CompanyError::Forbidden("Only organizers or the company's own partner may update it"));
+        return Err(CompanyError::Forbidden(
+            "Only organizers or the company's own partner may update it",
+        ));
     }
     if changes_partner_flag {
-        return Err(CompanyError::Forbidden("Only organizers change a company's partner status"));
+        return Err(CompanyError::Forbidden(
+            "Only organizers change a company's partner status",
+        ));
     }
     Ok(())
 }
@@ -34,7 +40,13 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, company_id: Option<Uuid>) -> Actor {
-        Actor { subject: "s".into(), roles: vec![role], speaker_id: None, company_id, attendee_id: None }
+        Actor {
+            subject: "s".into(),
+            roles: vec![role],
+            speaker_id: None,
+            company_id,
+            attendee_id: None,
+        }
     }
 
     #[test]

@@ -54,8 +54,10 @@ impl CompanyFields {
         let display_name = v.text("displayName", &self.display_name, NAME_MAX);
         let website = v.optional_url("website", self.website.as_deref(), URL_MAX);
         let industry = v.text("industry", &self.industry, INDUSTRY_MAX);
-        let employee_count = v.optional_range("employeeCount", self.employee_count, 0, EMPLOYEES_MAX);
-        let description = v.optional_text("description", self.description.as_deref(), DESCRIPTION_MAX);
+        let employee_count =
+            v.optional_range("employeeCount", self.employee_count, 0, EMPLOYEES_MAX);
+        let description =
+            v.optional_text("description", self.description.as_deref(), DESCRIPTION_MAX);
         let headquarters = self.headquarters.and_then(|a| validate_address(&mut v, a));
         let links = &self.social_links;
         let social_links = SocialLinks {
@@ -81,14 +83,26 @@ impl CompanyFields {
 
 fn validate_address(v: &mut Validator, address: Address) -> Option<Address> {
     let street = v.optional_text("headquarters.street", address.street.as_deref(), 255);
-    let postal_code = v.optional_text("headquarters.postalCode", address.postal_code.as_deref(), 20);
+    let postal_code = v.optional_text(
+        "headquarters.postalCode",
+        address.postal_code.as_deref(),
+        20,
+    );
     let city = v.text("headquarters.city", &address.city, 100);
     let country = address.country.trim().to_ascii_uppercase();
     let country_ok = country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase());
     if !country_ok {
-        v.reject("headquarters.country", "must be an ISO 3166-1 alpha-2 code, e.g. CH");
+        v.reject(
+            "headquarters.country",
+            "must be an ISO 3166-1 alpha-2 code, e.g. CH",
+        );
     }
-    Some(Address { street, postal_code, city: city?, country: country_ok.then_some(country)? })
+    Some(Address {
+        street,
+        postal_code,
+        city: city?,
+        country: country_ok.then_some(country)?,
+    })
 }
 
 #[cfg(test)]
@@ -103,7 +117,12 @@ mod tests {
             website: Some("https://acme.ch".into()),
             industry: "Software".into(),
             employee_count: Some(120),
-            headquarters: Some(Address { street: None, postal_code: Some("3011".into()), city: "Bern".into(), country: "ch".into() }),
+            headquarters: Some(Address {
+                street: None,
+                postal_code: Some("3011".into()),
+                city: "Bern".into(),
+                country: "ch".into(),
+            }),
             description: Some("   ".into()),
             social_links: SocialLinks::default(),
         }
@@ -123,13 +142,25 @@ mod tests {
         fields.name = "".into();
         fields.website = Some("acme.ch".into());
         fields.employee_count = Some(-5);
-        fields.headquarters = Some(Address { street: None, postal_code: None, city: " ".into(), country: "Switzerland".into() });
+        fields.headquarters = Some(Address {
+            street: None,
+            postal_code: None,
+            city: " ".into(),
+            country: "Switzerland".into(),
+        });
         fields.social_links.linkedin = Some("not a url".into());
         let errors = fields.validate().unwrap_err();
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             names,
-            ["name", "website", "employeeCount", "headquarters.city", "headquarters.country", "socialLinks.linkedin"]
+            [
+                "name",
+                "website",
+                "employeeCount",
+                "headquarters.city",
+                "headquarters.country",
+                "socialLinks.linkedin"
+            ]
         );
     }
 }

@@ -11,7 +11,10 @@ pub enum CompanyError {
     #[error("no company {0}")]
     NotFound(uuid::Uuid),
     #[error("a company named {name:?} already exists")]
-    NameTaken { name: String, existing_id: Option<uuid::Uuid> },
+    NameTaken {
+        name: String,
+        existing_id: Option<uuid::Uuid>,
+    },
     #[error("company {0} is archived and can no longer be changed")]
     Archived(uuid::Uuid),
     #[error("{0}")]

@@ -22,7 +22,11 @@ pub fn render(agenda: &Agenda) -> Value {
     let day = local(event.event_date).date_naive();
     let mut rooms = serde_json::Map::new();
     for (index, slot) in agenda.slots.iter().enumerate() {
-        let room = slot.session.as_ref().and_then(|s| s.room.clone()).unwrap_or_else(|| default_room.clone());
+        let room = slot
+            .session
+            .as_ref()
+            .and_then(|s| s.room.clone())
+            .unwrap_or_else(|| default_room.clone());
         let session = slot.session.as_ref();
         let talk = json!({
             "id": index + 1,
@@ -43,10 +47,23 @@ pub fn render(agenda: &Agenda) -> Value {
             "links": [],
             "attachments": [],
         });
-        rooms.entry(room).or_insert_with(|| json!([])).as_array_mut().expect("array").push(talk);
+        rooms
+            .entry(room)
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .expect("array")
+            .push(talk);
     }
-    let first = agenda.slots.first().map(|s| s.start_time).unwrap_or(event.event_date);
-    let last = agenda.slots.last().map(|s| s.end_time).unwrap_or(event.event_date);
+    let first = agenda
+        .slots
+        .first()
+        .map(|s| s.start_time)
+        .unwrap_or(event.event_date);
+    let last = agenda
+        .slots
+        .last()
+        .map(|s| s.end_time)
+        .unwrap_or(event.event_date);
     json!({
         "$schema": "https://c3voc.de/schedule/schema.json",
         "generator": {"name": "batbern"},

@@ -7,19 +7,30 @@ use super::Agenda;
 /// Renders `agenda` as iCalendar text.
 pub fn render(agenda: &Agenda) -> String {
     let mut calendar = Calendar::new();
-    calendar.name(&format!("BATbern {} – {}", agenda.event.event_number, agenda.event.title));
-    let location = format!("{}, {}", agenda.event.venue_name, agenda.event.venue_address);
+    calendar.name(&format!(
+        "BATbern {} – {}",
+        agenda.event.event_number, agenda.event.title
+    ));
+    let location = format!(
+        "{}, {}",
+        agenda.event.venue_name, agenda.event.venue_address
+    );
     for slot in &agenda.slots {
         let mut event = icalendar::Event::new();
         event
-            .uid(&format!("batbern-{}-slot-{}@batbern.ch", agenda.event.id, slot.slot_number))
+            .uid(&format!(
+                "batbern-{}-slot-{}@batbern.ch",
+                agenda.event.id, slot.slot_number
+            ))
             .summary(&slot.title())
             .starts(slot.start_time)
             .ends(slot.end_time)
-            .location(&match slot.session.as_ref().and_then(|s| s.room.as_deref()) {
-                Some(room) => format!("{room}, {location}"),
-                None => location.clone(),
-            });
+            .location(
+                &match slot.session.as_ref().and_then(|s| s.room.as_deref()) {
+                    Some(room) => format!("{room}, {location}"),
+                    None => location.clone(),
+                },
+            );
         if let Some(description) = slot.session.as_ref().and_then(|s| s.description.as_deref()) {
             event.description(description);
         }

@@ -50,11 +50,20 @@ enum Format {
 
 fn rendering(body: Vec<u8>) -> Rendering {
     let digest = hex::encode(&Sha256::digest(&body)[..16]);
-    Rendering { body: Bytes::from(body), etag: HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex is a valid header") }
+    Rendering {
+        body: Bytes::from(body),
+        etag: HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex is a valid header"),
+    }
 }
 
 /// Event version, status, latest session change, latest speaker change, seats taken.
-type StampRow = (i64, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, i64);
+type StampRow = (
+    i64,
+    String,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    i64,
+);
 
 /// What the renderings depend on: the event row, its sessions and their speakers.
 async fn stamp(state: &AppState, event_id: Uuid) -> Result<Option<(String, bool)>, sqlx::Error> {
@@ -68,13 +77,18 @@ async fn stamp(state: &AppState, event_id: Uuid) -> Result<Option<(String, bool)
     .await?;
     Ok(row.map(|(version, status, sessions, speakers, seats)| {
         let public = parse_stored::<crate::domain::status::EventStatus>(&status).is_public();
-        (format!("{version}/{sessions:?}/{speakers:?}/{seats}"), public)
+        (
+            format!("{version}/{sessions:?}/{speakers:?}/{seats}"),
+            public,
+        )
     }))
 }
 
 async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    let event = store::events::fetch_event(&mut *conn, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let event = store::events::fetch_event(&mut *conn, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     let slots = store::slots::list_slots(&mut *conn, event_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
@@ -85,21 +99,32 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
             start_time: slot.start_time,
             end_time: slot.end_time,
             slot_type: slot.slot_type(),
-            session: slot.assigned_session_id.and_then(|id| sessions.iter().find(|s| s.id == id && s.cancelled_at.is_none())).map(|s| AgendaSession {
-                id: s.id,
-                title: s.title.clone(),
-                description: s.description.clone(),
-                session_type: s.session_type(),
-                room: s.room.clone(),
-                language: s.language.clone(),
-                tags: s.tags.0.clone(),
-                target_audience: s.target_audience.0.clone(),
-                speakers: speakers
-                    .iter()
-                    .filter(|sp| sp.session_id == s.id && sp.is_confirmed)
-                    .map(|sp| AgendaSpeaker { speaker_id: sp.speaker_id, role: sp.role.clone(), presentation_title: sp.presentation_title.clone() })
-                    .collect(),
-            }),
+            session: slot
+                .assigned_session_id
+                .and_then(|id| {
+                    sessions
+                        .iter()
+                        .find(|s| s.id == id && s.cancelled_at.is_none())
+                })
+                .map(|s| AgendaSession {
+                    id: s.id,
+                    title: s.title.clone(),
+                    description: s.description.clone(),
+                    session_type: s.session_type(),
+                    room: s.room.clone(),
+                    language: s.language.clone(),
+                    tags: s.tags.0.clone(),
+                    target_audience: s.target_audience.0.clone(),
+                    speakers: speakers
+                        .iter()
+                        .filter(|sp| sp.session_id == s.id && sp.is_confirmed)
+                        .map(|sp| AgendaSpeaker {
+                            speaker_id: sp.speaker_id,
+                            role: sp.role.clone(),
+                            presentation_title: sp.presentation_title.clone(),
+                        })
+                        .collect(),
+                }),
         })
         .collect();
     Ok(Agenda {
@@ -120,12 +145,28 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
     })
 }
 
-async fn serve(state: AppState, event_id: Uuid, format: Format, headers: HeaderMap) -> Result<Response, ApiError> {
-    let (current, public) = stamp(&state, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+async fn serve(
+    state: AppState,
+    event_id: Uuid,
+    format: Format,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (current, public) = stamp(&state, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     if !public {
-        return Err(ApiError::not_found(format!("event {event_id} has no published agenda")));
+        return Err(ApiError::not_found(format!(
+            "event {event_id} has no published agenda"
+        )));
     }
-    let cached = state.agendas.0.lock().expect("agenda cache").get(&event_id).filter(|c| c.stamp == current).cloned();
+    let cached = state
+        .agendas
+        .0
+        .lock()
+        .expect("agenda cache")
+        .get(&event_id)
+        .filter(|c| c.stamp == current)
+        .cloned();
     let cached = match cached {
         Some(cached) => cached,
         None => {
@@ -134,9 +175,17 @@ async fn serve(state: AppState, event_id: Uuid, format: Format, headers: HeaderM
                 stamp: current,
                 json: rendering(serde_json::to_vec(&agenda).map_err(ApiError::internal)?),
                 ical: rendering(agenda::ical::render(&agenda).into_bytes()),
-                frab: rendering(serde_json::to_vec(&agenda::frab::render(&agenda)).map_err(ApiError::internal)?),
+                frab: rendering(
+                    serde_json::to_vec(&agenda::frab::render(&agenda))
+                        .map_err(ApiError::internal)?,
+                ),
             };
-            state.agendas.0.lock().expect("agenda cache").insert(event_id, fresh.clone());
+            state
+                .agendas
+                .0
+                .lock()
+                .expect("agenda cache")
+                .insert(event_id, fresh.clone());
             fresh
         }
     };
@@ -148,11 +197,24 @@ async fn serve(state: AppState, event_id: Uuid, format: Format, headers: HeaderM
     let not_modified = headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == rendering.etag.to_str().unwrap_or_default()));
-    let mut response = if not_modified { StatusCode::NOT_MODIFIED.into_response() } else { rendering.body.into_response() };
+        .is_some_and(|tags| {
+            tags.split(',').any(|t| {
+                t.trim() == "*"
+                    || t.trim().trim_start_matches("W/")
+                        == rendering.etag.to_str().unwrap_or_default()
+            })
+        });
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        rendering.body.into_response()
+    };
     let response_headers = response.headers_mut();
     response_headers.insert(ETAG, rendering.etag);
-    response_headers.insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    response_headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
     if !not_modified {
         response_headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
@@ -162,20 +224,32 @@ async fn serve(state: AppState, event_id: Uuid, format: Format, headers: HeaderM
 /// The published agenda as JSON (no token needed).
 #[utoipa::path(get, path = "/api/v1/events/{id}/agenda", tag = "agenda", params(("id" = Uuid, Path), ("If-None-Match" = Option<String>, Header)),
     responses((status = 200, body = Agenda), (status = 304, description = "Unchanged since the ETag sent"), (status = 404, body = Problem)))]
-pub async fn agenda_json(State(state): State<AppState>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn agenda_json(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     serve(state, id, Format::Json, headers).await
 }
 
 /// The published agenda as iCalendar (`text/calendar`, no token needed).
 #[utoipa::path(get, path = "/api/v1/events/{id}/agenda/ical", tag = "agenda", params(("id" = Uuid, Path), ("If-None-Match" = Option<String>, Header)),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 304, description = "Unchanged"), (status = 404, body = Problem)))]
-pub async fn agenda_ical(State(state): State<AppState>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn agenda_ical(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     serve(state, id, Format::Ical, headers).await
 }
 
 /// The published agenda as frab schedule JSON (as pretalx exports; no token needed).
 #[utoipa::path(get, path = "/api/v1/events/{id}/agenda/frab", tag = "agenda", params(("id" = Uuid, Path), ("If-None-Match" = Option<String>, Header)),
     responses((status = 200, body = Object), (status = 304, description = "Unchanged"), (status = 404, body = Problem)))]
-pub async fn agenda_frab(State(state): State<AppState>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn agenda_frab(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     serve(state, id, Format::Frab, headers).await
 }

@@ -7,10 +7,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::event::{EventFields, EventSlotConfiguration, EventType, Venue};
+use crate::domain::parse_stored;
 use crate::domain::session::{ExperienceLevel, SessionFields, SessionType};
 use crate::domain::slots::SlotType;
 use crate::domain::status::{EventStatus, EventWorkflowState};
-use crate::domain::parse_stored;
 use crate::store::events::EventRecord;
 use crate::store::sessions::{SessionRecord, SessionSpeakerRecord};
 use crate::store::slots::{SlotRecord, TechnicalRequirement};
@@ -50,7 +50,9 @@ impl From<CreateEventRequest> for EventFields {
             event_type: r.event_type,
             venue: r.venue,
             capacity: r.capacity,
-            slot_configuration: r.slot_configuration.unwrap_or_else(|| EventSlotConfiguration::default_for(r.event_type)),
+            slot_configuration: r
+                .slot_configuration
+                .unwrap_or_else(|| EventSlotConfiguration::default_for(r.event_type)),
             metadata: r.metadata,
         }
     }
@@ -89,7 +91,9 @@ impl UpdateEventRequest {
             title: self.title.unwrap_or(current.title),
             description: service_kit::patch::apply(current.description, self.description),
             event_date: self.event_date.unwrap_or(current.event_date),
-            registration_deadline: self.registration_deadline.unwrap_or(current.registration_deadline),
+            registration_deadline: self
+                .registration_deadline
+                .unwrap_or(current.registration_deadline),
             event_type,
             venue: self.venue.unwrap_or(current.venue),
             capacity: self.capacity.unwrap_or(current.capacity),
@@ -227,15 +231,17 @@ pub struct SlotResponse {
 impl From<SlotRecord> for SlotResponse {
     fn from(r: SlotRecord) -> Self {
         let slot_assignment = match (r.assigned_session_id, r.assigned_at, r.assigned_by.clone()) {
-            (Some(session_id), Some(assigned_at), Some(assigned_by)) => Some(SlotAssignmentResponse {
-                slot_id: r.id,
-                session_id,
-                assigned_at,
-                assigned_by,
-                automatically_assigned: r.automatically_assigned.unwrap_or(false),
-                manual_override: r.manual_override.unwrap_or(false),
-                conflict_resolution: r.conflict_resolution.clone(),
-            }),
+            (Some(session_id), Some(assigned_at), Some(assigned_by)) => {
+                Some(SlotAssignmentResponse {
+                    slot_id: r.id,
+                    session_id,
+                    assigned_at,
+                    assigned_by,
+                    automatically_assigned: r.automatically_assigned.unwrap_or(false),
+                    manual_override: r.manual_override.unwrap_or(false),
+                    conflict_resolution: r.conflict_resolution.clone(),
+                })
+            }
             _ => None,
         };
         SlotResponse {
@@ -323,7 +329,11 @@ impl SessionResponse {
             id: record.id,
             event_id: record.event_id,
             session_type: parse_stored(&record.session_type),
-            speakers: speakers.iter().filter(|s| s.session_id == record.id).cloned().collect(),
+            speakers: speakers
+                .iter()
+                .filter(|s| s.session_id == record.id)
+                .cloned()
+                .collect(),
             title: record.title,
             description: record.description,
             start_time: record.start_time,

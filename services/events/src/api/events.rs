@@ -12,17 +12,23 @@ use service_kit::idempotency::{self, Begin, IdempotencyKey, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
-use shared_domain::contracts::events::{EventPublished, EventStatusChanged, EventWorkflowChanged, RegistrationClosed, RegistrationOpened};
+use shared_domain::contracts::events::{
+    EventPublished, EventStatusChanged, EventWorkflowChanged, RegistrationClosed,
+    RegistrationOpened,
+};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::dto::{CreateEventRequest, EventResponse, ListEventsQuery, StatusChangeRequest, UpdateEventRequest, WorkflowChangeRequest};
+use super::dto::{
+    CreateEventRequest, EventResponse, ListEventsQuery, StatusChangeRequest, UpdateEventRequest,
+    WorkflowChangeRequest,
+};
 use super::AppState;
 use crate::domain::event::EventFields;
 use crate::domain::status::{EventStatus, EventWorkflowState};
 use crate::domain::{agenda, enum_name, EventError};
-use crate::store::events::EventRecord;
 use crate::store;
+use crate::store::events::EventRecord;
 
 /// Organizers see every event; everyone else only events whose agenda is public.
 pub(super) fn visible(actor: &Actor, event: &EventRecord) -> bool {
@@ -41,18 +47,32 @@ pub async fn create_event(
     Json(request): Json<CreateEventRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
-    let fields = EventFields::from(request.clone()).validate().map_err(ApiError::validation)?;
+    let fields = EventFields::from(request.clone())
+        .validate()
+        .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     if let Some(key) = &key {
-        if let Begin::Replay(response) = idempotency::begin(&mut tx, &actor.subject, key, &idempotency::fingerprint(&request)).await? {
+        if let Begin::Replay(response) = idempotency::begin(
+            &mut tx,
+            &actor.subject,
+            key,
+            &idempotency::fingerprint(&request),
+        )
+        .await?
+        {
             return Ok(response);
         }
     }
     let id = shared_domain::new_id();
     store::events::insert_event(&mut tx, id, &fields, &actor.subject, Utc::now()).await??;
-    let record = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
+    let record = store::events::lock_event(&mut tx, id)
+        .await?
+        .ok_or(EventError::NotFound(id))?;
     let mut headers = etag_header(record.version);
-    headers.insert(LOCATION, HeaderValue::from_str(&format!("/api/v1/events/{id}")).expect("uuid path"));
+    headers.insert(
+        LOCATION,
+        HeaderValue::from_str(&format!("/api/v1/events/{id}")).expect("uuid path"),
+    );
     let response = SavedResponse::json(StatusCode::CREATED, headers, &EventResponse::from(record));
     if let Some(key) = &key {
         idempotency::complete(&mut tx, &actor.subject, key, &response).await?;
@@ -64,26 +84,62 @@ pub async fn create_event(
 /// Reads an event (organizers: any; others: published ones).
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", params(("id" = Uuid, Path)),
     responses((status = 200, body = EventResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_event(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
-    let record = store::events::fetch_event(&state.pool, id).await?.filter(|e| visible(&actor, e)).ok_or(EventError::NotFound(id))?;
-    Ok((etag_header(record.version), Json(EventResponse::from(record))).into_response())
+pub async fn get_event(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let record = store::events::fetch_event(&state.pool, id)
+        .await?
+        .filter(|e| visible(&actor, e))
+        .ok_or(EventError::NotFound(id))?;
+    Ok((
+        etag_header(record.version),
+        Json(EventResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Lists events by date (organizers: all; others: published ones).
 #[utoipa::path(get, path = "/api/v1/events", tag = "events", params(ListEventsQuery),
     responses((status = 200, body = Page<EventResponse>), (status = 400, body = Problem)), security(("bearer" = [])))]
-pub async fn list_events(State(state): State<AppState>, actor: Actor, Query(query): Query<ListEventsQuery>) -> Result<Json<Page<EventResponse>>, ApiError> {
-    let page = PageRequest::parse::<(chrono::DateTime<Utc>, Uuid)>(query.limit, query.cursor.as_deref())?;
+pub async fn list_events(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ListEventsQuery>,
+) -> Result<Json<Page<EventResponse>>, ApiError> {
+    let page =
+        PageRequest::parse::<(chrono::DateTime<Utc>, Uuid)>(query.limit, query.cursor.as_deref())?;
     use EventStatus::*;
-    let public = [Published, RegistrationOpen, RegistrationClosed, InProgress, Completed];
+    let public = [
+        Published,
+        RegistrationOpen,
+        RegistrationClosed,
+        InProgress,
+        Completed,
+    ];
     let statuses: Option<Vec<String>> = match (query.status, actor.has(Role::Organizer)) {
         (Some(status), true) => Some(vec![status.as_str()]),
-        (Some(status), false) => Some(public.iter().filter(|s| **s == status).map(|s| s.as_str()).collect()),
+        (Some(status), false) => Some(
+            public
+                .iter()
+                .filter(|s| **s == status)
+                .map(|s| s.as_str())
+                .collect(),
+        ),
         (None, true) => None,
         (None, false) => Some(public.iter().map(|s| s.as_str()).collect()),
     };
-    let rows = store::events::list_events(&state.pool, statuses.as_deref(), page.after.as_ref(), page.fetch_limit()).await?;
-    Ok(Json(Page::from_rows(rows, page.limit, |e| (e.event_date, e.id)).map(EventResponse::from)))
+    let rows = store::events::list_events(
+        &state.pool,
+        statuses.as_deref(),
+        page.after.as_ref(),
+        page.fetch_limit(),
+    )
+    .await?;
+    Ok(Json(
+        Page::from_rows(rows, page.limit, |e| (e.event_date, e.id)).map(EventResponse::from),
+    ))
 }
 
 /// Updates an event's fields with `If-Match` (organizers). Once published, its date,
@@ -101,10 +157,15 @@ pub async fn update_event(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let current = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
+    let current = store::events::lock_event(&mut tx, id)
+        .await?
+        .ok_or(EventError::NotFound(id))?;
     if_match.check(current.version)?;
     let before = current.fields();
-    let fields = patch.apply_to(before.clone()).validate().map_err(ApiError::validation)?;
+    let fields = patch
+        .apply_to(before.clone())
+        .validate()
+        .map_err(ApiError::validation)?;
     let reschedules = fields.event_date != before.event_date
         || fields.registration_deadline != before.registration_deadline
         || fields.event_type != before.event_type
@@ -117,12 +178,21 @@ pub async fn update_event(
         .into());
     }
     if fields.capacity < current.current_attendee_count {
-        return Err(ApiError::invalid_field("capacity", format!("{} seats are already taken", current.current_attendee_count)));
+        return Err(ApiError::invalid_field(
+            "capacity",
+            format!("{} seats are already taken", current.current_attendee_count),
+        ));
     }
     store::events::update_event(&mut tx, id, &fields, Utc::now()).await??;
-    let record = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
+    let record = store::events::lock_event(&mut tx, id)
+        .await?
+        .ok_or(EventError::NotFound(id))?;
     tx.commit().await?;
-    Ok((etag_header(record.version), Json(EventResponse::from(record))).into_response())
+    Ok((
+        etag_header(record.version),
+        Json(EventResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Moves the event to another status (organizers, `If-Match`). Publishing requires the
@@ -141,7 +211,9 @@ pub async fn change_status(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let current = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
+    let current = store::events::lock_event(&mut tx, id)
+        .await?
+        .ok_or(EventError::NotFound(id))?;
     if_match.check(current.version)?;
     let from = current.status();
     let to = from.transition(request.status)?;
@@ -154,26 +226,47 @@ pub async fn change_status(
                 ))
                 .into());
             }
-            let missing = agenda::missing_for_publication(&super::slots::slot_states(&mut tx, id).await?);
+            let missing =
+                agenda::missing_for_publication(&super::slots::slot_states(&mut tx, id).await?);
             if !missing.is_empty() {
                 return Err(EventError::AgendaIncomplete(missing).into());
             }
             EventWorkflowState::Published
         }
-        (EventStatus::AgendaDraft, EventStatus::Published) => EventWorkflowState::AgendaFinalization,
+        (EventStatus::AgendaDraft, EventStatus::Published) => {
+            EventWorkflowState::AgendaFinalization
+        }
         _ => current.workflow_state(),
     };
     let now = Utc::now();
     store::events::update_states(&mut tx, id, to, workflow, now).await?;
-    let record = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
+    let record = store::events::lock_event(&mut tx, id)
+        .await?
+        .ok_or(EventError::NotFound(id))?;
     emit_status_events(&mut tx, &record, from, &actor, &context).await?;
     tx.commit().await?;
-    Ok((etag_header(record.version), Json(EventResponse::from(record))).into_response())
+    Ok((
+        etag_header(record.version),
+        Json(EventResponse::from(record)),
+    )
+        .into_response())
 }
 
-async fn emit_status_events(conn: &mut PgConnection, event: &EventRecord, from: EventStatus, actor: &Actor, context: &EventContext) -> Result<(), ApiError> {
+async fn emit_status_events(
+    conn: &mut PgConnection,
+    event: &EventRecord,
+    from: EventStatus,
+    actor: &Actor,
+    context: &EventContext,
+) -> Result<(), ApiError> {
     let now = event.updated_at;
-    let changed = EventStatusChanged { event_id: event.id, from: from.as_str(), to: event.status.clone(), changed_by: actor.subject.clone(), changed_at: now };
+    let changed = EventStatusChanged {
+        event_id: event.id,
+        from: from.as_str(),
+        to: event.status.clone(),
+        changed_by: actor.subject.clone(),
+        changed_at: now,
+    };
     enqueue(conn, &changed, context).await?;
     match event.status() {
         EventStatus::Published if from == EventStatus::AgendaDraft => {
@@ -189,11 +282,24 @@ async fn emit_status_events(conn: &mut PgConnection, event: &EventRecord, from: 
             enqueue(conn, &published, context).await?;
         }
         EventStatus::RegistrationOpen => {
-            let opened = RegistrationOpened { event_id: event.id, capacity: event.capacity, registration_deadline: event.registration_deadline, opened_at: now };
+            let opened = RegistrationOpened {
+                event_id: event.id,
+                capacity: event.capacity,
+                registration_deadline: event.registration_deadline,
+                opened_at: now,
+            };
             enqueue(conn, &opened, context).await?;
         }
         EventStatus::RegistrationClosed => {
-            enqueue(conn, &RegistrationClosed { event_id: event.id, closed_at: now }, context).await?;
+            enqueue(
+                conn,
+                &RegistrationClosed {
+                    event_id: event.id,
+                    closed_at: now,
+                },
+                context,
+            )
+            .await?;
         }
         _ => {}
     }
@@ -215,15 +321,29 @@ pub async fn change_workflow(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let current = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
+    let current = store::events::lock_event(&mut tx, id)
+        .await?
+        .ok_or(EventError::NotFound(id))?;
     if_match.check(current.version)?;
     let from = current.workflow_state();
     let to = from.transition(request.workflow_state)?;
     let now = Utc::now();
     store::events::update_states(&mut tx, id, current.status(), to, now).await?;
-    let changed = EventWorkflowChanged { event_id: id, from: enum_name(&from), to: enum_name(&to), changed_by: actor.subject.clone(), changed_at: now };
+    let changed = EventWorkflowChanged {
+        event_id: id,
+        from: enum_name(&from),
+        to: enum_name(&to),
+        changed_by: actor.subject.clone(),
+        changed_at: now,
+    };
     enqueue(&mut tx, &changed, &context).await?;
-    let record = store::events::lock_event(&mut tx, id).await?.ok_or(EventError::NotFound(id))?;
+    let record = store::events::lock_event(&mut tx, id)
+        .await?
+        .ok_or(EventError::NotFound(id))?;
     tx.commit().await?;
-    Ok((etag_header(record.version), Json(EventResponse::from(record))).into_response())
+    Ok((
+        etag_header(record.version),
+        Json(EventResponse::from(record)),
+    )
+        .into_response())
 }

@@ -41,15 +41,24 @@ impl From<EventError> for ApiError {
     fn from(error: EventError) -> Self {
         let detail = error.to_string();
         match error {
-            EventError::NotFound(_) | EventError::SessionNotFound(_) | EventError::SlotNotFound(_) => ApiError::not_found(detail),
+            EventError::NotFound(_)
+            | EventError::SessionNotFound(_)
+            | EventError::SlotNotFound(_) => ApiError::not_found(detail),
             EventError::TopicNotFound(_) => ApiError::not_found(detail),
             EventError::NumberTaken(_) | EventError::Conflict(_) => ApiError::conflict(detail),
-            EventError::Transition { current, requested, allowed, machine } => ApiError::conflict(detail)
+            EventError::Transition {
+                current,
+                requested,
+                allowed,
+                machine,
+            } => ApiError::conflict(detail)
                 .with("currentState", current)
                 .with("requestedState", requested)
                 .with("allowedTransitions", allowed)
                 .with("stateMachine", machine),
-            EventError::AgendaIncomplete(missing) => ApiError::conflict(detail).with("missing", missing),
+            EventError::AgendaIncomplete(missing) => {
+                ApiError::conflict(detail).with("missing", missing)
+            }
         }
     }
 }
@@ -70,7 +79,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -100,7 +114,10 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(roles::create_role_change, roles::list_role_changes))
         .routes(routes!(roles::approve_role_change))
         .routes(routes!(roles::reject_role_change))
-        .routes(routes!(quality::put_quality_review, quality::get_quality_review))
+        .routes(routes!(
+            quality::put_quality_review,
+            quality::get_quality_review
+        ))
         .routes(routes!(quality::put_session_review))
         .routes(routes!(topics::create_topic, topics::list_topics))
         .routes(routes!(topics::get_topic, topics::update_topic))
@@ -120,5 +137,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The API routes, the OpenAPI document and its interactive reference page.
 pub fn router(state: AppState) -> Router {
     let (router, document) = split();
-    router.with_state(state).merge(service_kit::server::api_reference("events", document))
+    router
+        .with_state(state)
+        .merge(service_kit::server::api_reference("events", document))
 }

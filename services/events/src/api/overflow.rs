@@ -90,14 +90,20 @@ fn candidates(speakers: &[OverflowSpeakerRecord], votes: &[VoteRecord]) -> Vec<O
         .map(|s| OverflowCandidate {
             speaker_id: s.speaker_id,
             session_id: s.session_id,
-            votes: votes.iter().filter(|v| v.speaker_id == s.speaker_id).map(|v| parse_stored(&v.vote)).collect(),
+            votes: votes
+                .iter()
+                .filter(|v| v.speaker_id == s.speaker_id)
+                .map(|v| parse_stored(&v.vote))
+                .collect(),
             topic_fit_score: s.topic_fit_score,
         })
         .collect()
 }
 
 async fn respond(conn: &mut PgConnection, event_id: Uuid) -> Result<OverflowResponse, ApiError> {
-    let overflow = store::overflow::fetch_overflow(&mut *conn, event_id, false).await?.ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;
+    let overflow = store::overflow::fetch_overflow(&mut *conn, event_id, false)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;
     let speakers = store::overflow::overflow_speakers(&mut *conn, event_id).await?;
     let votes = store::overflow::votes(&mut *conn, event_id).await?;
     let scored = candidates(&speakers, &votes);
@@ -119,7 +125,13 @@ async fn respond(conn: &mut PgConnection, event_id: Uuid) -> Result<OverflowResp
             .collect(),
         selection_votes: votes
             .into_iter()
-            .map(|v| SelectionVoteResponse { vote: parse_stored(&v.vote), organizer_id: v.organizer_id, speaker_id: v.speaker_id, reason: v.reason, voted_at: v.voted_at })
+            .map(|v| SelectionVoteResponse {
+                vote: parse_stored(&v.vote),
+                organizer_id: v.organizer_id,
+                speaker_id: v.speaker_id,
+                reason: v.reason,
+                voted_at: v.voted_at,
+            })
             .collect(),
         is_voting_complete: overflow.is_voting_complete,
         voting_deadline: overflow.voting_deadline,
@@ -132,18 +144,39 @@ async fn respond(conn: &mut PgConnection, event_id: Uuid) -> Result<OverflowResp
 #[utoipa::path(post, path = "/api/v1/events/{id}/overflow", tag = "overflow", request_body = OpenVotingRequest, params(("id" = Uuid, Path)),
     responses((status = 201, body = OverflowResponse), (status = 409, description = "No overflow, or voting already open", body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn open_voting(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>, Json(request): Json<OpenVotingRequest>) -> Result<Response, ApiError> {
+pub async fn open_voting(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+    Json(request): Json<OpenVotingRequest>,
+) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let now = Utc::now();
     if request.voting_deadline <= now {
-        return Err(ApiError::invalid_field("votingDeadline", "must be in the future"));
+        return Err(ApiError::invalid_field(
+            "votingDeadline",
+            "must be in the future",
+        ));
     }
-    if let Some(index) = request.topic_fit_scores.iter().position(|t| !(0.0..=100.0).contains(&t.score)) {
-        return Err(ApiError::invalid_field(&format!("topicFitScores[{index}].score"), "must be between 0 and 100"));
+    if let Some(index) = request
+        .topic_fit_scores
+        .iter()
+        .position(|t| !(0.0..=100.0).contains(&t.score))
+    {
+        return Err(ApiError::invalid_field(
+            &format!("topicFitScores[{index}].score"),
+            "must be between 0 and 100",
+        ));
     }
     let mut tx = state.pool.begin().await?;
-    store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
-    let seats = store::slots::list_slots(&mut *tx, event_id).await?.iter().filter(|s| s.slot_type().is_assignable()).count();
+    store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
+    let seats = store::slots::list_slots(&mut *tx, event_id)
+        .await?
+        .iter()
+        .filter(|s| s.slot_type().is_assignable())
+        .count();
     let sessions = store::sessions::list_sessions(&mut *tx, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&mut *tx, event_id).await?;
     let competing: Vec<OverflowSpeakerRecord> = sessions
@@ -152,11 +185,18 @@ pub async fn open_voting(State(state): State<AppState>, actor: Actor, Path(event
         .filter_map(|s| {
             let own: Vec<_> = speakers.iter().filter(|sp| sp.session_id == s.id).collect();
             let accepted = !own.is_empty() && own.iter().all(|sp| sp.is_confirmed);
-            let lead = own.iter().find(|sp| sp.role == "primary_speaker").or(own.first())?;
+            let lead = own
+                .iter()
+                .find(|sp| sp.role == "primary_speaker")
+                .or(own.first())?;
             accepted.then(|| OverflowSpeakerRecord {
                 speaker_id: lead.speaker_id,
                 session_id: s.id,
-                topic_fit_score: request.topic_fit_scores.iter().find(|t| t.session_id == s.id).map_or(0.0, |t| t.score),
+                topic_fit_score: request
+                    .topic_fit_scores
+                    .iter()
+                    .find(|t| t.session_id == s.id)
+                    .map_or(0.0, |t| t.score),
                 is_selected: false,
                 declined_at: None,
                 decline_reason: None,
@@ -164,17 +204,36 @@ pub async fn open_voting(State(state): State<AppState>, actor: Actor, Path(event
         })
         .collect();
     if seats == 0 {
-        return Err(ApiError::conflict("the event has no talk slots yet; generate its slot grid first"));
+        return Err(ApiError::conflict(
+            "the event has no talk slots yet; generate its slot grid first",
+        ));
     }
     let mut leads = std::collections::HashSet::new();
     if let Some(twice) = competing.iter().find(|c| !leads.insert(c.speaker_id)) {
-        return Err(ApiError::conflict(format!("speaker {} leads more than one accepted session; decide between them first", twice.speaker_id)));
+        return Err(ApiError::conflict(format!(
+            "speaker {} leads more than one accepted session; decide between them first",
+            twice.speaker_id
+        )));
     }
     if competing.len() <= seats {
-        return Err(ApiError::conflict(format!("no overflow: {} accepted sessions fit {seats} talk slots", competing.len())));
+        return Err(ApiError::conflict(format!(
+            "no overflow: {} accepted sessions fit {seats} talk slots",
+            competing.len()
+        )));
     }
-    if !store::overflow::insert_overflow(&mut tx, event_id, request.voting_deadline, seats as i32, &competing, now).await? {
-        return Err(ApiError::conflict("overflow voting is already open for this event"));
+    if !store::overflow::insert_overflow(
+        &mut tx,
+        event_id,
+        request.voting_deadline,
+        seats as i32,
+        &competing,
+        now,
+    )
+    .await?
+    {
+        return Err(ApiError::conflict(
+            "overflow voting is already open for this event",
+        ));
     }
     let response = respond(&mut tx, event_id).await?;
     tx.commit().await?;
@@ -184,7 +243,11 @@ pub async fn open_voting(State(state): State<AppState>, actor: Actor, Path(event
 /// The overflow voting of an event.
 #[utoipa::path(get, path = "/api/v1/events/{id}/overflow", tag = "overflow", params(("id" = Uuid, Path)),
     responses((status = 200, body = OverflowResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_overflow(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>) -> Result<Json<OverflowResponse>, ApiError> {
+pub async fn get_overflow(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<OverflowResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(respond(&mut conn, event_id).await?))
@@ -202,15 +265,32 @@ pub async fn cast_vote(
 ) -> Result<Json<OverflowResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true).await?.ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;
+    let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;
     let now = Utc::now();
     if overflow.is_voting_complete || now > overflow.voting_deadline {
-        return Err(ApiError::conflict(format!("voting closed at {}", overflow.completed_at.unwrap_or(overflow.voting_deadline))));
+        return Err(ApiError::conflict(format!(
+            "voting closed at {}",
+            overflow.completed_at.unwrap_or(overflow.voting_deadline)
+        )));
     }
-    if !store::overflow::overflow_speakers(&mut *tx, event_id).await?.iter().any(|s| s.speaker_id == speaker_id) {
-        return Err(ApiError::not_found(format!("speaker {speaker_id} is not competing in this event's overflow")));
+    if !store::overflow::overflow_speakers(&mut *tx, event_id)
+        .await?
+        .iter()
+        .any(|s| s.speaker_id == speaker_id)
+    {
+        return Err(ApiError::not_found(format!(
+            "speaker {speaker_id} is not competing in this event's overflow"
+        )));
     }
-    let vote = VoteRecord { organizer_id: actor.subject.clone(), speaker_id, vote: enum_name(&request.vote), reason: request.reason, voted_at: now };
+    let vote = VoteRecord {
+        organizer_id: actor.subject.clone(),
+        speaker_id,
+        vote: enum_name(&request.vote),
+        reason: request.reason,
+        voted_at: now,
+    };
     store::overflow::upsert_vote(&mut tx, event_id, &vote).await?;
     let response = respond(&mut tx, event_id).await?;
     tx.commit().await?;
@@ -230,9 +310,13 @@ pub async fn complete_voting(
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
     // The event's lock orders completion with automatic assignment and publication.
-    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let event = store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     super::slots::ensure_planning(&event)?;
-    let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true).await?.ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;
+    let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;
     if overflow.is_voting_complete {
         return Err(ApiError::conflict("overflow voting is already complete"));
     }
@@ -242,10 +326,24 @@ pub async fn complete_voting(
     let now = Utc::now();
     let reason = "not selected in overflow voting";
     let ids = |list: &[OverflowCandidate]| list.iter().map(|c| c.speaker_id).collect::<Vec<_>>();
-    store::overflow::complete(&mut tx, event_id, &ids(&selected), &ids(&declined), reason, now).await?;
+    store::overflow::complete(
+        &mut tx,
+        event_id,
+        &ids(&selected),
+        &ids(&declined),
+        reason,
+        now,
+    )
+    .await?;
     store::slots::clear_automatic(&mut tx, event_id).await?;
     for candidate in &declined {
-        let event = OverflowSpeakerDeclined { event_id, session_id: candidate.session_id, speaker_id: candidate.speaker_id, reason: reason.into(), declined_at: now };
+        let event = OverflowSpeakerDeclined {
+            event_id,
+            session_id: candidate.session_id,
+            speaker_id: candidate.speaker_id,
+            reason: reason.into(),
+            declined_at: now,
+        };
         enqueue(&mut tx, &event, &context).await?;
     }
     let response = respond(&mut tx, event_id).await?;

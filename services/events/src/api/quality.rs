@@ -60,7 +60,10 @@ impl From<SessionReviewRow> for SessionReviewResponse {
     fn from(row: SessionReviewRow) -> Self {
         SessionReviewResponse {
             session_id: row.session_id,
-            status: row.status.as_deref().map_or(QualityReviewStatus::Pending, parse_stored),
+            status: row
+                .status
+                .as_deref()
+                .map_or(QualityReviewStatus::Pending, parse_stored),
             title: row.title,
             reviewer_id: row.reviewer_id,
             feedback: row.feedback,
@@ -89,20 +92,35 @@ pub struct QualityReviewResponse {
 }
 
 /// The live sessions in which speakers present (only they are reviewed).
-async fn speaker_sessions(conn: &mut PgConnection, event_id: Uuid) -> Result<Vec<SessionReviewRow>, sqlx::Error> {
+async fn speaker_sessions(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<SessionReviewRow>, sqlx::Error> {
     let rows = store::quality::live_session_reviews(&mut *conn, event_id).await?;
-    Ok(rows.into_iter().filter(|r| parse_stored::<SessionType>(&r.session_type).has_speakers()).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|r| parse_stored::<SessionType>(&r.session_type).has_speakers())
+        .collect())
 }
 
 /// Rolls the sessions up, records a completion or a reopening, and answers the review. Runs
 /// with the review locked, so the decision sees every committed session review.
-async fn respond(conn: &mut PgConnection, review: ReviewRecord, now: DateTime<Utc>) -> Result<QualityReviewResponse, ApiError> {
-    let sessions: Vec<SessionReviewResponse> = speaker_sessions(conn, review.event_id).await?.into_iter().map(SessionReviewResponse::from).collect();
+async fn respond(
+    conn: &mut PgConnection,
+    review: ReviewRecord,
+    now: DateTime<Utc>,
+) -> Result<QualityReviewResponse, ApiError> {
+    let sessions: Vec<SessionReviewResponse> = speaker_sessions(conn, review.event_id)
+        .await?
+        .into_iter()
+        .map(SessionReviewResponse::from)
+        .collect();
     let statuses: Vec<QualityReviewStatus> = sessions.iter().map(|s| s.status).collect();
     let overall_status = quality::roll_up(&statuses);
     let mut completed_at = quality::completed_at(overall_status, review.completed_at, now);
     if completed_at != review.completed_at {
-        completed_at = store::quality::update_completed_at(conn, review.event_id, completed_at, now).await?;
+        completed_at =
+            store::quality::update_completed_at(conn, review.event_id, completed_at, now).await?;
     }
     Ok(QualityReviewResponse {
         event_id: review.event_id,
@@ -124,7 +142,9 @@ fn require_reviewer(actor: &Actor, review: &ReviewRecord) -> Result<(), ApiError
     if actor.has(Role::Organizer) || actor.subject == review.moderator_id {
         Ok(())
     } else {
-        Err(ApiError::forbidden("This requires the role organizer or being the review's moderator"))
+        Err(ApiError::forbidden(
+            "This requires the role organizer or being the review's moderator",
+        ))
     }
 }
 
@@ -143,12 +163,18 @@ pub async fn put_quality_review(
     actor.require_any(&[Role::Organizer])?;
     let moderator_id = request.moderator_id.trim();
     if moderator_id.is_empty() || moderator_id.len() > 255 {
-        return Err(ApiError::invalid_field("moderatorId", "must have 1 to 255 characters"));
+        return Err(ApiError::invalid_field(
+            "moderatorId",
+            "must have 1 to 255 characters",
+        ));
     }
     let now = Utc::now();
     let mut tx = state.pool.begin().await?;
-    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
-    let deadline = quality::validate_deadline(request.review_deadline, event.event_date, now).map_err(|e| ApiError::validation(vec![e]))?;
+    let event = store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
+    let deadline = quality::validate_deadline(request.review_deadline, event.event_date, now)
+        .map_err(|e| ApiError::validation(vec![e]))?;
     let status = match store::quality::lock_review(&mut tx, event_id).await? {
         Some(_) => {
             store::quality::update_review(&mut tx, event_id, moderator_id, deadline, now).await?;
@@ -156,12 +182,18 @@ pub async fn put_quality_review(
         }
         None => {
             store::quality::insert_review(&mut tx, event_id, moderator_id, deadline, now).await?;
-            let sessions: Vec<Uuid> = speaker_sessions(&mut tx, event_id).await?.iter().map(|s| s.session_id).collect();
+            let sessions: Vec<Uuid> = speaker_sessions(&mut tx, event_id)
+                .await?
+                .iter()
+                .map(|s| s.session_id)
+                .collect();
             store::quality::insert_pending(&mut tx, event_id, &sessions, now).await?;
             StatusCode::CREATED
         }
     };
-    let review = store::quality::lock_review(&mut tx, event_id).await?.ok_or_else(|| ApiError::internal("quality review vanished"))?;
+    let review = store::quality::lock_review(&mut tx, event_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("quality review vanished"))?;
     let response = respond(&mut tx, review, now).await?;
     tx.commit().await?;
     Ok((status, Json(response)).into_response())
@@ -172,9 +204,15 @@ pub async fn put_quality_review(
 #[utoipa::path(get, path = "/api/v1/events/{id}/quality-review", tag = "quality-review", params(("id" = Uuid, Path)),
     responses((status = 200, body = QualityReviewResponse), (status = 403, body = Problem), (status = 404, description = "No review was set up", body = Problem)),
     security(("bearer" = [])))]
-pub async fn get_quality_review(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>) -> Result<Json<QualityReviewResponse>, ApiError> {
+pub async fn get_quality_review(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<QualityReviewResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
-    let review = store::quality::lock_review(&mut tx, event_id).await?.ok_or_else(|| no_review(event_id))?;
+    let review = store::quality::lock_review(&mut tx, event_id)
+        .await?
+        .ok_or_else(|| no_review(event_id))?;
     require_reviewer(&actor, &review)?;
     let response = respond(&mut tx, review, Utc::now()).await?;
     tx.commit().await?;
@@ -196,15 +234,41 @@ pub async fn put_session_review(
     Json(request): Json<SessionReviewRequest>,
 ) -> Result<Json<QualityReviewResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
-    let review = store::quality::lock_review(&mut tx, event_id).await?.ok_or_else(|| no_review(event_id))?;
+    let review = store::quality::lock_review(&mut tx, event_id)
+        .await?
+        .ok_or_else(|| no_review(event_id))?;
     require_reviewer(&actor, &review)?;
-    let session = speaker_sessions(&mut tx, event_id).await?.into_iter().find(|s| s.session_id == session_id).ok_or(EventError::SessionNotFound(session_id))?;
-    let feedback = quality::review_feedback(request.status, request.feedback.as_deref()).map_err(|e| ApiError::validation(vec![e]))?;
-    let current = session.status.as_deref().map_or(QualityReviewStatus::Pending, parse_stored::<QualityReviewStatus>);
+    let session = speaker_sessions(&mut tx, event_id)
+        .await?
+        .into_iter()
+        .find(|s| s.session_id == session_id)
+        .ok_or(EventError::SessionNotFound(session_id))?;
+    let feedback = quality::review_feedback(request.status, request.feedback.as_deref())
+        .map_err(|e| ApiError::validation(vec![e]))?;
+    let current = session.status.as_deref().map_or(
+        QualityReviewStatus::Pending,
+        parse_stored::<QualityReviewStatus>,
+    );
     let status = current.transition(request.status)?;
     let now = Utc::now();
-    store::quality::upsert_session_review(&mut tx, event_id, session_id, &enum_name(&status), &actor.subject, feedback.as_deref(), now).await?;
-    let changed = SessionReviewChanged { event_id, session_id, status: enum_name(&status), feedback, reviewer_id: actor.subject.clone(), changed_at: now };
+    store::quality::upsert_session_review(
+        &mut tx,
+        event_id,
+        session_id,
+        &enum_name(&status),
+        &actor.subject,
+        feedback.as_deref(),
+        now,
+    )
+    .await?;
+    let changed = SessionReviewChanged {
+        event_id,
+        session_id,
+        status: enum_name(&status),
+        feedback,
+        reviewer_id: actor.subject.clone(),
+        changed_at: now,
+    };
     enqueue(&mut tx, &changed, &context).await?;
     let response = respond(&mut tx, review, now).await?;
     tx.commit().await?;

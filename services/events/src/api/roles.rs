@@ -27,7 +27,9 @@ use crate::store::roles::{self as store, RequestRecord, RoleRecord};
 impl From<RoleRuleError> for ApiError {
     fn from(error: RoleRuleError) -> Self {
         match error {
-            RoleRuleError::OwnRequest(_) | RoleRuleError::OwnDemotion => ApiError::forbidden(error.to_string()),
+            RoleRuleError::OwnRequest(_) | RoleRuleError::OwnDemotion => {
+                ApiError::forbidden(error.to_string())
+            }
             _ => ApiError::conflict(error.to_string()),
         }
     }
@@ -152,7 +154,14 @@ impl RoleChangeResponse {
     }
 }
 
-fn new_grant(user_id: &str, role: PlatformRole, event_id: Option<Uuid>, by: &str, reason: Option<String>, now: DateTime<Utc>) -> RoleRecord {
+fn new_grant(
+    user_id: &str,
+    role: PlatformRole,
+    event_id: Option<Uuid>,
+    by: &str,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> RoleRecord {
     RoleRecord {
         id: shared_domain::new_id(),
         user_id: user_id.to_owned(),
@@ -167,27 +176,67 @@ fn new_grant(user_id: &str, role: PlatformRole, event_id: Option<Uuid>, by: &str
     }
 }
 
-async fn emit_granted(conn: &mut PgConnection, grant: &RoleRecord, context: &EventContext) -> Result<(), ApiError> {
-    let granted = RoleGranted { role_id: grant.id, user_id: grant.user_id.clone(), role: grant.role.clone(), event_id: grant.event_id, granted_by: grant.granted_by.clone(), granted_at: grant.granted_at };
+async fn emit_granted(
+    conn: &mut PgConnection,
+    grant: &RoleRecord,
+    context: &EventContext,
+) -> Result<(), ApiError> {
+    let granted = RoleGranted {
+        role_id: grant.id,
+        user_id: grant.user_id.clone(),
+        role: grant.role.clone(),
+        event_id: grant.event_id,
+        granted_by: grant.granted_by.clone(),
+        granted_at: grant.granted_at,
+    };
     enqueue(conn, &granted, context).await?;
     Ok(())
 }
 
 /// Moves `user_id` from `from` to `to` in a scope: the organizer minimum is checked under
 /// the scope's lock before the old grant is revoked.
-async fn change_role(conn: &mut PgConnection, request: &RequestRecord, decided_by: &str, context: &EventContext) -> Result<(), ApiError> {
+async fn change_role(
+    conn: &mut PgConnection,
+    request: &RequestRecord,
+    decided_by: &str,
+    context: &EventContext,
+) -> Result<(), ApiError> {
     let now = Utc::now();
     store::lock_organizer_scope(conn, request.event_id).await?;
-    let current = store::lock_active_role(conn, &request.user_id, &request.current_role, request.event_id)
-        .await?
-        .ok_or_else(|| ApiError::conflict(format!("{} no longer holds the role {}", request.user_id, request.current_role)))?;
+    let current = store::lock_active_role(
+        conn,
+        &request.user_id,
+        &request.current_role,
+        request.event_id,
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::conflict(format!(
+            "{} no longer holds the role {}",
+            request.user_id, request.current_role
+        ))
+    })?;
     if request.current_role == "organizer" {
         roles::may_remove_organizer(store::count_active_organizers(conn, request.event_id).await?)?;
     }
     store::revoke_role(conn, current.id, decided_by, Some(&request.reason), now).await?;
-    let revoked = RoleRevoked { role_id: current.id, user_id: current.user_id.clone(), role: current.role.clone(), event_id: current.event_id, revoked_by: decided_by.to_owned(), revoked_at: now };
+    let revoked = RoleRevoked {
+        role_id: current.id,
+        user_id: current.user_id.clone(),
+        role: current.role.clone(),
+        event_id: current.event_id,
+        revoked_by: decided_by.to_owned(),
+        revoked_at: now,
+    };
     enqueue(conn, &revoked, context).await?;
-    let grant = new_grant(&request.user_id, parse_stored(&request.requested_role), request.event_id, decided_by, Some(request.reason.clone()), now);
+    let grant = new_grant(
+        &request.user_id,
+        parse_stored(&request.requested_role),
+        request.event_id,
+        decided_by,
+        Some(request.reason.clone()),
+        now,
+    );
     if store::insert_role(conn, &grant, now).await?.is_some() {
         emit_granted(conn, &grant, context).await?;
     }
@@ -197,21 +246,44 @@ async fn change_role(conn: &mut PgConnection, request: &RequestRecord, decided_b
 /// Grants a role (organizers).
 #[utoipa::path(post, path = "/api/v1/roles", tag = "roles", request_body = GrantRoleRequest,
     responses((status = 201, body = RoleResponse), (status = 409, description = "Already granted", body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn grant_role(State(state): State<AppState>, actor: Actor, RequestContext(context): RequestContext, Json(request): Json<GrantRoleRequest>) -> Result<Response, ApiError> {
+pub async fn grant_role(
+    State(state): State<AppState>,
+    actor: Actor,
+    RequestContext(context): RequestContext,
+    Json(request): Json<GrantRoleRequest>,
+) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let user_id = request.user_id.trim();
     if user_id.is_empty() || user_id.len() > 255 {
-        return Err(ApiError::invalid_field("userId", "must have 1 to 255 characters"));
+        return Err(ApiError::invalid_field(
+            "userId",
+            "must have 1 to 255 characters",
+        ));
     }
     let mut tx = state.pool.begin().await?;
     if let Some(event_id) = request.event_id {
-        crate::store::events::fetch_event(&mut *tx, event_id).await?.ok_or_else(|| ApiError::invalid_field("eventId", "is not a known event"))?;
+        crate::store::events::fetch_event(&mut *tx, event_id)
+            .await?
+            .ok_or_else(|| ApiError::invalid_field("eventId", "is not a known event"))?;
     }
     let now = Utc::now();
-    let grant = new_grant(user_id, request.role, request.event_id, &actor.subject, request.reason, now);
-    store::insert_role(&mut tx, &grant, now).await?.ok_or_else(|| ApiError::conflict(format!("{user_id} already holds this role in this scope")))?;
+    let grant = new_grant(
+        user_id,
+        request.role,
+        request.event_id,
+        &actor.subject,
+        request.reason,
+        now,
+    );
+    store::insert_role(&mut tx, &grant, now)
+        .await?
+        .ok_or_else(|| {
+            ApiError::conflict(format!("{user_id} already holds this role in this scope"))
+        })?;
     emit_granted(&mut tx, &grant, &context).await?;
-    let stored = store::lock_role(&mut tx, grant.id).await?.ok_or_else(|| ApiError::internal("granted role vanished"))?;
+    let stored = store::lock_role(&mut tx, grant.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("granted role vanished"))?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(RoleResponse::from(stored))).into_response())
 }
@@ -219,11 +291,24 @@ pub async fn grant_role(State(state): State<AppState>, actor: Actor, RequestCont
 /// Lists grants with their history, newest first (organizers).
 #[utoipa::path(get, path = "/api/v1/roles", tag = "roles", params(ListRolesQuery),
     responses((status = 200, body = Page<RoleResponse>)), security(("bearer" = [])))]
-pub async fn list_roles(State(state): State<AppState>, actor: Actor, Query(query): Query<ListRolesQuery>) -> Result<Json<Page<RoleResponse>>, ApiError> {
+pub async fn list_roles(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ListRolesQuery>,
+) -> Result<Json<Page<RoleResponse>>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
-    let rows = store::list_roles(&state.pool, query.user_id.as_deref(), query.active_only.unwrap_or(false), page.after, page.fetch_limit()).await?;
-    Ok(Json(Page::from_rows(rows, page.limit, |r| r.id).map(RoleResponse::from)))
+    let rows = store::list_roles(
+        &state.pool,
+        query.user_id.as_deref(),
+        query.active_only.unwrap_or(false),
+        page.after,
+        page.fetch_limit(),
+    )
+    .await?;
+    Ok(Json(
+        Page::from_rows(rows, page.limit, |r| r.id).map(RoleResponse::from),
+    ))
 }
 
 /// Revokes a grant (organizers). Organizer grants are changed only through an approved
@@ -239,17 +324,30 @@ pub async fn revoke_role(
 ) -> Result<Json<RoleResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let role = store::lock_role(&mut tx, id).await?.ok_or_else(|| ApiError::not_found(format!("no role grant {id}")))?;
+    let role = store::lock_role(&mut tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no role grant {id}")))?;
     if role.role == "organizer" {
-        return Err(ApiError::conflict("demoting an organizer needs a role change request approved by another organizer"));
+        return Err(ApiError::conflict(
+            "demoting an organizer needs a role change request approved by another organizer",
+        ));
     }
     if role.is_active {
         let now = Utc::now();
         store::revoke_role(&mut tx, id, &actor.subject, Some(&request.reason), now).await?;
-        let revoked = RoleRevoked { role_id: id, user_id: role.user_id.clone(), role: role.role.clone(), event_id: role.event_id, revoked_by: actor.subject.clone(), revoked_at: now };
+        let revoked = RoleRevoked {
+            role_id: id,
+            user_id: role.user_id.clone(),
+            role: role.role.clone(),
+            event_id: role.event_id,
+            revoked_by: actor.subject.clone(),
+            revoked_at: now,
+        };
         enqueue(&mut tx, &revoked, &context).await?;
     }
-    let role = store::lock_role(&mut tx, id).await?.ok_or_else(|| ApiError::not_found(format!("no role grant {id}")))?;
+    let role = store::lock_role(&mut tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no role grant {id}")))?;
     tx.commit().await?;
     Ok(Json(RoleResponse::from(role)))
 }
@@ -266,14 +364,28 @@ pub async fn create_role_change(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     if request.current_role == request.requested_role {
-        return Err(ApiError::invalid_field("requestedRole", "must differ from currentRole"));
+        return Err(ApiError::invalid_field(
+            "requestedRole",
+            "must differ from currentRole",
+        ));
     }
     if request.reason.trim().is_empty() {
         return Err(ApiError::invalid_field("reason", "must not be empty"));
     }
     let mut tx = state.pool.begin().await?;
-    if store::lock_active_role(&mut tx, &request.user_id, &enum_name(&request.current_role), request.event_id).await?.is_none() {
-        return Err(ApiError::invalid_field("currentRole", format!("{} does not hold this role in this scope", request.user_id)));
+    if store::lock_active_role(
+        &mut tx,
+        &request.user_id,
+        &enum_name(&request.current_role),
+        request.event_id,
+    )
+    .await?
+    .is_none()
+    {
+        return Err(ApiError::invalid_field(
+            "currentRole",
+            format!("{} does not hold this role in this scope", request.user_id),
+        ));
     }
     let now = Utc::now();
     let requires_approval = roles::requires_approval(request.current_role, request.requested_role);
@@ -286,7 +398,11 @@ pub async fn create_role_change(
         requested_by: actor.subject.clone(),
         requires_approval,
         reason: request.reason,
-        status: enum_name(&if requires_approval { RequestStatus::Pending } else { RequestStatus::Approved }),
+        status: enum_name(&if requires_approval {
+            RequestStatus::Pending
+        } else {
+            RequestStatus::Approved
+        }),
         created_at: now,
         expires_at: roles::expiry(now),
         decided_at: (!requires_approval).then_some(now),
@@ -296,7 +412,11 @@ pub async fn create_role_change(
         change_role(&mut tx, &record, &actor.subject, &context).await?;
     }
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(RoleChangeResponse::at(record, now))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(RoleChangeResponse::at(record, now)),
+    )
+        .into_response())
 }
 
 /// Lists role change requests, newest first (organizers).
@@ -311,21 +431,54 @@ pub async fn list_role_changes(
     let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
     let rows = store::list_requests(&state.pool, page.after, page.fetch_limit()).await?;
     let now = Utc::now();
-    Ok(Json(Page::from_rows(rows, page.limit, |r| r.id).map(|r| RoleChangeResponse::at(r, now))))
+    Ok(Json(
+        Page::from_rows(rows, page.limit, |r| r.id).map(|r| RoleChangeResponse::at(r, now)),
+    ))
 }
 
-async fn decide(state: AppState, actor: Actor, id: Uuid, approve: bool, comments: Option<String>, context: EventContext) -> Result<Json<RoleChangeResponse>, ApiError> {
+async fn decide(
+    state: AppState,
+    actor: Actor,
+    id: Uuid,
+    approve: bool,
+    comments: Option<String>,
+    context: EventContext,
+) -> Result<Json<RoleChangeResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let request = store::fetch_request(&mut tx, id, true).await?.ok_or_else(|| ApiError::not_found(format!("no role change request {id}")))?;
+    let request = store::fetch_request(&mut tx, id, true)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no role change request {id}")))?;
     let now = Utc::now();
-    roles::may_decide(&actor.subject, &request.requested_by, &request.user_id, parse_stored(&request.status), request.expires_at, now)?;
+    roles::may_decide(
+        &actor.subject,
+        &request.requested_by,
+        &request.user_id,
+        parse_stored(&request.status),
+        request.expires_at,
+        now,
+    )?;
     if approve {
         change_role(&mut tx, &request, &actor.subject, &context).await?;
     }
-    let status = enum_name(&if approve { RequestStatus::Approved } else { RequestStatus::Rejected });
-    store::decide_request(&mut tx, id, &status, &actor.subject, approve, comments.as_deref(), now).await?;
-    let decided = store::fetch_request(&mut tx, id, false).await?.ok_or_else(|| ApiError::internal("decided request vanished"))?;
+    let status = enum_name(&if approve {
+        RequestStatus::Approved
+    } else {
+        RequestStatus::Rejected
+    });
+    store::decide_request(
+        &mut tx,
+        id,
+        &status,
+        &actor.subject,
+        approve,
+        comments.as_deref(),
+        now,
+    )
+    .await?;
+    let decided = store::fetch_request(&mut tx, id, false)
+        .await?
+        .ok_or_else(|| ApiError::internal("decided request vanished"))?;
     tx.commit().await?;
     Ok(Json(RoleChangeResponse::at(decided, now)))
 }

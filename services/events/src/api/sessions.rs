@@ -9,7 +9,9 @@ use event_bus::outbox::enqueue;
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
-use shared_domain::contracts::events::{SessionCancelled, SessionCreated, SessionSnapshot, SessionUpdated};
+use shared_domain::contracts::events::{
+    SessionCancelled, SessionCreated, SessionSnapshot, SessionUpdated,
+};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -36,19 +38,40 @@ pub(super) fn snapshot(record: &SessionRecord) -> SessionSnapshot {
     }
 }
 
-async fn respond(conn: &mut PgConnection, session_id: Uuid, status: StatusCode) -> Result<Response, ApiError> {
-    let record = store::sessions::fetch_session(&mut *conn, session_id).await?.ok_or(EventError::SessionNotFound(session_id))?;
+async fn respond(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let record = store::sessions::fetch_session(&mut *conn, session_id)
+        .await?
+        .ok_or(EventError::SessionNotFound(session_id))?;
     let speakers = store::sessions::speakers_of_event(&mut *conn, record.event_id).await?;
     let mut headers = etag_header(record.version);
     if status == StatusCode::CREATED {
-        headers.insert(LOCATION, HeaderValue::from_str(&format!("/api/v1/sessions/{session_id}")).expect("uuid path"));
+        headers.insert(
+            LOCATION,
+            HeaderValue::from_str(&format!("/api/v1/sessions/{session_id}")).expect("uuid path"),
+        );
     }
-    Ok((status, headers, Json(SessionResponse::new(record, &speakers))).into_response())
+    Ok((
+        status,
+        headers,
+        Json(SessionResponse::new(record, &speakers)),
+    )
+        .into_response())
 }
 
 fn ensure_editable(status: EventStatus) -> Result<(), ApiError> {
-    if matches!(status, EventStatus::InProgress | EventStatus::Completed | EventStatus::Archived) {
-        return Err(EventError::Conflict(format!("sessions of an event in status {} cannot change", status.as_str())).into());
+    if matches!(
+        status,
+        EventStatus::InProgress | EventStatus::Completed | EventStatus::Archived
+    ) {
+        return Err(EventError::Conflict(format!(
+            "sessions of an event in status {} cannot change",
+            status.as_str()
+        ))
+        .into());
     }
     Ok(())
 }
@@ -66,14 +89,27 @@ pub async fn create_session(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let event = store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     ensure_editable(event.status())?;
     let others = store::sessions::placed_sessions(&mut tx, event_id).await?;
-    let fields = SessionFields::from(request).validate(event.event_date, &others, None).map_err(ApiError::validation)?;
+    let fields = SessionFields::from(request)
+        .validate(event.event_date, &others, None)
+        .map_err(ApiError::validation)?;
     let id = shared_domain::new_id();
     store::sessions::insert_session(&mut tx, id, event_id, &fields, Utc::now()).await?;
-    let record = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
-    enqueue(&mut tx, &SessionCreated { session: snapshot(&record) }, &context).await?;
+    let record = store::sessions::fetch_session(&mut *tx, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?;
+    enqueue(
+        &mut tx,
+        &SessionCreated {
+            session: snapshot(&record),
+        },
+        &context,
+    )
+    .await?;
     let response = respond(&mut tx, id, StatusCode::CREATED).await?;
     tx.commit().await?;
     Ok(response)
@@ -82,20 +118,41 @@ pub async fn create_session(
 /// The sessions of an event by start time, with their speakers.
 #[utoipa::path(get, path = "/api/v1/events/{id}/sessions", tag = "sessions", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<SessionResponse>), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn list_sessions(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>) -> Result<Json<Vec<SessionResponse>>, ApiError> {
-    store::events::fetch_event(&state.pool, event_id).await?.filter(|e| visible(&actor, e)).ok_or(EventError::NotFound(event_id))?;
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<Vec<SessionResponse>>, ApiError> {
+    store::events::fetch_event(&state.pool, event_id)
+        .await?
+        .filter(|e| visible(&actor, e))
+        .ok_or(EventError::NotFound(event_id))?;
     let sessions = store::sessions::list_sessions(&state.pool, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&state.pool, event_id).await?;
-    Ok(Json(sessions.into_iter().map(|s| SessionResponse::new(s, &speakers)).collect()))
+    Ok(Json(
+        sessions
+            .into_iter()
+            .map(|s| SessionResponse::new(s, &speakers))
+            .collect(),
+    ))
 }
 
 /// Reads one session.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
     responses((status = 200, body = SessionResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_session(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn get_session(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    let record = store::sessions::fetch_session(&mut *conn, id).await?.ok_or(EventError::SessionNotFound(id))?;
-    store::events::fetch_event(&mut *conn, record.event_id).await?.filter(|e| visible(&actor, e)).ok_or(EventError::SessionNotFound(id))?;
+    let record = store::sessions::fetch_session(&mut *conn, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?;
+    store::events::fetch_event(&mut *conn, record.event_id)
+        .await?
+        .filter(|e| visible(&actor, e))
+        .ok_or(EventError::SessionNotFound(id))?;
     respond(&mut conn, id, StatusCode::OK).await
 }
 
@@ -113,24 +170,53 @@ pub async fn update_session(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let event_id = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?.event_id;
-    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
-    let current = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    let event_id = store::sessions::fetch_session(&mut *tx, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?
+        .event_id;
+    let event = store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
+    let current = store::sessions::fetch_session(&mut *tx, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?;
     if_match.check(current.version)?;
     ensure_editable(event.status())?;
     if current.cancelled_at.is_some() {
         return Err(EventError::Conflict("the session is cancelled".into()).into());
     }
     let others = store::sessions::placed_sessions(&mut tx, event_id).await?;
-    let fields = SessionFields::from(request).validate(event.event_date, &others, Some(id)).map_err(ApiError::validation)?;
-    let slot = store::slots::list_slots(&mut *tx, event_id).await?.into_iter().find(|s| s.assigned_session_id == Some(id));
-    if let Some(slot) = slot.filter(|s| fields.start_time < s.start_time || fields.end_time > s.end_time) {
-        return Err(ApiError::invalid_field("startTime", format!("the session is in slot {} ({} to {}) and must stay inside it", slot.slot_number, slot.start_time, slot.end_time)));
+    let fields = SessionFields::from(request)
+        .validate(event.event_date, &others, Some(id))
+        .map_err(ApiError::validation)?;
+    let slot = store::slots::list_slots(&mut *tx, event_id)
+        .await?
+        .into_iter()
+        .find(|s| s.assigned_session_id == Some(id));
+    if let Some(slot) =
+        slot.filter(|s| fields.start_time < s.start_time || fields.end_time > s.end_time)
+    {
+        return Err(ApiError::invalid_field(
+            "startTime",
+            format!(
+                "the session is in slot {} ({} to {}) and must stay inside it",
+                slot.slot_number, slot.start_time, slot.end_time
+            ),
+        ));
     }
     if fields != current.fields() {
         store::sessions::update_session(&mut tx, id, &fields, Utc::now()).await?;
-        let record = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
-        enqueue(&mut tx, &SessionUpdated { session: snapshot(&record) }, &context).await?;
+        let record = store::sessions::fetch_session(&mut *tx, id)
+            .await?
+            .ok_or(EventError::SessionNotFound(id))?;
+        enqueue(
+            &mut tx,
+            &SessionUpdated {
+                session: snapshot(&record),
+            },
+            &context,
+        )
+        .await?;
     }
     let response = respond(&mut tx, id, StatusCode::OK).await?;
     tx.commit().await?;
@@ -149,15 +235,31 @@ pub async fn cancel_session(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let event_id = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?.event_id;
-    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
-    let current = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    let event_id = store::sessions::fetch_session(&mut *tx, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?
+        .event_id;
+    let event = store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
+    let current = store::sessions::fetch_session(&mut *tx, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?;
     ensure_editable(event.status())?;
     if current.cancelled_at.is_none() {
         if_match.check(current.version)?;
         let now = Utc::now();
         store::sessions::cancel_session(&mut tx, id, now).await?;
-        enqueue(&mut tx, &SessionCancelled { session_id: id, event_id, cancelled_at: now }, &context).await?;
+        enqueue(
+            &mut tx,
+            &SessionCancelled {
+                session_id: id,
+                event_id,
+                cancelled_at: now,
+            },
+            &context,
+        )
+        .await?;
     }
     let response = respond(&mut tx, id, StatusCode::OK).await?;
     tx.commit().await?;
@@ -177,22 +279,45 @@ pub async fn put_session_speakers(
     actor.require_any(&[Role::Organizer])?;
     let mut unique = std::collections::HashSet::new();
     if let Some(dup) = speakers.iter().find(|s| !unique.insert(s.speaker_id)) {
-        return Err(ApiError::invalid_field("speakerId", format!("speaker {} is listed twice", dup.speaker_id)));
+        return Err(ApiError::invalid_field(
+            "speakerId",
+            format!("speaker {} is listed twice", dup.speaker_id),
+        ));
     }
-    if let Some(index) = speakers.iter().position(|s| s.presentation_title.as_ref().is_some_and(|t| t.chars().count() > 255)) {
-        return Err(ApiError::invalid_field(&format!("[{index}].presentationTitle"), "must be at most 255 characters"));
+    if let Some(index) = speakers.iter().position(|s| {
+        s.presentation_title
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > 255)
+    }) {
+        return Err(ApiError::invalid_field(
+            &format!("[{index}].presentationTitle"),
+            "must be at most 255 characters",
+        ));
     }
     let mut tx = state.pool.begin().await?;
-    let event_id = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?.event_id;
-    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let event_id = store::sessions::fetch_session(&mut *tx, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?
+        .event_id;
+    let event = store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     ensure_editable(event.status())?;
-    let current = store::sessions::fetch_session(&mut *tx, id).await?.ok_or(EventError::SessionNotFound(id))?;
+    let current = store::sessions::fetch_session(&mut *tx, id)
+        .await?
+        .ok_or(EventError::SessionNotFound(id))?;
     if current.cancelled_at.is_some() {
         return Err(EventError::Conflict("the session is cancelled".into()).into());
     }
     let records: Vec<SessionSpeakerRecord> = speakers
         .into_iter()
-        .map(|s| SessionSpeakerRecord { session_id: id, speaker_id: s.speaker_id, role: enum_name(&s.role), presentation_title: s.presentation_title, is_confirmed: s.is_confirmed })
+        .map(|s| SessionSpeakerRecord {
+            session_id: id,
+            speaker_id: s.speaker_id,
+            role: enum_name(&s.role),
+            presentation_title: s.presentation_title,
+            is_confirmed: s.is_confirmed,
+        })
         .collect();
     store::sessions::replace_speakers(&mut tx, id, &records, Utc::now()).await?;
     let response = respond(&mut tx, id, StatusCode::OK).await?;

@@ -17,8 +17,9 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::dto::{
-    AutoAssignResponse, GenerateSlotsRequest, ManualAssignmentRequest, ManualAssignmentResponse, PlacedSessionResponse,
-    SlotPreferencesRequest, SlotPreferencesResponse, SlotResponse, UnplacedSessionResponse, UpdateSlotRequest,
+    AutoAssignResponse, GenerateSlotsRequest, ManualAssignmentRequest, ManualAssignmentResponse,
+    PlacedSessionResponse, SlotPreferencesRequest, SlotPreferencesResponse, SlotResponse,
+    UnplacedSessionResponse, UpdateSlotRequest,
 };
 use super::events::visible;
 use super::sessions::snapshot;
@@ -32,7 +33,10 @@ use crate::store::sessions::{SessionRecord, SessionSpeakerRecord};
 use crate::store::slots::{AssignmentOrigin, SlotRecord};
 
 /// The agenda as the publication rule sees it.
-pub(super) async fn slot_states(conn: &mut PgConnection, event_id: Uuid) -> Result<Vec<SlotState>, sqlx::Error> {
+pub(super) async fn slot_states(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<SlotState>, sqlx::Error> {
     let slots = store::slots::list_slots(&mut *conn, event_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
@@ -41,24 +45,43 @@ pub(super) async fn slot_states(conn: &mut PgConnection, event_id: Uuid) -> Resu
         .map(|slot| SlotState {
             slot_number: slot.slot_number,
             slot_type: slot.slot_type(),
-            session: slot.assigned_session_id.and_then(|id| sessions.iter().find(|s| s.id == id)).map(|s| SessionState {
-                id: s.id,
-                title: s.title.clone(),
-                speakers: speakers.iter().filter(|sp| sp.session_id == s.id).map(|sp| (sp.speaker_id, sp.is_confirmed)).collect(),
-            }),
+            session: slot
+                .assigned_session_id
+                .and_then(|id| sessions.iter().find(|s| s.id == id))
+                .map(|s| SessionState {
+                    id: s.id,
+                    title: s.title.clone(),
+                    speakers: speakers
+                        .iter()
+                        .filter(|sp| sp.session_id == s.id)
+                        .map(|sp| (sp.speaker_id, sp.is_confirmed))
+                        .collect(),
+                }),
         })
         .collect())
 }
 
 pub(super) fn ensure_planning(event: &EventRecord) -> Result<(), ApiError> {
-    if event.status().is_public() || event.status() == crate::domain::status::EventStatus::Archived {
-        return Err(EventError::Conflict(format!("the slots of an event in status {} are fixed", event.status)).into());
+    if event.status().is_public() || event.status() == crate::domain::status::EventStatus::Archived
+    {
+        return Err(EventError::Conflict(format!(
+            "the slots of an event in status {} are fixed",
+            event.status
+        ))
+        .into());
     }
     Ok(())
 }
 
-async fn slots_response(conn: &mut PgConnection, event_id: Uuid) -> Result<Vec<SlotResponse>, sqlx::Error> {
-    Ok(store::slots::list_slots(conn, event_id).await?.into_iter().map(SlotResponse::from).collect())
+async fn slots_response(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<SlotResponse>, sqlx::Error> {
+    Ok(store::slots::list_slots(conn, event_id)
+        .await?
+        .into_iter()
+        .map(SlotResponse::from)
+        .collect())
 }
 
 /// Lays out the event's slot grid from its configuration (organizers). Replaces the grid
@@ -73,16 +96,29 @@ pub async fn generate_slots(
 ) -> Result<Json<Vec<SlotResponse>>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let event = store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let event = store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     ensure_planning(&event)?;
     let config = &event.slot_configuration.0;
     let starts_at = request.starts_at.unwrap_or(event.event_date);
-    let latest = event.event_date + chrono::Duration::hours(crate::domain::session::EVENT_DAY_HOURS - 4);
+    let latest =
+        event.event_date + chrono::Duration::hours(crate::domain::session::EVENT_DAY_HOURS - 4);
     if starts_at < event.event_date || starts_at > latest {
-        return Err(ApiError::invalid_field("startsAt", format!("must lie between the event start {} and {latest}", event.event_date)));
+        return Err(ApiError::invalid_field(
+            "startsAt",
+            format!(
+                "must lie between the event start {} and {latest}",
+                event.event_date
+            ),
+        ));
     }
-    let planned = generate(config, starts_at, request.slot_count.unwrap_or(config.max_slots))
-        .map_err(|message| ApiError::invalid_field("slotCount", message))?;
+    let planned = generate(
+        config,
+        starts_at,
+        request.slot_count.unwrap_or(config.max_slots),
+    )
+    .map_err(|message| ApiError::invalid_field("slotCount", message))?;
     store::slots::replace_slots(&mut tx, event_id, &planned).await?;
     let slots = slots_response(&mut tx, event_id).await?;
     tx.commit().await?;
@@ -92,9 +128,16 @@ pub async fn generate_slots(
 /// The event's slots with their assignments.
 #[utoipa::path(get, path = "/api/v1/events/{id}/slots", tag = "slots", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<SlotResponse>), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn list_slots(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>) -> Result<Json<Vec<SlotResponse>>, ApiError> {
+pub async fn list_slots(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<Vec<SlotResponse>>, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    store::events::fetch_event(&mut *conn, event_id).await?.filter(|e| visible(&actor, e)).ok_or(EventError::NotFound(event_id))?;
+    store::events::fetch_event(&mut *conn, event_id)
+        .await?
+        .filter(|e| visible(&actor, e))
+        .ok_or(EventError::NotFound(event_id))?;
     Ok(Json(slots_response(&mut conn, event_id).await?))
 }
 
@@ -110,11 +153,29 @@ pub async fn update_slot(
 ) -> Result<Json<SlotResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
-    let slot = store::slots::list_slots(&mut *tx, event_id).await?.into_iter().find(|s| s.id == slot_id).ok_or(EventError::SlotNotFound(slot_id))?;
-    let requirements = request.technical_requirements.unwrap_or(slot.technical_requirements.0.clone());
-    store::slots::update_slot(&mut tx, slot_id, request.is_flexible.unwrap_or(slot.is_flexible), &requirements).await?;
-    let slot = store::slots::list_slots(&mut *tx, event_id).await?.into_iter().find(|s| s.id == slot_id).ok_or(EventError::SlotNotFound(slot_id))?;
+    store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
+    let slot = store::slots::list_slots(&mut *tx, event_id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == slot_id)
+        .ok_or(EventError::SlotNotFound(slot_id))?;
+    let requirements = request
+        .technical_requirements
+        .unwrap_or(slot.technical_requirements.0.clone());
+    store::slots::update_slot(
+        &mut tx,
+        slot_id,
+        request.is_flexible.unwrap_or(slot.is_flexible),
+        &requirements,
+    )
+    .await?;
+    let slot = store::slots::list_slots(&mut *tx, event_id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == slot_id)
+        .ok_or(EventError::SlotNotFound(slot_id))?;
     tx.commit().await?;
     Ok(Json(SlotResponse::from(slot)))
 }
@@ -131,14 +192,27 @@ pub async fn put_slot_preferences(
     Json(request): Json<SlotPreferencesRequest>,
 ) -> Result<Json<SlotPreferencesResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
-    if let Some(index) = request.preferred_time_slots.iter().position(|w| w.start_time >= w.end_time) {
-        return Err(ApiError::invalid_field(&format!("preferredTimeSlots[{index}].endTime"), "must be after startTime"));
+    if let Some(index) = request
+        .preferred_time_slots
+        .iter()
+        .position(|w| w.start_time >= w.end_time)
+    {
+        return Err(ApiError::invalid_field(
+            &format!("preferredTimeSlots[{index}].endTime"),
+            "must be after startTime",
+        ));
     }
     let mut tx = state.pool.begin().await?;
-    store::events::lock_event(&mut tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    store::events::lock_event(&mut tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     let value = serde_json::to_value(&request).map_err(ApiError::internal)?;
     store::slots::upsert_preferences(&mut tx, event_id, speaker_id, &value, Utc::now()).await?;
-    let stored = preferences(&mut tx, event_id).await?.into_iter().find(|p| p.speaker_id == speaker_id).ok_or(EventError::NotFound(event_id))?;
+    let stored = preferences(&mut tx, event_id)
+        .await?
+        .into_iter()
+        .find(|p| p.speaker_id == speaker_id)
+        .ok_or(EventError::NotFound(event_id))?;
     tx.commit().await?;
     Ok(Json(stored))
 }
@@ -146,19 +220,32 @@ pub async fn put_slot_preferences(
 /// Every speaker's slot preferences for the event (organizers).
 #[utoipa::path(get, path = "/api/v1/events/{id}/slot-preferences", tag = "slots", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<SlotPreferencesResponse>)), security(("bearer" = [])))]
-pub async fn list_slot_preferences(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>) -> Result<Json<Vec<SlotPreferencesResponse>>, ApiError> {
+pub async fn list_slot_preferences(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<Vec<SlotPreferencesResponse>>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(preferences(&mut conn, event_id).await?))
 }
 
-async fn preferences(conn: &mut PgConnection, event_id: Uuid) -> Result<Vec<SlotPreferencesResponse>, ApiError> {
+async fn preferences(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<SlotPreferencesResponse>, ApiError> {
     store::slots::preferences_of_event(conn, event_id)
         .await?
         .into_iter()
         .map(|(speaker_id, value, submitted_at, last_updated_at)| {
             let preferences = serde_json::from_value(value).map_err(ApiError::internal)?;
-            Ok(SlotPreferencesResponse { speaker_id, event_id, preferences, submitted_at, last_updated_at })
+            Ok(SlotPreferencesResponse {
+                speaker_id,
+                event_id,
+                preferences,
+                submitted_at,
+                last_updated_at,
+            })
         })
         .collect()
 }
@@ -174,25 +261,52 @@ fn slot_input(slot: &SlotRecord) -> Slot {
         start: local_time(slot.start_time),
         end: local_time(slot.end_time),
         slot_type: slot.slot_type(),
-        technical_capabilities: slot.technical_requirements.0.iter().map(|r| r.requirement.clone()).collect(),
+        technical_capabilities: slot
+            .technical_requirements
+            .0
+            .iter()
+            .map(|r| r.requirement.clone())
+            .collect(),
     }
 }
 
 /// A session as a candidate for a slot: its primary speaker's preferences (any speaker's
 /// when there is no primary one). A session tagged `theoretical` counts as theoretical.
-fn candidate(session: &SessionRecord, speakers: &[SessionSpeakerRecord], preferences: &HashMap<Uuid, SlotPreferencesRequest>) -> Candidate {
-    let own: Vec<&SessionSpeakerRecord> = speakers.iter().filter(|s| s.session_id == session.id).collect();
-    let lead = own.iter().find(|s| s.role == "primary_speaker").or(own.first());
+fn candidate(
+    session: &SessionRecord,
+    speakers: &[SessionSpeakerRecord],
+    preferences: &HashMap<Uuid, SlotPreferencesRequest>,
+) -> Candidate {
+    let own: Vec<&SessionSpeakerRecord> = speakers
+        .iter()
+        .filter(|s| s.session_id == session.id)
+        .collect();
+    let lead = own
+        .iter()
+        .find(|s| s.role == "primary_speaker")
+        .or(own.first());
     let speaker_id = lead.map(|s| s.speaker_id).unwrap_or(Uuid::nil());
     let prefs = preferences.get(&speaker_id);
     Candidate {
         session_id: session.id,
         speaker_id,
-        is_theoretical: session.tags.0.iter().any(|t| t.eq_ignore_ascii_case("theoretical")),
-        preferences: prefs.map(|p| p.preferred_time_slots.clone()).unwrap_or_default(),
+        is_theoretical: session
+            .tags
+            .0
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("theoretical")),
+        preferences: prefs
+            .map(|p| p.preferred_time_slots.clone())
+            .unwrap_or_default(),
         cannot_present_after: prefs.and_then(|p| p.cannot_present_after),
         required_capabilities: prefs
-            .map(|p| p.technical_requirements.iter().filter(|r| r.is_required).map(|r| r.requirement.clone()).collect())
+            .map(|p| {
+                p.technical_requirements
+                    .iter()
+                    .filter(|r| r.is_required)
+                    .map(|r| r.requirement.clone())
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -214,17 +328,38 @@ struct Planning {
 }
 
 async fn planning(conn: &mut PgConnection, event_id: Uuid) -> Result<Planning, ApiError> {
-    let event = store::events::lock_event(conn, event_id).await?.ok_or(EventError::NotFound(event_id))?;
+    let event = store::events::lock_event(conn, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
     ensure_planning(&event)?;
     let slots = store::slots::list_slots(&mut *conn, event_id).await?;
-    let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?.into_iter().filter(|s| s.cancelled_at.is_none()).collect();
+    let sessions = store::sessions::list_sessions(&mut *conn, event_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.cancelled_at.is_none())
+        .collect();
     let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
-    let preferences = preferences(conn, event_id).await?.into_iter().map(|p| (p.speaker_id, p.preferences)).collect();
-    Ok(Planning { event, slots, sessions, speakers, preferences })
+    let preferences = preferences(conn, event_id)
+        .await?
+        .into_iter()
+        .map(|p| (p.speaker_id, p.preferences))
+        .collect();
+    Ok(Planning {
+        event,
+        slots,
+        sessions,
+        speakers,
+        preferences,
+    })
 }
 
 /// Moves a session into its slot's time; emits `SessionUpdated` when that changed it.
-async fn align_session(conn: &mut PgConnection, session: &SessionRecord, slot: &SlotRecord, context: &EventContext) -> Result<(), ApiError> {
+async fn align_session(
+    conn: &mut PgConnection,
+    session: &SessionRecord,
+    slot: &SlotRecord,
+    context: &EventContext,
+) -> Result<(), ApiError> {
     if session.start_time == slot.start_time && session.end_time == slot.end_time {
         return Ok(());
     }
@@ -232,8 +367,17 @@ async fn align_session(conn: &mut PgConnection, session: &SessionRecord, slot: &
     fields.start_time = slot.start_time;
     fields.end_time = slot.end_time;
     store::sessions::update_session(&mut *conn, session.id, &fields, Utc::now()).await?;
-    let record = store::sessions::fetch_session(&mut *conn, session.id).await?.ok_or(EventError::SessionNotFound(session.id))?;
-    enqueue(conn, &SessionUpdated { session: snapshot(&record) }, context).await?;
+    let record = store::sessions::fetch_session(&mut *conn, session.id)
+        .await?
+        .ok_or(EventError::SessionNotFound(session.id))?;
+    enqueue(
+        conn,
+        &SessionUpdated {
+            session: snapshot(&record),
+        },
+        context,
+    )
+    .await?;
     Ok(())
 }
 
@@ -251,28 +395,76 @@ pub async fn auto_assign(
     let mut tx = state.pool.begin().await?;
     let plan = planning(&mut tx, event_id).await?;
     let declined = store::overflow::declined_sessions(&mut *tx, event_id).await?;
-    let manual: Vec<&SlotRecord> = plan.slots.iter().filter(|s| s.manual_override == Some(true)).collect();
-    let kept_sessions: Vec<Uuid> = manual.iter().filter_map(|s| s.assigned_session_id).collect();
-    let open_slots: Vec<Slot> = plan.slots.iter().filter(|s| s.manual_override != Some(true)).map(slot_input).collect();
+    let manual: Vec<&SlotRecord> = plan
+        .slots
+        .iter()
+        .filter(|s| s.manual_override == Some(true))
+        .collect();
+    let kept_sessions: Vec<Uuid> = manual
+        .iter()
+        .filter_map(|s| s.assigned_session_id)
+        .collect();
+    let open_slots: Vec<Slot> = plan
+        .slots
+        .iter()
+        .filter(|s| s.manual_override != Some(true))
+        .map(slot_input)
+        .collect();
     let accepted = |s: &&SessionRecord| {
-        let own: Vec<_> = plan.speakers.iter().filter(|sp| sp.session_id == s.id).collect();
-        s.session_type().has_speakers() && !own.is_empty() && own.iter().all(|sp| sp.is_confirmed) && !kept_sessions.contains(&s.id) && !declined.contains(&s.id)
+        let own: Vec<_> = plan
+            .speakers
+            .iter()
+            .filter(|sp| sp.session_id == s.id)
+            .collect();
+        s.session_type().has_speakers()
+            && !own.is_empty()
+            && own.iter().all(|sp| sp.is_confirmed)
+            && !kept_sessions.contains(&s.id)
+            && !declined.contains(&s.id)
     };
-    let candidates: Vec<Candidate> = plan.sessions.iter().filter(accepted).map(|s| candidate(s, &plan.speakers, &plan.preferences)).collect();
+    let candidates: Vec<Candidate> = plan
+        .sessions
+        .iter()
+        .filter(accepted)
+        .map(|s| candidate(s, &plan.speakers, &plan.preferences))
+        .collect();
     let result = slot_assignment::assign(&open_slots, &candidates, &settings(&plan.event));
     store::slots::clear_automatic(&mut tx, event_id).await?;
-    let origin = AssignmentOrigin { assigned_by: &actor.subject, automatic: true, manual_override: false, conflict_resolution: None };
+    let origin = AssignmentOrigin {
+        assigned_by: &actor.subject,
+        automatic: true,
+        manual_override: false,
+        conflict_resolution: None,
+    };
     let now = Utc::now();
     for (session_id, slot_id, _) in &result.pairs {
         store::slots::assign(&mut tx, *slot_id, *session_id, &origin, now).await?;
-        let (session, slot) = (plan.sessions.iter().find(|s| s.id == *session_id), plan.slots.iter().find(|s| s.id == *slot_id));
+        let (session, slot) = (
+            plan.sessions.iter().find(|s| s.id == *session_id),
+            plan.slots.iter().find(|s| s.id == *slot_id),
+        );
         if let (Some(session), Some(slot)) = (session, slot) {
             align_session(&mut tx, session, slot, &context).await?;
         }
     }
     let response = AutoAssignResponse {
-        assigned: result.pairs.iter().map(|(session_id, slot_id, score)| PlacedSessionResponse { session_id: *session_id, slot_id: *slot_id, score: *score }).collect(),
-        unassigned: result.unassigned.iter().map(|(session_id, reason)| UnplacedSessionResponse { session_id: *session_id, reason: *reason }).collect(),
+        assigned: result
+            .pairs
+            .iter()
+            .map(|(session_id, slot_id, score)| PlacedSessionResponse {
+                session_id: *session_id,
+                slot_id: *slot_id,
+                score: *score,
+            })
+            .collect(),
+        unassigned: result
+            .unassigned
+            .iter()
+            .map(|(session_id, reason)| UnplacedSessionResponse {
+                session_id: *session_id,
+                reason: *reason,
+            })
+            .collect(),
         total_score: result.total_score,
         kept_manual: manual.iter().map(|s| s.id).collect(),
         slots: slots_response(&mut tx, event_id).await?,
@@ -297,13 +489,31 @@ pub async fn assign_manually(
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
     let plan = planning(&mut tx, event_id).await?;
-    let slot = plan.slots.iter().find(|s| s.id == slot_id).ok_or(EventError::SlotNotFound(slot_id))?;
-    let session = plan.sessions.iter().find(|s| s.id == request.session_id).ok_or_else(|| {
-        ApiError::invalid_field("sessionId", "is not a live session of this event")
-    })?;
-    let conflicts = slot_assignment::check_manual(&slot_input(slot), &candidate(session, &plan.speakers, &plan.preferences), &settings(&plan.event));
+    let slot = plan
+        .slots
+        .iter()
+        .find(|s| s.id == slot_id)
+        .ok_or(EventError::SlotNotFound(slot_id))?;
+    let session = plan
+        .sessions
+        .iter()
+        .find(|s| s.id == request.session_id)
+        .ok_or_else(|| {
+            ApiError::invalid_field("sessionId", "is not a live session of this event")
+        })?;
+    let conflicts = slot_assignment::check_manual(
+        &slot_input(slot),
+        &candidate(session, &plan.speakers, &plan.preferences),
+        &settings(&plan.event),
+    );
     if !slot.slot_type().is_assignable() {
-        return Err(ApiError::invalid_field("slotId", format!("slot {} is a {} slot and holds no session", slot.slot_number, slot.slot_type)));
+        return Err(ApiError::invalid_field(
+            "slotId",
+            format!(
+                "slot {} is a {} slot and holds no session",
+                slot.slot_number, slot.slot_type
+            ),
+        ));
     }
     let origin = AssignmentOrigin {
         assigned_by: &actor.subject,
@@ -313,7 +523,15 @@ pub async fn assign_manually(
     };
     store::slots::assign(&mut tx, slot_id, session.id, &origin, Utc::now()).await?;
     align_session(&mut tx, session, slot, &context).await?;
-    let slot = store::slots::list_slots(&mut *tx, event_id).await?.into_iter().find(|s| s.id == slot_id).ok_or(EventError::SlotNotFound(slot_id))?;
+    let slot = store::slots::list_slots(&mut *tx, event_id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == slot_id)
+        .ok_or(EventError::SlotNotFound(slot_id))?;
     tx.commit().await?;
-    Ok(Json(ManualAssignmentResponse { slot: SlotResponse::from(slot), conflicts }).into_response())
+    Ok(Json(ManualAssignmentResponse {
+        slot: SlotResponse::from(slot),
+        conflicts,
+    })
+    .into_response())
 }

@@ -21,7 +21,9 @@ use uuid::Uuid;
 
 use super::events::visible;
 use super::AppState;
-use crate::domain::topic::{average_feedback, months_since, staleness, TopicCategory, TopicFields, TITLE_MAX_CHARS};
+use crate::domain::topic::{
+    average_feedback, months_since, staleness, TopicCategory, TopicFields, TITLE_MAX_CHARS,
+};
 use crate::domain::{parse_stored, EventError};
 use crate::store;
 use crate::store::topics::{EventTopicRecord, TopicFilter, TopicRecord, UsageRecord};
@@ -130,7 +132,11 @@ impl TopicResponse {
     fn new(record: TopicRecord, usage: &[UsageRecord], now: DateTime<Utc>) -> Self {
         let history: Vec<&UsageRecord> = usage.iter().filter(|u| u.topic_id == record.id).collect();
         let months = record.last_used_date.map(|used| months_since(used, now));
-        let current = staleness(months, record.usage_count, average_feedback(history.iter().map(|u| u.feedback_score)));
+        let current = staleness(
+            months,
+            record.usage_count,
+            average_feedback(history.iter().map(|u| u.feedback_score)),
+        );
         TopicResponse {
             id: record.id,
             category: record.category(),
@@ -141,7 +147,12 @@ impl TopicResponse {
             usage_count: record.usage_count,
             usage_history: history
                 .into_iter()
-                .map(|u| TopicUsageResponse { event_id: u.event_id, used_date: u.used_date, attendee_count: u.attendee_count, feedback_score: u.feedback_score })
+                .map(|u| TopicUsageResponse {
+                    event_id: u.event_id,
+                    used_date: u.used_date,
+                    attendee_count: u.attendee_count,
+                    feedback_score: u.feedback_score,
+                })
                 .collect(),
             staleness_score: current.score,
             calculated_wait_period: current.wait_months,
@@ -186,27 +197,47 @@ pub struct EventTopicResponse {
 
 impl From<EventTopicRecord> for EventTopicResponse {
     fn from(r: EventTopicRecord) -> Self {
-        EventTopicResponse { topic_id: r.topic_id, category: parse_stored(&r.category), title: r.title, assigned_at: r.assigned_at, assigned_by: r.assigned_by }
+        EventTopicResponse {
+            topic_id: r.topic_id,
+            category: parse_stored(&r.category),
+            title: r.title,
+            assigned_at: r.assigned_at,
+            assigned_by: r.assigned_by,
+        }
     }
 }
 
 async fn topic_response(conn: &mut PgConnection, id: Uuid) -> Result<TopicResponse, ApiError> {
-    let record = store::topics::fetch_topic(&mut *conn, id).await?.ok_or(EventError::TopicNotFound(id))?;
+    let record = store::topics::fetch_topic(&mut *conn, id)
+        .await?
+        .ok_or(EventError::TopicNotFound(id))?;
     let usage = store::topics::usage_of(&mut *conn, &[id]).await?;
     Ok(TopicResponse::new(record, &usage, Utc::now()))
 }
 
-async fn respond(conn: &mut PgConnection, id: Uuid, status: StatusCode) -> Result<Response, ApiError> {
+async fn respond(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
     let topic = topic_response(conn, id).await?;
     Ok((status, etag_header(topic.version), Json(topic)).into_response())
 }
 
 /// Rewrites the usage summary and wait period of a locked topic from its history.
-async fn refresh_usage(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), ApiError> {
+async fn refresh_usage(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let usage = store::topics::usage_of(&mut *conn, &[id]).await?;
     let last_used = usage.iter().map(|u| u.used_date).max();
     let count = i32::try_from(usage.len()).map_err(ApiError::internal)?;
-    let current = staleness(last_used.map(|used| months_since(used, now)), count, average_feedback(usage.iter().map(|u| u.feedback_score)));
+    let current = staleness(
+        last_used.map(|used| months_since(used, now)),
+        count,
+        average_feedback(usage.iter().map(|u| u.feedback_score)),
+    );
     store::topics::update_usage(conn, id, count, last_used, current.wait_months, now).await?;
     Ok(())
 }
@@ -234,19 +265,49 @@ pub async fn create_topic(
     .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     if let Some(key) = &key {
-        if let Begin::Replay(response) = idempotency::begin(&mut tx, &actor.subject, key, &idempotency::fingerprint(&request)).await? {
+        if let Begin::Replay(response) = idempotency::begin(
+            &mut tx,
+            &actor.subject,
+            key,
+            &idempotency::fingerprint(&request),
+        )
+        .await?
+        {
             return Ok(response);
         }
     }
     let id = shared_domain::new_id();
     store::topics::insert_topic(&mut tx, id, &fields, Utc::now()).await?;
-    let text = format!("{} {}", fields.title, fields.description.as_deref().unwrap_or_default());
-    let similar = store::topics::similar_topics(&mut *tx, &text, id, SIMILAR_MIN_RANK, SIMILAR_TOPICS).await?;
+    let text = format!(
+        "{} {}",
+        fields.title,
+        fields.description.as_deref().unwrap_or_default()
+    );
+    let similar =
+        store::topics::similar_topics(&mut *tx, &text, id, SIMILAR_MIN_RANK, SIMILAR_TOPICS)
+            .await?;
     let topic = topic_response(&mut tx, id).await?;
     let mut headers = etag_header(topic.version);
-    headers.insert(LOCATION, HeaderValue::from_str(&format!("/api/v1/topics/{id}")).expect("uuid path"));
-    let similar_topics = similar.into_iter().map(|s| SimilarTopic { id: s.id, title: s.title, rank: s.rank }).collect();
-    let response = SavedResponse::json(StatusCode::CREATED, headers, &CreatedTopicResponse { topic, similar_topics });
+    headers.insert(
+        LOCATION,
+        HeaderValue::from_str(&format!("/api/v1/topics/{id}")).expect("uuid path"),
+    );
+    let similar_topics = similar
+        .into_iter()
+        .map(|s| SimilarTopic {
+            id: s.id,
+            title: s.title,
+            rank: s.rank,
+        })
+        .collect();
+    let response = SavedResponse::json(
+        StatusCode::CREATED,
+        headers,
+        &CreatedTopicResponse {
+            topic,
+            similar_topics,
+        },
+    );
     if let Some(key) = &key {
         idempotency::complete(&mut tx, &actor.subject, key, &response).await?;
     }
@@ -258,22 +319,46 @@ pub async fn create_topic(
 #[utoipa::path(get, path = "/api/v1/topics", tag = "topics", params(ListTopicsQuery),
     responses((status = 200, body = Page<TopicResponse>), (status = 400, description = "Unknown category, bad limit or cursor", body = Problem)),
     security(("bearer" = [])))]
-pub async fn list_topics(State(state): State<AppState>, actor: Actor, Query(query): Query<ListTopicsQuery>) -> Result<Json<Page<TopicResponse>>, ApiError> {
-    let filter = TopicFilter { category: query.category, active: query.active };
+pub async fn list_topics(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ListTopicsQuery>,
+) -> Result<Json<Page<TopicResponse>>, ApiError> {
+    let filter = TopicFilter {
+        category: query.category,
+        active: query.active,
+    };
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > TITLE_MAX_CHARS) {
-        return Err(ApiError::malformed_field("q", format!("must be at most {TITLE_MAX_CHARS} characters")));
+        return Err(ApiError::malformed_field(
+            "q",
+            format!("must be at most {TITLE_MAX_CHARS} characters"),
+        ));
     }
     let mut conn = state.pool.acquire().await?;
     let page = match q {
         Some(q) => {
             let page = PageRequest::parse::<(f32, Uuid)>(query.limit, query.cursor.as_deref())?;
-            let rows = store::topics::search_topics(&mut *conn, q, filter, page.after.as_ref(), page.fetch_limit()).await?;
-            Page::from_rows(rows, page.limit, |r| (r.rank, r.topic.id)).map(|r| (r.topic, Some(r.rank)))
+            let rows = store::topics::search_topics(
+                &mut *conn,
+                q,
+                filter,
+                page.after.as_ref(),
+                page.fetch_limit(),
+            )
+            .await?;
+            Page::from_rows(rows, page.limit, |r| (r.rank, r.topic.id))
+                .map(|r| (r.topic, Some(r.rank)))
         }
         None => {
             let page = PageRequest::parse::<(String, Uuid)>(query.limit, query.cursor.as_deref())?;
-            let rows = store::topics::list_topics(&mut *conn, filter, page.after.as_ref(), page.fetch_limit()).await?;
+            let rows = store::topics::list_topics(
+                &mut *conn,
+                filter,
+                page.after.as_ref(),
+                page.fetch_limit(),
+            )
+            .await?;
             Page::from_rows(rows, page.limit, |t| (t.title.clone(), t.id)).map(|t| (t, None))
         }
     };
@@ -285,18 +370,27 @@ pub async fn list_topics(State(state): State<AppState>, actor: Actor, Query(quer
         store::topics::public_usage_of(&mut *conn, &ids).await?
     };
     let now = Utc::now();
-    Ok(Json(page.map(|(topic, rank)| TopicResponse { rank, ..TopicResponse::new(topic, &usage, now) })))
+    Ok(Json(page.map(|(topic, rank)| TopicResponse {
+        rank,
+        ..TopicResponse::new(topic, &usage, now)
+    })))
 }
 
 /// Reads one topic with its usage history.
 #[utoipa::path(get, path = "/api/v1/topics/{id}", tag = "topics", params(("id" = Uuid, Path)),
     responses((status = 200, body = TopicResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_topic(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn get_topic(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     let mut conn = state.pool.acquire().await?;
     if actor.has(Role::Organizer) {
         return respond(&mut conn, id, StatusCode::OK).await;
     }
-    let record = store::topics::fetch_topic(&mut *conn, id).await?.ok_or(EventError::TopicNotFound(id))?;
+    let record = store::topics::fetch_topic(&mut *conn, id)
+        .await?
+        .ok_or(EventError::TopicNotFound(id))?;
     let usage = store::topics::public_usage_of(&mut *conn, &[id]).await?;
     let topic = TopicResponse::new(record, &usage, Utc::now());
     Ok((etag_header(topic.version), Json(topic)).into_response())
@@ -317,7 +411,9 @@ pub async fn update_topic(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let current = store::topics::lock_topic(&mut tx, id).await?.ok_or(EventError::TopicNotFound(id))?;
+    let current = store::topics::lock_topic(&mut tx, id)
+        .await?
+        .ok_or(EventError::TopicNotFound(id))?;
     if_match.check(current.version)?;
     let fields = TopicFields {
         title: patch.title.unwrap_or_else(|| current.title.clone()),
@@ -350,15 +446,24 @@ pub async fn assign_topic(
     actor.require_any(&[Role::Organizer])?;
     let topic_id = request.topic_id;
     let mut tx = state.pool.begin().await?;
-    let event = store::events::fetch_event(&mut *tx, event_id).await?.ok_or(EventError::NotFound(event_id))?;
-    let topic = store::topics::lock_topic(&mut tx, topic_id).await?.ok_or(EventError::TopicNotFound(topic_id))?;
+    let event = store::events::fetch_event(&mut *tx, event_id)
+        .await?
+        .ok_or(EventError::NotFound(event_id))?;
+    let topic = store::topics::lock_topic(&mut tx, topic_id)
+        .await?
+        .ok_or(EventError::TopicNotFound(topic_id))?;
     if !topic.is_active {
         return Err(EventError::Conflict(format!("topic {topic_id} is not active")).into());
     }
     let now = Utc::now();
     let used = (event.event_date, event.current_attendee_count);
-    if !store::topics::insert_event_topic(&mut tx, event_id, topic_id, used, &actor.subject, now).await? {
-        return Err(EventError::Conflict(format!("topic {topic_id} is already assigned to event {event_id}")).into());
+    if !store::topics::insert_event_topic(&mut tx, event_id, topic_id, used, &actor.subject, now)
+        .await?
+    {
+        return Err(EventError::Conflict(format!(
+            "topic {topic_id} is already assigned to event {event_id}"
+        ))
+        .into());
     }
     refresh_usage(&mut tx, topic_id, now).await?;
     let response = respond(&mut tx, topic_id, StatusCode::CREATED).await?;
@@ -369,10 +474,19 @@ pub async fn assign_topic(
 /// The topics assigned to an event, in assignment order.
 #[utoipa::path(get, path = "/api/v1/events/{id}/topics", tag = "topics", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<EventTopicResponse>), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn list_event_topics(State(state): State<AppState>, actor: Actor, Path(event_id): Path<Uuid>) -> Result<Json<Vec<EventTopicResponse>>, ApiError> {
-    store::events::fetch_event(&state.pool, event_id).await?.filter(|e| visible(&actor, e)).ok_or(EventError::NotFound(event_id))?;
+pub async fn list_event_topics(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<Vec<EventTopicResponse>>, ApiError> {
+    store::events::fetch_event(&state.pool, event_id)
+        .await?
+        .filter(|e| visible(&actor, e))
+        .ok_or(EventError::NotFound(event_id))?;
     let topics = store::topics::list_event_topics(&state.pool, event_id).await?;
-    Ok(Json(topics.into_iter().map(EventTopicResponse::from).collect()))
+    Ok(Json(
+        topics.into_iter().map(EventTopicResponse::from).collect(),
+    ))
 }
 
 /// Records the feedback on a topic's use at an event (organizers); the topic's wait period
@@ -389,12 +503,19 @@ pub async fn put_usage_feedback(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     if !(0.0..=5.0).contains(&request.feedback_score) {
-        return Err(ApiError::invalid_field("feedbackScore", "must be between 0 and 5"));
+        return Err(ApiError::invalid_field(
+            "feedbackScore",
+            "must be between 0 and 5",
+        ));
     }
     let mut tx = state.pool.begin().await?;
-    store::topics::lock_topic(&mut tx, id).await?.ok_or(EventError::TopicNotFound(id))?;
+    store::topics::lock_topic(&mut tx, id)
+        .await?
+        .ok_or(EventError::TopicNotFound(id))?;
     if !store::topics::update_feedback(&mut tx, id, event_id, request.feedback_score).await? {
-        return Err(ApiError::not_found(format!("topic {id} was not used at event {event_id}")));
+        return Err(ApiError::not_found(format!(
+            "topic {id} was not used at event {event_id}"
+        )));
     }
     refresh_usage(&mut tx, id, Utc::now()).await?;
     let response = respond(&mut tx, id, StatusCode::OK).await?;

@@ -31,12 +31,16 @@ pub fn missing_for_publication(slots: &[SlotState]) -> Vec<String> {
     for slot in slots.iter().filter(|s| s.slot_type.is_assignable()) {
         match &slot.session {
             None => missing.push(format!("slot {} has no session", slot.slot_number)),
-            Some(session) if session.speakers.is_empty() => {
-                missing.push(format!("session \"{}\" in slot {} has no speaker", session.title, slot.slot_number))
-            }
+            Some(session) if session.speakers.is_empty() => missing.push(format!(
+                "session \"{}\" in slot {} has no speaker",
+                session.title, slot.slot_number
+            )),
             Some(session) => {
                 for (speaker, _) in session.speakers.iter().filter(|(_, accepted)| !accepted) {
-                    missing.push(format!("speaker {speaker} of session \"{}\" has not accepted", session.title));
+                    missing.push(format!(
+                        "speaker {speaker} of session \"{}\" has not accepted",
+                        session.title
+                    ));
                 }
             }
         }
@@ -52,12 +56,24 @@ mod tests {
     fn empty_slots_and_pending_speakers_block_publication() {
         let pending = Uuid::now_v7();
         let slots = vec![
-            SlotState { slot_number: 1, slot_type: SlotType::Keynote, session: None },
-            SlotState { slot_number: 2, slot_type: SlotType::Break, session: None },
+            SlotState {
+                slot_number: 1,
+                slot_type: SlotType::Keynote,
+                session: None,
+            },
+            SlotState {
+                slot_number: 2,
+                slot_type: SlotType::Break,
+                session: None,
+            },
             SlotState {
                 slot_number: 3,
                 slot_type: SlotType::Practical,
-                session: Some(SessionState { id: Uuid::now_v7(), title: "T".into(), speakers: vec![(pending, false), (Uuid::now_v7(), true)] }),
+                session: Some(SessionState {
+                    id: Uuid::now_v7(),
+                    title: "T".into(),
+                    speakers: vec![(pending, false), (Uuid::now_v7(), true)],
+                }),
             },
         ];
         let missing = missing_for_publication(&slots);
@@ -71,7 +87,11 @@ mod tests {
         let slots = vec![SlotState {
             slot_number: 1,
             slot_type: SlotType::Keynote,
-            session: Some(SessionState { id: Uuid::now_v7(), title: "K".into(), speakers: vec![(Uuid::now_v7(), true)] }),
+            session: Some(SessionState {
+                id: Uuid::now_v7(),
+                title: "K".into(),
+                speakers: vec![(Uuid::now_v7(), true)],
+            }),
         }];
         assert!(missing_for_publication(&slots).is_empty());
         assert_eq!(missing_for_publication(&[]), ["the event has no slot grid"]);

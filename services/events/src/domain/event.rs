@@ -61,26 +61,47 @@ impl EventSlotConfiguration {
             EventType::Afternoon => (30, 2, 0),
             EventType::Evening => (40, 1, 0),
         };
-        Self { event_type, min_slots, max_slots, slot_duration, theoretical_slots_am: event_type == EventType::FullDay, break_slots, lunch_slots }
+        Self {
+            event_type,
+            min_slots,
+            max_slots,
+            slot_duration,
+            theoretical_slots_am: event_type == EventType::FullDay,
+            break_slots,
+            lunch_slots,
+        }
     }
 
     fn validate(&self, v: &mut Validator, event_type: EventType) {
         let (low, high) = event_type.slot_bounds();
         if self.event_type != event_type {
-            v.reject("slotConfiguration.eventType", "must equal the event's eventType");
+            v.reject(
+                "slotConfiguration.eventType",
+                "must equal the event's eventType",
+            );
         }
         if self.min_slots < low || self.max_slots > high || self.min_slots > self.max_slots {
             v.reject("slotConfiguration.minSlots", format!("slots must satisfy {low} <= minSlots <= maxSlots <= {high} for this event type"));
         }
         if !(15..=120).contains(&self.slot_duration) {
-            v.reject("slotConfiguration.slotDuration", "must be between 15 and 120 minutes");
+            v.reject(
+                "slotConfiguration.slotDuration",
+                "must be between 15 and 120 minutes",
+            );
         }
         if !(0..=3).contains(&self.break_slots) {
             v.reject("slotConfiguration.breakSlots", "must be between 0 and 3");
         }
-        let max_lunch = if event_type == EventType::FullDay { 1 } else { 0 };
+        let max_lunch = if event_type == EventType::FullDay {
+            1
+        } else {
+            0
+        };
         if !(0..=max_lunch).contains(&self.lunch_slots) {
-            v.reject("slotConfiguration.lunchSlots", format!("must be between 0 and {max_lunch} for this event type"));
+            v.reject(
+                "slotConfiguration.lunchSlots",
+                format!("must be between 0 and {max_lunch} for this event type"),
+            );
         }
     }
 }
@@ -130,7 +151,11 @@ impl EventFields {
         Ok(Self {
             title: title.expect("validated"),
             description,
-            venue: Venue { name: venue_name.expect("validated"), address: venue_address.expect("validated"), capacity: self.venue.capacity },
+            venue: Venue {
+                name: venue_name.expect("validated"),
+                address: venue_address.expect("validated"),
+                capacity: self.venue.capacity,
+            },
             ..self
         })
     }
@@ -149,7 +174,11 @@ mod tests {
             event_date: date,
             registration_deadline: "2027-03-05T23:59:00Z".parse().unwrap(),
             event_type: EventType::Evening,
-            venue: Venue { name: "Kursaal".into(), address: "Kornhausstrasse 3, Bern".into(), capacity: 400 },
+            venue: Venue {
+                name: "Kursaal".into(),
+                address: "Kornhausstrasse 3, Bern".into(),
+                capacity: 400,
+            },
             capacity: 300,
             slot_configuration: EventSlotConfiguration::default_for(EventType::Evening),
             metadata: serde_json::json!({}),
@@ -158,7 +187,10 @@ mod tests {
 
     #[test]
     fn a_valid_event_is_trimmed() {
-        assert_eq!(evening().validate().unwrap().title, "Cloud Native Architecture");
+        assert_eq!(
+            evening().validate().unwrap().title,
+            "Cloud Native Architecture"
+        );
     }
 
     #[test]
@@ -167,7 +199,19 @@ mod tests {
         fields.capacity = 500;
         fields.registration_deadline = "2027-04-01T00:00:00Z".parse().unwrap();
         fields.slot_configuration.max_slots = 8;
-        let errors: Vec<String> = fields.validate().unwrap_err().into_iter().map(|e| e.field).collect();
-        assert_eq!(errors, ["registrationDeadline", "capacity", "slotConfiguration.minSlots"]);
+        let errors: Vec<String> = fields
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "registrationDeadline",
+                "capacity",
+                "slotConfiguration.minSlots"
+            ]
+        );
     }
 }

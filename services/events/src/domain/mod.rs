@@ -3,8 +3,8 @@
 
 pub mod agenda;
 pub mod event;
-pub mod quality;
 pub mod overflow;
+pub mod quality;
 pub mod roles;
 pub mod seats;
 pub mod session;
@@ -28,7 +28,12 @@ pub enum EventError {
     #[error("event number {0} is already taken")]
     NumberTaken(i32),
     #[error("{machine} cannot go from {current} to {requested}; allowed: {}", if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") })]
-    Transition { machine: &'static str, current: String, requested: String, allowed: Vec<String> },
+    Transition {
+        machine: &'static str,
+        current: String,
+        requested: String,
+        allowed: Vec<String>,
+    },
     #[error("the agenda is not complete: {}", .0.join("; "))]
     AgendaIncomplete(Vec<String>),
     #[error("{0}")]

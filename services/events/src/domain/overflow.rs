@@ -28,16 +28,22 @@ pub struct OverflowCandidate {
 impl OverflowCandidate {
     /// Approvals minus rejections (abstentions count for nothing).
     pub fn net_votes(&self) -> i64 {
-        self.votes.iter().map(|v| match v {
-            VoteType::Approve => 1,
-            VoteType::Reject => -1,
-            VoteType::Abstain => 0,
-        }).sum()
+        self.votes
+            .iter()
+            .map(|v| match v {
+                VoteType::Approve => 1,
+                VoteType::Reject => -1,
+                VoteType::Abstain => 0,
+            })
+            .sum()
     }
 }
 
 /// Splits `candidates` into the `seats` selected ones and the declined rest.
-pub fn select(mut candidates: Vec<OverflowCandidate>, seats: usize) -> (Vec<OverflowCandidate>, Vec<OverflowCandidate>) {
+pub fn select(
+    mut candidates: Vec<OverflowCandidate>,
+    seats: usize,
+) -> (Vec<OverflowCandidate>, Vec<OverflowCandidate>) {
     candidates.sort_by(|a, b| {
         b.net_votes()
             .cmp(&a.net_votes())
@@ -54,7 +60,12 @@ mod tests {
     use VoteType::*;
 
     fn candidate(n: u128, votes: Vec<VoteType>, fit: f64) -> OverflowCandidate {
-        OverflowCandidate { speaker_id: Uuid::from_u128(n), session_id: Uuid::from_u128(100 + n), votes, topic_fit_score: fit }
+        OverflowCandidate {
+            speaker_id: Uuid::from_u128(n),
+            session_id: Uuid::from_u128(100 + n),
+            votes,
+            topic_fit_score: fit,
+        }
     }
 
     #[test]

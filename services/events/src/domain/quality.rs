@@ -44,25 +44,46 @@ impl QualityReviewStatus {
         if SESSION_REVIEW_TRANSITIONS.contains(&(self, to)) {
             return Ok(to);
         }
-        let allowed = SESSION_REVIEW_TRANSITIONS.iter().filter(|(from, _)| *from == self).map(|(_, next)| super::enum_name(next)).collect();
-        Err(EventError::Transition { machine: "sessionReviewStatus", current: super::enum_name(&self), requested: super::enum_name(&to), allowed })
+        let allowed = SESSION_REVIEW_TRANSITIONS
+            .iter()
+            .filter(|(from, _)| *from == self)
+            .map(|(_, next)| super::enum_name(next))
+            .collect();
+        Err(EventError::Transition {
+            machine: "sessionReviewStatus",
+            current: super::enum_name(&self),
+            requested: super::enum_name(&to),
+            allowed,
+        })
     }
 
     /// Whether the speaker must be told what to change (or why the session was refused).
     pub fn needs_feedback(self) -> bool {
-        matches!(self, QualityReviewStatus::RequiresChanges | QualityReviewStatus::Rejected)
+        matches!(
+            self,
+            QualityReviewStatus::RequiresChanges | QualityReviewStatus::Rejected
+        )
     }
 }
 
 /// The feedback stored with a review step: trimmed, empty meaning none; required when the
 /// step asks for changes or rejects the session.
-pub fn review_feedback(status: QualityReviewStatus, feedback: Option<&str>) -> Result<Option<String>, FieldError> {
+pub fn review_feedback(
+    status: QualityReviewStatus,
+    feedback: Option<&str>,
+) -> Result<Option<String>, FieldError> {
     let feedback = feedback.map(str::trim).filter(|f| !f.is_empty());
     if feedback.is_some_and(|f| f.chars().count() > 10_000) {
-        return Err(FieldError::new("feedback", "must have at most 10000 characters"));
+        return Err(FieldError::new(
+            "feedback",
+            "must have at most 10000 characters",
+        ));
     }
     if status.needs_feedback() && feedback.is_none() {
-        return Err(FieldError::new("feedback", format!("must explain the decision {}", super::enum_name(&status))));
+        return Err(FieldError::new(
+            "feedback",
+            format!("must explain the decision {}", super::enum_name(&status)),
+        ));
     }
     Ok(feedback.map(str::to_owned))
 }
@@ -96,22 +117,37 @@ pub fn roll_up(statuses: &[QualityReviewStatus]) -> QualityReviewStatus {
 
 /// When the review was completed after a change to `overall`: the first moment it became
 /// approved, kept while it stays approved, cleared once it is reopened.
-pub fn completed_at(overall: QualityReviewStatus, previous: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn completed_at(
+    overall: QualityReviewStatus,
+    previous: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     (overall == QualityReviewStatus::Approved).then(|| previous.unwrap_or(now))
 }
 
 /// Whether the review missed its deadline without being completed.
-pub fn is_overdue(review_deadline: DateTime<Utc>, completed_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+pub fn is_overdue(
+    review_deadline: DateTime<Utc>,
+    completed_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
     completed_at.is_none() && now > review_deadline
 }
 
 /// Checks a review deadline: in the future and not after the event starts.
-pub fn validate_deadline(review_deadline: DateTime<Utc>, event_date: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+pub fn validate_deadline(
+    review_deadline: DateTime<Utc>,
+    event_date: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, FieldError> {
     if review_deadline <= now {
         return Err(FieldError::new("reviewDeadline", "must be in the future"));
     }
     if review_deadline > event_date {
-        return Err(FieldError::new("reviewDeadline", format!("must not be after the event date {event_date}")));
+        return Err(FieldError::new(
+            "reviewDeadline",
+            format!("must not be after the event date {event_date}"),
+        ));
     }
     Ok(review_deadline)
 }
@@ -123,7 +159,14 @@ mod tests {
 
     #[test]
     fn a_session_review_runs_through_a_revision_to_approval() {
-        let path = [Pending, InReview, RequiresChanges, RevisionSubmitted, InReview, Approved];
+        let path = [
+            Pending,
+            InReview,
+            RequiresChanges,
+            RevisionSubmitted,
+            InReview,
+            Approved,
+        ];
         for pair in path.windows(2) {
             assert_eq!(pair[0].transition(pair[1]).unwrap(), pair[1]);
         }
@@ -133,8 +176,16 @@ mod tests {
 
     #[test]
     fn refused_review_steps_name_the_allowed_ones() {
-        let refused = |from: QualityReviewStatus, to: QualityReviewStatus| match from.transition(to).unwrap_err() {
-            EventError::Transition { machine, current, allowed, .. } => {
+        let refused = |from: QualityReviewStatus, to: QualityReviewStatus| match from
+            .transition(to)
+            .unwrap_err()
+        {
+            EventError::Transition {
+                machine,
+                current,
+                allowed,
+                ..
+            } => {
                 assert_eq!(machine, "sessionReviewStatus");
                 assert_eq!(current, crate::domain::enum_name(&from));
                 allowed
@@ -142,18 +193,37 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         };
         assert_eq!(refused(Pending, Approved), ["in_review"]);
-        assert_eq!(refused(InReview, RevisionSubmitted), ["approved", "requires_changes", "rejected"]);
+        assert_eq!(
+            refused(InReview, RevisionSubmitted),
+            ["approved", "requires_changes", "rejected"]
+        );
         assert_eq!(refused(RequiresChanges, Approved), ["revision_submitted"]);
         assert!(refused(Approved, InReview).is_empty(), "approval is final");
-        assert!(refused(Rejected, RevisionSubmitted).is_empty(), "rejection is final");
+        assert!(
+            refused(Rejected, RevisionSubmitted).is_empty(),
+            "rejection is final"
+        );
         assert_eq!(refused(InReview, InReview).len(), 3);
     }
 
     #[test]
     fn changes_and_rejections_need_feedback() {
-        assert_eq!(review_feedback(RequiresChanges, Some("  ")).unwrap_err().field, "feedback");
-        assert_eq!(review_feedback(Rejected, None).unwrap_err().field, "feedback");
-        assert_eq!(review_feedback(RequiresChanges, Some(" shorten the abstract ")).unwrap().as_deref(), Some("shorten the abstract"));
+        assert_eq!(
+            review_feedback(RequiresChanges, Some("  "))
+                .unwrap_err()
+                .field,
+            "feedback"
+        );
+        assert_eq!(
+            review_feedback(Rejected, None).unwrap_err().field,
+            "feedback"
+        );
+        assert_eq!(
+            review_feedback(RequiresChanges, Some(" shorten the abstract "))
+                .unwrap()
+                .as_deref(),
+            Some("shorten the abstract")
+        );
         assert_eq!(review_feedback(Approved, Some("")).unwrap(), None);
     }
 
@@ -164,8 +234,15 @@ mod tests {
         assert_eq!(roll_up(&[Approved, Pending]), Pending);
         assert_eq!(roll_up(&[Pending, InReview, Approved]), InReview);
         assert_eq!(roll_up(&[InReview, RevisionSubmitted]), RevisionSubmitted);
-        assert_eq!(roll_up(&[RevisionSubmitted, RequiresChanges, Pending]), RequiresChanges);
-        assert_eq!(roll_up(&[Approved, Rejected]), RequiresChanges, "a rejected session must be replaced");
+        assert_eq!(
+            roll_up(&[RevisionSubmitted, RequiresChanges, Pending]),
+            RequiresChanges
+        );
+        assert_eq!(
+            roll_up(&[Approved, Rejected]),
+            RequiresChanges,
+            "a rejected session must be replaced"
+        );
         assert_eq!(roll_up(&[Rejected]), RequiresChanges);
     }
 
@@ -187,7 +264,17 @@ mod tests {
         let event: DateTime<Utc> = "2027-03-12T16:00:00Z".parse().unwrap();
         assert!(validate_deadline("2027-03-01T12:00:00Z".parse().unwrap(), event, now).is_ok());
         assert!(validate_deadline(event, event, now).is_ok());
-        assert_eq!(validate_deadline("2027-03-13T12:00:00Z".parse().unwrap(), event, now).unwrap_err().field, "reviewDeadline");
-        assert_eq!(validate_deadline("2027-01-09T12:00:00Z".parse().unwrap(), event, now).unwrap_err().field, "reviewDeadline");
+        assert_eq!(
+            validate_deadline("2027-03-13T12:00:00Z".parse().unwrap(), event, now)
+                .unwrap_err()
+                .field,
+            "reviewDeadline"
+        );
+        assert_eq!(
+            validate_deadline("2027-01-09T12:00:00Z".parse().unwrap(), event, now)
+                .unwrap_err()
+                .field,
+            "reviewDeadline"
+        );
     }
 }

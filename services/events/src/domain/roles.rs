@@ -54,7 +54,11 @@ pub enum RoleRuleError {
 }
 
 /// The status a request has at `now` (a pending one past its expiry is expired).
-pub fn effective_status(status: RequestStatus, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> RequestStatus {
+pub fn effective_status(
+    status: RequestStatus,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> RequestStatus {
     if status == RequestStatus::Pending && now > expires_at {
         RequestStatus::Expired
     } else {
@@ -63,7 +67,14 @@ pub fn effective_status(status: RequestStatus, expires_at: DateTime<Utc>, now: D
 }
 
 /// Checks that `approver` may decide a pending request of `requested_by` about `target`.
-pub fn may_decide(approver: &str, requested_by: &str, target: &str, status: RequestStatus, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), RoleRuleError> {
+pub fn may_decide(
+    approver: &str,
+    requested_by: &str,
+    target: &str,
+    status: RequestStatus,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), RoleRuleError> {
     match effective_status(status, expires_at, now) {
         RequestStatus::Pending => {}
         RequestStatus::Expired => return Err(RoleRuleError::Expired(expires_at)),
@@ -97,7 +108,10 @@ mod tests {
     #[test]
     fn two_organizers_must_remain() {
         assert!(may_remove_organizer(3).is_ok());
-        assert_eq!(may_remove_organizer(2), Err(RoleRuleError::TooFewOrganizers { remaining: 1 }));
+        assert_eq!(
+            may_remove_organizer(2),
+            Err(RoleRuleError::TooFewOrganizers { remaining: 1 })
+        );
     }
 
     #[test]
@@ -105,18 +119,75 @@ mod tests {
         let created: DateTime<Utc> = "2026-11-01T10:00:00Z".parse().unwrap();
         let expires = expiry(created);
         let soon = created + Duration::days(6);
-        assert!(may_decide("carla", "anna", "bert", RequestStatus::Pending, expires, soon).is_ok());
-        assert_eq!(may_decide("anna", "anna", "bert", RequestStatus::Pending, expires, soon), Err(RoleRuleError::OwnRequest("anna".into())));
-        assert_eq!(may_decide("bert", "anna", "bert", RequestStatus::Pending, expires, soon), Err(RoleRuleError::OwnDemotion));
+        assert!(may_decide(
+            "carla",
+            "anna",
+            "bert",
+            RequestStatus::Pending,
+            expires,
+            soon
+        )
+        .is_ok());
+        assert_eq!(
+            may_decide(
+                "anna",
+                "anna",
+                "bert",
+                RequestStatus::Pending,
+                expires,
+                soon
+            ),
+            Err(RoleRuleError::OwnRequest("anna".into()))
+        );
+        assert_eq!(
+            may_decide(
+                "bert",
+                "anna",
+                "bert",
+                RequestStatus::Pending,
+                expires,
+                soon
+            ),
+            Err(RoleRuleError::OwnDemotion)
+        );
         let late = created + Duration::days(7) + Duration::seconds(1);
-        assert_eq!(may_decide("carla", "anna", "bert", RequestStatus::Pending, expires, late), Err(RoleRuleError::Expired(expires)));
-        assert_eq!(may_decide("carla", "anna", "bert", RequestStatus::Rejected, expires, soon), Err(RoleRuleError::NotPending(RequestStatus::Rejected)));
+        assert_eq!(
+            may_decide(
+                "carla",
+                "anna",
+                "bert",
+                RequestStatus::Pending,
+                expires,
+                late
+            ),
+            Err(RoleRuleError::Expired(expires))
+        );
+        assert_eq!(
+            may_decide(
+                "carla",
+                "anna",
+                "bert",
+                RequestStatus::Rejected,
+                expires,
+                soon
+            ),
+            Err(RoleRuleError::NotPending(RequestStatus::Rejected))
+        );
     }
 
     #[test]
     fn only_organizer_demotions_wait_for_approval() {
-        assert!(requires_approval(PlatformRole::Organizer, PlatformRole::Attendee));
-        assert!(!requires_approval(PlatformRole::Attendee, PlatformRole::Organizer));
-        assert!(!requires_approval(PlatformRole::Speaker, PlatformRole::Partner));
+        assert!(requires_approval(
+            PlatformRole::Organizer,
+            PlatformRole::Attendee
+        ));
+        assert!(!requires_approval(
+            PlatformRole::Attendee,
+            PlatformRole::Organizer
+        ));
+        assert!(!requires_approval(
+            PlatformRole::Speaker,
+            PlatformRole::Partner
+        ));
     }
 }

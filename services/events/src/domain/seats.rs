@@ -39,21 +39,38 @@ mod tests {
     use super::*;
 
     fn open(taken: i32) -> SeatInventory {
-        SeatInventory { status: EventStatus::RegistrationOpen, registration_deadline: "2027-01-01T00:00:00Z".parse().unwrap(), capacity: 2, taken }
+        SeatInventory {
+            status: EventStatus::RegistrationOpen,
+            registration_deadline: "2027-01-01T00:00:00Z".parse().unwrap(),
+            capacity: 2,
+            taken,
+        }
     }
 
     #[test]
     fn seats_are_reserved_until_capacity_then_refused_as_full() {
         let now = "2026-12-01T00:00:00Z".parse().unwrap();
         assert_eq!(decide(open(1), now), SeatDecision::Reserve);
-        assert_eq!(decide(open(2), now), SeatDecision::Refuse(SeatRefusal::Full));
+        assert_eq!(
+            decide(open(2), now),
+            SeatDecision::Refuse(SeatRefusal::Full)
+        );
     }
 
     #[test]
     fn closed_registration_or_a_passed_deadline_refuses_as_closed() {
         let late = "2027-01-02T00:00:00Z".parse().unwrap();
-        assert_eq!(decide(open(0), late), SeatDecision::Refuse(SeatRefusal::Closed));
-        let closed = SeatInventory { status: EventStatus::RegistrationClosed, ..open(2) };
-        assert_eq!(decide(closed, "2026-12-01T00:00:00Z".parse().unwrap()), SeatDecision::Refuse(SeatRefusal::Closed));
+        assert_eq!(
+            decide(open(0), late),
+            SeatDecision::Refuse(SeatRefusal::Closed)
+        );
+        let closed = SeatInventory {
+            status: EventStatus::RegistrationClosed,
+            ..open(2)
+        };
+        assert_eq!(
+            decide(closed, "2026-12-01T00:00:00Z".parse().unwrap()),
+            SeatDecision::Refuse(SeatRefusal::Closed)
+        );
     }
 }

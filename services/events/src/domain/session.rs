@@ -23,7 +23,13 @@ pub enum SessionType {
 impl SessionType {
     /// Whether speakers present in it (it needs a talk slot and accepted speakers).
     pub fn has_speakers(self) -> bool {
-        matches!(self, SessionType::Keynote | SessionType::Presentation | SessionType::Workshop | SessionType::PanelDiscussion)
+        matches!(
+            self,
+            SessionType::Keynote
+                | SessionType::Presentation
+                | SessionType::Workshop
+                | SessionType::PanelDiscussion
+        )
     }
 }
 
@@ -68,13 +74,22 @@ pub struct PlacedSession {
 impl SessionFields {
     /// Validates the fields against the event starting at `event_start` and the other
     /// sessions of the event (`others`, cancelled ones excluded).
-    pub fn validate(self, event_start: DateTime<Utc>, others: &[PlacedSession], own_id: Option<Uuid>) -> Result<Self, Vec<FieldError>> {
+    pub fn validate(
+        self,
+        event_start: DateTime<Utc>,
+        others: &[PlacedSession],
+        own_id: Option<Uuid>,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let title = v.text("title", &self.title, 255);
         let description = v.optional_text("description", self.description.as_deref(), 10_000);
         let room = v.optional_text("room", self.room.as_deref(), 100);
         let language = self.language.trim().to_ascii_lowercase();
-        if !(2..=10).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+        if !(2..=10).contains(&language.len())
+            || !language
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-')
+        {
             v.reject("language", "must be a language tag such as de or en");
         }
         if self.capacity.is_some_and(|c| c < 1) {
@@ -85,24 +100,42 @@ impl SessionFields {
         }
         let day_end = event_start + Duration::hours(EVENT_DAY_HOURS);
         if self.start_time < event_start || self.end_time > day_end {
-            v.reject("startTime", format!("must lie within the event day ({event_start} to {day_end})"));
+            v.reject(
+                "startTime",
+                format!("must lie within the event day ({event_start} to {day_end})"),
+            );
         }
-        if self.tags.iter().any(|t| t.trim().is_empty() || t.len() > 50) {
+        if self
+            .tags
+            .iter()
+            .any(|t| t.trim().is_empty() || t.len() > 50)
+        {
             v.reject("tags", "each tag must have 1 to 50 characters");
         }
         if let Some(room) = &room {
             let clash = others.iter().find(|o| {
                 Some(o.id) != own_id
-                    && o.room.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(room))
+                    && o.room
+                        .as_deref()
+                        .is_some_and(|r| r.eq_ignore_ascii_case(room))
                     && o.start_time < self.end_time
                     && self.start_time < o.end_time
             });
             if let Some(clash) = clash {
-                v.reject("startTime", format!("overlaps session {} in room {room}", clash.id));
+                v.reject(
+                    "startTime",
+                    format!("overlaps session {} in room {room}", clash.id),
+                );
             }
         }
         v.finish()?;
-        Ok(Self { title: title.expect("validated"), description, room, language, ..self })
+        Ok(Self {
+            title: title.expect("validated"),
+            description,
+            room,
+            language,
+            ..self
+        })
     }
 }
 
@@ -138,21 +171,45 @@ mod tests {
             start_time: "2027-03-12T16:00:00Z".parse().unwrap(),
             end_time: "2027-03-12T16:45:00Z".parse().unwrap(),
         };
-        let clash = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "hall a").validate(event_start(), std::slice::from_ref(&other), None);
+        let clash = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "hall a").validate(
+            event_start(),
+            std::slice::from_ref(&other),
+            None,
+        );
         assert_eq!(clash.unwrap_err()[0].field, "startTime");
-        let next = talk("2027-03-12T16:45:00Z", "2027-03-12T17:30:00Z", "Hall A").validate(event_start(), std::slice::from_ref(&other), None);
+        let next = talk("2027-03-12T16:45:00Z", "2027-03-12T17:30:00Z", "Hall A").validate(
+            event_start(),
+            std::slice::from_ref(&other),
+            None,
+        );
         assert_eq!(next.unwrap().language, "de");
-        let elsewhere = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "Hall B").validate(event_start(), std::slice::from_ref(&other), None);
+        let elsewhere = talk("2027-03-12T16:30:00Z", "2027-03-12T17:00:00Z", "Hall B").validate(
+            event_start(),
+            std::slice::from_ref(&other),
+            None,
+        );
         assert!(elsewhere.is_ok());
-        let itself = talk("2027-03-12T16:10:00Z", "2027-03-12T16:40:00Z", "Hall A").validate(event_start(), std::slice::from_ref(&other), Some(other.id));
+        let itself = talk("2027-03-12T16:10:00Z", "2027-03-12T16:40:00Z", "Hall A").validate(
+            event_start(),
+            std::slice::from_ref(&other),
+            Some(other.id),
+        );
         assert!(itself.is_ok());
     }
 
     #[test]
     fn sessions_stay_inside_the_event_day() {
-        let early = talk("2027-03-12T15:00:00Z", "2027-03-12T16:30:00Z", "A").validate(event_start(), &[], None);
+        let early = talk("2027-03-12T15:00:00Z", "2027-03-12T16:30:00Z", "A").validate(
+            event_start(),
+            &[],
+            None,
+        );
         assert_eq!(early.unwrap_err()[0].field, "startTime");
-        let backwards = talk("2027-03-12T17:00:00Z", "2027-03-12T16:30:00Z", "A").validate(event_start(), &[], None);
+        let backwards = talk("2027-03-12T17:00:00Z", "2027-03-12T16:30:00Z", "A").validate(
+            event_start(),
+            &[],
+            None,
+        );
         assert_eq!(backwards.unwrap_err()[0].field, "endTime");
     }
 }

@@ -1,8 +1,8 @@
 //! The slot grid of an event, generated from its slot configuration: talk slots in blocks
 //! separated by breaks (and lunch in the middle of a full day), closed by networking.
 
-use chrono::{DateTime, Duration, Timelike, Utc};
 use super::event::EventSlotConfiguration;
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 pub use slot_assignment::SlotType;
 
@@ -30,9 +30,16 @@ pub const MORNING_ENDS_HOUR: u32 = 12;
 /// blocks take the remainder); the lunch, if any, separates the middle blocks and breaks
 /// the others. The first talk slot is the keynote; with `theoreticalSlotsAM` the other talk
 /// slots before noon (UTC) are theoretical, every other talk slot is practical.
-pub fn generate(config: &EventSlotConfiguration, start: DateTime<Utc>, talks: i32) -> Result<Vec<PlannedSlot>, String> {
+pub fn generate(
+    config: &EventSlotConfiguration,
+    start: DateTime<Utc>,
+    talks: i32,
+) -> Result<Vec<PlannedSlot>, String> {
     if talks < config.min_slots || talks > config.max_slots {
-        return Err(format!("slotCount must be between {} and {}", config.min_slots, config.max_slots));
+        return Err(format!(
+            "slotCount must be between {} and {}",
+            config.min_slots, config.max_slots
+        ));
     }
     let separators = (config.break_slots + config.lunch_slots) as usize;
     let blocks = separators + 1;
@@ -41,9 +48,17 @@ pub fn generate(config: &EventSlotConfiguration, start: DateTime<Utc>, talks: i3
     let mut slots = Vec::new();
     let mut at = start;
     let mut number = 1;
-    let mut push = |slots: &mut Vec<PlannedSlot>, at: &mut DateTime<Utc>, minutes: i64, slot_type: SlotType| {
+    let mut push = |slots: &mut Vec<PlannedSlot>,
+                    at: &mut DateTime<Utc>,
+                    minutes: i64,
+                    slot_type: SlotType| {
         let end = *at + Duration::minutes(minutes);
-        slots.push(PlannedSlot { slot_number: number, start: *at, end, slot_type });
+        slots.push(PlannedSlot {
+            slot_number: number,
+            start: *at,
+            end,
+            slot_type,
+        });
         number += 1;
         *at = end;
     };
@@ -57,7 +72,12 @@ pub fn generate(config: &EventSlotConfiguration, start: DateTime<Utc>, talks: i3
             } else {
                 SlotType::Practical
             };
-            push(&mut slots, &mut at, i64::from(config.slot_duration), talk_type);
+            push(
+                &mut slots,
+                &mut at,
+                i64::from(config.slot_duration),
+                talk_type,
+            );
         }
         if block + 1 < blocks {
             if Some(block) == lunch_after_block {
@@ -67,7 +87,12 @@ pub fn generate(config: &EventSlotConfiguration, start: DateTime<Utc>, talks: i3
             }
         }
     }
-    push(&mut slots, &mut at, NETWORKING_MINUTES, SlotType::Networking);
+    push(
+        &mut slots,
+        &mut at,
+        NETWORKING_MINUTES,
+        SlotType::Networking,
+    );
     Ok(slots)
 }
 
@@ -85,7 +110,10 @@ mod tests {
         let config = EventSlotConfiguration::default_for(EventType::Evening);
         let slots = generate(&config, "2027-03-12T16:00:00Z".parse().unwrap(), 4).unwrap();
         use SlotType::*;
-        assert_eq!(types(&slots), [Keynote, Practical, Break, Practical, Practical, Networking]);
+        assert_eq!(
+            types(&slots),
+            [Keynote, Practical, Break, Practical, Practical, Networking]
+        );
         assert_eq!(slots[0].end, slots[1].start);
         assert_eq!((slots[2].end - slots[2].start).num_minutes(), BREAK_MINUTES);
         assert_eq!(slots.last().unwrap().slot_number, 6);
@@ -98,7 +126,20 @@ mod tests {
         use SlotType::*;
         assert_eq!(
             types(&slots),
-            [Keynote, Theoretical, Break, Theoretical, Theoretical, Lunch, Practical, Practical, Break, Practical, Practical, Networking]
+            [
+                Keynote,
+                Theoretical,
+                Break,
+                Theoretical,
+                Theoretical,
+                Lunch,
+                Practical,
+                Practical,
+                Break,
+                Practical,
+                Practical,
+                Networking
+            ]
         );
     }
 

@@ -91,7 +91,11 @@ fn name<T: Serialize>(value: T) -> String {
 }
 
 fn allowed_from<T: Copy + PartialEq + Serialize>(table: &[(T, T)], from: T) -> Vec<String> {
-    table.iter().filter(|(f, _)| *f == from).map(|(_, to)| name(*to)).collect()
+    table
+        .iter()
+        .filter(|(f, _)| *f == from)
+        .map(|(_, to)| name(*to))
+        .collect()
 }
 
 impl EventStatus {
@@ -100,14 +104,22 @@ impl EventStatus {
         if STATUS_TRANSITIONS.contains(&(self, to)) {
             Ok(to)
         } else {
-            Err(EventError::Transition { machine: "status", current: name(self), requested: name(to), allowed: allowed_from(STATUS_TRANSITIONS, self) })
+            Err(EventError::Transition {
+                machine: "status",
+                current: name(self),
+                requested: name(to),
+                allowed: allowed_from(STATUS_TRANSITIONS, self),
+            })
         }
     }
 
     /// Whether the public agenda is visible in this status.
     pub fn is_public(self) -> bool {
         use EventStatus::*;
-        matches!(self, Published | RegistrationOpen | RegistrationClosed | InProgress | Completed)
+        matches!(
+            self,
+            Published | RegistrationOpen | RegistrationClosed | InProgress | Completed
+        )
     }
 
     /// The snake_case name.
@@ -138,9 +150,13 @@ mod tests {
 
     #[test]
     fn refused_transitions_name_the_allowed_ones() {
-        let error = EventStatus::Planning.transition(EventStatus::Published).unwrap_err();
+        let error = EventStatus::Planning
+            .transition(EventStatus::Published)
+            .unwrap_err();
         match error {
-            EventError::Transition { current, allowed, .. } => {
+            EventError::Transition {
+                current, allowed, ..
+            } => {
                 assert_eq!(current, "planning");
                 assert_eq!(allowed, ["topic_defined", "archived"]);
             }
@@ -151,7 +167,18 @@ mod tests {
     #[test]
     fn the_lifecycle_runs_forward_to_archived() {
         use EventStatus::*;
-        let path = [Planning, TopicDefined, SpeakersInvited, AgendaDraft, Published, RegistrationOpen, RegistrationClosed, InProgress, Completed, Archived];
+        let path = [
+            Planning,
+            TopicDefined,
+            SpeakersInvited,
+            AgendaDraft,
+            Published,
+            RegistrationOpen,
+            RegistrationClosed,
+            InProgress,
+            Completed,
+            Archived,
+        ];
         for pair in path.windows(2) {
             assert_eq!(pair[0].transition(pair[1]).unwrap(), pair[1]);
         }
@@ -164,7 +191,10 @@ mod tests {
         use EventWorkflowState::*;
         assert!(TopicSelection.transition(SpeakerBrainstorming).is_ok());
         assert!(TopicSelection.transition(QualityReview).is_err());
-        assert!(AgendaFinalization.transition(Published).is_err(), "publication goes through the status");
+        assert!(
+            AgendaFinalization.transition(Published).is_err(),
+            "publication goes through the status"
+        );
         assert!(Published.transition(AgendaFinalization).is_err());
     }
 }

@@ -36,9 +36,17 @@ impl TopicFields {
     pub fn validate(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let title = v.text("title", &self.title, TITLE_MAX_CHARS);
-        let description = v.optional_text("description", self.description.as_deref(), DESCRIPTION_MAX_CHARS);
+        let description = v.optional_text(
+            "description",
+            self.description.as_deref(),
+            DESCRIPTION_MAX_CHARS,
+        );
         v.finish()?;
-        Ok(Self { title: title.expect("validated"), description, ..self })
+        Ok(Self {
+            title: title.expect("validated"),
+            description,
+            ..self
+        })
     }
 }
 
@@ -76,16 +84,28 @@ pub struct Staleness {
 /// A never-used topic scores 100 and has no wait. A last use in the future (a topic assigned
 /// to an upcoming event) counts as just used. The score never falls as time passes or as
 /// feedback improves, and never rises with more uses.
-pub fn staleness(months_since_last_use: Option<f64>, usage_count: i32, average_feedback: Option<f64>) -> Staleness {
+pub fn staleness(
+    months_since_last_use: Option<f64>,
+    usage_count: i32,
+    average_feedback: Option<f64>,
+) -> Staleness {
     let Some(months) = months_since_last_use else {
-        return Staleness { score: 100.0, wait_months: 0 };
+        return Staleness {
+            score: 100.0,
+            wait_months: 0,
+        };
     };
     let reuses = (usage_count.max(1) - 1).min(MAX_COUNTED_REUSES);
-    let feedback = average_feedback.map_or(0.0, |f| (NEUTRAL_FEEDBACK - f.clamp(0.0, 5.0)) * MONTHS_PER_FEEDBACK_POINT);
+    let feedback = average_feedback.map_or(0.0, |f| {
+        (NEUTRAL_FEEDBACK - f.clamp(0.0, 5.0)) * MONTHS_PER_FEEDBACK_POINT
+    });
     let wait = (BASE_WAIT_MONTHS + WAIT_PER_REUSE_MONTHS * f64::from(reuses) + feedback).round();
     // The wait is at least 6 months, so the division is safe.
     let score = (100.0 * months.max(0.0) / wait).min(100.0);
-    Staleness { score: (score * 100.0).round() / 100.0, wait_months: wait as i32 }
+    Staleness {
+        score: (score * 100.0).round() / 100.0,
+        wait_months: wait as i32,
+    }
 }
 
 /// Fractional months from `last_used` to `now` (negative when `last_used` is later).
@@ -136,7 +156,10 @@ pub fn partner_influence(votes: &[TopicVote]) -> Option<f64> {
     if total_weight == 0 {
         return None;
     }
-    let weighted: u32 = votes.iter().map(|v| v.tier.vote_weight() * u32::from(v.value.clamp(1, 5) - 1)).sum();
+    let weighted: u32 = votes
+        .iter()
+        .map(|v| v.tier.vote_weight() * u32::from(v.value.clamp(1, 5) - 1))
+        .sum();
     let score = 100.0 * f64::from(weighted) / (4.0 * f64::from(total_weight));
     Some((score * 100.0).round() / 100.0)
 }
@@ -146,15 +169,35 @@ mod tests {
     use super::*;
 
     fn fields(title: &str, description: Option<&str>) -> TopicFields {
-        TopicFields { title: title.into(), description: description.map(Into::into), category: TopicCategory::Technical, is_active: true }
+        TopicFields {
+            title: title.into(),
+            description: description.map(Into::into),
+            category: TopicCategory::Technical,
+            is_active: true,
+        }
     }
 
     #[test]
     fn titles_and_descriptions_are_trimmed_and_bounded() {
-        let ok = fields("  Event Sourcing  ", Some("   ")).validate().unwrap();
-        assert_eq!((ok.title.as_str(), ok.description), ("Event Sourcing", None));
-        assert!(fields(&"ä".repeat(TITLE_MAX_CHARS), Some(&"d".repeat(DESCRIPTION_MAX_CHARS))).validate().is_ok());
-        let errors = fields(&"ä".repeat(TITLE_MAX_CHARS + 1), Some(&"d".repeat(DESCRIPTION_MAX_CHARS + 1))).validate().unwrap_err();
+        let ok = fields("  Event Sourcing  ", Some("   "))
+            .validate()
+            .unwrap();
+        assert_eq!(
+            (ok.title.as_str(), ok.description),
+            ("Event Sourcing", None)
+        );
+        assert!(fields(
+            &"ä".repeat(TITLE_MAX_CHARS),
+            Some(&"d".repeat(DESCRIPTION_MAX_CHARS))
+        )
+        .validate()
+        .is_ok());
+        let errors = fields(
+            &"ä".repeat(TITLE_MAX_CHARS + 1),
+            Some(&"d".repeat(DESCRIPTION_MAX_CHARS + 1)),
+        )
+        .validate()
+        .unwrap_err();
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(names, ["title", "description"]);
         assert_eq!(fields(" ", None).validate().unwrap_err()[0].field, "title");
@@ -162,13 +205,31 @@ mod tests {
 
     #[test]
     fn a_never_used_topic_is_fully_stale_with_no_wait() {
-        assert_eq!(staleness(None, 0, None), Staleness { score: 100.0, wait_months: 0 });
-        assert_eq!(staleness(None, 0, Some(0.0)), Staleness { score: 100.0, wait_months: 0 });
+        assert_eq!(
+            staleness(None, 0, None),
+            Staleness {
+                score: 100.0,
+                wait_months: 0
+            }
+        );
+        assert_eq!(
+            staleness(None, 0, Some(0.0)),
+            Staleness {
+                score: 100.0,
+                wait_months: 0
+            }
+        );
     }
 
     #[test]
     fn a_just_used_or_upcoming_topic_scores_zero() {
-        assert_eq!(staleness(Some(0.0), 1, None), Staleness { score: 0.0, wait_months: 12 });
+        assert_eq!(
+            staleness(Some(0.0), 1, None),
+            Staleness {
+                score: 0.0,
+                wait_months: 12
+            }
+        );
         assert_eq!(staleness(Some(-3.0), 1, None).score, 0.0);
     }
 
@@ -182,18 +243,31 @@ mod tests {
 
     #[test]
     fn reuses_lengthen_the_wait_up_to_a_cap() {
-        let waits: Vec<i32> = (1..=7).map(|uses| staleness(Some(1.0), uses, None).wait_months).collect();
+        let waits: Vec<i32> = (1..=7)
+            .map(|uses| staleness(Some(1.0), uses, None).wait_months)
+            .collect();
         assert_eq!(waits, [12, 15, 18, 21, 24, 24, 24]);
-        assert_eq!(staleness(Some(1.0), 0, None).wait_months, 12, "a recorded use counts once at least");
+        assert_eq!(
+            staleness(Some(1.0), 0, None).wait_months,
+            12,
+            "a recorded use counts once at least"
+        );
     }
 
     #[test]
     fn missing_feedback_is_neutral_and_extreme_feedback_moves_the_wait_by_six_months() {
-        assert_eq!(staleness(Some(1.0), 1, None).wait_months, staleness(Some(1.0), 1, Some(NEUTRAL_FEEDBACK)).wait_months);
+        assert_eq!(
+            staleness(Some(1.0), 1, None).wait_months,
+            staleness(Some(1.0), 1, Some(NEUTRAL_FEEDBACK)).wait_months
+        );
         assert_eq!(staleness(Some(1.0), 1, Some(5.0)).wait_months, 6);
         assert_eq!(staleness(Some(1.0), 1, Some(0.0)).wait_months, 18);
         assert_eq!(staleness(Some(1.0), 5, Some(0.0)).wait_months, 30);
-        assert_eq!(staleness(Some(1.0), 1, Some(9.0)).wait_months, 6, "feedback is clamped to 0–5");
+        assert_eq!(
+            staleness(Some(1.0), 1, Some(9.0)).wait_months,
+            6,
+            "feedback is clamped to 0–5"
+        );
         assert_eq!(staleness(Some(1.0), 1, Some(-2.0)).wait_months, 18);
     }
 
@@ -205,9 +279,17 @@ mod tests {
             assert!(score >= last && (0.0..=100.0).contains(&score));
             last = score;
         }
-        let by_feedback: Vec<f64> = [0.0, 1.0, 2.5, 4.0, 5.0].iter().map(|f| staleness(Some(5.0), 2, Some(*f)).score).collect();
-        assert!(by_feedback.windows(2).all(|w| w[0] <= w[1]), "{by_feedback:?}");
-        let by_uses: Vec<f64> = (1..8).map(|uses| staleness(Some(5.0), uses, None).score).collect();
+        let by_feedback: Vec<f64> = [0.0, 1.0, 2.5, 4.0, 5.0]
+            .iter()
+            .map(|f| staleness(Some(5.0), 2, Some(*f)).score)
+            .collect();
+        assert!(
+            by_feedback.windows(2).all(|w| w[0] <= w[1]),
+            "{by_feedback:?}"
+        );
+        let by_uses: Vec<f64> = (1..8)
+            .map(|uses| staleness(Some(5.0), uses, None).score)
+            .collect();
         assert!(by_uses.windows(2).all(|w| w[0] >= w[1]), "{by_uses:?}");
     }
 
@@ -225,11 +307,36 @@ mod tests {
     fn partner_votes_weigh_by_tier() {
         let vote = |tier, value| TopicVote { tier, value };
         assert_eq!(partner_influence(&[]), None);
-        assert_eq!(partner_influence(&[vote(PartnershipTier::Bronze, 5)]), Some(100.0));
-        assert_eq!(partner_influence(&[vote(PartnershipTier::Gold, 1)]), Some(0.0));
-        let mixed = [vote(PartnershipTier::Platinum, 5), vote(PartnershipTier::Silver, 1)];
-        assert_eq!(partner_influence(&mixed), Some(75.0), "platinum counts three times as much as silver");
-        assert_eq!(partner_influence(&[vote(PartnershipTier::Gold, 3), vote(PartnershipTier::Strategic, 4)]), Some(65.0));
-        assert_eq!(partner_influence(&[vote(PartnershipTier::Silver, 0), vote(PartnershipTier::Silver, 9)]), Some(50.0));
+        assert_eq!(
+            partner_influence(&[vote(PartnershipTier::Bronze, 5)]),
+            Some(100.0)
+        );
+        assert_eq!(
+            partner_influence(&[vote(PartnershipTier::Gold, 1)]),
+            Some(0.0)
+        );
+        let mixed = [
+            vote(PartnershipTier::Platinum, 5),
+            vote(PartnershipTier::Silver, 1),
+        ];
+        assert_eq!(
+            partner_influence(&mixed),
+            Some(75.0),
+            "platinum counts three times as much as silver"
+        );
+        assert_eq!(
+            partner_influence(&[
+                vote(PartnershipTier::Gold, 3),
+                vote(PartnershipTier::Strategic, 4)
+            ]),
+            Some(65.0)
+        );
+        assert_eq!(
+            partner_influence(&[
+                vote(PartnershipTier::Silver, 0),
+                vote(PartnershipTier::Silver, 9)
+            ]),
+            Some(50.0)
+        );
     }
 }

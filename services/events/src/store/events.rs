@@ -53,7 +53,11 @@ impl EventRecord {
             event_date: self.event_date,
             registration_deadline: self.registration_deadline,
             event_type: parse_stored::<EventType>(&self.event_type),
-            venue: Venue { name: self.venue_name.clone(), address: self.venue_address.clone(), capacity: self.venue_capacity },
+            venue: Venue {
+                name: self.venue_name.clone(),
+                address: self.venue_address.clone(),
+                capacity: self.venue_capacity,
+            },
             capacity: self.capacity,
             slot_configuration: self.slot_configuration.0.clone(),
             metadata: self.metadata.0.clone(),
@@ -96,18 +100,36 @@ pub async fn insert_event(
     .bind(now)
     .execute(conn)
     .await?;
-    Ok(if inserted.rows_affected() == 1 { Ok(()) } else { Err(EventError::NumberTaken(fields.event_number)) })
+    Ok(if inserted.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(EventError::NumberTaken(fields.event_number))
+    })
 }
 
 /// Reads one event.
-pub async fn fetch_event(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<EventRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from events where id = $1")).bind(id).fetch_optional(db).await
+pub async fn fetch_event(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<EventRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from events where id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Reads one event and locks it until the transaction ends (serializes its writers: seat
 /// reservations, session placement, transitions).
-pub async fn lock_event(conn: &mut PgConnection, id: Uuid) -> Result<Option<EventRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from events where id = $1 for update")).bind(id).fetch_optional(conn).await
+pub async fn lock_event(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<EventRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from events where id = $1 for update"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Events by date, optionally only those in `statuses`, after the keyset `after`.
@@ -136,11 +158,12 @@ pub async fn update_event(
     fields: &EventFields,
     now: DateTime<Utc>,
 ) -> Result<Result<i64, EventError>, sqlx::Error> {
-    let taken: Option<Uuid> = sqlx::query_scalar("select id from events where event_number = $1 and id <> $2")
-        .bind(fields.event_number)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let taken: Option<Uuid> =
+        sqlx::query_scalar("select id from events where event_number = $1 and id <> $2")
+            .bind(fields.event_number)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     if taken.is_some() {
         return Ok(Err(EventError::NumberTaken(fields.event_number)));
     }
@@ -168,7 +191,10 @@ pub async fn update_event(
     match version {
         Ok(version) => Ok(Ok(version)),
         // A concurrent update took the number between the check and this update.
-        Err(e) if e.as_database_error().and_then(|d| d.constraint()) == Some("events_event_number_unique") => {
+        Err(e)
+            if e.as_database_error().and_then(|d| d.constraint())
+                == Some("events_event_number_unique") =>
+        {
             Ok(Err(EventError::NumberTaken(fields.event_number)))
         }
         Err(e) => Err(e),

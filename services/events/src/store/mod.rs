@@ -2,8 +2,8 @@
 //! transaction, so state and outbox rows commit together.
 
 pub mod events;
-pub mod quality;
 pub mod overflow;
+pub mod quality;
 pub mod roles;
 pub mod seats;
 pub mod sessions;

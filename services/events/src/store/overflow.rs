@@ -36,7 +36,14 @@ pub struct VoteRecord {
 }
 
 /// Opens voting with its competing speakers; `false` when voting was already opened.
-pub async fn insert_overflow(conn: &mut PgConnection, event_id: Uuid, deadline: DateTime<Utc>, seats: i32, speakers: &[OverflowSpeakerRecord], now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn insert_overflow(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    deadline: DateTime<Utc>,
+    seats: i32,
+    speakers: &[OverflowSpeakerRecord],
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let opened = sqlx::query("insert into overflow_management (event_id, voting_deadline, seats, created_at) values ($1, $2, $3, $4) on conflict do nothing")
         .bind(event_id)
         .bind(deadline)
@@ -62,7 +69,11 @@ pub async fn insert_overflow(conn: &mut PgConnection, event_id: Uuid, deadline: 
 }
 
 /// The voting of an event, optionally locked.
-pub async fn fetch_overflow(conn: &mut PgConnection, event_id: Uuid, lock: bool) -> Result<Option<OverflowRecord>, sqlx::Error> {
+pub async fn fetch_overflow(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    lock: bool,
+) -> Result<Option<OverflowRecord>, sqlx::Error> {
     let suffix = if lock { " for update" } else { "" };
     sqlx::query_as(&format!("select event_id, voting_deadline, seats, is_voting_complete, completed_at from overflow_management where event_id = $1{suffix}"))
         .bind(event_id)
@@ -71,7 +82,10 @@ pub async fn fetch_overflow(conn: &mut PgConnection, event_id: Uuid, lock: bool)
 }
 
 /// The competing speakers.
-pub async fn overflow_speakers(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<OverflowSpeakerRecord>, sqlx::Error> {
+pub async fn overflow_speakers(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<OverflowSpeakerRecord>, sqlx::Error> {
     sqlx::query_as(
         "select speaker_id, session_id, topic_fit_score::float8 as topic_fit_score, is_selected, declined_at, decline_reason \
          from overflow_speakers where event_id = $1 order by speaker_id",
@@ -82,7 +96,10 @@ pub async fn overflow_speakers(db: impl PgExecutor<'_>, event_id: Uuid) -> Resul
 }
 
 /// Every vote of the event.
-pub async fn votes(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<VoteRecord>, sqlx::Error> {
+pub async fn votes(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<VoteRecord>, sqlx::Error> {
     sqlx::query_as("select organizer_id, speaker_id, vote, reason, voted_at from speaker_selection_votes where event_id = $1 order by voted_at, organizer_id")
         .bind(event_id)
         .fetch_all(db)
@@ -90,7 +107,11 @@ pub async fn votes(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<VoteRe
 }
 
 /// Casts or replaces an organizer's vote.
-pub async fn upsert_vote(conn: &mut PgConnection, event_id: Uuid, vote: &VoteRecord) -> Result<(), sqlx::Error> {
+pub async fn upsert_vote(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    vote: &VoteRecord,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into speaker_selection_votes (event_id, organizer_id, speaker_id, vote, reason, voted_at) values ($1, $2, $3, $4, $5, $6) \
          on conflict (event_id, organizer_id, speaker_id) do update set vote = excluded.vote, reason = excluded.reason, voted_at = excluded.voted_at",
@@ -107,7 +128,14 @@ pub async fn upsert_vote(conn: &mut PgConnection, event_id: Uuid, vote: &VoteRec
 }
 
 /// Records the outcome: selected speakers, declined ones with the reason, voting complete.
-pub async fn complete(conn: &mut PgConnection, event_id: Uuid, selected: &[Uuid], declined: &[Uuid], reason: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn complete(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    selected: &[Uuid],
+    declined: &[Uuid],
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("update overflow_speakers set is_selected = true where event_id = $1 and speaker_id = any($2)")
         .bind(event_id)
         .bind(selected)
@@ -125,12 +153,26 @@ pub async fn complete(conn: &mut PgConnection, event_id: Uuid, selected: &[Uuid]
 }
 
 /// Sessions whose speakers were declined in overflow voting (never placed in a slot).
-pub async fn declined_sessions(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("select session_id from overflow_speakers where event_id = $1 and declined_at is not null").bind(event_id).fetch_all(db).await
+pub async fn declined_sessions(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select session_id from overflow_speakers where event_id = $1 and declined_at is not null",
+    )
+    .bind(event_id)
+    .fetch_all(db)
+    .await
 }
 
 /// Marks a competing speaker declined (they declined the invitation themselves).
-pub async fn decline_speaker(conn: &mut PgConnection, event_id: Uuid, speaker_id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn decline_speaker(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    speaker_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("update overflow_speakers set declined_at = $3, decline_reason = $4, is_selected = false where event_id = $1 and speaker_id = $2 and declined_at is null")
         .bind(event_id)
         .bind(speaker_id)

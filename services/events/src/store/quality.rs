@@ -29,19 +29,31 @@ pub struct SessionReviewRow {
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "event_id, moderator_id, review_deadline, completed_at, created_at, updated_at, version";
+const COLUMNS: &str =
+    "event_id, moderator_id, review_deadline, completed_at, created_at, updated_at, version";
 
 /// An event's review, locked until the transaction ends (serializes its session review
 /// changes, so the roll-up and `completed_at` are decided on the latest statuses).
-pub async fn lock_review(conn: &mut PgConnection, event_id: Uuid) -> Result<Option<ReviewRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from event_quality_reviews where event_id = $1 for update"))
-        .bind(event_id)
-        .fetch_optional(conn)
-        .await
+pub async fn lock_review(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Option<ReviewRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from event_quality_reviews where event_id = $1 for update"
+    ))
+    .bind(event_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Sets up an event's review.
-pub async fn insert_review(conn: &mut PgConnection, event_id: Uuid, moderator_id: &str, review_deadline: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert_review(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    moderator_id: &str,
+    review_deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into event_quality_reviews (event_id, moderator_id, review_deadline, created_at, updated_at) values ($1, $2, $3, $4, $4)",
     )
@@ -55,7 +67,13 @@ pub async fn insert_review(conn: &mut PgConnection, event_id: Uuid, moderator_id
 }
 
 /// Changes the moderator and the deadline.
-pub async fn update_review(conn: &mut PgConnection, event_id: Uuid, moderator_id: &str, review_deadline: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn update_review(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    moderator_id: &str,
+    review_deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update event_quality_reviews set moderator_id = $2, review_deadline = $3, updated_at = $4, version = version + 1 where event_id = $1",
     )
@@ -69,7 +87,12 @@ pub async fn update_review(conn: &mut PgConnection, event_id: Uuid, moderator_id
 }
 
 /// Records when the review was completed (`None` reopens it); answers the stored value.
-pub async fn update_completed_at(conn: &mut PgConnection, event_id: Uuid, completed_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+pub async fn update_completed_at(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    completed_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     sqlx::query_scalar("update event_quality_reviews set completed_at = $2, updated_at = $3, version = version + 1 where event_id = $1 returning completed_at")
         .bind(event_id)
         .bind(completed_at)
@@ -79,7 +102,10 @@ pub async fn update_completed_at(conn: &mut PgConnection, event_id: Uuid, comple
 }
 
 /// The event's live (non-cancelled) sessions by start time, each with its review row.
-pub async fn live_session_reviews(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<SessionReviewRow>, sqlx::Error> {
+pub async fn live_session_reviews(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<SessionReviewRow>, sqlx::Error> {
     sqlx::query_as(
         "select s.id as session_id, s.title, s.session_type, r.status, r.reviewer_id, r.feedback, r.reviewed_at \
          from sessions s left join session_quality_reviews r on r.event_id = s.event_id and r.session_id = s.id \
@@ -91,7 +117,12 @@ pub async fn live_session_reviews(db: impl PgExecutor<'_>, event_id: Uuid) -> Re
 }
 
 /// Puts `session_ids` in review as `pending`; sessions already in review keep their status.
-pub async fn insert_pending(conn: &mut PgConnection, event_id: Uuid, session_ids: &[Uuid], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert_pending(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    session_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into session_quality_reviews (event_id, session_id, status, updated_at) \
          select $1, session_id, 'pending', $3 from unnest($2::uuid[]) as session_id on conflict do nothing",

@@ -6,16 +6,27 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Whether `registration_id` holds a seat now.
-pub async fn holds_seat(conn: &mut PgConnection, registration_id: Uuid) -> Result<bool, sqlx::Error> {
-    let held: Option<bool> = sqlx::query_scalar("select released_at is null from seat_reservations where registration_id = $1")
-        .bind(registration_id)
-        .fetch_optional(conn)
-        .await?;
+pub async fn holds_seat(
+    conn: &mut PgConnection,
+    registration_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let held: Option<bool> = sqlx::query_scalar(
+        "select released_at is null from seat_reservations where registration_id = $1",
+    )
+    .bind(registration_id)
+    .fetch_optional(conn)
+    .await?;
     Ok(held.unwrap_or(false))
 }
 
 /// Reserves a seat (the caller holds the event's row lock and decided); returns seats taken.
-pub async fn reserve(conn: &mut PgConnection, event_id: Uuid, registration_id: Uuid, attendee_id: Uuid, now: DateTime<Utc>) -> Result<i32, sqlx::Error> {
+pub async fn reserve(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    registration_id: Uuid,
+    attendee_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<i32, sqlx::Error> {
     sqlx::query(
         "insert into seat_reservations (registration_id, event_id, attendee_id, reserved_at) values ($1, $2, $3, $4) \
          on conflict (registration_id) do update set reserved_at = excluded.reserved_at, released_at = null",
@@ -33,7 +44,11 @@ pub async fn reserve(conn: &mut PgConnection, event_id: Uuid, registration_id: U
 }
 
 /// Releases the seat of `registration_id` if it holds one; returns seats taken after.
-pub async fn release(conn: &mut PgConnection, registration_id: Uuid, now: DateTime<Utc>) -> Result<Option<i32>, sqlx::Error> {
+pub async fn release(
+    conn: &mut PgConnection,
+    registration_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, sqlx::Error> {
     let event_id: Option<Uuid> = sqlx::query_scalar(
         "update seat_reservations set released_at = $2 where registration_id = $1 and released_at is null returning event_id",
     )
@@ -41,7 +56,9 @@ pub async fn release(conn: &mut PgConnection, registration_id: Uuid, now: DateTi
     .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(event_id) = event_id else { return Ok(None) };
+    let Some(event_id) = event_id else {
+        return Ok(None);
+    };
     let taken = sqlx::query_scalar("update events set current_attendee_count = current_attendee_count - 1 where id = $1 returning current_attendee_count")
         .bind(event_id)
         .fetch_one(conn)

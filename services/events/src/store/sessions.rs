@@ -71,7 +71,13 @@ const COLUMNS: &str = "id, event_id, title, description, session_type, start_tim
     tags, prerequisites, target_audience, cancelled_at, created_at, updated_at, version";
 
 /// Inserts a validated session.
-pub async fn insert_session(conn: &mut PgConnection, id: Uuid, event_id: Uuid, f: &SessionFields, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert_session(
+    conn: &mut PgConnection,
+    id: Uuid,
+    event_id: Uuid,
+    f: &SessionFields,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into sessions (id, event_id, title, description, session_type, start_time, end_time, room, capacity, \
          language, tags, prerequisites, target_audience, created_at, updated_at) \
@@ -97,7 +103,12 @@ pub async fn insert_session(conn: &mut PgConnection, id: Uuid, event_id: Uuid, f
 }
 
 /// Writes new fields and bumps the version.
-pub async fn update_session(conn: &mut PgConnection, id: Uuid, f: &SessionFields, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+pub async fn update_session(
+    conn: &mut PgConnection,
+    id: Uuid,
+    f: &SessionFields,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "update sessions set title = $2, description = $3, session_type = $4, start_time = $5, end_time = $6, room = $7, \
          capacity = $8, language = $9, tags = $10, prerequisites = $11, target_audience = $12, updated_at = $13, \
@@ -121,9 +132,19 @@ pub async fn update_session(conn: &mut PgConnection, id: Uuid, f: &SessionFields
 }
 
 /// Cancels a session and frees its slot.
-pub async fn cancel_session(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
-    sqlx::query("update event_slots set assigned_session_id = null where assigned_session_id = $1").bind(id).execute(&mut *conn).await?;
-    sqlx::query("delete from slot_assignments where session_id = $1").bind(id).execute(&mut *conn).await?;
+pub async fn cancel_session(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("update event_slots set assigned_session_id = null where assigned_session_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from slot_assignments where session_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query_scalar("update sessions set cancelled_at = $2, updated_at = $2, version = version + 1 where id = $1 returning version")
         .bind(id)
         .bind(now)
@@ -132,31 +153,61 @@ pub async fn cancel_session(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc
 }
 
 /// Reads one session.
-pub async fn fetch_session(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<SessionRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from sessions where id = $1")).bind(id).fetch_optional(db).await
-}
-
-/// The sessions of an event by start time (cancelled ones too, flagged).
-pub async fn list_sessions(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<SessionRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from sessions where event_id = $1 order by start_time, id"))
-        .bind(event_id)
-        .fetch_all(db)
+pub async fn fetch_session(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<SessionRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from sessions where id = $1"))
+        .bind(id)
+        .fetch_optional(db)
         .await
 }
 
+/// The sessions of an event by start time (cancelled ones too, flagged).
+pub async fn list_sessions(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<SessionRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from sessions where event_id = $1 order by start_time, id"
+    ))
+    .bind(event_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Where the event's live sessions are, for the room-overlap rule.
-pub async fn placed_sessions(conn: &mut PgConnection, event_id: Uuid) -> Result<Vec<PlacedSession>, sqlx::Error> {
+pub async fn placed_sessions(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<PlacedSession>, sqlx::Error> {
     type Row = (Uuid, Option<String>, DateTime<Utc>, DateTime<Utc>);
     let rows: Vec<Row> = sqlx::query_as("select id, room, start_time, end_time from sessions where event_id = $1 and cancelled_at is null")
         .bind(event_id)
         .fetch_all(conn)
         .await?;
-    Ok(rows.into_iter().map(|(id, room, start_time, end_time)| PlacedSession { id, room, start_time, end_time }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, room, start_time, end_time)| PlacedSession {
+            id,
+            room,
+            start_time,
+            end_time,
+        })
+        .collect())
 }
 
 /// Replaces the speakers recorded for a session.
-pub async fn replace_speakers(conn: &mut PgConnection, session_id: Uuid, speakers: &[SessionSpeakerRecord], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from session_speakers where session_id = $1").bind(session_id).execute(&mut *conn).await?;
+pub async fn replace_speakers(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    speakers: &[SessionSpeakerRecord],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from session_speakers where session_id = $1")
+        .bind(session_id)
+        .execute(&mut *conn)
+        .await?;
     for s in speakers {
         sqlx::query(
             "insert into session_speakers (session_id, speaker_id, role, presentation_title, is_confirmed, updated_at) \
@@ -175,7 +226,10 @@ pub async fn replace_speakers(conn: &mut PgConnection, session_id: Uuid, speaker
 }
 
 /// The speakers of every session of an event.
-pub async fn speakers_of_event(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<SessionSpeakerRecord>, sqlx::Error> {
+pub async fn speakers_of_event(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<SessionSpeakerRecord>, sqlx::Error> {
     sqlx::query_as(
         "select ss.session_id, ss.speaker_id, ss.role, ss.presentation_title, ss.is_confirmed from session_speakers ss \
          join sessions s on s.id = ss.session_id where s.event_id = $1 order by ss.session_id, ss.role, ss.speaker_id",
@@ -187,7 +241,11 @@ pub async fn speakers_of_event(db: impl PgExecutor<'_>, event_id: Uuid) -> Resul
 
 /// Records one speaker of a session (from the speakers context's invitation saga); a
 /// session this service does not know is ignored.
-pub async fn upsert_speaker(conn: &mut PgConnection, speaker: &SessionSpeakerRecord, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn upsert_speaker(
+    conn: &mut PgConnection,
+    speaker: &SessionSpeakerRecord,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into session_speakers (session_id, speaker_id, role, presentation_title, is_confirmed, updated_at) \
          select $1, $2, $3, $4, $5, $6 where exists (select 1 from sessions where id = $1) \
@@ -206,7 +264,15 @@ pub async fn upsert_speaker(conn: &mut PgConnection, speaker: &SessionSpeakerRec
 }
 
 /// Removes a speaker from a session (declined or withdrawn).
-pub async fn remove_speaker(conn: &mut PgConnection, session_id: Uuid, speaker_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from session_speakers where session_id = $1 and speaker_id = $2").bind(session_id).bind(speaker_id).execute(conn).await?;
+pub async fn remove_speaker(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    speaker_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from session_speakers where session_id = $1 and speaker_id = $2")
+        .bind(session_id)
+        .bind(speaker_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

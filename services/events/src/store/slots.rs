@@ -5,9 +5,9 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::domain::enum_name;
 use crate::domain::parse_stored;
 use crate::domain::slots::{PlannedSlot, SlotType};
-use crate::domain::enum_name;
 
 /// A slot with its assignment record, if any.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -45,8 +45,15 @@ pub struct TechnicalRequirement {
 }
 
 /// Replaces the event's slot grid (and with it every assignment).
-pub async fn replace_slots(conn: &mut PgConnection, event_id: Uuid, slots: &[PlannedSlot]) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from event_slots where event_id = $1").bind(event_id).execute(&mut *conn).await?;
+pub async fn replace_slots(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    slots: &[PlannedSlot],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from event_slots where event_id = $1")
+        .bind(event_id)
+        .execute(&mut *conn)
+        .await?;
     for slot in slots {
         sqlx::query("insert into event_slots (id, event_id, slot_number, start_time, end_time, slot_type) values ($1, $2, $3, $4, $5, $6)")
             .bind(shared_domain::new_id())
@@ -62,7 +69,10 @@ pub async fn replace_slots(conn: &mut PgConnection, event_id: Uuid, slots: &[Pla
 }
 
 /// The event's slots in order, with their assignments.
-pub async fn list_slots(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<SlotRecord>, sqlx::Error> {
+pub async fn list_slots(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<SlotRecord>, sqlx::Error> {
     sqlx::query_as(
         "select s.id, s.event_id, s.slot_number, s.start_time, s.end_time, s.slot_type, s.is_flexible, \
          s.technical_requirements, s.assigned_session_id, a.assigned_at, a.assigned_by, a.automatically_assigned, \
@@ -75,13 +85,20 @@ pub async fn list_slots(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<S
 }
 
 /// Updates a slot's flexibility and technical capabilities.
-pub async fn update_slot(conn: &mut PgConnection, slot_id: Uuid, is_flexible: bool, requirements: &[TechnicalRequirement]) -> Result<(), sqlx::Error> {
-    sqlx::query("update event_slots set is_flexible = $2, technical_requirements = $3 where id = $1")
-        .bind(slot_id)
-        .bind(is_flexible)
-        .bind(Json(requirements))
-        .execute(conn)
-        .await?;
+pub async fn update_slot(
+    conn: &mut PgConnection,
+    slot_id: Uuid,
+    is_flexible: bool,
+    requirements: &[TechnicalRequirement],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update event_slots set is_flexible = $2, technical_requirements = $3 where id = $1",
+    )
+    .bind(slot_id)
+    .bind(is_flexible)
+    .bind(Json(requirements))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -94,10 +111,27 @@ pub struct AssignmentOrigin<'a> {
 }
 
 /// Puts `session_id` into `slot_id`, taking it out of any other slot first.
-pub async fn assign(conn: &mut PgConnection, slot_id: Uuid, session_id: Uuid, origin: &AssignmentOrigin<'_>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("update event_slots set assigned_session_id = null where assigned_session_id = $1").bind(session_id).execute(&mut *conn).await?;
-    sqlx::query("delete from slot_assignments where session_id = $1 or slot_id = $2").bind(session_id).bind(slot_id).execute(&mut *conn).await?;
-    sqlx::query("update event_slots set assigned_session_id = $2 where id = $1").bind(slot_id).bind(session_id).execute(&mut *conn).await?;
+pub async fn assign(
+    conn: &mut PgConnection,
+    slot_id: Uuid,
+    session_id: Uuid,
+    origin: &AssignmentOrigin<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update event_slots set assigned_session_id = null where assigned_session_id = $1")
+        .bind(session_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from slot_assignments where session_id = $1 or slot_id = $2")
+        .bind(session_id)
+        .bind(slot_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("update event_slots set assigned_session_id = $2 where id = $1")
+        .bind(slot_id)
+        .bind(session_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "insert into slot_assignments (slot_id, session_id, assigned_at, assigned_by, automatically_assigned, manual_override, \
          conflict_resolution) values ($1, $2, $3, $4, $5, $6, $7)",
@@ -131,7 +165,13 @@ pub async fn clear_automatic(conn: &mut PgConnection, event_id: Uuid) -> Result<
 }
 
 /// Stores a speaker's slot preferences for an event (replacing earlier ones).
-pub async fn upsert_preferences(conn: &mut PgConnection, event_id: Uuid, speaker_id: Uuid, preferences: &serde_json::Value, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn upsert_preferences(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    speaker_id: Uuid,
+    preferences: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into speaker_slot_preferences (event_id, speaker_id, preferences, submitted_at, last_updated_at) \
          values ($1, $2, $3, $4, $4) on conflict (event_id, speaker_id) \

@@ -32,7 +32,12 @@ impl TopicRecord {
 
     /// The editable fields as stored.
     pub fn fields(&self) -> TopicFields {
-        TopicFields { title: self.title.clone(), description: self.description.clone(), category: self.category(), is_active: self.is_active }
+        TopicFields {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            category: self.category(),
+            is_active: self.is_active,
+        }
     }
 }
 
@@ -83,10 +88,16 @@ const COLUMNS: &str = "id, title, description, category, created_date, last_used
     partner_influence_score::float8 as partner_influence_score, is_active, updated_at, version";
 
 /// Rank of a topic for the tsquery `query`: title words weigh more than description words.
-const RANK: &str = "ts_rank(setweight(title_vector, 'A') || setweight(description_vector, 'B'), query)";
+const RANK: &str =
+    "ts_rank(setweight(title_vector, 'A') || setweight(description_vector, 'B'), query)";
 
 /// Inserts a validated, never-used topic.
-pub async fn insert_topic(conn: &mut PgConnection, id: Uuid, f: &TopicFields, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert_topic(
+    conn: &mut PgConnection,
+    id: Uuid,
+    f: &TopicFields,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into topics (id, title, description, category, is_active, created_date, updated_at) values ($1, $2, $3, $4, $5, $6, $6)",
     )
@@ -102,7 +113,12 @@ pub async fn insert_topic(conn: &mut PgConnection, id: Uuid, f: &TopicFields, no
 }
 
 /// Writes new fields and bumps the version.
-pub async fn update_topic(conn: &mut PgConnection, id: Uuid, f: &TopicFields, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+pub async fn update_topic(
+    conn: &mut PgConnection,
+    id: Uuid,
+    f: &TopicFields,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "update topics set title = $2, description = $3, category = $4, is_active = $5, updated_at = $6, version = version + 1 \
          where id = $1 returning version",
@@ -118,18 +134,37 @@ pub async fn update_topic(conn: &mut PgConnection, id: Uuid, f: &TopicFields, no
 }
 
 /// Reads one topic.
-pub async fn fetch_topic(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<TopicRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from topics where id = $1")).bind(id).fetch_optional(db).await
+pub async fn fetch_topic(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<TopicRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from topics where id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Reads one topic and locks it until the transaction ends (serializes changes of its
 /// usage history, so its count and wait period follow every change).
-pub async fn lock_topic(conn: &mut PgConnection, id: Uuid) -> Result<Option<TopicRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from topics where id = $1 for update")).bind(id).fetch_optional(conn).await
+pub async fn lock_topic(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<TopicRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from topics where id = $1 for update"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Topics by title, after the keyset `after`.
-pub async fn list_topics(db: impl PgExecutor<'_>, filter: TopicFilter, after: Option<&(String, Uuid)>, limit: i64) -> Result<Vec<TopicRecord>, sqlx::Error> {
+pub async fn list_topics(
+    db: impl PgExecutor<'_>,
+    filter: TopicFilter,
+    after: Option<&(String, Uuid)>,
+    limit: i64,
+) -> Result<Vec<TopicRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select {COLUMNS} from topics where ($1::text is null or category = $1) and ($2::boolean is null or is_active = $2) \
          and ($3::text is null or (title, id) > ($3, $4)) order by title, id limit $5"
@@ -172,7 +207,13 @@ pub async fn search_topics(
 /// `min_rank`. Any shared word counts (the words are OR-combined); English and German stop
 /// words are left out, since the 'simple' configuration keeps them. Each word is quoted, so
 /// text with query operators in it (URLs, parentheses) cannot break the query.
-pub async fn similar_topics(db: impl PgExecutor<'_>, text: &str, own_id: Uuid, min_rank: f32, limit: i64) -> Result<Vec<SimilarTopicRecord>, sqlx::Error> {
+pub async fn similar_topics(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    own_id: Uuid,
+    min_rank: f32,
+    limit: i64,
+) -> Result<Vec<SimilarTopicRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select id, title, rank from (select id, title, {RANK} as rank from topics, \
          to_tsquery('simple', nullif(array_to_string(array(select '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' \
@@ -190,7 +231,10 @@ pub async fn similar_topics(db: impl PgExecutor<'_>, text: &str, own_id: Uuid, m
 }
 
 /// The uses of the given topics, latest first.
-pub async fn usage_of(db: impl PgExecutor<'_>, topic_ids: &[Uuid]) -> Result<Vec<UsageRecord>, sqlx::Error> {
+pub async fn usage_of(
+    db: impl PgExecutor<'_>,
+    topic_ids: &[Uuid],
+) -> Result<Vec<UsageRecord>, sqlx::Error> {
     sqlx::query_as(
         "select topic_id, event_id, used_date, attendee_count, feedback_score::float8 as feedback_score from topic_usage_history \
          where topic_id = any($1) order by topic_id, used_date desc, event_id",
@@ -201,7 +245,10 @@ pub async fn usage_of(db: impl PgExecutor<'_>, topic_ids: &[Uuid]) -> Result<Vec
 }
 
 /// The uses of the given topics at events whose agenda is public (what non-organizers see).
-pub async fn public_usage_of(db: impl PgExecutor<'_>, topic_ids: &[Uuid]) -> Result<Vec<UsageRecord>, sqlx::Error> {
+pub async fn public_usage_of(
+    db: impl PgExecutor<'_>,
+    topic_ids: &[Uuid],
+) -> Result<Vec<UsageRecord>, sqlx::Error> {
     sqlx::query_as(
         "select u.topic_id, u.event_id, u.used_date, u.attendee_count, u.feedback_score::float8 as feedback_score \
          from topic_usage_history u join events e on e.id = u.event_id \
@@ -249,7 +296,12 @@ pub async fn insert_event_topic(
 }
 
 /// Records the feedback on a topic's use at an event; `false` when it was not used there.
-pub async fn update_feedback(conn: &mut PgConnection, topic_id: Uuid, event_id: Uuid, score: f64) -> Result<bool, sqlx::Error> {
+pub async fn update_feedback(
+    conn: &mut PgConnection,
+    topic_id: Uuid,
+    event_id: Uuid,
+    score: f64,
+) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query("update topic_usage_history set feedback_score = round($3::numeric, 2) where topic_id = $1 and event_id = $2")
         .bind(topic_id)
         .bind(event_id)
@@ -283,7 +335,12 @@ pub async fn update_usage(
 
 /// Writes the partner influence score (0–100, `None` without votes) derived from partner
 /// votes; returns the new version, `None` when there is no such topic.
-pub async fn update_partner_influence(conn: &mut PgConnection, id: Uuid, score: Option<f64>, now: DateTime<Utc>) -> Result<Option<i64>, sqlx::Error> {
+pub async fn update_partner_influence(
+    conn: &mut PgConnection,
+    id: Uuid,
+    score: Option<f64>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "update topics set partner_influence_score = round($2::numeric, 2), updated_at = $3, version = version + 1 \
          where id = $1 returning version",
@@ -296,7 +353,10 @@ pub async fn update_partner_influence(conn: &mut PgConnection, id: Uuid, score: 
 }
 
 /// The topics assigned to an event, in assignment order.
-pub async fn list_event_topics(db: impl PgExecutor<'_>, event_id: Uuid) -> Result<Vec<EventTopicRecord>, sqlx::Error> {
+pub async fn list_event_topics(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<EventTopicRecord>, sqlx::Error> {
     sqlx::query_as(
         "select et.topic_id, t.title, t.category, et.assigned_at, et.assigned_by from event_topics et \
          join topics t on t.id = et.topic_id where et.event_id = $1 order by et.assigned_at, et.topic_id",

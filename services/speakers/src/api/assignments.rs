@@ -41,17 +41,30 @@ pub struct SpeakingEngagement {
 /// with the allowed next states.
 #[utoipa::path(post, path = "/api/v1/session-speakers/{id}/workflow", tag = "speakers", request_body = WorkflowRequest, params(("id" = Uuid, Path)),
     responses((status = 200, body = AssignmentResponse), (status = 404, body = Problem), (status = 409, description = "Refused transition", body = Problem)), security(("bearer" = [])))]
-pub async fn change_workflow(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, Json(request): Json<WorkflowRequest>) -> Result<Json<AssignmentResponse>, ApiError> {
+pub async fn change_workflow(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    Json(request): Json<WorkflowRequest>,
+) -> Result<Json<AssignmentResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     use SpeakerWorkflowState::*;
     if matches!(request.workflow_state, Accepted | Declined | Open) {
-        return Err(SpeakerError::Conflict("speakers answer invitations themselves; organizers withdraw them".into()).into());
+        return Err(SpeakerError::Conflict(
+            "speakers answer invitations themselves; organizers withdraw them".into(),
+        )
+        .into());
     }
     let mut tx = state.pool.begin().await?;
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, true).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
-    let next = parse_stored::<SpeakerWorkflowState>(&assignment.workflow_state).transition(request.workflow_state)?;
+    let assignment = store::assignments::fetch_assignment(&mut tx, id, true)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
+    let next = parse_stored::<SpeakerWorkflowState>(&assignment.workflow_state)
+        .transition(request.workflow_state)?;
     store::assignments::set_state(&mut tx, id, &enum_name(&next), None, Utc::now()).await?;
-    let updated = store::assignments::fetch_assignment(&mut tx, id, false).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    let updated = store::assignments::fetch_assignment(&mut tx, id, false)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
     tx.commit().await?;
     Ok(Json(AssignmentResponse::from(updated)))
 }
@@ -59,14 +72,24 @@ pub async fn change_workflow(State(state): State<AppState>, actor: Actor, Path(i
 /// The sessions a speaker presented on a final agenda, newest first (the speaker or organizers).
 #[utoipa::path(get, path = "/api/v1/speakers/{id}/history", tag = "speakers", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<SpeakingEngagement>), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn speaking_history(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<Vec<SpeakingEngagement>>, ApiError> {
+pub async fn speaking_history(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<SpeakingEngagement>>, ApiError> {
     if !(actor.has(Role::Organizer) || (actor.has(Role::Speaker) && actor.speaker_id == Some(id))) {
         return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
     }
     let mut conn = state.pool.acquire().await?;
-    store::speakers::fetch_speaker(&mut *conn, id).await?.ok_or(SpeakerError::NotFound(id))?;
+    store::speakers::fetch_speaker(&mut *conn, id)
+        .await?
+        .ok_or(SpeakerError::NotFound(id))?;
     let mut engagements = Vec::new();
-    for assignment in store::assignments::of_speaker(&mut *conn, id).await?.into_iter().filter(|a| a.workflow_state == "final_agenda") {
+    for assignment in store::assignments::of_speaker(&mut *conn, id)
+        .await?
+        .into_iter()
+        .filter(|a| a.workflow_state == "final_agenda")
+    {
         let session = store::sessions::fetch_session(&mut *conn, assignment.session_id).await?;
         engagements.push(SpeakingEngagement {
             session_id: assignment.session_id,

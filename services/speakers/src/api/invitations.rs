@@ -11,7 +11,9 @@ use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
-use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerAccepted, SpeakerDeclined, SpeakerInvited};
+use shared_domain::contracts::speakers::{
+    InvitationWithdrawn, SpeakerAccepted, SpeakerDeclined, SpeakerInvited,
+};
 use shared_domain::names::{enum_name, parse_stored};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -112,27 +114,59 @@ pub struct InvitationResponse {
 /// Invites a speaker to a session (organizers). The session must be known and live.
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "invitations", request_body = InviteRequest,
     responses((status = 201, body = InvitationResponse), (status = 409, description = "Already on this session", body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn invite(State(state): State<AppState>, actor: Actor, RequestContext(context): RequestContext, Json(r): Json<InviteRequest>) -> Result<Response, ApiError> {
+pub async fn invite(
+    State(state): State<AppState>,
+    actor: Actor,
+    RequestContext(context): RequestContext,
+    Json(r): Json<InviteRequest>,
+) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
-    let title = r.presentation_title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let title = r
+        .presentation_title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     if title.is_some_and(|t| t.chars().count() > 255) {
-        return Err(ApiError::invalid_field("presentationTitle", "must be at most 255 characters"));
+        return Err(ApiError::invalid_field(
+            "presentationTitle",
+            "must be at most 255 characters",
+        ));
     }
     let mut tx = state.pool.begin().await?;
-    store::speakers::fetch_speaker(&mut *tx, r.speaker_id).await?.ok_or_else(|| ApiError::invalid_field("speakerId", "is not a known speaker"))?;
-    let session = store::sessions::fetch_session(&mut *tx, r.session_id).await?.ok_or_else(|| ApiError::invalid_field("sessionId", "is not a known session"))?;
+    store::speakers::fetch_speaker(&mut *tx, r.speaker_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("speakerId", "is not a known speaker"))?;
+    let session = store::sessions::fetch_session(&mut *tx, r.session_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("sessionId", "is not a known session"))?;
     if session.cancelled {
-        return Err(ApiError::invalid_field("sessionId", "the session is cancelled"));
+        return Err(ApiError::invalid_field(
+            "sessionId",
+            "the session is cancelled",
+        ));
     }
     let now = Utc::now();
     let (id, invitation_id) = (shared_domain::new_id(), shared_domain::new_id());
-    let (token, expires_at) = invitation::sign(&state.signing_secret, id, invitation_id, r.speaker_id, now);
+    let (token, expires_at) =
+        invitation::sign(&state.signing_secret, id, invitation_id, r.speaker_id, now);
     let role = enum_name(&r.role);
-    let new = NewInvitation { id, session_id: session.session_id, event_id: session.event_id, speaker_id: r.speaker_id, role: &role, presentation_title: title, invitation_id, expires_at };
+    let new = NewInvitation {
+        id,
+        session_id: session.session_id,
+        event_id: session.event_id,
+        speaker_id: r.speaker_id,
+        role: &role,
+        presentation_title: title,
+        invitation_id,
+        expires_at,
+    };
     if !store::assignments::insert_invitation(&mut tx, &new, now).await? {
         return Err(SpeakerError::Conflict("the speaker is already on this session".into()).into());
     }
-    let link = format!("{}/speaker/invitations/{id}?token={token}", state.public_base_url);
+    let link = format!(
+        "{}/speaker/invitations/{id}?token={token}",
+        state.public_base_url
+    );
     let invited = SpeakerInvited {
         assignment_id: id,
         speaker_id: r.speaker_id,
@@ -145,23 +179,44 @@ pub async fn invite(State(state): State<AppState>, actor: Actor, RequestContext(
         invited_at: now,
     };
     enqueue(&mut tx, &invited, &context).await?;
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, false).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
     tx.commit().await?;
-    let body = InvitationResponse { assignment: AssignmentResponse::from(assignment), invitation_link: link, token, expires_at };
+    let body = InvitationResponse {
+        assignment: AssignmentResponse::from(assignment),
+        invitation_link: link,
+        token,
+        expires_at,
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// Checks a link token against invitation `id` and returns its assignment, locked.
-async fn by_token(conn: &mut sqlx::PgConnection, state: &AppState, id: Uuid, token: &str) -> Result<AssignmentRecord, ApiError> {
-    let claims = invitation::verify(&state.signing_secret, token).map_err(|problem| match problem {
-        TokenProblem::Invalid => ApiError::unauthenticated("The invitation link is not valid"),
-        TokenProblem::Expired => SpeakerError::Gone("The invitation link has expired; ask the organizers for a new one".into()).into(),
-    })?;
+async fn by_token(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    id: Uuid,
+    token: &str,
+) -> Result<AssignmentRecord, ApiError> {
+    let claims =
+        invitation::verify(&state.signing_secret, token).map_err(|problem| match problem {
+            TokenProblem::Invalid => ApiError::unauthenticated("The invitation link is not valid"),
+            TokenProblem::Expired => SpeakerError::Gone(
+                "The invitation link has expired; ask the organizers for a new one".into(),
+            )
+            .into(),
+        })?;
     if claims.sub != id {
-        return Err(ApiError::unauthenticated("The invitation link does not belong to this invitation"));
+        return Err(ApiError::unauthenticated(
+            "The invitation link does not belong to this invitation",
+        ));
     }
-    let assignment = store::assignments::fetch_assignment(conn, id, true).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
-    if assignment.invitation_id != Some(claims.jti) || assignment.invitation_withdrawn_at.is_some() {
+    let assignment = store::assignments::fetch_assignment(conn, id, true)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
+    if assignment.invitation_id != Some(claims.jti) || assignment.invitation_withdrawn_at.is_some()
+    {
         return Err(SpeakerError::Gone("This invitation was withdrawn".into()).into());
     }
     Ok(assignment)
@@ -170,15 +225,26 @@ async fn by_token(conn: &mut sqlx::PgConnection, state: &AppState, id: Uuid, tok
 /// Shows the invitation to the speaker holding the link (no account needed).
 #[utoipa::path(get, path = "/api/v1/invitations/{id}", tag = "invitations", params(("id" = Uuid, Path), TokenQuery),
     responses((status = 200, body = AssignmentResponse), (status = 401, description = "Tampered link", body = Problem), (status = 410, description = "Expired or withdrawn", body = Problem)))]
-pub async fn view_invitation(State(state): State<AppState>, Path(id): Path<Uuid>, Query(q): Query<TokenQuery>) -> Result<Json<AssignmentResponse>, ApiError> {
+pub async fn view_invitation(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Json<AssignmentResponse>, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    Ok(Json(AssignmentResponse::from(by_token(&mut conn, &state, id, &q.token).await?)))
+    Ok(Json(AssignmentResponse::from(
+        by_token(&mut conn, &state, id, &q.token).await?,
+    )))
 }
 
 /// Accepts the invitation with the link's token; accepting twice changes nothing.
 #[utoipa::path(post, path = "/api/v1/invitations/{id}/accept", tag = "invitations", request_body = TokenQuery, params(("id" = Uuid, Path)),
     responses((status = 200, body = AssignmentResponse), (status = 401, body = Problem), (status = 409, description = "Already declined", body = Problem), (status = 410, body = Problem)))]
-pub async fn accept(State(state): State<AppState>, Path(id): Path<Uuid>, RequestContext(context): RequestContext, Json(body): Json<TokenQuery>) -> Result<Json<AssignmentResponse>, ApiError> {
+pub async fn accept(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    RequestContext(context): RequestContext,
+    Json(body): Json<TokenQuery>,
+) -> Result<Json<AssignmentResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
     let assignment = by_token(&mut tx, &state, id, &body.token).await?;
     let current: SpeakerWorkflowState = parse_stored(&assignment.workflow_state);
@@ -199,7 +265,9 @@ pub async fn accept(State(state): State<AppState>, Path(id): Path<Uuid>, Request
     } else if current == SpeakerWorkflowState::Declined {
         return Err(SpeakerError::Conflict("the invitation was declined".into()).into());
     }
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, false).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
     tx.commit().await?;
     Ok(Json(AssignmentResponse::from(assignment)))
 }
@@ -207,10 +275,22 @@ pub async fn accept(State(state): State<AppState>, Path(id): Path<Uuid>, Request
 /// Declines the invitation with the link's token and an optional reason.
 #[utoipa::path(post, path = "/api/v1/invitations/{id}/decline", tag = "invitations", request_body = DeclineRequest, params(("id" = Uuid, Path)),
     responses((status = 200, body = AssignmentResponse), (status = 401, body = Problem), (status = 409, description = "Already accepted", body = Problem), (status = 410, body = Problem)))]
-pub async fn decline(State(state): State<AppState>, Path(id): Path<Uuid>, RequestContext(context): RequestContext, Json(body): Json<DeclineRequest>) -> Result<Json<AssignmentResponse>, ApiError> {
-    let reason = body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+pub async fn decline(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    RequestContext(context): RequestContext,
+    Json(body): Json<DeclineRequest>,
+) -> Result<Json<AssignmentResponse>, ApiError> {
+    let reason = body
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 2000) {
-        return Err(ApiError::invalid_field("reason", "must be at most 2000 characters"));
+        return Err(ApiError::invalid_field(
+            "reason",
+            "must be at most 2000 characters",
+        ));
     }
     let mut tx = state.pool.begin().await?;
     let assignment = by_token(&mut tx, &state, id, &body.token).await?;
@@ -218,12 +298,21 @@ pub async fn decline(State(state): State<AppState>, Path(id): Path<Uuid>, Reques
     if current.awaits_answer() {
         let now = Utc::now();
         store::assignments::set_state(&mut tx, id, "declined", reason, now).await?;
-        let declined = SpeakerDeclined { assignment_id: id, speaker_id: assignment.speaker_id, session_id: assignment.session_id, event_id: assignment.event_id, reason: reason.map(str::to_owned), declined_at: now };
+        let declined = SpeakerDeclined {
+            assignment_id: id,
+            speaker_id: assignment.speaker_id,
+            session_id: assignment.session_id,
+            event_id: assignment.event_id,
+            reason: reason.map(str::to_owned),
+            declined_at: now,
+        };
         enqueue(&mut tx, &declined, &context).await?;
     } else if current != SpeakerWorkflowState::Declined {
         return Err(SpeakerError::Conflict("the invitation was already accepted".into()).into());
     }
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, false).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
     tx.commit().await?;
     Ok(Json(AssignmentResponse::from(assignment)))
 }
@@ -231,17 +320,32 @@ pub async fn decline(State(state): State<AppState>, Path(id): Path<Uuid>, Reques
 /// Withdraws an unanswered invitation (organizers); its link stops working.
 #[utoipa::path(post, path = "/api/v1/invitations/{id}/withdraw", tag = "invitations", params(("id" = Uuid, Path)),
     responses((status = 200, body = AssignmentResponse), (status = 404, body = Problem), (status = 409, description = "Already answered", body = Problem)), security(("bearer" = [])))]
-pub async fn withdraw(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, RequestContext(context): RequestContext) -> Result<Json<AssignmentResponse>, ApiError> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    RequestContext(context): RequestContext,
+) -> Result<Json<AssignmentResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, true).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    let assignment = store::assignments::fetch_assignment(&mut tx, id, true)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
     let current: SpeakerWorkflowState = parse_stored(&assignment.workflow_state);
     current.transition(SpeakerWorkflowState::Open)?;
     let now = Utc::now();
     store::assignments::set_state(&mut tx, id, "open", None, now).await?;
-    let withdrawn = InvitationWithdrawn { assignment_id: id, speaker_id: assignment.speaker_id, session_id: assignment.session_id, event_id: assignment.event_id, withdrawn_at: now };
+    let withdrawn = InvitationWithdrawn {
+        assignment_id: id,
+        speaker_id: assignment.speaker_id,
+        session_id: assignment.session_id,
+        event_id: assignment.event_id,
+        withdrawn_at: now,
+    };
     enqueue(&mut tx, &withdrawn, &context).await?;
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, false).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
+    let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
     tx.commit().await?;
     Ok(Json(AssignmentResponse::from(assignment)))
 }

@@ -40,9 +40,18 @@ impl From<SpeakerError> for ApiError {
     fn from(error: SpeakerError) -> Self {
         let detail = error.to_string();
         match error {
-            SpeakerError::NotFound(_) | SpeakerError::InvitationNotFound(_) => ApiError::not_found(detail),
-            SpeakerError::EmailTaken { existing_id } => ApiError::conflict(detail).with("existingId", existing_id.to_string()),
-            SpeakerError::Transition { current, requested, allowed, machine } => ApiError::conflict(detail)
+            SpeakerError::NotFound(_) | SpeakerError::InvitationNotFound(_) => {
+                ApiError::not_found(detail)
+            }
+            SpeakerError::EmailTaken { existing_id } => {
+                ApiError::conflict(detail).with("existingId", existing_id.to_string())
+            }
+            SpeakerError::Transition {
+                current,
+                requested,
+                allowed,
+                machine,
+            } => ApiError::conflict(detail)
                 .with("currentState", current)
                 .with("requestedState", requested)
                 .with("allowedTransitions", allowed)
@@ -70,7 +79,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -101,5 +115,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The API routes, the OpenAPI document and its interactive reference page.
 pub fn router(state: AppState) -> Router {
     let (router, document) = split();
-    router.with_state(state).merge(service_kit::server::api_reference("speakers", document))
+    router
+        .with_state(state)
+        .merge(service_kit::server::api_reference("speakers", document))
 }

@@ -8,7 +8,9 @@ use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
-use shared_domain::contracts::speakers::{PreferenceWindow, SlotPreferencesSubmitted, TechnicalNeed};
+use shared_domain::contracts::speakers::{
+    PreferenceWindow, SlotPreferencesSubmitted, TechnicalNeed,
+};
 use sqlx::types::Json as JsonColumn;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -78,24 +80,43 @@ pub async fn submit_preferences(
     RequestContext(context): RequestContext,
     Json(request): Json<SlotPreferences>,
 ) -> Result<Json<SlotPreferences>, ApiError> {
-    if !(actor.has(Role::Organizer) || (actor.has(Role::Speaker) && actor.speaker_id == Some(speaker_id))) {
+    if !(actor.has(Role::Organizer)
+        || (actor.has(Role::Speaker) && actor.speaker_id == Some(speaker_id)))
+    {
         return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
     }
-    if let Some(index) = request.preferred_time_slots.iter().position(|w| w.start_time >= w.end_time) {
-        return Err(ApiError::invalid_field(&format!("preferredTimeSlots[{index}].endTime"), "must be after startTime"));
+    if let Some(index) = request
+        .preferred_time_slots
+        .iter()
+        .position(|w| w.start_time >= w.end_time)
+    {
+        return Err(ApiError::invalid_field(
+            &format!("preferredTimeSlots[{index}].endTime"),
+            "must be after startTime",
+        ));
     }
     let long = |text: &Option<String>| text.as_ref().is_some_and(|t| t.chars().count() > 2000);
     if long(&request.special_equipment_needs) || long(&request.accessibility_requirements) {
-        return Err(ApiError::invalid_field("specialEquipmentNeeds", "free text is limited to 2000 characters"));
+        return Err(ApiError::invalid_field(
+            "specialEquipmentNeeds",
+            "free text is limited to 2000 characters",
+        ));
     }
     let mut tx = state.pool.begin().await?;
-    store::speakers::lock_speaker(&mut tx, speaker_id).await?.ok_or(SpeakerError::NotFound(speaker_id))?;
+    store::speakers::lock_speaker(&mut tx, speaker_id)
+        .await?
+        .ok_or(SpeakerError::NotFound(speaker_id))?;
     let has_session = store::assignments::of_speaker(&mut *tx, speaker_id)
         .await?
         .iter()
-        .any(|a| a.event_id == event_id && !matches!(a.workflow_state.as_str(), "open" | "declined"));
+        .any(|a| {
+            a.event_id == event_id && !matches!(a.workflow_state.as_str(), "open" | "declined")
+        });
     if !has_session {
-        return Err(ApiError::invalid_field("eventId", "the speaker has no session at this event"));
+        return Err(ApiError::invalid_field(
+            "eventId",
+            "the speaker has no session at this event",
+        ));
     }
     let now = Utc::now();
     sqlx::query(
@@ -114,12 +135,21 @@ pub async fn submit_preferences(
         preferred_time_slots: request
             .preferred_time_slots
             .iter()
-            .map(|w| PreferenceWindow { start_time: w.start_time, end_time: w.end_time, preference: shared_domain::names::enum_name(&w.preference) })
+            .map(|w| PreferenceWindow {
+                start_time: w.start_time,
+                end_time: w.end_time,
+                preference: shared_domain::names::enum_name(&w.preference),
+            })
             .collect(),
         technical_requirements: request
             .technical_requirements
             .iter()
-            .map(|r| TechnicalNeed { id: r.id.clone(), requirement: r.requirement.clone(), is_required: r.is_required, description: r.description.clone() })
+            .map(|r| TechnicalNeed {
+                id: r.id.clone(),
+                requirement: r.requirement.clone(),
+                is_required: r.is_required,
+                description: r.description.clone(),
+            })
             .collect(),
         cannot_present_after: request.cannot_present_after,
         own_laptop_required: request.own_laptop_required,

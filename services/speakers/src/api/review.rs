@@ -109,22 +109,36 @@ fn fields(r: &RevisionRecord) -> [(&'static str, Option<String>); 4] {
     ]
 }
 
-async fn assignment_for(conn: &mut PgConnection, actor: &Actor, id: Uuid) -> Result<AssignmentRecord, ApiError> {
-    let assignment = store::assignments::fetch_assignment(conn, id, true).await?.ok_or(SpeakerError::InvitationNotFound(id))?;
-    if !(actor.has(Role::Organizer) || (actor.has(Role::Speaker) && actor.speaker_id == Some(assignment.speaker_id))) {
+async fn assignment_for(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<AssignmentRecord, ApiError> {
+    let assignment = store::assignments::fetch_assignment(conn, id, true)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?;
+    if !(actor.has(Role::Organizer)
+        || (actor.has(Role::Speaker) && actor.speaker_id == Some(assignment.speaker_id)))
+    {
         return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
     }
     Ok(assignment)
 }
 
 async fn respond(conn: &mut PgConnection, id: Uuid) -> Result<SubmissionResponse, ApiError> {
-    let latest = store::reviews::revision(&mut *conn, id, None).await?.ok_or_else(|| ApiError::not_found("nothing was submitted yet"))?;
-    let review = store::reviews::lock_review(conn, id).await?.ok_or_else(|| ApiError::not_found("nothing was submitted yet"))?;
+    let latest = store::reviews::revision(&mut *conn, id, None)
+        .await?
+        .ok_or_else(|| ApiError::not_found("nothing was submitted yet"))?;
+    let review = store::reviews::lock_review(conn, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("nothing was submitted yet"))?;
     let baseline = match review.reviewed_revision {
         Some(number) => store::reviews::revision(&mut *conn, id, Some(number)).await?,
         None => None,
     };
-    let changes_since_review = baseline.map(|b| diff(&fields(&b), &fields(&latest))).unwrap_or_default();
+    let changes_since_review = baseline
+        .map(|b| diff(&fields(&b), &fields(&latest)))
+        .unwrap_or_default();
     Ok(SubmissionResponse {
         assignment_id: id,
         revision: latest.revision,
@@ -146,7 +160,12 @@ async fn respond(conn: &mut PgConnection, id: Uuid) -> Result<SubmissionResponse
 /// (the speaker or organizers).
 #[utoipa::path(put, path = "/api/v1/session-speakers/{id}/submission", tag = "quality-review", request_body = SubmissionRequest, params(("id" = Uuid, Path)),
     responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn submit(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, Json(request): Json<SubmissionRequest>) -> Result<Json<SubmissionResponse>, ApiError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    Json(request): Json<SubmissionRequest>,
+) -> Result<Json<SubmissionResponse>, ApiError> {
     let mut v = shared_domain::Validator::new();
     let abstract_text = v.text("abstract", &request.abstract_text, 5000);
     let bio = v.optional_text("bio", request.bio.as_deref(), 5000);
@@ -155,12 +174,22 @@ pub async fn submit(State(state): State<AppState>, actor: Actor, Path(id): Path<
     let mut tx = state.pool.begin().await?;
     let assignment = assignment_for(&mut tx, &actor, id).await?;
     if !assignment.is_confirmed {
-        return Err(SpeakerError::Conflict("content is submitted after accepting the invitation".into()).into());
+        return Err(SpeakerError::Conflict(
+            "content is submitted after accepting the invitation".into(),
+        )
+        .into());
     }
-    let current = store::reviews::lock_review(&mut tx, id).await?.map(|r| parse_stored::<QualityReviewStatus>(&r.status));
+    let current = store::reviews::lock_review(&mut tx, id)
+        .await?
+        .map(|r| parse_stored::<QualityReviewStatus>(&r.status));
     let status = on_revision(current)?;
     let now = Utc::now();
-    let revision = NewRevision { abstract_text: abstract_text.as_deref().unwrap_or_default(), bio: bio.as_deref(), photo_url: photo.as_deref(), materials: &request.materials };
+    let revision = NewRevision {
+        abstract_text: abstract_text.as_deref().unwrap_or_default(),
+        bio: bio.as_deref(),
+        photo_url: photo.as_deref(),
+        materials: &request.materials,
+    };
     store::reviews::insert_revision(&mut tx, id, &revision, now).await?;
     store::reviews::set_submission_status(&mut tx, id, &enum_name(&status), now).await?;
     let response = respond(&mut tx, id).await?;
@@ -171,7 +200,11 @@ pub async fn submit(State(state): State<AppState>, actor: Actor, Path(id): Path<
 /// The latest content with its review and the changes since the last decision.
 #[utoipa::path(get, path = "/api/v1/session-speakers/{id}/submission", tag = "quality-review", params(("id" = Uuid, Path)),
     responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_submission(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Json<SubmissionResponse>, ApiError> {
+pub async fn get_submission(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<SubmissionResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
     assignment_for(&mut tx, &actor, id).await?;
     let response = respond(&mut tx, id).await?;
@@ -194,28 +227,61 @@ pub async fn review(
 ) -> Result<Json<SubmissionResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let now = Utc::now();
-    let feedback = request.feedback.as_deref().map(str::trim).filter(|f| !f.is_empty());
-    let needs_feedback = matches!(request.status, QualityReviewStatus::RequiresChanges | QualityReviewStatus::Rejected);
+    let feedback = request
+        .feedback
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty());
+    let needs_feedback = matches!(
+        request.status,
+        QualityReviewStatus::RequiresChanges | QualityReviewStatus::Rejected
+    );
     if needs_feedback && feedback.is_none() {
-        return Err(ApiError::invalid_field("feedback", "is required when changes are required or the content is rejected"));
+        return Err(ApiError::invalid_field(
+            "feedback",
+            "is required when changes are required or the content is rejected",
+        ));
     }
     let deadline = match (request.status, request.revision_deadline) {
         (QualityReviewStatus::RequiresChanges, Some(deadline)) if deadline > now => Some(deadline),
-        (QualityReviewStatus::RequiresChanges, _) => return Err(ApiError::invalid_field("revisionDeadline", "a future deadline is required when changes are required")),
+        (QualityReviewStatus::RequiresChanges, _) => {
+            return Err(ApiError::invalid_field(
+                "revisionDeadline",
+                "a future deadline is required when changes are required",
+            ))
+        }
         _ => None,
     };
     let mut tx = state.pool.begin().await?;
     let assignment = assignment_for(&mut tx, &actor, id).await?;
-    let review = store::reviews::lock_review(&mut tx, id).await?.ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
+    let review = store::reviews::lock_review(&mut tx, id)
+        .await?
+        .ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
     let status = decide(parse_stored(&review.status), request.status)?;
-    let latest = store::reviews::revision(&mut *tx, id, None).await?.ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
-    let mut abstract_review = serde_json::to_value(&request.abstract_review).map_err(ApiError::internal)?;
+    let latest = store::reviews::revision(&mut *tx, id, None)
+        .await?
+        .ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
+    let mut abstract_review =
+        serde_json::to_value(&request.abstract_review).map_err(ApiError::internal)?;
     if let Some(fields) = abstract_review.as_object_mut() {
         fields.insert("content".into(), latest.abstract_text.clone().into());
-        fields.insert("characterCount".into(), latest.abstract_text.chars().count().into());
+        fields.insert(
+            "characterCount".into(),
+            latest.abstract_text.chars().count().into(),
+        );
     }
-    let bio_review = request.bio_review.as_ref().map(serde_json::to_value).transpose().map_err(ApiError::internal)?;
-    let photo_review = request.photo_review.as_ref().map(serde_json::to_value).transpose().map_err(ApiError::internal)?;
+    let bio_review = request
+        .bio_review
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    let photo_review = request
+        .photo_review
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(ApiError::internal)?;
     let decision = Decision {
         status: &enum_name(&status),
         reviewer_id: &actor.subject,
@@ -239,7 +305,12 @@ pub async fn review(
         };
         enqueue(&mut tx, &requested, &context).await?;
     }
-    if status == QualityReviewStatus::Approved && matches!(assignment.workflow_state.as_str(), "accepted" | "slot_assigned") {
+    if status == QualityReviewStatus::Approved
+        && matches!(
+            assignment.workflow_state.as_str(),
+            "accepted" | "slot_assigned"
+        )
+    {
         store::assignments::set_state(&mut tx, id, "quality_reviewed", None, now).await?;
     }
     let response = respond(&mut tx, id).await?;

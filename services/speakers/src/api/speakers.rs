@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::domain::speaker::{ContactPreferences, SpeakerAvailability, SpeakerFields, SpeakerProfile};
+use crate::domain::speaker::{
+    ContactPreferences, SpeakerAvailability, SpeakerFields, SpeakerProfile,
+};
 use crate::domain::SpeakerError;
 use crate::store;
 use crate::store::speakers::SpeakerRecord;
@@ -89,7 +91,9 @@ impl From<SpeakerRecord> for SpeakerResponse {
 
 /// 403 unless the caller is an organizer or the speaker itself.
 fn ensure_self_or_organizer(actor: &Actor, speaker_id: Uuid) -> Result<(), ApiError> {
-    if actor.has(Role::Organizer) || (actor.has(Role::Speaker) && actor.speaker_id == Some(speaker_id)) {
+    if actor.has(Role::Organizer)
+        || (actor.has(Role::Speaker) && actor.speaker_id == Some(speaker_id))
+    {
         Ok(())
     } else {
         Err(SpeakerError::Forbidden("speakers see and change only their own data").into())
@@ -97,13 +101,22 @@ fn ensure_self_or_organizer(actor: &Actor, speaker_id: Uuid) -> Result<(), ApiEr
 }
 
 fn own_id(actor: &Actor) -> Result<Uuid, ApiError> {
-    actor.speaker_id.filter(|_| actor.has(Role::Speaker)).ok_or_else(|| SpeakerError::Forbidden("this needs a speaker token with a speakerId").into())
+    actor
+        .speaker_id
+        .filter(|_| actor.has(Role::Speaker))
+        .ok_or_else(|| {
+            SpeakerError::Forbidden("this needs a speaker token with a speakerId").into()
+        })
 }
 
 /// Creates a speaker (organizers); the company must be known and active.
 #[utoipa::path(post, path = "/api/v1/speakers", tag = "speakers", request_body = CreateSpeakerRequest,
     responses((status = 201, body = SpeakerResponse), (status = 409, description = "Email taken", body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn create_speaker(State(state): State<AppState>, actor: Actor, Json(r): Json<CreateSpeakerRequest>) -> Result<Response, ApiError> {
+pub async fn create_speaker(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(r): Json<CreateSpeakerRequest>,
+) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let fields = SpeakerFields {
         email: r.email,
@@ -120,31 +133,56 @@ pub async fn create_speaker(State(state): State<AppState>, actor: Actor, Json(r)
     service_kit::directory::require_company(&state.pool, "companyId", fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
     let id = shared_domain::new_id();
-    store::speakers::insert_speaker(&mut tx, id, &fields, Utc::now()).await?.map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
-    let record = store::speakers::fetch_speaker(&mut *tx, id).await?.ok_or(SpeakerError::NotFound(id))?;
+    store::speakers::insert_speaker(&mut tx, id, &fields, Utc::now())
+        .await?
+        .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
+    let record = store::speakers::fetch_speaker(&mut *tx, id)
+        .await?
+        .ok_or(SpeakerError::NotFound(id))?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, etag_header(record.version), Json(SpeakerResponse::from(record))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        etag_header(record.version),
+        Json(SpeakerResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Lists speakers (organizers).
 #[utoipa::path(get, path = "/api/v1/speakers", tag = "speakers", params(PageQuery),
     responses((status = 200, body = Page<SpeakerResponse>), (status = 403, body = Problem)), security(("bearer" = [])))]
-pub async fn list_speakers(State(state): State<AppState>, actor: Actor, Query(query): Query<PageQuery>) -> Result<Json<Page<SpeakerResponse>>, ApiError> {
+pub async fn list_speakers(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<PageQuery>,
+) -> Result<Json<Page<SpeakerResponse>>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
     let rows = store::speakers::list_speakers(&state.pool, page.after, page.fetch_limit()).await?;
-    Ok(Json(Page::from_rows(rows, page.limit, |s| s.id).map(SpeakerResponse::from)))
+    Ok(Json(
+        Page::from_rows(rows, page.limit, |s| s.id).map(SpeakerResponse::from),
+    ))
 }
 
 async fn read(state: &AppState, id: Uuid) -> Result<Response, ApiError> {
-    let record = store::speakers::fetch_speaker(&state.pool, id).await?.ok_or(SpeakerError::NotFound(id))?;
-    Ok((etag_header(record.version), Json(SpeakerResponse::from(record))).into_response())
+    let record = store::speakers::fetch_speaker(&state.pool, id)
+        .await?
+        .ok_or(SpeakerError::NotFound(id))?;
+    Ok((
+        etag_header(record.version),
+        Json(SpeakerResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Reads a speaker (itself or organizers).
 #[utoipa::path(get, path = "/api/v1/speakers/{id}", tag = "speakers", params(("id" = Uuid, Path)),
     responses((status = 200, body = SpeakerResponse), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_speaker(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn get_speaker(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
     read(&state, id).await
 }
@@ -156,9 +194,16 @@ pub async fn get_me(State(state): State<AppState>, actor: Actor) -> Result<Respo
     read(&state, own_id(&actor)?).await
 }
 
-async fn update(state: &AppState, id: Uuid, if_match: IfMatch, patch: UpdateSpeakerRequest) -> Result<Response, ApiError> {
+async fn update(
+    state: &AppState,
+    id: Uuid,
+    if_match: IfMatch,
+    patch: UpdateSpeakerRequest,
+) -> Result<Response, ApiError> {
     let mut tx = state.pool.begin().await?;
-    let current = store::speakers::lock_speaker(&mut tx, id).await?.ok_or(SpeakerError::NotFound(id))?;
+    let current = store::speakers::lock_speaker(&mut tx, id)
+        .await?
+        .ok_or(SpeakerError::NotFound(id))?;
     if_match.check(current.version)?;
     let before = current.fields();
     let fields = SpeakerFields {
@@ -169,24 +214,40 @@ async fn update(state: &AppState, id: Uuid, if_match: IfMatch, patch: UpdateSpea
         position: patch.position.or(before.position.clone()),
         profile: patch.profile.unwrap_or(before.profile.clone()),
         availability: patch.availability.unwrap_or(before.availability),
-        communication_preferences: patch.communication_preferences.unwrap_or(before.communication_preferences.clone()),
+        communication_preferences: patch
+            .communication_preferences
+            .unwrap_or(before.communication_preferences.clone()),
     }
     .validate()
     .map_err(ApiError::validation)?;
     if fields.company_id != before.company_id {
         service_kit::directory::require_company(&mut *tx, "companyId", fields.company_id).await?;
     }
-    store::speakers::update_speaker(&mut tx, id, &fields, Utc::now()).await?.map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
-    let record = store::speakers::fetch_speaker(&mut *tx, id).await?.ok_or(SpeakerError::NotFound(id))?;
+    store::speakers::update_speaker(&mut tx, id, &fields, Utc::now())
+        .await?
+        .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
+    let record = store::speakers::fetch_speaker(&mut *tx, id)
+        .await?
+        .ok_or(SpeakerError::NotFound(id))?;
     tx.commit().await?;
-    Ok((etag_header(record.version), Json(SpeakerResponse::from(record))).into_response())
+    Ok((
+        etag_header(record.version),
+        Json(SpeakerResponse::from(record)),
+    )
+        .into_response())
 }
 
 /// Updates a speaker with `If-Match` (itself or organizers).
 #[utoipa::path(patch, path = "/api/v1/speakers/{id}", tag = "speakers", request_body = UpdateSpeakerRequest, params(("id" = Uuid, Path), ("If-Match" = String, Header)),
     responses((status = 200, body = SpeakerResponse), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
-pub async fn update_speaker(State(state): State<AppState>, actor: Actor, Path(id): Path<Uuid>, if_match: IfMatch, Json(patch): Json<UpdateSpeakerRequest>) -> Result<Response, ApiError> {
+pub async fn update_speaker(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    Json(patch): Json<UpdateSpeakerRequest>,
+) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
     update(&state, id, if_match, patch).await
 }
@@ -194,7 +255,12 @@ pub async fn update_speaker(State(state): State<AppState>, actor: Actor, Path(id
 /// Updates the calling speaker's own profile with `If-Match`.
 #[utoipa::path(patch, path = "/api/v1/speakers/me", tag = "speakers", request_body = UpdateSpeakerRequest, params(("If-Match" = String, Header)),
     responses((status = 200, body = SpeakerResponse), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn update_me(State(state): State<AppState>, actor: Actor, if_match: IfMatch, Json(patch): Json<UpdateSpeakerRequest>) -> Result<Response, ApiError> {
+pub async fn update_me(
+    State(state): State<AppState>,
+    actor: Actor,
+    if_match: IfMatch,
+    Json(patch): Json<UpdateSpeakerRequest>,
+) -> Result<Response, ApiError> {
     let id = own_id(&actor)?;
     update(&state, id, if_match, patch).await
 }

@@ -17,7 +17,12 @@ pub enum SpeakerError {
     #[error("a speaker with this email already exists")]
     EmailTaken { existing_id: Uuid },
     #[error("{machine} cannot go from {current} to {requested}; allowed: {}", if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") })]
-    Transition { machine: &'static str, current: String, requested: String, allowed: Vec<String> },
+    Transition {
+        machine: &'static str,
+        current: String,
+        requested: String,
+        allowed: Vec<String>,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]

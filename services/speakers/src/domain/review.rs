@@ -35,7 +35,10 @@ const DECISIONS: &[(QualityReviewStatus, QualityReviewStatus)] = &[
 ];
 
 /// Checks a moderator's decision `from → to`.
-pub fn decide(from: QualityReviewStatus, to: QualityReviewStatus) -> Result<QualityReviewStatus, SpeakerError> {
+pub fn decide(
+    from: QualityReviewStatus,
+    to: QualityReviewStatus,
+) -> Result<QualityReviewStatus, SpeakerError> {
     if DECISIONS.contains(&(from, to)) {
         return Ok(to);
     }
@@ -43,18 +46,28 @@ pub fn decide(from: QualityReviewStatus, to: QualityReviewStatus) -> Result<Qual
         machine: "qualityReview",
         current: enum_name(&from),
         requested: enum_name(&to),
-        allowed: DECISIONS.iter().filter(|(f, _)| *f == from).map(|(_, t)| enum_name(t)).collect(),
+        allowed: DECISIONS
+            .iter()
+            .filter(|(f, _)| *f == from)
+            .map(|(_, t)| enum_name(t))
+            .collect(),
     })
 }
 
 /// The status after the speaker submits content: a first submission waits for review, a
 /// revision after `requires_changes` is `revision_submitted`; final reviews refuse changes.
-pub fn on_revision(current: Option<QualityReviewStatus>) -> Result<QualityReviewStatus, SpeakerError> {
+pub fn on_revision(
+    current: Option<QualityReviewStatus>,
+) -> Result<QualityReviewStatus, SpeakerError> {
     match current {
         None | Some(Pending) => Ok(Pending),
         Some(RequiresChanges) | Some(RevisionSubmitted) => Ok(RevisionSubmitted),
-        Some(InReview) => Err(SpeakerError::Conflict("the content is being reviewed; wait for the decision".into())),
-        Some(Approved) | Some(Rejected) => Err(SpeakerError::Conflict("the review is closed".into())),
+        Some(InReview) => Err(SpeakerError::Conflict(
+            "the content is being reviewed; wait for the decision".into(),
+        )),
+        Some(Approved) | Some(Rejected) => {
+            Err(SpeakerError::Conflict("the review is closed".into()))
+        }
     }
 }
 
@@ -68,12 +81,19 @@ pub struct FieldChange {
 }
 
 /// The fields of `after` that differ from `before` (`(field, value)` pairs in order).
-pub fn diff(before: &[(&str, Option<String>)], after: &[(&str, Option<String>)]) -> Vec<FieldChange> {
+pub fn diff(
+    before: &[(&str, Option<String>)],
+    after: &[(&str, Option<String>)],
+) -> Vec<FieldChange> {
     after
         .iter()
         .zip(before)
         .filter(|((_, a), (_, b))| a != b)
-        .map(|((field, a), (_, b))| FieldChange { field: (*field).to_owned(), before: b.clone(), after: a.clone() })
+        .map(|((field, a), (_, b))| FieldChange {
+            field: (*field).to_owned(),
+            before: b.clone(),
+            after: a.clone(),
+        })
         .collect()
 }
 
@@ -86,7 +106,10 @@ mod tests {
         assert_eq!(on_revision(None).unwrap(), Pending);
         assert_eq!(decide(Pending, InReview).unwrap(), InReview);
         assert_eq!(decide(InReview, RequiresChanges).unwrap(), RequiresChanges);
-        assert_eq!(on_revision(Some(RequiresChanges)).unwrap(), RevisionSubmitted);
+        assert_eq!(
+            on_revision(Some(RequiresChanges)).unwrap(),
+            RevisionSubmitted
+        );
         assert_eq!(decide(RevisionSubmitted, Approved).unwrap(), Approved);
         assert!(on_revision(Some(Approved)).is_err());
         assert!(decide(Approved, InReview).is_err());
@@ -95,10 +118,21 @@ mod tests {
 
     #[test]
     fn the_diff_names_changed_fields_only() {
-        let before = [("abstract", Some("old".to_owned())), ("bio", Some("same".to_owned())), ("photoUrl", None)];
-        let after = [("abstract", Some("new".to_owned())), ("bio", Some("same".to_owned())), ("photoUrl", Some("https://x".to_owned()))];
+        let before = [
+            ("abstract", Some("old".to_owned())),
+            ("bio", Some("same".to_owned())),
+            ("photoUrl", None),
+        ];
+        let after = [
+            ("abstract", Some("new".to_owned())),
+            ("bio", Some("same".to_owned())),
+            ("photoUrl", Some("https://x".to_owned())),
+        ];
         let changes = diff(&before, &after);
-        assert_eq!(changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(), ["abstract", "photoUrl"]);
+        assert_eq!(
+            changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+            ["abstract", "photoUrl"]
+        );
         assert_eq!(changes[0].before.as_deref(), Some("old"));
     }
 }

@@ -46,7 +46,10 @@ pub struct ContactPreferences {
 
 impl Default for ContactPreferences {
     fn default() -> Self {
-        Self { language: "de".into(), email_notifications: true }
+        Self {
+            language: "de".into(),
+            email_notifications: true,
+        }
     }
 }
 
@@ -68,7 +71,10 @@ impl SpeakerFields {
     pub fn validate(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let email = v.text("email", &self.email, 255).map(|e| e.to_lowercase());
-        if email.as_deref().is_some_and(|e| e.split_once('@').is_none_or(|(l, d)| l.is_empty() || !d.contains('.') || e.contains(' '))) {
+        if email.as_deref().is_some_and(|e| {
+            e.split_once('@')
+                .is_none_or(|(l, d)| l.is_empty() || !d.contains('.') || e.contains(' '))
+        }) {
             v.reject("email", "must be an email address");
         }
         let first_name = v.text("firstName", &self.first_name, 100);
@@ -81,13 +87,21 @@ impl SpeakerFields {
         if p.detailed_bio.chars().count() > 5000 {
             v.reject("profile.detailedBio", "must be at most 5000 characters");
         }
-        let photo = v.optional_url("profile.profilePhotoUrl", p.profile_photo_url.as_deref(), 500);
+        let photo = v.optional_url(
+            "profile.profilePhotoUrl",
+            p.profile_photo_url.as_deref(),
+            500,
+        );
         let linked_in = v.optional_url("profile.linkedInUrl", p.linked_in_url.as_deref(), 500);
         if !["de", "en"].contains(&self.communication_preferences.language.as_str()) {
             v.reject("communicationPreferences.language", "must be de or en");
         }
         v.finish()?;
-        let profile = SpeakerProfile { profile_photo_url: photo, linked_in_url: linked_in, ..self.profile };
+        let profile = SpeakerProfile {
+            profile_photo_url: photo,
+            linked_in_url: linked_in,
+            ..self.profile
+        };
         Ok(Self {
             email: email.expect("validated"),
             first_name: first_name.expect("validated"),

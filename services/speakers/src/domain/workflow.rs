@@ -44,7 +44,10 @@ const TRANSITIONS: &[(SpeakerWorkflowState, SpeakerWorkflowState)] = &[
 
 impl SpeakerWorkflowState {
     /// Checks `self → to` against the table.
-    pub fn transition(self, to: SpeakerWorkflowState) -> Result<SpeakerWorkflowState, SpeakerError> {
+    pub fn transition(
+        self,
+        to: SpeakerWorkflowState,
+    ) -> Result<SpeakerWorkflowState, SpeakerError> {
         if TRANSITIONS.contains(&(self, to)) {
             return Ok(to);
         }
@@ -52,7 +55,11 @@ impl SpeakerWorkflowState {
             machine: "workflowState",
             current: enum_name(&self),
             requested: enum_name(&to),
-            allowed: TRANSITIONS.iter().filter(|(from, _)| *from == self).map(|(_, to)| enum_name(to)).collect(),
+            allowed: TRANSITIONS
+                .iter()
+                .filter(|(from, _)| *from == self)
+                .map(|(_, to)| enum_name(to))
+                .collect(),
         })
     }
 
@@ -68,7 +75,15 @@ mod tests {
 
     #[test]
     fn the_workflow_runs_from_open_to_the_final_agenda() {
-        let path = [Open, Contacted, Ready, Accepted, SlotAssigned, QualityReviewed, FinalAgenda];
+        let path = [
+            Open,
+            Contacted,
+            Ready,
+            Accepted,
+            SlotAssigned,
+            QualityReviewed,
+            FinalAgenda,
+        ];
         for pair in path.windows(2) {
             assert_eq!(pair[0].transition(pair[1]).unwrap(), pair[1]);
         }
@@ -77,7 +92,9 @@ mod tests {
     #[test]
     fn refused_transitions_name_the_allowed_ones() {
         match Declined.transition(Accepted).unwrap_err() {
-            SpeakerError::Transition { current, allowed, .. } => {
+            SpeakerError::Transition {
+                current, allowed, ..
+            } => {
                 assert_eq!(current, "declined");
                 assert!(allowed.is_empty());
             }

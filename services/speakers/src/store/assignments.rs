@@ -42,7 +42,11 @@ pub struct NewInvitation<'a> {
 }
 
 /// Creates the assignment in `contacted`; `false` when the speaker is already on the session.
-pub async fn insert_invitation(conn: &mut PgConnection, i: &NewInvitation<'_>, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn insert_invitation(
+    conn: &mut PgConnection,
+    i: &NewInvitation<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into session_speakers (id, session_id, event_id, speaker_id, role, presentation_title, workflow_state, invitation_id, invited_at, \
          invitation_expires_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 'contacted', $7, $8, $9, $8, $8) \
@@ -63,13 +67,28 @@ pub async fn insert_invitation(conn: &mut PgConnection, i: &NewInvitation<'_>, n
 }
 
 /// One assignment, optionally locked.
-pub async fn fetch_assignment(conn: &mut PgConnection, id: Uuid, lock: bool) -> Result<Option<AssignmentRecord>, sqlx::Error> {
+pub async fn fetch_assignment(
+    conn: &mut PgConnection,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<AssignmentRecord>, sqlx::Error> {
     let suffix = if lock { " for update" } else { "" };
-    sqlx::query_as(&format!("select {COLUMNS} from session_speakers where id = $1{suffix}")).bind(id).fetch_optional(conn).await
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from session_speakers where id = $1{suffix}"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Moves an assignment to `state`, recording the answer's facts.
-pub async fn set_state(conn: &mut PgConnection, id: Uuid, state: &str, decline_reason: Option<&str>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn set_state(
+    conn: &mut PgConnection,
+    id: Uuid,
+    state: &str,
+    decline_reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update session_speakers set workflow_state = $2, updated_at = $4, version = version + 1, \
          is_confirmed = ($2 in ('accepted', 'slot_assigned', 'quality_reviewed', 'final_agenda')), \
@@ -88,6 +107,14 @@ pub async fn set_state(conn: &mut PgConnection, id: Uuid, state: &str, decline_r
 }
 
 /// The assignments of a speaker (their sessions), newest first.
-pub async fn of_speaker(db: impl PgExecutor<'_>, speaker_id: Uuid) -> Result<Vec<AssignmentRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from session_speakers where speaker_id = $1 order by id desc")).bind(speaker_id).fetch_all(db).await
+pub async fn of_speaker(
+    db: impl PgExecutor<'_>,
+    speaker_id: Uuid,
+) -> Result<Vec<AssignmentRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from session_speakers where speaker_id = $1 order by id desc"
+    ))
+    .bind(speaker_id)
+    .fetch_all(db)
+    .await
 }

@@ -39,7 +39,12 @@ pub struct NewRevision<'a> {
 }
 
 /// Stores the next revision of an assignment's content; returns its number.
-pub async fn insert_revision(conn: &mut PgConnection, assignment_id: Uuid, r: &NewRevision<'_>, now: DateTime<Utc>) -> Result<i32, sqlx::Error> {
+pub async fn insert_revision(
+    conn: &mut PgConnection,
+    assignment_id: Uuid,
+    r: &NewRevision<'_>,
+    now: DateTime<Utc>,
+) -> Result<i32, sqlx::Error> {
     sqlx::query_scalar(
         "insert into submission_revisions (assignment_id, revision, abstract, bio, photo_url, materials, submitted_at) \
          select $1, coalesce(max(revision), 0) + 1, $2, $3, $4, $5, $6 from submission_revisions where assignment_id = $1 returning revision",
@@ -55,7 +60,11 @@ pub async fn insert_revision(conn: &mut PgConnection, assignment_id: Uuid, r: &N
 }
 
 /// One revision (`None` = the latest).
-pub async fn revision(db: impl PgExecutor<'_>, assignment_id: Uuid, number: Option<i32>) -> Result<Option<RevisionRecord>, sqlx::Error> {
+pub async fn revision(
+    db: impl PgExecutor<'_>,
+    assignment_id: Uuid,
+    number: Option<i32>,
+) -> Result<Option<RevisionRecord>, sqlx::Error> {
     sqlx::query_as(
         "select revision, abstract as abstract_text, bio, photo_url, materials, submitted_at from submission_revisions \
          where assignment_id = $1 and ($2::int is null or revision = $2) order by revision desc limit 1",
@@ -67,7 +76,10 @@ pub async fn revision(db: impl PgExecutor<'_>, assignment_id: Uuid, number: Opti
 }
 
 /// The review of an assignment, locked.
-pub async fn lock_review(conn: &mut PgConnection, assignment_id: Uuid) -> Result<Option<ReviewRecord>, sqlx::Error> {
+pub async fn lock_review(
+    conn: &mut PgConnection,
+    assignment_id: Uuid,
+) -> Result<Option<ReviewRecord>, sqlx::Error> {
     sqlx::query_as(
         "select status, reviewer_id, abstract_review, bio_review, photo_review, feedback, revision_deadline, reviewed_revision, reviewed_at \
          from quality_reviews where assignment_id = $1 for update",
@@ -78,7 +90,12 @@ pub async fn lock_review(conn: &mut PgConnection, assignment_id: Uuid) -> Result
 }
 
 /// Sets the review status after a submission (creating the review on the first one).
-pub async fn set_submission_status(conn: &mut PgConnection, assignment_id: Uuid, status: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn set_submission_status(
+    conn: &mut PgConnection,
+    assignment_id: Uuid,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into quality_reviews (assignment_id, status, updated_at) values ($1, $2, $3) \
          on conflict (assignment_id) do update set status = excluded.status, updated_at = excluded.updated_at",
@@ -104,7 +121,12 @@ pub struct Decision<'a> {
 }
 
 /// Records a moderator's decision on the latest revision.
-pub async fn decide(conn: &mut PgConnection, assignment_id: Uuid, d: &Decision<'_>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn decide(
+    conn: &mut PgConnection,
+    assignment_id: Uuid,
+    d: &Decision<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update quality_reviews set status = $2, reviewer_id = $3, abstract_review = $4, bio_review = $5, photo_review = $6, feedback = $7, \
          revision_deadline = $8, reviewed_revision = $9, reviewed_at = $10, updated_at = $10 where assignment_id = $1",

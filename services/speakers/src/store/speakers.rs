@@ -44,7 +44,12 @@ impl SpeakerRecord {
 const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, profile, availability, communication_preferences, created_at, updated_at, version";
 
 /// Inserts a speaker; `Err(existing id)` when the email is taken.
-pub async fn insert_speaker(conn: &mut PgConnection, id: Uuid, f: &SpeakerFields, now: DateTime<Utc>) -> Result<Result<(), Uuid>, sqlx::Error> {
+pub async fn insert_speaker(
+    conn: &mut PgConnection,
+    id: Uuid,
+    f: &SpeakerFields,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Uuid>, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into speakers (id, email, first_name, last_name, company_id, position, profile, availability, communication_preferences, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) on conflict (lower(email)) do nothing",
@@ -64,13 +69,27 @@ pub async fn insert_speaker(conn: &mut PgConnection, id: Uuid, f: &SpeakerFields
     if inserted.rows_affected() == 1 {
         return Ok(Ok(()));
     }
-    let existing: Uuid = sqlx::query_scalar("select id from speakers where lower(email) = lower($1)").bind(&f.email).fetch_one(conn).await?;
+    let existing: Uuid =
+        sqlx::query_scalar("select id from speakers where lower(email) = lower($1)")
+            .bind(&f.email)
+            .fetch_one(conn)
+            .await?;
     Ok(Err(existing))
 }
 
 /// Writes new fields; `Err(existing id)` when the new email belongs to another speaker.
-pub async fn update_speaker(conn: &mut PgConnection, id: Uuid, f: &SpeakerFields, now: DateTime<Utc>) -> Result<Result<(), Uuid>, sqlx::Error> {
-    let taken: Option<Uuid> = sqlx::query_scalar("select id from speakers where lower(email) = lower($1) and id <> $2").bind(&f.email).bind(id).fetch_optional(&mut *conn).await?;
+pub async fn update_speaker(
+    conn: &mut PgConnection,
+    id: Uuid,
+    f: &SpeakerFields,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Uuid>, sqlx::Error> {
+    let taken: Option<Uuid> =
+        sqlx::query_scalar("select id from speakers where lower(email) = lower($1) and id <> $2")
+            .bind(&f.email)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some(existing) = taken {
         return Ok(Err(existing));
     }
@@ -94,16 +113,40 @@ pub async fn update_speaker(conn: &mut PgConnection, id: Uuid, f: &SpeakerFields
 }
 
 /// Reads one speaker.
-pub async fn fetch_speaker(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<SpeakerRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from speakers where id = $1")).bind(id).fetch_optional(db).await
+pub async fn fetch_speaker(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<SpeakerRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("select {COLUMNS} from speakers where id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Reads one speaker and locks it.
-pub async fn lock_speaker(conn: &mut PgConnection, id: Uuid) -> Result<Option<SpeakerRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from speakers where id = $1 for update")).bind(id).fetch_optional(conn).await
+pub async fn lock_speaker(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<SpeakerRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from speakers where id = $1 for update"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Speakers after the id `after`.
-pub async fn list_speakers(db: impl PgExecutor<'_>, after: Option<Uuid>, limit: i64) -> Result<Vec<SpeakerRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from speakers where ($1::uuid is null or id > $1) order by id limit $2")).bind(after).bind(limit).fetch_all(db).await
+pub async fn list_speakers(
+    db: impl PgExecutor<'_>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<SpeakerRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from speakers where ($1::uuid is null or id > $1) order by id limit $2"
+    ))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }
