@@ -268,3 +268,23 @@ pub fn api_reference(context: &str, document: utoipa::openapi::OpenApi) -> Route
         .url(format!("/api/v1/{context}/openapi.json"), document)
         .into()
 }
+
+/// Adds the `bearer` (JWT) security scheme the services' OpenAPI documents refer to; use as
+/// `#[openapi(modifiers(&service_kit::server::BearerAuth))]`.
+pub struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

@@ -14,10 +14,10 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
+use service_kit::server::BearerAuth;
 use service_kit::{ApiError, Authenticator};
 use sqlx::PgPool;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -71,23 +71,6 @@ impl From<EventError> for ApiError {
     tags((name = "events"), (name = "sessions"), (name = "slots"), (name = "agenda", description = "Public, no token"), (name = "roles"), (name = "overflow"), (name = "topics"), (name = "quality-review"))
 )]
 struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
-    }
-}
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
