@@ -55,10 +55,7 @@ impl Reaction for Recorder {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
-        let tick: Ticked = envelope.decode().map_err(|e| ReactionError::Payload {
-            event_type: envelope.event_type.clone(),
-            message: e.to_string(),
-        })?;
+        let tick: Ticked = envelope.decode()?;
         if tick.poison && self.refuse_poison.load(Ordering::SeqCst) {
             return Err(ReactionError::Refused("poison tick".into()));
         }

@@ -78,9 +78,15 @@ impl Envelope {
         })
     }
 
-    /// Decodes the payload as `E`; unknown fields are ignored by design of the contracts.
-    pub fn decode<E: IntegrationEvent>(&self) -> Result<E, serde_json::Error> {
-        serde_json::from_value(self.payload.clone())
+    /// Decodes the payload as `E`; unknown fields are ignored by design of the contracts. A
+    /// payload that does not fit is a reaction failure (retried, then dead-lettered).
+    pub fn decode<E: IntegrationEvent>(&self) -> Result<E, crate::consumer::ReactionError> {
+        serde_json::from_value(self.payload.clone()).map_err(|e| {
+            crate::consumer::ReactionError::Payload {
+                event_type: self.event_type.clone(),
+                message: e.to_string(),
+            }
+        })
     }
 
     /// The Kafka headers of the binary content mode.

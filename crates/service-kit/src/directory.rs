@@ -17,13 +17,9 @@ pub async fn apply_company_event(
     conn: &mut PgConnection,
     envelope: &Envelope,
 ) -> Result<bool, ReactionError> {
-    let decode_error = |e: serde_json::Error| ReactionError::Payload {
-        event_type: envelope.event_type.clone(),
-        message: e.to_string(),
-    };
     match envelope.event_type.as_str() {
         CompanyCreated::EVENT_TYPE => {
-            let c: CompanyCreated = envelope.decode().map_err(decode_error)?;
+            let c: CompanyCreated = envelope.decode()?;
             upsert(
                 conn,
                 c.company_id,
@@ -35,7 +31,7 @@ pub async fn apply_company_event(
             .await?;
         }
         CompanyUpdated::EVENT_TYPE => {
-            let c: CompanyUpdated = envelope.decode().map_err(decode_error)?;
+            let c: CompanyUpdated = envelope.decode()?;
             upsert(
                 conn,
                 c.company_id,
@@ -47,7 +43,7 @@ pub async fn apply_company_event(
             .await?;
         }
         CompanyArchived::EVENT_TYPE => {
-            let c: CompanyArchived = envelope.decode().map_err(decode_error)?;
+            let c: CompanyArchived = envelope.decode()?;
             archive(conn, c.company_id, c.archived_at).await?;
         }
         _ => return Ok(false),

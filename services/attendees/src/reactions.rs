@@ -33,13 +33,6 @@ use crate::store;
 /// The consumer of the attendees service.
 pub struct AttendeesReactions;
 
-fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
-    envelope.decode().map_err(|e| ReactionError::Payload {
-        event_type: envelope.event_type.clone(),
-        message: e.to_string(),
-    })
-}
-
 #[async_trait]
 impl Reaction for AttendeesReactions {
     fn handler(&self) -> &'static str {
@@ -54,11 +47,11 @@ impl Reaction for AttendeesReactions {
         let context = EventContext::caused_by(envelope);
         match envelope.event_type.as_str() {
             SeatReserved::EVENT_TYPE => {
-                let seat: SeatReserved = decode(envelope)?;
+                let seat: SeatReserved = envelope.decode()?;
                 on_seat_answer(conn, seat.registration_id, on_seat_reserved, None, &context).await
             }
             SeatRefused::EVENT_TYPE => {
-                let refused: SeatRefused = decode(envelope)?;
+                let refused: SeatRefused = envelope.decode()?;
                 match refused.reason {
                     SeatRefusal::Full => {
                         on_seat_answer(
@@ -82,9 +75,9 @@ impl Reaction for AttendeesReactions {
                     }
                 }
             }
-            SeatReleased::EVENT_TYPE => on_seat_released(conn, decode(envelope)?, &context).await,
+            SeatReleased::EVENT_TYPE => on_seat_released(conn, envelope.decode()?, &context).await,
             EventPublished::EVENT_TYPE => {
-                let e: EventPublished = decode(envelope)?;
+                let e: EventPublished = envelope.decode()?;
                 Ok(store::engagement::upsert_calendar(
                     conn,
                     e.event_id,
@@ -94,7 +87,7 @@ impl Reaction for AttendeesReactions {
                 .await?)
             }
             EventStatusChanged::EVENT_TYPE => {
-                let e: EventStatusChanged = decode(envelope)?;
+                let e: EventStatusChanged = envelope.decode()?;
                 Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
             }
             _ => service_kit::directory::apply_company_event(conn, envelope)

@@ -25,13 +25,6 @@ use crate::store;
 /// The consumer of the events service.
 pub struct EventsReactions;
 
-fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
-    envelope.decode().map_err(|e| ReactionError::Payload {
-        event_type: envelope.event_type.clone(),
-        message: e.to_string(),
-    })
-}
-
 #[async_trait]
 impl Reaction for EventsReactions {
     fn handler(&self) -> &'static str {
@@ -46,13 +39,13 @@ impl Reaction for EventsReactions {
         let context = EventContext::caused_by(envelope);
         match envelope.event_type.as_str() {
             RegistrationRequested::EVENT_TYPE => {
-                on_registration_requested(conn, decode(envelope)?, &context).await
+                on_registration_requested(conn, envelope.decode()?, &context).await
             }
             RegistrationCancelled::EVENT_TYPE => {
-                on_registration_cancelled(conn, decode(envelope)?, &context).await
+                on_registration_cancelled(conn, envelope.decode()?, &context).await
             }
             SpeakerInvited::EVENT_TYPE => {
-                let invited: SpeakerInvited = decode(envelope)?;
+                let invited: SpeakerInvited = envelope.decode()?;
                 on_speaker_answer(
                     conn,
                     invited.session_id,
@@ -64,7 +57,7 @@ impl Reaction for EventsReactions {
                 .await
             }
             SpeakerAccepted::EVENT_TYPE => {
-                let accepted: SpeakerAccepted = decode(envelope)?;
+                let accepted: SpeakerAccepted = envelope.decode()?;
                 on_speaker_answer(
                     conn,
                     accepted.session_id,
@@ -76,7 +69,7 @@ impl Reaction for EventsReactions {
                 .await
             }
             SpeakerDeclined::EVENT_TYPE => {
-                let declined: SpeakerDeclined = decode(envelope)?;
+                let declined: SpeakerDeclined = envelope.decode()?;
                 store::sessions::remove_speaker(conn, declined.session_id, declined.speaker_id)
                     .await?;
                 let reason = declined
@@ -96,7 +89,7 @@ impl Reaction for EventsReactions {
                 on_slot_preferences_submitted(conn, envelope).await
             }
             InvitationWithdrawn::EVENT_TYPE => {
-                let withdrawn: InvitationWithdrawn = decode(envelope)?;
+                let withdrawn: InvitationWithdrawn = envelope.decode()?;
                 Ok(store::sessions::remove_speaker(
                     conn,
                     withdrawn.session_id,
@@ -218,7 +211,7 @@ async fn on_slot_preferences_submitted(
     conn: &mut PgConnection,
     envelope: &Envelope,
 ) -> Result<(), ReactionError> {
-    let submitted: SlotPreferencesSubmitted = decode(envelope)?;
+    let submitted: SlotPreferencesSubmitted = envelope.decode()?;
     let mut value = envelope.payload.clone();
     if let Some(fields) = value.as_object_mut() {
         for key in ["speakerId", "eventId", "submittedAt"] {

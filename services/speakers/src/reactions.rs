@@ -12,13 +12,6 @@ use crate::store;
 /// The consumer of the speakers service.
 pub struct SpeakersReactions;
 
-fn decode<E: IntegrationEvent>(envelope: &Envelope) -> Result<E, ReactionError> {
-    envelope.decode().map_err(|e| ReactionError::Payload {
-        event_type: envelope.event_type.clone(),
-        message: e.to_string(),
-    })
-}
-
 #[async_trait]
 impl Reaction for SpeakersReactions {
     fn handler(&self) -> &'static str {
@@ -33,16 +26,16 @@ impl Reaction for SpeakersReactions {
         match envelope.event_type.as_str() {
             SessionCreated::EVENT_TYPE => Ok(store::sessions::upsert_session(
                 conn,
-                &decode::<SessionCreated>(envelope)?.session,
+                &envelope.decode::<SessionCreated>()?.session,
             )
             .await?),
             SessionUpdated::EVENT_TYPE => Ok(store::sessions::upsert_session(
                 conn,
-                &decode::<SessionUpdated>(envelope)?.session,
+                &envelope.decode::<SessionUpdated>()?.session,
             )
             .await?),
             SessionCancelled::EVENT_TYPE => {
-                let cancelled: SessionCancelled = decode(envelope)?;
+                let cancelled: SessionCancelled = envelope.decode()?;
                 Ok(store::sessions::cancel_session(
                     conn,
                     cancelled.session_id,
