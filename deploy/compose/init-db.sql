@@ -11,44 +11,16 @@ where not exists (select from pg_database where datname = 'batbern')\gexec
 -- Nothing is created in public: each service lives in its own schema.
 revoke create on schema public from public;
 
--- companies ------------------------------------------------------------------
+-- One role and schema per service; a new service adds its name to the list.
 do $$
+declare
+  service text;
 begin
-  if not exists (select from pg_roles where rolname = 'companies_svc') then
-    create role companies_svc login password 'companies_svc';
-  end if;
+  foreach service in array array['companies', 'events', 'speakers', 'attendees'] loop
+    if not exists (select from pg_roles where rolname = service || '_svc') then
+      execute format('create role %I login password %L', service || '_svc', service || '_svc');
+    end if;
+    execute format('create schema if not exists %I authorization %I', service, service || '_svc');
+  end loop;
 end
 $$;
-create schema if not exists companies authorization companies_svc;
-
--- events ---------------------------------------------------------------------
-do $$
-begin
-  if not exists (select from pg_roles where rolname = 'events_svc') then
-    create role events_svc login password 'events_svc';
-  end if;
-end
-$$;
-create schema if not exists events authorization events_svc;
-
--- attendees ------------------------------------------------------------------
-do $$
-begin
-  if not exists (select from pg_roles where rolname = 'attendees_svc') then
-    create role attendees_svc login password 'attendees_svc';
-  end if;
-end
-$$;
-create schema if not exists attendees authorization attendees_svc;
-
--- speakers -------------------------------------------------------------------
-do $$
-begin
-  if not exists (select from pg_roles where rolname = 'speakers_svc') then
-    create role speakers_svc login password 'speakers_svc';
-  end if;
-end
-$$;
-create schema if not exists speakers authorization speakers_svc;
-
--- Next service: copy a block above, replacing the name (role <name>_svc, schema <name>).
