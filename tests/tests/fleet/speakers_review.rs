@@ -1,5 +1,6 @@
-//! Content quality review with its revision loop, and the invitation saga surviving a
-//! crash of the speakers service between acceptance and its consumption by events.
+//! Content quality review with its revision loop (each submission announced as
+//! `MaterialSubmitted`), and the invitation saga surviving a crash of the speakers service
+//! between acceptance and its consumption by events.
 
 use std::time::Duration;
 
@@ -158,17 +159,32 @@ async fn a_moderator_requests_changes_and_approves_the_revision() {
         )),
     );
     assert_eq!(stranger.get(&path).await.status, StatusCode::FORBIDDEN);
-    let requested = read_topic(
+    let messages = read_topic(
         &brokers(),
         &saga.speakers.topic("speakers"),
         usize::MAX,
         Duration::from_secs(3),
     )
-    .await
-    .into_iter()
-    .filter(|m| m.headers["ce_type"] == "speakers.quality_review.changes_requested.v1")
-    .count();
+    .await;
+    let requested = messages
+        .iter()
+        .filter(|m| m.headers["ce_type"] == "speakers.quality_review.changes_requested.v1")
+        .count();
     assert_eq!(requested, 1);
+    let submitted: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m.headers["ce_type"] == "speakers.material.submitted.v1")
+        .map(|m| &m.payload)
+        .collect();
+    let revisions: Vec<&Value> = submitted.iter().map(|p| &p["revision"]).collect();
+    assert_eq!(
+        revisions,
+        [&json!(1), &json!(2)],
+        "the first submission and its revision; the refused late change announces nothing"
+    );
+    assert!(submitted.iter().all(|p| p["assignmentId"] == id.as_str()
+        && p["speakerId"] == saga.speaker_id.as_str()
+        && p["eventId"] == saga.event_id.as_str()));
 }
 
 #[tokio::test]

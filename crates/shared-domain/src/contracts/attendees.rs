@@ -41,6 +41,29 @@ pub struct RegistrationStatusChanged {
     pub changed_at: DateTime<Utc>,
 }
 
+/// An attendee's contact details were set, at creation or by a change; the notifications
+/// context keeps its recipient directory from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeProfileChanged {
+    pub attendee_id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Language of mails: `de` or `en`.
+    pub language: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for AttendeeProfileChanged {
+    const EVENT_TYPE: &'static str = "attendees.attendee.profile_changed.v1";
+    const CONTEXT: &'static str = "attendees";
+    const AGGREGATE_TYPE: &'static str = "attendee";
+    fn aggregate_id(&self) -> Uuid {
+        self.attendee_id
+    }
+}
+
 /// An attendee's personal data was erased; every context removes or anonymises what it
 /// holds about the person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

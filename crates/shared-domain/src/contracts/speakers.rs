@@ -119,6 +119,45 @@ pub struct ChangesRequested {
     pub requested_at: DateTime<Utc>,
 }
 
+/// A speaker's contact details were set, at creation or by a change; the notifications
+/// context keeps its recipient directory from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerProfileChanged {
+    pub speaker_id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Language of mails: `de` or `en`.
+    pub language: String,
+    /// False when the speaker opted out of optional mail.
+    pub email_notifications: bool,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for SpeakerProfileChanged {
+    const EVENT_TYPE: &'static str = "speakers.speaker.profile_changed.v1";
+    const CONTEXT: &'static str = "speakers";
+    const AGGREGATE_TYPE: &'static str = "speaker";
+    fn aggregate_id(&self) -> Uuid {
+        self.speaker_id
+    }
+}
+
+/// A speaker submitted the material of an assignment (the first submission or a revision);
+/// it stops the deadline reminders of the notifications context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MaterialSubmitted {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    /// 1 for the first submission, counting up with each revision.
+    pub revision: i32,
+    pub submitted_at: DateTime<Utc>,
+}
+
 macro_rules! speakers_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {
@@ -136,6 +175,7 @@ speakers_event!(SpeakerInvited, "speakers.speaker.invited.v1");
 speakers_event!(SpeakerAccepted, "speakers.speaker.accepted.v1");
 speakers_event!(SpeakerDeclined, "speakers.speaker.declined.v1");
 speakers_event!(InvitationWithdrawn, "speakers.invitation.withdrawn.v1");
+speakers_event!(MaterialSubmitted, "speakers.material.submitted.v1");
 speakers_event!(
     ChangesRequested,
     "speakers.quality_review.changes_requested.v1"

@@ -1,21 +1,24 @@
 //! Handlers of `/api/v1/attendees`: an attendee token sees and edits only itself;
-//! organizers see and edit everyone.
+//! organizers see and edit everyone. Creating an attendee, and changing its email, names or
+//! language, announces `AttendeeProfileChanged` in the same transaction.
 
 use axum::extract::State;
 use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Query, Role};
+use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
+use shared_domain::contracts::attendees::AttendeeProfileChanged;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::AppState;
-use crate::domain::attendee::{AttendeeFields, GdprConsent};
+use crate::domain::attendee::{AttendeeFields, GdprConsent, LANGUAGES};
 use crate::domain::AttendeeError;
 use crate::store;
 use crate::store::attendees::AttendeeRecord;
@@ -39,6 +42,8 @@ pub struct CreateAttendeeRequest {
     pub company_id: Option<Uuid>,
     pub position: Option<String>,
     pub gdpr_consent: ConsentRequest,
+    /// Language of mails: `de` (the default) or `en`.
+    pub language: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/attendees/{id}` (absent fields stay; `null` clears optional ones).
@@ -55,6 +60,8 @@ pub struct UpdateAttendeeRequest {
     #[schema(value_type = Option<String>)]
     pub position: Option<Option<String>>,
     pub gdpr_consent: Option<ConsentRequest>,
+    /// Language of mails: `de` or `en`.
+    pub language: Option<String>,
 }
 
 /// An attendee as the API shows it.
@@ -70,6 +77,8 @@ pub struct AttendeeResponse {
     /// True once a newsletter subscription is confirmed (see `/api/v1/newsletter`).
     pub newsletter_subscription: bool,
     pub gdpr_consent: GdprConsent,
+    /// Language of mails: `de` or `en`.
+    pub language: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
@@ -88,6 +97,7 @@ impl From<AttendeeRecord> for AttendeeResponse {
             position: r.position,
             newsletter_subscription: r.newsletter_subscription,
             gdpr_consent: consent,
+            language: r.language,
             created_at: r.created_at,
             updated_at: r.updated_at,
             last_login_at: r.last_login_at,
@@ -105,6 +115,37 @@ pub struct ListAttendeesQuery {
     pub q: Option<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+}
+
+/// The announcement of an attendee's contact details as they are now.
+fn profile_changed(
+    id: Uuid,
+    fields: &AttendeeFields,
+    now: DateTime<Utc>,
+) -> AttendeeProfileChanged {
+    AttendeeProfileChanged {
+        attendee_id: id,
+        email: fields.email.clone(),
+        first_name: fields.first_name.clone(),
+        last_name: fields.last_name.clone(),
+        language: fields.language.clone(),
+        changed_at: now,
+    }
+}
+
+/// True when a change touches what `AttendeeProfileChanged` carries.
+fn profile_differs(before: &AttendeeFields, after: &AttendeeFields) -> bool {
+    (
+        &before.email,
+        &before.first_name,
+        &before.last_name,
+        &before.language,
+    ) != (
+        &after.email,
+        &after.first_name,
+        &after.last_name,
+        &after.language,
+    )
 }
 
 /// 403 unless the caller is an organizer or the attendee itself.
@@ -132,6 +173,7 @@ async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(),
 pub async fn create_attendee(
     State(state): State<AppState>,
     actor: Actor,
+    RequestContext(context): RequestContext,
     Json(request): Json<CreateAttendeeRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer, Role::Attendee])?;
@@ -151,15 +193,14 @@ pub async fn create_attendee(
             given_at: None,
             policy_version: request.gdpr_consent.policy_version,
         },
+        language: request.language.unwrap_or_else(|| LANGUAGES[0].into()),
     }
     .validate()
     .map_err(ApiError::validation)?;
     check_company(&state, fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
-    let id = shared_domain::new_id();
-    if let Err(existing_id) =
-        store::attendees::insert_attendee(&mut tx, id, &fields, Utc::now()).await?
-    {
+    let (id, now) = (shared_domain::new_id(), Utc::now());
+    if let Err(existing_id) = store::attendees::insert_attendee(&mut tx, id, &fields, now).await? {
         // Only organizers learn whom an email belongs to.
         return Err(if organizer {
             AttendeeError::EmailTaken { existing_id }.into()
@@ -167,6 +208,7 @@ pub async fn create_attendee(
             ApiError::conflict("an attendee with this email already exists")
         });
     }
+    enqueue(&mut tx, &profile_changed(id, &fields, now), &context).await?;
     let record = store::attendees::fetch_attendee(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
@@ -234,6 +276,7 @@ pub async fn update_attendee(
     actor: Actor,
     Path(id): Path<Uuid>,
     if_match: IfMatch,
+    RequestContext(context): RequestContext,
     Json(patch): Json<UpdateAttendeeRequest>,
 ) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
@@ -261,15 +304,20 @@ pub async fn update_attendee(
                 policy_version: c.policy_version,
             })
             .unwrap_or(before.consent.clone()),
+        language: patch.language.unwrap_or(before.language.clone()),
     }
     .validate()
     .map_err(ApiError::validation)?;
     if fields.company_id != before.company_id {
         check_company(&state, fields.company_id).await?;
     }
-    store::attendees::update_attendee(&mut tx, id, &fields, Utc::now())
+    let now = Utc::now();
+    store::attendees::update_attendee(&mut tx, id, &fields, now)
         .await?
         .ok_or_else(|| ApiError::invalid_field("email", "belongs to another attendee"))?;
+    if profile_differs(&before, &fields) {
+        enqueue(&mut tx, &profile_changed(id, &fields, now), &context).await?;
+    }
     let record = store::attendees::fetch_attendee(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;

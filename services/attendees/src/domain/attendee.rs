@@ -25,7 +25,12 @@ pub struct AttendeeFields {
     pub position: Option<String>,
     pub newsletter_subscription: bool,
     pub consent: GdprConsent,
+    /// Language of mails: one of [`LANGUAGES`].
+    pub language: String,
 }
+
+/// The languages mails are written in; the first is the default.
+pub const LANGUAGES: [&str; 2] = ["de", "en"];
 
 /// The domain of the placeholder addresses of erased attendees; nobody may use it.
 pub const ERASED_DOMAIN: &str = "@erased.invalid";
@@ -69,6 +74,9 @@ impl AttendeeFields {
                 "is required when consent is given",
             );
         }
+        if !LANGUAGES.contains(&self.language.as_str()) {
+            v.reject("language", "must be de or en");
+        }
         v.finish()?;
         Ok(Self {
             email: email.expect("validated"),
@@ -101,6 +109,7 @@ mod tests {
                 given_at: None,
                 policy_version: Some("2026-01".into()),
             },
+            language: "de".into(),
         }
     }
 
@@ -120,6 +129,22 @@ mod tests {
                 ..ada()
             };
             assert_eq!(fields.validate().unwrap_err()[0].field, "email", "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_known_languages_are_accepted() {
+        let english = AttendeeFields {
+            language: "en".into(),
+            ..ada()
+        };
+        assert_eq!(english.validate().unwrap().language, "en");
+        for bad in ["fr", "EN", "", "deu"] {
+            let fields = AttendeeFields {
+                language: bad.into(),
+                ..ada()
+            };
+            assert_eq!(fields.validate().unwrap_err()[0].field, "language", "{bad}");
         }
     }
 

@@ -1,6 +1,8 @@
 //! Attendee rows.
 
 use chrono::{DateTime, Utc};
+use shared_domain::contracts::attendees::AttendeeProfileChanged;
+use shared_domain::IntegrationEvent;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -19,6 +21,7 @@ pub struct AttendeeRecord {
     pub gdpr_consent_given: bool,
     pub gdpr_consent_date: Option<DateTime<Utc>>,
     pub gdpr_policy_version: Option<String>,
+    pub language: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
@@ -41,12 +44,13 @@ impl AttendeeRecord {
                 given_at: self.gdpr_consent_date,
                 policy_version: self.gdpr_policy_version.clone(),
             },
+            language: self.language.clone(),
         }
     }
 }
 
 const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, newsletter_subscription, gdpr_consent_given, \
-    gdpr_consent_date, gdpr_policy_version, created_at, updated_at, last_login_at, version, erased_at";
+    gdpr_consent_date, gdpr_policy_version, language, created_at, updated_at, last_login_at, version, erased_at";
 
 /// Inserts an attendee; `Err(existing id)` when the email is taken.
 pub async fn insert_attendee(
@@ -57,7 +61,7 @@ pub async fn insert_attendee(
 ) -> Result<Result<(), Uuid>, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into attendees (id, email, first_name, last_name, company_id, position, newsletter_subscription, gdpr_consent_given, \
-         gdpr_consent_date, gdpr_policy_version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+         gdpr_consent_date, gdpr_policy_version, language, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
          on conflict (lower(email)) do nothing",
     )
     .bind(id)
@@ -70,6 +74,7 @@ pub async fn insert_attendee(
     .bind(f.consent.given)
     .bind(f.consent.given.then_some(f.consent.given_at.unwrap_or(now)))
     .bind(&f.consent.policy_version)
+    .bind(&f.language)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -127,7 +132,7 @@ pub async fn update_attendee(
     let version = sqlx::query_scalar(
         "update attendees set email = $2, first_name = $3, last_name = $4, company_id = $5, position = $6, newsletter_subscription = $7, \
          gdpr_consent_given = $8, gdpr_consent_date = case when $8 then coalesce(gdpr_consent_date, $10) else null end, \
-         gdpr_policy_version = $9, updated_at = $10, version = version + 1 where id = $1 returning version",
+         gdpr_policy_version = $9, language = $11, updated_at = $10, version = version + 1 where id = $1 returning version",
     )
     .bind(id)
     .bind(&f.email)
@@ -139,6 +144,7 @@ pub async fn update_attendee(
     .bind(f.consent.given)
     .bind(&f.consent.policy_version)
     .bind(now)
+    .bind(&f.language)
     .fetch_one(conn)
     .await;
     match version {
@@ -182,7 +188,10 @@ pub async fn list_attendees(
 }
 
 /// Replaces every personal field with a neutral value; the row (and so every registration
-/// and count) stays. Returns whether the attendee was erased now (false: already erased).
+/// and count) stays. The retained outbox rows announcing the attendee's profile get the same
+/// neutral values, so neither the table nor a later replay gives the person back; the
+/// language stays (it is no personal data). Returns whether the attendee was erased now
+/// (false: already erased).
 pub async fn erase_attendee(
     conn: &mut PgConnection,
     id: Uuid,
@@ -205,7 +214,16 @@ pub async fn erase_attendee(
     sqlx::query("update newsletter_subscriptions set status = 'unsubscribed', unsubscribed_at = $2 where attendee_id = $1 and status <> 'unsubscribed'")
         .bind(id)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    sqlx::query(
+        "update outbox set payload = payload || jsonb_build_object('email', 'erased-' || aggregate_id || '@erased.invalid', \
+         'firstName', 'Erased', 'lastName', 'Erased') where aggregate_type = $2 and aggregate_id = $1 and event_type = $3",
+    )
+    .bind(id.to_string())
+    .bind(AttendeeProfileChanged::AGGREGATE_TYPE)
+    .bind(AttendeeProfileChanged::EVENT_TYPE)
+    .execute(conn)
+    .await?;
     Ok(true)
 }

@@ -1,5 +1,6 @@
 //! Content submission and its quality review with a revision loop:
-//! `PUT /session-speakers/{id}/submission` (the speaker) stores a new revision;
+//! `PUT /session-speakers/{id}/submission` (the speaker) stores a new revision and announces
+//! `MaterialSubmitted`;
 //! `POST /session-speakers/{id}/review` (organizers as moderators) decides; requiring
 //! changes sets a revision deadline and announces `ChangesRequested`; the reviewer sees
 //! which fields changed since the revision last decided on.
@@ -10,7 +11,7 @@ use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
-use shared_domain::contracts::speakers::ChangesRequested;
+use shared_domain::contracts::speakers::{ChangesRequested, MaterialSubmitted};
 use shared_domain::names::{enum_name, parse_stored};
 use sqlx::PgConnection;
 use utoipa::ToSchema;
@@ -164,6 +165,7 @@ pub async fn submit(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
+    RequestContext(context): RequestContext,
     Json(request): Json<SubmissionRequest>,
 ) -> Result<Json<SubmissionResponse>, ApiError> {
     let mut v = shared_domain::Validator::new();
@@ -190,8 +192,17 @@ pub async fn submit(
         photo_url: photo.as_deref(),
         materials: &request.materials,
     };
-    store::reviews::insert_revision(&mut tx, id, &revision, now).await?;
+    let number = store::reviews::insert_revision(&mut tx, id, &revision, now).await?;
     store::reviews::set_submission_status(&mut tx, id, &enum_name(&status), now).await?;
+    let submitted = MaterialSubmitted {
+        assignment_id: id,
+        speaker_id: assignment.speaker_id,
+        session_id: assignment.session_id,
+        event_id: assignment.event_id,
+        revision: number,
+        submitted_at: now,
+    };
+    enqueue(&mut tx, &submitted, &context).await?;
     let response = respond(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(response))

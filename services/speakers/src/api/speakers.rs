@@ -1,15 +1,19 @@
 //! Handlers of `/api/v1/speakers`: organizers manage speakers; a speaker token (with its
-//! `speakerId` claim) reads and edits only itself, also as `/api/v1/speakers/me`.
+//! `speakerId` claim) reads and edits only itself, also as `/api/v1/speakers/me`. Creating a
+//! speaker, and changing its email, names or contact preferences, announces
+//! `SpeakerProfileChanged` in the same transaction.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::pagination::{Page, PageQuery, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Query, Role};
+use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
+use shared_domain::contracts::speakers::SpeakerProfileChanged;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -89,6 +93,34 @@ impl From<SpeakerRecord> for SpeakerResponse {
     }
 }
 
+/// The announcement of a speaker's contact details as they are now.
+fn profile_changed(id: Uuid, fields: &SpeakerFields, now: DateTime<Utc>) -> SpeakerProfileChanged {
+    SpeakerProfileChanged {
+        speaker_id: id,
+        email: fields.email.clone(),
+        first_name: fields.first_name.clone(),
+        last_name: fields.last_name.clone(),
+        language: fields.communication_preferences.language.clone(),
+        email_notifications: fields.communication_preferences.email_notifications,
+        changed_at: now,
+    }
+}
+
+/// True when a change touches what `SpeakerProfileChanged` carries.
+fn profile_differs(before: &SpeakerFields, after: &SpeakerFields) -> bool {
+    (
+        &before.email,
+        &before.first_name,
+        &before.last_name,
+        &before.communication_preferences,
+    ) != (
+        &after.email,
+        &after.first_name,
+        &after.last_name,
+        &after.communication_preferences,
+    )
+}
+
 /// 403 unless the caller is an organizer or the speaker itself.
 fn ensure_self_or_organizer(actor: &Actor, speaker_id: Uuid) -> Result<(), ApiError> {
     if actor.has(Role::Organizer)
@@ -115,6 +147,7 @@ fn own_id(actor: &Actor) -> Result<Uuid, ApiError> {
 pub async fn create_speaker(
     State(state): State<AppState>,
     actor: Actor,
+    RequestContext(context): RequestContext,
     Json(r): Json<CreateSpeakerRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
@@ -132,10 +165,11 @@ pub async fn create_speaker(
     .map_err(ApiError::validation)?;
     service_kit::directory::require_company(&state.pool, "companyId", fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
-    let id = shared_domain::new_id();
-    store::speakers::insert_speaker(&mut tx, id, &fields, Utc::now())
+    let (id, now) = (shared_domain::new_id(), Utc::now());
+    store::speakers::insert_speaker(&mut tx, id, &fields, now)
         .await?
         .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
+    enqueue(&mut tx, &profile_changed(id, &fields, now), &context).await?;
     let record = store::speakers::fetch_speaker(&mut *tx, id)
         .await?
         .ok_or(SpeakerError::NotFound(id))?;
@@ -198,6 +232,7 @@ async fn update(
     state: &AppState,
     id: Uuid,
     if_match: IfMatch,
+    context: &event_bus::EventContext,
     patch: UpdateSpeakerRequest,
 ) -> Result<Response, ApiError> {
     let mut tx = state.pool.begin().await?;
@@ -223,9 +258,13 @@ async fn update(
     if fields.company_id != before.company_id {
         service_kit::directory::require_company(&mut *tx, "companyId", fields.company_id).await?;
     }
-    store::speakers::update_speaker(&mut tx, id, &fields, Utc::now())
+    let now = Utc::now();
+    store::speakers::update_speaker(&mut tx, id, &fields, now)
         .await?
         .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
+    if profile_differs(&before, &fields) {
+        enqueue(&mut tx, &profile_changed(id, &fields, now), context).await?;
+    }
     let record = store::speakers::fetch_speaker(&mut *tx, id)
         .await?
         .ok_or(SpeakerError::NotFound(id))?;
@@ -246,10 +285,11 @@ pub async fn update_speaker(
     actor: Actor,
     Path(id): Path<Uuid>,
     if_match: IfMatch,
+    RequestContext(context): RequestContext,
     Json(patch): Json<UpdateSpeakerRequest>,
 ) -> Result<Response, ApiError> {
     ensure_self_or_organizer(&actor, id)?;
-    update(&state, id, if_match, patch).await
+    update(&state, id, if_match, &context, patch).await
 }
 
 /// Updates the calling speaker's own profile with `If-Match`.
@@ -259,8 +299,9 @@ pub async fn update_me(
     State(state): State<AppState>,
     actor: Actor,
     if_match: IfMatch,
+    RequestContext(context): RequestContext,
     Json(patch): Json<UpdateSpeakerRequest>,
 ) -> Result<Response, ApiError> {
     let id = own_id(&actor)?;
-    update(&state, id, if_match, patch).await
+    update(&state, id, if_match, &context, patch).await
 }

@@ -1,0 +1,266 @@
+//! `/api/v1/notification-preferences/{userId}`: a person's preferences per channel and
+//! notification type (`all` sets their default), and the contact of people no other
+//! context holds one for (organizers). Readable and writable by the person and organizers.
+//!
+//! Mandatory (transactional) types — the speaker invitation, registration outcomes, the
+//! newsletter confirmation and digests — go out whatever the preferences say; disabling
+//! one is refused.
+
+use axum::extract::State;
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use service_kit::problem::Problem;
+use service_kit::{Actor, ApiError, Json, Path, Role};
+use shared_domain::validation::FieldError;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::AppState;
+use crate::domain::{enum_name, parse_stored, Channel, Frequency, Language, TemplateType};
+use crate::store::directory::{self, Contact};
+use crate::store::preferences::{self as store, PreferenceRow};
+
+/// One preference.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PreferenceResponse {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub channel: Channel,
+    /// A notification type, or `all`.
+    pub notification_type: String,
+    pub is_enabled: bool,
+    pub frequency: Frequency,
+    /// HH:MM, Bern time.
+    pub quiet_hours_start: Option<String>,
+    pub quiet_hours_end: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<PreferenceRow> for PreferenceResponse {
+    fn from(row: PreferenceRow) -> Self {
+        Self {
+            id: row.id,
+            user_id: row.user_id,
+            channel: parse_stored(&row.channel),
+            notification_type: row.notification_type,
+            is_enabled: row.is_enabled,
+            frequency: parse_stored(&row.frequency),
+            quiet_hours_start: row.quiet_hours_start.map(|t| t.format("%H:%M").to_string()),
+            quiet_hours_end: row.quiet_hours_end.map(|t| t.format("%H:%M").to_string()),
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreferenceList {
+    pub items: Vec<PreferenceResponse>,
+}
+
+/// Body of `PUT …/{channel}/{notificationType}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetPreferenceRequest {
+    pub is_enabled: bool,
+    pub frequency: Option<Frequency>,
+    /// HH:MM (Bern time); given together with `quietHoursEnd`, may span midnight.
+    pub quiet_hours_start: Option<String>,
+    pub quiet_hours_end: Option<String>,
+}
+
+/// Body of `PUT …/contact`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetContactRequest {
+    pub email: String,
+    pub display_name: String,
+    pub language: Language,
+}
+
+/// A person's contact as notifications holds it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactResponse {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub language: Language,
+}
+
+/// The person themself (by token subject, speaker or attendee id) or an organizer.
+fn may_manage(actor: &Actor, user_id: Uuid) -> Result<(), ApiError> {
+    let own = Uuid::parse_str(&actor.subject).ok() == Some(user_id)
+        || actor.speaker_id == Some(user_id)
+        || actor.attendee_id == Some(user_id);
+    if own || actor.has(Role::Organizer) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "These are someone else's notification settings",
+        ))
+    }
+}
+
+fn parse_time(field: &str, value: Option<&str>, errors: &mut Vec<FieldError>) -> Option<NaiveTime> {
+    let value = value?;
+    match NaiveTime::parse_from_str(value, "%H:%M") {
+        Ok(time) => Some(time),
+        Err(_) => {
+            errors.push(FieldError::new(field, "must be a time of day as HH:MM"));
+            None
+        }
+    }
+}
+
+/// Lists a person's preferences.
+#[utoipa::path(get, path = "/api/v1/notification-preferences/{userId}", tag = "notification-preferences",
+    params(("userId" = Uuid, Path)),
+    responses((status = 200, body = PreferenceList), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn list_preferences(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(user_id): Path<Uuid>,
+) -> Result<Json<PreferenceList>, ApiError> {
+    may_manage(&actor, user_id)?;
+    let rows = store::list_preferences(&state.pool, user_id).await?;
+    Ok(Json(PreferenceList {
+        items: rows.into_iter().map(PreferenceResponse::from).collect(),
+    }))
+}
+
+/// Sets a person's preference for one channel and notification type (`all`: the default).
+#[utoipa::path(put, path = "/api/v1/notification-preferences/{userId}/{channel}/{notificationType}", tag = "notification-preferences",
+    params(("userId" = Uuid, Path), ("channel" = Channel, Path), ("notificationType" = String, Path, description = "A template type, or `all`")),
+    request_body = SetPreferenceRequest,
+    responses((status = 200, body = PreferenceResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn set_preference(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((user_id, channel, notification_type)): Path<(Uuid, Channel, String)>,
+    Json(request): Json<SetPreferenceRequest>,
+) -> Result<Json<PreferenceResponse>, ApiError> {
+    may_manage(&actor, user_id)?;
+    let mut errors = Vec::new();
+    if notification_type != "all" {
+        match serde_json::from_value::<TemplateType>(serde_json::Value::String(
+            notification_type.clone(),
+        )) {
+            Err(_) => errors.push(FieldError::new(
+                "notificationType",
+                "must be a notification type or `all`",
+            )),
+            Ok(kind)
+                if kind.is_mandatory()
+                    && (!request.is_enabled
+                        || request.frequency.is_some_and(|f| f != Frequency::Immediate)) =>
+            {
+                errors.push(FieldError::new(
+                    "notificationType",
+                    "is a mandatory mail; it is always sent at once",
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    let start = parse_time(
+        "quietHoursStart",
+        request.quiet_hours_start.as_deref(),
+        &mut errors,
+    );
+    let end = parse_time(
+        "quietHoursEnd",
+        request.quiet_hours_end.as_deref(),
+        &mut errors,
+    );
+    if request.quiet_hours_start.is_some() != request.quiet_hours_end.is_some() {
+        errors.push(FieldError::new(
+            "quietHoursEnd",
+            "quiet hours need both a start and an end",
+        ));
+    } else if start.is_some() && start == end {
+        errors.push(FieldError::new(
+            "quietHoursEnd",
+            "must differ from quietHoursStart",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let row = PreferenceRow {
+        id: shared_domain::new_id(),
+        user_id,
+        channel: enum_name(&channel),
+        notification_type,
+        is_enabled: request.is_enabled,
+        frequency: enum_name(&request.frequency.unwrap_or(Frequency::Immediate)),
+        quiet_hours_start: start,
+        quiet_hours_end: end,
+        updated_at: state.clock.now(),
+    };
+    let mut conn = state.pool.acquire().await?;
+    let saved = store::upsert_preference(&mut conn, &row).await?;
+    Ok(Json(saved.into()))
+}
+
+/// Sets the mail contact of a person no other context describes (organizers, backups).
+/// Speakers' and attendees' contacts come from their own profiles.
+#[utoipa::path(put, path = "/api/v1/notification-preferences/{userId}/contact", tag = "notification-preferences",
+    params(("userId" = Uuid, Path)),
+    request_body = SetContactRequest,
+    responses((status = 200, body = ContactResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A speaker or attendee: change the profile instead", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn set_contact(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(user_id): Path<Uuid>,
+    Json(request): Json<SetContactRequest>,
+) -> Result<Json<ContactResponse>, ApiError> {
+    may_manage(&actor, user_id)?;
+    let mut v = shared_domain::validation::Validator::new();
+    let email = v
+        .text("email", &request.email, 255)
+        .map(|e| e.to_lowercase());
+    if email.as_deref().is_some_and(|e| {
+        e.split_once('@')
+            .is_none_or(|(l, d)| l.is_empty() || !d.contains('.') || e.contains(' '))
+    }) {
+        v.reject("email", "must be an email address");
+    }
+    let name = v.text("displayName", &request.display_name, 255);
+    v.finish().map_err(ApiError::validation)?;
+    let (email, name) = (email.unwrap_or_default(), name.unwrap_or_default());
+    let mut tx = state.pool.begin().await?;
+    if let Some(existing) = directory::fetch_recipient(&mut tx, user_id).await? {
+        if existing.kind != "organizer" {
+            return Err(ApiError::conflict(format!(
+                "{user_id} is a {}; their contact comes from their profile",
+                existing.kind
+            )));
+        }
+    }
+    let language = enum_name(&request.language);
+    let contact = Contact {
+        kind: "organizer",
+        email: &email,
+        display_name: &name,
+        language: &language,
+        optional_mail: true,
+    };
+    directory::upsert_recipient(&mut tx, user_id, &contact, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Json(ContactResponse {
+        user_id,
+        email,
+        display_name: name,
+        language: request.language,
+    }))
+}

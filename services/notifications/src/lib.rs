@@ -1,0 +1,82 @@
+//! The notifications service: mails what the other contexts' events call for, in each
+//! recipient's language with the active template version, honouring preferences, quiet
+//! hours and digests; reminds speakers of material deadlines and escalates to backup
+//! organizers; delivers through AWS SES v2 and tracks delivery, bounces and complaints.
+
+pub mod api;
+pub mod clock;
+pub mod compose;
+pub mod delivery;
+pub mod domain;
+pub mod reactions;
+pub mod scheduler;
+pub mod settings;
+pub mod store;
+
+use std::sync::Arc;
+
+use service_kit::config::Environment;
+use service_kit::{Platform, ServiceConfig, ServiceSpec};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::{Clock, SystemClock};
+use crate::settings::MailSettings;
+
+/// The local port of the service.
+pub const DEFAULT_PORT: u16 = 8087;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/notifications");
+
+/// How the shared bootstrap sees this service.
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: "notifications",
+    schema: "notifications",
+    migrator: &MIGRATOR,
+};
+
+/// Runs the service on `listener` until `shutdown` is cancelled, with mail settings from
+/// the environment and the system clock.
+pub async fn run(
+    config: ServiceConfig,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let production = config.environment == Environment::Production;
+    let mail = MailSettings::from_lookup(production, |name| std::env::var(name).ok())?;
+    run_with(config, mail, Arc::new(SystemClock), listener, shutdown).await
+}
+
+/// Runs the service with explicit mail settings and clock.
+pub async fn run_with(
+    config: ServiceConfig,
+    mail: MailSettings,
+    clock: Arc<dyn Clock>,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let public_base_url = config.public_base_url.clone();
+    let mut platform = Platform::start(SPEC, config, shutdown.clone()).await?;
+    platform.consume(
+        &["speakers", "attendees", "events"],
+        Arc::new(reactions::NotificationsReactions {
+            clock: clock.clone(),
+            public_base_url,
+        }),
+    );
+    let scheduler = scheduler::Scheduler {
+        pool: platform.pool.clone(),
+        mailer: delivery::Mailer::new(&mail).await,
+        clock: clock.clone(),
+        poll_interval: mail.poll_interval,
+        max_attempts: mail.max_attempts,
+    };
+    platform.spawn_worker(scheduler.run(shutdown));
+    let state = api::AppState {
+        pool: platform.pool.clone(),
+        auth: platform.auth.clone(),
+        clock,
+        webhook_token: mail.webhook_token.into(),
+    };
+    platform.serve(api::router(state), listener).await
+}

@@ -1,0 +1,401 @@
+//! The notifications service's saga steps: every reaction keeps a read model or logs the
+//! mails an event calls for (delivery happens later, in the scheduler). Each runs in the
+//! inbox transaction, so an event delivered twice mails once.
+//!
+//! Mail to a speaker or attendee whose contact has not arrived yet (their profile event
+//! travels on another partition) is refused, retried with backoff, and parked as a dead
+//! letter if it never comes; nothing is dropped.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use event_bus::{Envelope, Reaction, ReactionError};
+use serde_json::{json, Map, Value};
+use shared_domain::contracts::attendees::{
+    AttendeeErased, AttendeeProfileChanged, NewsletterConfirmationRequested,
+    NewsletterSubscriptionChanged, RegistrationStatusChanged,
+};
+use shared_domain::contracts::events::{
+    EventPublished, RoleGranted, RoleRevoked, SessionCreated, SessionUpdated,
+};
+use shared_domain::contracts::speakers::{
+    ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
+    SpeakerInvited, SpeakerProfileChanged,
+};
+use shared_domain::IntegrationEvent;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::compose::{notify, Notice};
+use crate::domain::template::local_time;
+use crate::domain::TemplateType;
+use crate::store::directory::{self, Contact, EventRow, RecipientRow};
+use crate::store::obligations::{self, Obligation};
+
+/// The consumer of the notifications service.
+pub struct NotificationsReactions {
+    pub clock: Arc<dyn Clock>,
+    /// Where links in mails point (the gateway / front end).
+    pub public_base_url: String,
+}
+
+#[async_trait]
+impl Reaction for NotificationsReactions {
+    fn handler(&self) -> &'static str {
+        "notifications"
+    }
+
+    async fn react(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), ReactionError> {
+        let now = self.clock.now();
+        let cause = json!({ "eventId": envelope.id, "eventType": envelope.event_type });
+        let step = Step {
+            conn,
+            now,
+            cause,
+            base: &self.public_base_url,
+        };
+        match envelope.event_type.as_str() {
+            SpeakerProfileChanged::EVENT_TYPE => {
+                step.on_speaker_profile_changed(envelope.decode()?).await
+            }
+            AttendeeProfileChanged::EVENT_TYPE => {
+                step.on_attendee_profile_changed(envelope.decode()?).await
+            }
+            AttendeeErased::EVENT_TYPE => {
+                let erased: AttendeeErased = envelope.decode()?;
+                Ok(directory::erase_person(step.conn, erased.attendee_id).await?)
+            }
+            RoleGranted::EVENT_TYPE => step.on_role_granted(envelope.decode()?).await,
+            RoleRevoked::EVENT_TYPE => {
+                let revoked: RoleRevoked = envelope.decode()?;
+                Ok(directory::revoke_organizer(step.conn, revoked.role_id).await?)
+            }
+            SessionCreated::EVENT_TYPE => {
+                let s = envelope.decode::<SessionCreated>()?.session;
+                Ok(
+                    directory::upsert_session(step.conn, s.session_id, s.event_id, &s.title)
+                        .await?,
+                )
+            }
+            SessionUpdated::EVENT_TYPE => {
+                let s = envelope.decode::<SessionUpdated>()?.session;
+                Ok(
+                    directory::upsert_session(step.conn, s.session_id, s.event_id, &s.title)
+                        .await?,
+                )
+            }
+            EventPublished::EVENT_TYPE => step.on_event_published(envelope.decode()?).await,
+            SpeakerInvited::EVENT_TYPE => step.on_speaker_invited(envelope.decode()?).await,
+            SpeakerAccepted::EVENT_TYPE => step.on_speaker_accepted(envelope.decode()?).await,
+            SpeakerDeclined::EVENT_TYPE => step.on_speaker_declined(envelope.decode()?).await,
+            InvitationWithdrawn::EVENT_TYPE => {
+                let withdrawn: InvitationWithdrawn = envelope.decode()?;
+                Ok(obligations::close_obligation(step.conn, withdrawn.assignment_id).await?)
+            }
+            ChangesRequested::EVENT_TYPE => step.on_changes_requested(envelope.decode()?).await,
+            MaterialSubmitted::EVENT_TYPE => step.on_material_submitted(envelope.decode()?).await,
+            RegistrationStatusChanged::EVENT_TYPE => {
+                step.on_registration_status_changed(envelope.decode()?)
+                    .await
+            }
+            NewsletterConfirmationRequested::EVENT_TYPE => {
+                step.on_newsletter_confirmation_requested(envelope.decode()?)
+                    .await
+            }
+            NewsletterSubscriptionChanged::EVENT_TYPE => {
+                let changed: NewsletterSubscriptionChanged = envelope.decode()?;
+                Ok(
+                    directory::set_subscription(step.conn, changed.attendee_id, &changed.status)
+                        .await?,
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One event being applied.
+struct Step<'a> {
+    conn: &'a mut PgConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    cause: Value,
+    base: &'a str,
+}
+
+fn variables<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+impl Step<'_> {
+    /// The recipient `id`, who must be known by now (see the module note).
+    async fn required(&mut self, id: Uuid, who: &str) -> Result<RecipientRow, ReactionError> {
+        directory::fetch_recipient(self.conn, id)
+            .await?
+            .ok_or_else(|| {
+                ReactionError::Refused(format!("the contact of {who} {id} is not known yet"))
+            })
+    }
+
+    async fn mail(
+        &mut self,
+        to: &RecipientRow,
+        template_type: TemplateType,
+        vars: Map<String, Value>,
+    ) -> Result<(), ReactionError> {
+        let notice = Notice {
+            template_type,
+            variables: vars,
+            cause: self.cause.clone(),
+        };
+        notify(self.conn, to, notice, self.now).await?;
+        Ok(())
+    }
+
+    async fn session_title(&mut self, id: Uuid) -> Result<String, ReactionError> {
+        directory::session_title(self.conn, id)
+            .await?
+            .ok_or_else(|| ReactionError::Refused(format!("session {id} is not known yet")))
+    }
+
+    async fn event(&mut self, id: Uuid) -> Result<EventRow, ReactionError> {
+        directory::fetch_event(self.conn, id)
+            .await?
+            .ok_or_else(|| ReactionError::Refused(format!("event {id} is not known yet")))
+    }
+
+    async fn on_speaker_profile_changed(
+        self,
+        e: SpeakerProfileChanged,
+    ) -> Result<(), ReactionError> {
+        let name = format!("{} {}", e.first_name, e.last_name);
+        let contact = Contact {
+            kind: "speaker",
+            email: &e.email,
+            display_name: &name,
+            language: &e.language,
+            optional_mail: e.email_notifications,
+        };
+        Ok(directory::upsert_recipient(self.conn, e.speaker_id, &contact, e.changed_at).await?)
+    }
+
+    async fn on_attendee_profile_changed(
+        self,
+        e: AttendeeProfileChanged,
+    ) -> Result<(), ReactionError> {
+        let name = format!("{} {}", e.first_name, e.last_name);
+        let contact = Contact {
+            kind: "attendee",
+            email: &e.email,
+            display_name: &name,
+            language: &e.language,
+            optional_mail: true,
+        };
+        Ok(directory::upsert_recipient(self.conn, e.attendee_id, &contact, e.changed_at).await?)
+    }
+
+    async fn on_role_granted(self, e: RoleGranted) -> Result<(), ReactionError> {
+        // Organizers are mailed by id; subjects that are no uuid cannot be addressed.
+        match (e.role.as_str(), Uuid::parse_str(&e.user_id)) {
+            ("organizer", Ok(user_id)) => {
+                Ok(directory::grant_organizer(self.conn, e.role_id, user_id, e.event_id).await?)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn on_event_published(mut self, e: EventPublished) -> Result<(), ReactionError> {
+        let event = EventRow {
+            event_id: e.event_id,
+            event_number: e.event_number,
+            title: e.title.clone(),
+            event_date: e.event_date,
+            registration_deadline: e.registration_deadline,
+        };
+        directory::upsert_event(self.conn, &event).await?;
+        let agenda = format!("{}/api/v1/events/{}/agenda", self.base, e.event_id);
+        for attendee_id in directory::confirmed_subscribers(self.conn).await? {
+            let Some(subscriber) = directory::fetch_recipient(self.conn, attendee_id).await? else {
+                continue;
+            };
+            let language = subscriber.language();
+            let vars = variables([
+                ("eventTitle", e.title.clone().into()),
+                ("eventNumber", e.event_number.into()),
+                ("eventDate", local_time(e.event_date, language).into()),
+                (
+                    "registrationDeadline",
+                    local_time(e.registration_deadline, language).into(),
+                ),
+                ("agendaLink", agenda.clone().into()),
+            ]);
+            self.mail(&subscriber, TemplateType::EventPublished, vars)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn on_speaker_invited(mut self, e: SpeakerInvited) -> Result<(), ReactionError> {
+        let speaker = self.required(e.speaker_id, "speaker").await?;
+        let session_title = self.session_title(e.session_id).await?;
+        let vars = variables([
+            ("sessionTitle", session_title.into()),
+            (
+                "presentationTitle",
+                e.presentation_title.unwrap_or_default().into(),
+            ),
+            ("role", e.role.into()),
+            ("invitationLink", e.invitation_link.into()),
+            (
+                "expiresAt",
+                local_time(e.expires_at, speaker.language()).into(),
+            ),
+        ]);
+        self.mail(&speaker, TemplateType::SpeakerInvitation, vars)
+            .await
+    }
+
+    /// Mails every organizer of `event_id` who gave a contact.
+    async fn inform_organizers(
+        &mut self,
+        event_id: Uuid,
+        template_type: TemplateType,
+        vars: Map<String, Value>,
+    ) -> Result<(), ReactionError> {
+        for organizer_id in directory::organizers_of(self.conn, event_id).await? {
+            if let Some(organizer) = directory::fetch_recipient(self.conn, organizer_id).await? {
+                self.mail(&organizer, template_type, vars.clone()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn on_speaker_accepted(mut self, e: SpeakerAccepted) -> Result<(), ReactionError> {
+        let speaker = self.required(e.speaker_id, "speaker").await?;
+        let session_title = self.session_title(e.session_id).await?;
+        let vars = variables([
+            ("speakerName", speaker.display_name.clone().into()),
+            ("sessionTitle", session_title.into()),
+        ]);
+        self.inform_organizers(e.event_id, TemplateType::SpeakerAccepted, vars)
+            .await?;
+        let obligation = Obligation {
+            assignment_id: e.assignment_id,
+            speaker_id: e.speaker_id,
+            session_id: e.session_id,
+            event_id: e.event_id,
+            rule_type: "speaker_deadline",
+            deadline: None,
+        };
+        Ok(obligations::open_obligation(self.conn, &obligation, self.now).await?)
+    }
+
+    async fn on_speaker_declined(mut self, e: SpeakerDeclined) -> Result<(), ReactionError> {
+        let speaker = self.required(e.speaker_id, "speaker").await?;
+        let session_title = self.session_title(e.session_id).await?;
+        let vars = variables([
+            ("speakerName", speaker.display_name.clone().into()),
+            ("sessionTitle", session_title.into()),
+            ("reason", e.reason.unwrap_or_default().into()),
+        ]);
+        self.inform_organizers(e.event_id, TemplateType::SpeakerDeclined, vars)
+            .await?;
+        Ok(obligations::close_obligation(self.conn, e.assignment_id).await?)
+    }
+
+    async fn on_changes_requested(mut self, e: ChangesRequested) -> Result<(), ReactionError> {
+        let speaker = self.required(e.speaker_id, "speaker").await?;
+        let session_title = self.session_title(e.session_id).await?;
+        let vars = variables([
+            ("sessionTitle", session_title.into()),
+            ("feedback", e.feedback.into()),
+            (
+                "deadline",
+                local_time(e.revision_deadline, speaker.language()).into(),
+            ),
+        ]);
+        self.mail(&speaker, TemplateType::ChangesRequested, vars)
+            .await?;
+        let obligation = Obligation {
+            assignment_id: e.assignment_id,
+            speaker_id: e.speaker_id,
+            session_id: e.session_id,
+            event_id: e.event_id,
+            rule_type: "content_review",
+            deadline: Some(e.revision_deadline),
+        };
+        Ok(obligations::open_obligation(self.conn, &obligation, self.now).await?)
+    }
+
+    async fn on_material_submitted(mut self, e: MaterialSubmitted) -> Result<(), ReactionError> {
+        obligations::record_submission(self.conn, e.assignment_id, e.submitted_at).await?;
+        let speaker = self.required(e.speaker_id, "speaker").await?;
+        let session_title = self.session_title(e.session_id).await?;
+        let vars = variables([
+            ("sessionTitle", session_title.into()),
+            ("revision", e.revision.into()),
+        ]);
+        self.mail(&speaker, TemplateType::MaterialReceived, vars)
+            .await
+    }
+
+    async fn on_registration_status_changed(
+        mut self,
+        e: RegistrationStatusChanged,
+    ) -> Result<(), ReactionError> {
+        let template_type = match (e.status.as_str(), e.reason.as_deref()) {
+            ("confirmed", Some(reason)) if reason.contains("promoted") => {
+                TemplateType::RegistrationPromoted
+            }
+            ("confirmed", _) => TemplateType::RegistrationConfirmed,
+            ("waitlisted", _) => TemplateType::RegistrationWaitlisted,
+            ("cancelled", _) => TemplateType::RegistrationCancelled,
+            ("rejected", _) => TemplateType::RegistrationRejected,
+            _ => return Ok(()),
+        };
+        let attendee = self.required(e.attendee_id, "attendee").await?;
+        let event = self.event(e.event_id).await?;
+        let mut vars = variables([
+            ("eventTitle", event.title.into()),
+            (
+                "eventDate",
+                local_time(event.event_date, attendee.language()).into(),
+            ),
+        ]);
+        if template_type == TemplateType::RegistrationRejected {
+            vars.insert("reason".into(), e.reason.unwrap_or_default().into());
+        }
+        self.mail(&attendee, template_type, vars).await
+    }
+
+    async fn on_newsletter_confirmation_requested(
+        mut self,
+        e: NewsletterConfirmationRequested,
+    ) -> Result<(), ReactionError> {
+        let attendee = self.required(e.attendee_id, "attendee").await?;
+        let vars = variables([
+            (
+                "confirmationLink",
+                format!(
+                    "{}/newsletter/confirm?token={}",
+                    self.base, e.confirmation_token
+                )
+                .into(),
+            ),
+            (
+                "unsubscribeLink",
+                format!(
+                    "{}/newsletter/unsubscribe?token={}",
+                    self.base, e.unsubscribe_token
+                )
+                .into(),
+            ),
+        ]);
+        self.mail(&attendee, TemplateType::NewsletterConfirmation, vars)
+            .await
+    }
+}

@@ -1,0 +1,193 @@
+//! What the notifications context keeps its recipient directory from: attendees and
+//! speakers announce their contact details (email, names, language) when created and when
+//! those details change, and nothing for other changes.
+
+use std::time::Duration;
+
+use fleet_tests::api::Api;
+use fleet_tests::{brokers, eventually, read_topic, TestDb, TestService};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// The payloads of `event_type` keyed by `key` on `topic`, in order, once at least
+/// `expected` of them arrived.
+async fn announced(topic: &str, event_type: &str, key: &str, expected: usize) -> Vec<Value> {
+    eventually(
+        Duration::from_secs(60),
+        &format!("{expected} × {event_type} on {topic}"),
+        || async {
+            let payloads: Vec<Value> =
+                read_topic(&brokers(), topic, usize::MAX, Duration::from_secs(2))
+                    .await
+                    .into_iter()
+                    .filter(|m| m.headers["ce_type"] == event_type && m.key.as_deref() == Some(key))
+                    .map(|m| m.payload)
+                    .collect();
+            (payloads.len() >= expected).then_some(payloads)
+        },
+    )
+    .await
+}
+
+fn field_names(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_attendee_profile_is_announced_at_creation_and_on_each_contact_change() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let service = TestService::attendees_beside(&db, &events).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let created = organizer
+        .post("/api/v1/attendees", &json!({"email": "Lin@Example.ch", "firstName": "Lin", "lastName": "Meier", "gdprConsent": {"given": false}}))
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(created["language"], "de", "German unless asked otherwise");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/attendees/{id}");
+
+    // Not a contact detail: nothing to announce. It comes first, so the relay's per-key
+    // order puts any announcement of it before the next one.
+    organizer
+        .patch_if(&path, &json!({"position": "CTO"}), "\"1\"")
+        .await
+        .expect(StatusCode::OK);
+    let changed = organizer
+        .patch_if(
+            &path,
+            &json!({"lastName": "Keller", "language": "en"}),
+            "\"2\"",
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(changed["language"], "en");
+    let export = organizer
+        .get(&format!("{path}/export"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(export["attendee"]["language"], "en");
+
+    let profiles = announced(
+        &service.topic("attendees"),
+        "attendees.attendee.profile_changed.v1",
+        &id,
+        2,
+    )
+    .await;
+    let seen: Vec<(&Value, &Value, &Value, &Value)> = profiles
+        .iter()
+        .map(|p| (&p["email"], &p["firstName"], &p["lastName"], &p["language"]))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                &json!("lin@example.ch"),
+                &json!("Lin"),
+                &json!("Meier"),
+                &json!("de")
+            ),
+            (
+                &json!("lin@example.ch"),
+                &json!("Lin"),
+                &json!("Keller"),
+                &json!("en")
+            ),
+        ],
+        "one announcement at creation, one for the contact change, none for the position"
+    );
+    assert!(profiles.iter().all(|p| p["attendeeId"] == id.as_str()));
+}
+
+#[tokio::test]
+async fn an_unknown_attendee_language_is_a_problem_naming_the_field() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let service = TestService::attendees_beside(&db, &events).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let refused = organizer
+        .post("/api/v1/attendees", &json!({"email": "fr@example.ch", "firstName": "Fr", "lastName": "Ançais", "language": "fr", "gdprConsent": {"given": false}}))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.headers["content-type"], "application/problem+json");
+    assert_eq!(field_names(&refused.body), ["language"]);
+
+    let created = organizer
+        .post("/api/v1/attendees", &json!({"email": "en@example.ch", "firstName": "En", "lastName": "Glish", "language": "en", "gdprConsent": {"given": false}}))
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(created["language"], "en");
+    let path = format!("/api/v1/attendees/{}", created["id"].as_str().unwrap());
+    let upper = organizer
+        .patch_if(&path, &json!({"language": "EN"}), "\"1\"")
+        .await;
+    assert_eq!(upper.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&upper.body), ["language"]);
+    assert_eq!(
+        organizer.get(&path).await.expect(StatusCode::OK)["language"],
+        "en",
+        "a refused change leaves the language as it was"
+    );
+}
+
+#[tokio::test]
+async fn a_speaker_profile_is_announced_at_creation_and_on_each_contact_change() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let companies = TestService::companies_beside(&db, &events).await;
+    let speakers = TestService::speakers_beside(&db, &events).await;
+    let company = Api::as_roles(&companies, &["organizer"])
+        .post(
+            "/api/v1/companies",
+            &json!({"name": "Delta AG", "industry": "Software"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let organizer = Api::as_roles(&speakers, &["organizer"]);
+    let body = json!({"email": "Noe@Example.ch", "firstName": "Noé", "lastName": "Graf", "companyId": company["id"],
+        "communicationPreferences": {"language": "en", "emailNotifications": false}});
+    let speaker = eventually(Duration::from_secs(60), "company known", || async {
+        let answer = organizer.post("/api/v1/speakers", &body).await;
+        (answer.status == StatusCode::CREATED).then_some(answer.body)
+    })
+    .await;
+    let id = speaker["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/speakers/{id}");
+
+    // Availability is no contact detail; the opt-in to mail is.
+    organizer
+        .patch_if(&path, &json!({"availability": "busy"}), "\"1\"")
+        .await
+        .expect(StatusCode::OK);
+    organizer
+        .patch_if(
+            &path,
+            &json!({"communicationPreferences": {"language": "en", "emailNotifications": true}}),
+            "\"2\"",
+        )
+        .await
+        .expect(StatusCode::OK);
+
+    let profiles = announced(
+        &speakers.topic("speakers"),
+        "speakers.speaker.profile_changed.v1",
+        &id,
+        2,
+    )
+    .await;
+    assert_eq!(profiles.len(), 2, "none for the availability: {profiles:?}");
+    let first = &profiles[0];
+    assert_eq!(first["speakerId"], id.as_str());
+    assert_eq!(first["email"], "noe@example.ch");
+    assert_eq!(first["firstName"], "Noé");
+    assert_eq!(first["lastName"], "Graf");
+    assert_eq!(first["language"], "en");
+    assert_eq!(first["emailNotifications"], false);
+    assert_eq!(profiles[1]["emailNotifications"], true);
+}
