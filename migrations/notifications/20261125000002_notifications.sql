@@ -157,3 +157,15 @@ create index notification_log_ses_message on notification_log (ses_message_id);
 create index notification_log_delivery_status on notification_log (delivery_status, created_at desc);
 create index notification_log_due on notification_log (send_after) where delivery_status = 'pending';
 create index notification_log_held on notification_log (user_id, digest_frequency) where delivery_status = 'held';
+
+-- Events whose mail needs a read model that has not caught up yet (a profile or a session
+-- announced on another partition or topic): parked in the inbox transaction and applied
+-- again by the scheduler once what they wait for has arrived. The consumer goes on.
+create table deferred_events (
+    event_id uuid primary key,
+    envelope jsonb not null,
+    waiting_for text not null,
+    attempts integer not null default 0,
+    deferred_at timestamptz not null,
+    retried_at timestamptz
+);

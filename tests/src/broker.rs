@@ -84,7 +84,17 @@ pub async fn publish<E: shared_domain::IntegrationEvent>(
 ) {
     let envelope = event_bus::Envelope::wrap(event, &event_bus::EventContext::default())
         .expect("payload serializes");
-    let topic = format!("{prefix}.{}.v1", E::CONTEXT);
+    publish_envelope(producer, prefix, E::CONTEXT, &envelope).await;
+}
+
+/// Publishes `envelope` as is on `<prefix>.<context>.v1` (again, to show redelivery).
+pub async fn publish_envelope(
+    producer: &rdkafka::producer::FutureProducer,
+    prefix: &str,
+    context: &str,
+    envelope: &event_bus::Envelope,
+) {
+    let topic = format!("{prefix}.{context}.v1");
     let payload = serde_json::to_vec(&envelope.payload).expect("JSON");
     let record = rdkafka::producer::FutureRecord::to(&topic)
         .key(&envelope.subject)

@@ -1,13 +1,16 @@
 //! Support for the black-box tests of the fleet: a fresh database per test with each
 //! service's own role and schema, services started in-process on port 0 against the real
-//! broker, dev tokens, raw Kafka reads, and `eventually` for eventual consistency.
+//! broker, dev tokens, raw Kafka reads, mail read back from the local SES endpoint, and
+//! `eventually` for eventual consistency.
 
 pub mod api;
 pub mod broker;
 pub mod bus;
 pub mod database;
+pub mod mail;
 pub mod planning;
 pub mod services;
+pub mod upstream;
 
 use std::future::Future;
 use std::time::Duration;

@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use notifications::clock::Clock;
+use notifications::settings::MailSettings;
 use service_kit::auth::{mint_hs256, Claims};
 use service_kit::ServiceConfig;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +27,22 @@ pub struct TestService {
     pub client: reqwest::Client,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// The token of the SES event webhook in tests.
+pub const WEBHOOK_TOKEN: &str = "fleet-tests-webhook-token";
+
+/// Mail settings of a test notifications service: the local SES endpoint, a scheduler
+/// that looks every 50 ms, three attempts per mail.
+pub fn mail_settings() -> MailSettings {
+    MailSettings {
+        ses_endpoint: Some(crate::mail::ses_endpoint()),
+        ses_region: "eu-central-1".into(),
+        mail_from: "BATbern <noreply@batbern.ch>".into(),
+        webhook_token: WEBHOOK_TOKEN.into(),
+        poll_interval: Duration::from_millis(50),
+        max_attempts: 3,
+    }
 }
 
 /// Builds the configuration a test service runs with.
@@ -95,6 +114,48 @@ impl TestService {
             database_url,
             peer.topic_prefix.clone(),
             |config, listener, shutdown| tokio::spawn(companies::run(config, listener, shutdown)),
+        )
+        .await
+    }
+
+    /// Starts the notifications service alone on a fresh schema of `db`, with `clock`.
+    pub async fn notifications(db: &TestDb, clock: Arc<dyn Clock>) -> Self {
+        let database_url = db.service_url("notifications").await;
+        Self::notifications_with(database_url, crate::unique("t"), mail_settings(), clock).await
+    }
+
+    /// Starts the notifications service on a fresh schema of `db`, on the bus of `peer`,
+    /// mailing through the local SES endpoint, with `clock`.
+    pub async fn notifications_beside(
+        db: &TestDb,
+        peer: &TestService,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let database_url = db.service_url("notifications").await;
+        Self::notifications_with(
+            database_url,
+            peer.topic_prefix.clone(),
+            mail_settings(),
+            clock,
+        )
+        .await
+    }
+
+    /// Starts (or restarts) the notifications service on `database_url` with `mail`.
+    pub async fn notifications_with(
+        database_url: String,
+        topic_prefix: String,
+        mail: MailSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self::start(
+            database_url,
+            topic_prefix,
+            move |config, listener, shutdown| {
+                tokio::spawn(notifications::run_with(
+                    config, mail, clock, listener, shutdown,
+                ))
+            },
         )
         .await
     }

@@ -1,6 +1,7 @@
 //! The time the scheduler and the reactions go by. Production reads the system clock;
 //! tests drive a manual clock to show quiet hours, digests and escalation tiers.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
@@ -19,25 +20,38 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stands still until it is set or advanced.
-pub struct ManualClock(Mutex<DateTime<Utc>>);
+/// A clock that stands still until it is set or advanced. It counts how often it was
+/// read, so a test can tell that the scheduler has looked at it since a change.
+pub struct ManualClock {
+    now: Mutex<DateTime<Utc>>,
+    reads: AtomicU64,
+}
 
 impl ManualClock {
     pub fn at(start: DateTime<Utc>) -> Self {
-        Self(Mutex::new(start))
+        Self {
+            now: Mutex::new(start),
+            reads: AtomicU64::new(0),
+        }
     }
 
     pub fn set(&self, to: DateTime<Utc>) {
-        *self.0.lock().expect("clock lock") = to;
+        *self.now.lock().expect("clock lock") = to;
     }
 
     pub fn advance(&self, by: Duration) {
-        *self.0.lock().expect("clock lock") += by;
+        *self.now.lock().expect("clock lock") += by;
+    }
+
+    /// How often the clock has been read.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::SeqCst)
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock lock")
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        *self.now.lock().expect("clock lock")
     }
 }

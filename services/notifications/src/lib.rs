@@ -55,19 +55,17 @@ pub async fn run_with(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let public_base_url = config.public_base_url.clone();
+    let reactions = Arc::new(reactions::NotificationsReactions {
+        clock: clock.clone(),
+        public_base_url: config.public_base_url.clone(),
+    });
     let mut platform = Platform::start(SPEC, config, shutdown.clone()).await?;
-    platform.consume(
-        &["speakers", "attendees", "events"],
-        Arc::new(reactions::NotificationsReactions {
-            clock: clock.clone(),
-            public_base_url,
-        }),
-    );
+    platform.consume(&["speakers", "attendees", "events"], reactions.clone());
     let scheduler = scheduler::Scheduler {
         pool: platform.pool.clone(),
         mailer: delivery::Mailer::new(&mail).await,
         clock: clock.clone(),
+        reactions,
         poll_interval: mail.poll_interval,
         max_attempts: mail.max_attempts,
     };

@@ -2,9 +2,10 @@
 //! mails an event calls for (delivery happens later, in the scheduler). Each runs in the
 //! inbox transaction, so an event delivered twice mails once.
 //!
-//! Mail to a speaker or attendee whose contact has not arrived yet (their profile event
-//! travels on another partition) is refused, retried with backoff, and parked as a dead
-//! letter if it never comes; nothing is dropped.
+//! A step that needs a read model which has not caught up yet (a speaker's profile, a
+//! session or an event announced on another partition or topic) is rolled back and the
+//! event parked; the scheduler applies it again once that has arrived, and the consumer
+//! goes on meanwhile. Every step looks up what it needs before it writes anything.
 
 use std::sync::Arc;
 
@@ -23,15 +24,39 @@ use shared_domain::contracts::speakers::{
     SpeakerInvited, SpeakerProfileChanged,
 };
 use shared_domain::IntegrationEvent;
+use sqlx::Connection;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::clock::Clock;
-use crate::compose::{notify, Notice};
+use crate::compose::{notify, ComposeError, Notice};
 use crate::domain::template::local_time;
 use crate::domain::TemplateType;
+use crate::store::deferred;
 use crate::store::directory::{self, Contact, EventRow, RecipientRow};
 use crate::store::obligations::{self, Obligation};
+
+/// Why a step was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    #[error(transparent)]
+    Failed(#[from] ReactionError),
+    /// A read model lacks what the step needs; apply it again later.
+    #[error("waiting for {0}")]
+    Waiting(String),
+}
+
+impl From<sqlx::Error> for StepError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+impl From<ComposeError> for StepError {
+    fn from(error: ComposeError) -> Self {
+        Self::Failed(error.into())
+    }
+}
 
 /// The consumer of the notifications service.
 pub struct NotificationsReactions {
@@ -51,6 +76,25 @@ impl Reaction for NotificationsReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
+        let mut step = conn.begin().await?;
+        match self.apply(&mut step, envelope).await {
+            Ok(()) => Ok(step.commit().await?),
+            Err(StepError::Waiting(what)) => {
+                step.rollback().await?;
+                Ok(deferred::park(conn, envelope, &what, self.clock.now()).await?)
+            }
+            Err(StepError::Failed(error)) => Err(error),
+        }
+    }
+}
+
+impl NotificationsReactions {
+    /// Applies one event (inside the caller's transaction).
+    pub async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), StepError> {
         let now = self.clock.now();
         let cause = json!({ "eventId": envelope.id, "eventType": envelope.event_type });
         let step = Step {
@@ -132,13 +176,11 @@ fn variables<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
 }
 
 impl Step<'_> {
-    /// The recipient `id`, who must be known by now (see the module note).
-    async fn required(&mut self, id: Uuid, who: &str) -> Result<RecipientRow, ReactionError> {
+    /// The recipient `id`; the step waits for their contact (see the module note).
+    async fn required(&mut self, id: Uuid, who: &str) -> Result<RecipientRow, StepError> {
         directory::fetch_recipient(self.conn, id)
             .await?
-            .ok_or_else(|| {
-                ReactionError::Refused(format!("the contact of {who} {id} is not known yet"))
-            })
+            .ok_or_else(|| StepError::Waiting(format!("the contact of {who} {id}")))
     }
 
     async fn mail(
@@ -146,7 +188,7 @@ impl Step<'_> {
         to: &RecipientRow,
         template_type: TemplateType,
         vars: Map<String, Value>,
-    ) -> Result<(), ReactionError> {
+    ) -> Result<(), StepError> {
         let notice = Notice {
             template_type,
             variables: vars,
@@ -156,22 +198,19 @@ impl Step<'_> {
         Ok(())
     }
 
-    async fn session_title(&mut self, id: Uuid) -> Result<String, ReactionError> {
+    async fn session_title(&mut self, id: Uuid) -> Result<String, StepError> {
         directory::session_title(self.conn, id)
             .await?
-            .ok_or_else(|| ReactionError::Refused(format!("session {id} is not known yet")))
+            .ok_or_else(|| StepError::Waiting(format!("session {id}")))
     }
 
-    async fn event(&mut self, id: Uuid) -> Result<EventRow, ReactionError> {
+    async fn event(&mut self, id: Uuid) -> Result<EventRow, StepError> {
         directory::fetch_event(self.conn, id)
             .await?
-            .ok_or_else(|| ReactionError::Refused(format!("event {id} is not known yet")))
+            .ok_or_else(|| StepError::Waiting(format!("event {id}")))
     }
 
-    async fn on_speaker_profile_changed(
-        self,
-        e: SpeakerProfileChanged,
-    ) -> Result<(), ReactionError> {
+    async fn on_speaker_profile_changed(self, e: SpeakerProfileChanged) -> Result<(), StepError> {
         let name = format!("{} {}", e.first_name, e.last_name);
         let contact = Contact {
             kind: "speaker",
@@ -183,10 +222,7 @@ impl Step<'_> {
         Ok(directory::upsert_recipient(self.conn, e.speaker_id, &contact, e.changed_at).await?)
     }
 
-    async fn on_attendee_profile_changed(
-        self,
-        e: AttendeeProfileChanged,
-    ) -> Result<(), ReactionError> {
+    async fn on_attendee_profile_changed(self, e: AttendeeProfileChanged) -> Result<(), StepError> {
         let name = format!("{} {}", e.first_name, e.last_name);
         let contact = Contact {
             kind: "attendee",
@@ -198,7 +234,7 @@ impl Step<'_> {
         Ok(directory::upsert_recipient(self.conn, e.attendee_id, &contact, e.changed_at).await?)
     }
 
-    async fn on_role_granted(self, e: RoleGranted) -> Result<(), ReactionError> {
+    async fn on_role_granted(self, e: RoleGranted) -> Result<(), StepError> {
         // Organizers are mailed by id; subjects that are no uuid cannot be addressed.
         match (e.role.as_str(), Uuid::parse_str(&e.user_id)) {
             ("organizer", Ok(user_id)) => {
@@ -208,7 +244,7 @@ impl Step<'_> {
         }
     }
 
-    async fn on_event_published(mut self, e: EventPublished) -> Result<(), ReactionError> {
+    async fn on_event_published(mut self, e: EventPublished) -> Result<(), StepError> {
         let event = EventRow {
             event_id: e.event_id,
             event_number: e.event_number,
@@ -239,7 +275,7 @@ impl Step<'_> {
         Ok(())
     }
 
-    async fn on_speaker_invited(mut self, e: SpeakerInvited) -> Result<(), ReactionError> {
+    async fn on_speaker_invited(mut self, e: SpeakerInvited) -> Result<(), StepError> {
         let speaker = self.required(e.speaker_id, "speaker").await?;
         let session_title = self.session_title(e.session_id).await?;
         let vars = variables([
@@ -265,7 +301,7 @@ impl Step<'_> {
         event_id: Uuid,
         template_type: TemplateType,
         vars: Map<String, Value>,
-    ) -> Result<(), ReactionError> {
+    ) -> Result<(), StepError> {
         for organizer_id in directory::organizers_of(self.conn, event_id).await? {
             if let Some(organizer) = directory::fetch_recipient(self.conn, organizer_id).await? {
                 self.mail(&organizer, template_type, vars.clone()).await?;
@@ -274,7 +310,7 @@ impl Step<'_> {
         Ok(())
     }
 
-    async fn on_speaker_accepted(mut self, e: SpeakerAccepted) -> Result<(), ReactionError> {
+    async fn on_speaker_accepted(mut self, e: SpeakerAccepted) -> Result<(), StepError> {
         let speaker = self.required(e.speaker_id, "speaker").await?;
         let session_title = self.session_title(e.session_id).await?;
         let vars = variables([
@@ -294,7 +330,7 @@ impl Step<'_> {
         Ok(obligations::open_obligation(self.conn, &obligation, self.now).await?)
     }
 
-    async fn on_speaker_declined(mut self, e: SpeakerDeclined) -> Result<(), ReactionError> {
+    async fn on_speaker_declined(mut self, e: SpeakerDeclined) -> Result<(), StepError> {
         let speaker = self.required(e.speaker_id, "speaker").await?;
         let session_title = self.session_title(e.session_id).await?;
         let vars = variables([
@@ -307,7 +343,7 @@ impl Step<'_> {
         Ok(obligations::close_obligation(self.conn, e.assignment_id).await?)
     }
 
-    async fn on_changes_requested(mut self, e: ChangesRequested) -> Result<(), ReactionError> {
+    async fn on_changes_requested(mut self, e: ChangesRequested) -> Result<(), StepError> {
         let speaker = self.required(e.speaker_id, "speaker").await?;
         let session_title = self.session_title(e.session_id).await?;
         let vars = variables([
@@ -331,7 +367,7 @@ impl Step<'_> {
         Ok(obligations::open_obligation(self.conn, &obligation, self.now).await?)
     }
 
-    async fn on_material_submitted(mut self, e: MaterialSubmitted) -> Result<(), ReactionError> {
+    async fn on_material_submitted(mut self, e: MaterialSubmitted) -> Result<(), StepError> {
         obligations::record_submission(self.conn, e.assignment_id, e.submitted_at).await?;
         let speaker = self.required(e.speaker_id, "speaker").await?;
         let session_title = self.session_title(e.session_id).await?;
@@ -346,7 +382,7 @@ impl Step<'_> {
     async fn on_registration_status_changed(
         mut self,
         e: RegistrationStatusChanged,
-    ) -> Result<(), ReactionError> {
+    ) -> Result<(), StepError> {
         let template_type = match (e.status.as_str(), e.reason.as_deref()) {
             ("confirmed", Some(reason)) if reason.contains("promoted") => {
                 TemplateType::RegistrationPromoted
@@ -375,7 +411,7 @@ impl Step<'_> {
     async fn on_newsletter_confirmation_requested(
         mut self,
         e: NewsletterConfirmationRequested,
-    ) -> Result<(), ReactionError> {
+    ) -> Result<(), StepError> {
         let attendee = self.required(e.attendee_id, "attendee").await?;
         let vars = variables([
             (

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{Connection, PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
@@ -17,17 +17,22 @@ use crate::domain::escalation::{reminder_template, Step, Tiers};
 use crate::domain::schedule::digest_due;
 use crate::domain::template::local_time;
 use crate::domain::{parse_stored, Frequency, TemplateType};
+use crate::reactions::{NotificationsReactions, StepError};
 use crate::store::obligations::{self, Watched};
-use crate::store::{directory, log};
+use crate::store::{deferred, directory, log};
 
 /// Most mails sent in one tick before the other duties get their turn.
 const MAILS_PER_TICK: usize = 500;
+/// Most parked events applied again in one tick.
+const PARKED_PER_TICK: i64 = 200;
 
 /// The scheduler of one service instance; replicas share the work through row locks.
 pub struct Scheduler {
     pub pool: PgPool,
     pub mailer: Mailer,
     pub clock: Arc<dyn Clock>,
+    /// Applies parked events again.
+    pub reactions: Arc<NotificationsReactions>,
     pub poll_interval: std::time::Duration,
     pub max_attempts: i32,
 }
@@ -46,11 +51,35 @@ impl Scheduler {
         }
     }
 
-    /// One round of escalation, digests and delivery.
+    /// One round of parked events, escalation, digests and delivery.
     pub async fn tick(&self) -> Result<(), sqlx::Error> {
+        self.apply_parked().await?;
         self.escalate().await?;
         self.assemble_digests().await?;
         self.deliver().await
+    }
+
+    /// Applies parked events whose read models may have caught up, each all or nothing.
+    async fn apply_parked(&self) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        for (event_id, envelope) in deferred::lock_parked(&mut tx, PARKED_PER_TICK).await? {
+            let mut step = tx.begin().await?;
+            match self.reactions.apply(&mut step, &envelope).await {
+                Ok(()) => {
+                    deferred::unpark(&mut step, event_id).await?;
+                    step.commit().await?;
+                }
+                Err(error) => {
+                    step.rollback().await?;
+                    if let StepError::Failed(error) = &error {
+                        tracing::warn!(%event_id, %error, "parked event failed; retried next tick");
+                    }
+                    deferred::record_retry(&mut tx, event_id, &error.to_string(), self.clock.now())
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await
     }
 
     async fn escalate(&self) -> Result<(), sqlx::Error> {

@@ -17,7 +17,9 @@ pub use shared_domain::names::{enum_name, parse_stored};
 #[serde(rename_all = "snake_case")]
 pub enum TemplateType {
     SpeakerInvitation,
+    #[serde(rename = "deadline_reminder_48h")]
     DeadlineReminder48h,
+    #[serde(rename = "deadline_reminder_24h")]
     DeadlineReminder24h,
     DeadlineCritical,
     #[serde(rename = "material_received_confirmation")]

@@ -1,0 +1,168 @@
+//! Plays the contexts the notifications service listens to: publishes their events on the
+//! bus, so tests of mail timing can set the scene without running those services.
+
+use chrono::{DateTime, Utc};
+use rdkafka::producer::FutureProducer;
+use serde_json::Value;
+use shared_domain::contracts::events::{SessionCreated, SessionSnapshot};
+use shared_domain::contracts::speakers::{
+    ChangesRequested, MaterialSubmitted, SpeakerAccepted, SpeakerInvited, SpeakerProfileChanged,
+};
+use uuid::Uuid;
+
+use crate::api::Api;
+use crate::{publish, TestService};
+
+/// A speaker with a session of an event, as their contexts announced them.
+#[derive(Debug, Clone, Copy)]
+pub struct Assignment {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+}
+
+/// The other contexts, on one service's bus.
+pub struct Upstream {
+    producer: FutureProducer,
+    prefix: String,
+}
+
+impl Upstream {
+    pub fn of(service: &TestService) -> Self {
+        Self {
+            producer: crate::producer(&crate::brokers()),
+            prefix: service.topic_prefix.clone(),
+        }
+    }
+
+    /// Announces a speaker (the speakers context's profile event).
+    pub async fn speaker(&self, email: &str, first_name: &str, language: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        let profile = SpeakerProfileChanged {
+            speaker_id: id,
+            email: email.into(),
+            first_name: first_name.into(),
+            last_name: "Muster".into(),
+            language: language.into(),
+            email_notifications: true,
+            changed_at: Utc::now(),
+        };
+        publish(&self.producer, &self.prefix, &profile).await;
+        id
+    }
+
+    /// Announces a session of `event_id`.
+    pub async fn session(&self, event_id: Uuid, title: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        let created = SessionCreated {
+            session: SessionSnapshot {
+                session_id: id,
+                event_id,
+                title: title.into(),
+                session_type: "presentation".into(),
+                start_time: "2027-03-12T17:00:00Z".parse().unwrap(),
+                end_time: "2027-03-12T17:40:00Z".parse().unwrap(),
+                room: Some("Arena".into()),
+                language: "de".into(),
+                version: 1,
+            },
+        };
+        publish(&self.producer, &self.prefix, &created).await;
+        id
+    }
+
+    /// A new speaker invited to a new session of `event_id`.
+    pub async fn invited(&self, email: &str, language: &str, event_id: Uuid) -> Assignment {
+        let speaker_id = self.speaker(email, "Mia", language).await;
+        let session_id = self.session(event_id, "Event Sourcing in Practice").await;
+        let assignment = Assignment {
+            assignment_id: Uuid::now_v7(),
+            speaker_id,
+            session_id,
+            event_id,
+        };
+        self.invite(&assignment).await;
+        assignment
+    }
+
+    /// The invitation of `assignment` (mailed with its link).
+    pub async fn invite(&self, a: &Assignment) {
+        let invited = SpeakerInvited {
+            assignment_id: a.assignment_id,
+            speaker_id: a.speaker_id,
+            session_id: a.session_id,
+            event_id: a.event_id,
+            role: "primary_speaker".into(),
+            presentation_title: Some("Event Sourcing in Practice".into()),
+            invitation_link: format!("https://batbern.ch/invitations/{}?token=t", a.assignment_id),
+            expires_at: "2027-02-01T12:00:00Z".parse().unwrap(),
+            invited_at: Utc::now(),
+        };
+        publish(&self.producer, &self.prefix, &invited).await;
+    }
+
+    pub async fn accept(&self, a: &Assignment) {
+        let accepted = SpeakerAccepted {
+            assignment_id: a.assignment_id,
+            speaker_id: a.speaker_id,
+            session_id: a.session_id,
+            event_id: a.event_id,
+            role: "primary_speaker".into(),
+            presentation_title: None,
+            accepted_at: Utc::now(),
+        };
+        publish(&self.producer, &self.prefix, &accepted).await;
+    }
+
+    pub async fn request_changes(&self, a: &Assignment, deadline: DateTime<Utc>) {
+        let requested = ChangesRequested {
+            assignment_id: a.assignment_id,
+            speaker_id: a.speaker_id,
+            session_id: a.session_id,
+            event_id: a.event_id,
+            feedback: "Please add the lessons learned".into(),
+            revision_deadline: deadline,
+            requested_at: Utc::now(),
+        };
+        publish(&self.producer, &self.prefix, &requested).await;
+    }
+
+    pub async fn submit(&self, a: &Assignment, revision: i32) {
+        let submitted = MaterialSubmitted {
+            assignment_id: a.assignment_id,
+            speaker_id: a.speaker_id,
+            session_id: a.session_id,
+            event_id: a.event_id,
+            revision,
+            submitted_at: Utc::now(),
+        };
+        publish(&self.producer, &self.prefix, &submitted).await;
+    }
+}
+
+/// The notification log entries of `recipient`, newest first.
+pub async fn log_of(api: &Api, recipient: Uuid) -> Vec<Value> {
+    api.get(&format!(
+        "/api/v1/notifications?recipientId={recipient}&limit=100"
+    ))
+    .await
+    .expect(reqwest::StatusCode::OK)["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Waits until `recipient` has a log entry of `notification_type` in `status`.
+pub async fn logged(api: &Api, recipient: Uuid, notification_type: &str, status: &str) -> Value {
+    crate::eventually(
+        std::time::Duration::from_secs(60),
+        &format!("a {status} {notification_type} for {recipient} in the log"),
+        || async {
+            log_of(api, recipient).await.into_iter().find(|n| {
+                n["notificationType"] == notification_type && n["deliveryStatus"] == status
+            })
+        },
+    )
+    .await
+}
