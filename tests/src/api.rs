@@ -105,6 +105,12 @@ impl Api {
         self.call(Method::PUT, path, Some(body), None).await
     }
 
+    /// PUT with `If-Match`.
+    pub async fn put_if(&self, path: &str, body: &Value, if_match: &str) -> Answer {
+        self.call(Method::PUT, path, Some(body), Some(if_match))
+            .await
+    }
+
     /// POST with `If-Match`.
     pub async fn post_if(&self, path: &str, body: &Value, if_match: &str) -> Answer {
         self.call(Method::POST, path, Some(body), Some(if_match))

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rdkafka::producer::FutureProducer;
 use serde_json::Value;
-use shared_domain::contracts::events::{SessionCreated, SessionSnapshot};
+use shared_domain::contracts::events::{RoleGranted, SessionCreated, SessionSnapshot};
 use shared_domain::contracts::speakers::{
     ChangesRequested, MaterialSubmitted, SpeakerAccepted, SpeakerInvited, SpeakerProfileChanged,
 };
@@ -34,6 +34,19 @@ impl Upstream {
             producer: crate::producer(&crate::brokers()),
             prefix: service.topic_prefix.clone(),
         }
+    }
+
+    /// Makes `user_id` an organizer of `event_id` (the events context's role grant).
+    pub async fn organizer(&self, user_id: Uuid, event_id: Uuid) {
+        let granted = RoleGranted {
+            role_id: Uuid::now_v7(),
+            user_id: user_id.to_string(),
+            role: "organizer".into(),
+            event_id: Some(event_id),
+            granted_by: "admin".into(),
+            granted_at: Utc::now(),
+        };
+        publish(&self.producer, &self.prefix, &granted).await;
     }
 
     /// Announces a speaker (the speakers context's profile event).
@@ -75,15 +88,22 @@ impl Upstream {
     /// A new speaker invited to a new session of `event_id`.
     pub async fn invited(&self, email: &str, language: &str, event_id: Uuid) -> Assignment {
         let speaker_id = self.speaker(email, "Mia", language).await;
-        let session_id = self.session(event_id, "Event Sourcing in Practice").await;
-        let assignment = Assignment {
+        let assignment = self
+            .assigned(speaker_id, event_id, "Event Sourcing in Practice")
+            .await;
+        self.invite(&assignment).await;
+        assignment
+    }
+
+    /// A new session of `event_id` titled `title` for `speaker_id` (not yet announced).
+    pub async fn assigned(&self, speaker_id: Uuid, event_id: Uuid, title: &str) -> Assignment {
+        let session_id = self.session(event_id, title).await;
+        Assignment {
             assignment_id: Uuid::now_v7(),
             speaker_id,
             session_id,
             event_id,
-        };
-        self.invite(&assignment).await;
-        assignment
+        }
     }
 
     /// The invitation of `assignment` (mailed with its link).
