@@ -47,16 +47,21 @@ struct Store {
     emails: Vec<SentMail>,
 }
 
-/// Every mail sent to `address` so far, oldest first.
-pub async fn mails_to(address: &str) -> Vec<SentMail> {
+/// Every mail the endpoint accepted so far (all tests'), oldest first.
+pub async fn all_mails() -> Vec<SentMail> {
     let store: Store = reqwest::get(format!("{}/store", ses_endpoint()))
         .await
         .expect("the local SES endpoint answers")
         .json()
         .await
         .expect("the store is JSON");
-    store
-        .emails
+    store.emails
+}
+
+/// Every mail sent to `address` so far, oldest first.
+pub async fn mails_to(address: &str) -> Vec<SentMail> {
+    all_mails()
+        .await
         .into_iter()
         .filter(|m| {
             m.destination

@@ -17,6 +17,7 @@ mod events_roles;
 mod events_seats;
 mod events_topics;
 mod invitation_saga;
+mod notifications_delivery;
 mod notifications_mail;
 mod notifications_schedule;
 mod notifications_templates;
