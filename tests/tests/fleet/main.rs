@@ -19,6 +19,7 @@ mod events_topics;
 mod invitation_saga;
 mod notifications_delivery;
 mod notifications_mail;
+mod notifications_preferences;
 mod notifications_schedule;
 mod notifications_templates;
 mod openapi;

@@ -58,3 +58,37 @@ fn speakers_document_matches_the_code() {
     let generated = serde_json::to_value(speakers::api::openapi()).unwrap();
     assert!(generated == committed("speakers"), "openapi/speakers.json is out of date: run `cargo run -q -p speakers -- openapi > openapi/speakers.json`");
 }
+
+#[test]
+fn notifications_document_matches_the_code() {
+    let generated = serde_json::to_value(notifications::api::openapi()).unwrap();
+    assert!(generated == committed("notifications"), "openapi/notifications.json is out of date: run `cargo run -q -p notifications -- openapi > openapi/notifications.json`");
+}
+
+#[tokio::test]
+async fn notifications_serves_its_document_and_reference_page() {
+    let db = TestDb::create().await;
+    let service =
+        TestService::notifications(&db, std::sync::Arc::new(notifications::clock::SystemClock))
+            .await;
+    let served: serde_json::Value = service
+        .client
+        .get(service.url("/api/v1/notifications/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served, committed("notifications"));
+    let paths = served["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/email-templates",
+        "/api/v1/notification-preferences/{userId}",
+        "/api/v1/escalation-rules",
+        "/api/v1/notifications",
+        "/api/v1/webhooks/ses",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+}

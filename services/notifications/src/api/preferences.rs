@@ -142,10 +142,12 @@ pub async fn list_preferences(
 pub async fn set_preference(
     State(state): State<AppState>,
     actor: Actor,
-    Path((user_id, channel, notification_type)): Path<(Uuid, Channel, String)>,
+    Path((user_id, channel, notification_type)): Path<(Uuid, String, String)>,
     Json(request): Json<SetPreferenceRequest>,
 ) -> Result<Json<PreferenceResponse>, ApiError> {
     may_manage(&actor, user_id)?;
+    let channel: Channel = serde_json::from_value(serde_json::Value::String(channel))
+        .map_err(|_| ApiError::malformed_field("channel", "must be email, in_app, push or sms"))?;
     let mut errors = Vec::new();
     if notification_type != "all" {
         match serde_json::from_value::<TemplateType>(serde_json::Value::String(
