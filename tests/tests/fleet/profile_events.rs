@@ -191,3 +191,126 @@ async fn a_speaker_profile_is_announced_at_creation_and_on_each_contact_change()
     assert_eq!(first["emailNotifications"], false);
     assert_eq!(profiles[1]["emailNotifications"], true);
 }
+
+/// Runs a migration file again as the service's role, as it ran once at start-up.
+async fn rerun(database_url: &str, schema: &str, file: &str) {
+    use sqlx::{Connection, Executor};
+    let path = format!(
+        "{}/../migrations/{schema}/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let sql = std::fs::read_to_string(&path).unwrap();
+    let mut conn = sqlx::PgConnection::connect(database_url).await.unwrap();
+    conn.execute(format!("set search_path to {schema}").as_str())
+        .await
+        .unwrap();
+    conn.execute(sql.as_str()).await.unwrap();
+}
+
+async fn announcements(
+    database_url: &str,
+    schema: &str,
+    event_type: &str,
+    id: uuid::Uuid,
+) -> Vec<Value> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(database_url).await.unwrap();
+    sqlx::query_scalar(&format!(
+        "select payload from {schema}.outbox where event_type = $1 and aggregate_id = $2 order by seq"
+    ))
+    .bind(event_type)
+    .bind(id.to_string())
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn contacts_from_before_profile_events_are_announced_once_by_a_migration() {
+    use sqlx::Connection;
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let speakers = TestService::speakers_beside(&db, &events).await;
+    let (attendee, erased, speaker) = (
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+    );
+    let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
+    sqlx::query(
+        "insert into attendees.attendees (id, email, first_name, last_name, language, created_at, updated_at, erased_at)
+         values ($1, 'old@example.ch', 'Olga', 'Old', 'en', now(), now(), null),
+                ($2, 'erased-x@erased.invalid', 'Erased', 'Erased', 'de', now(), now(), now())",
+    )
+    .bind(attendee)
+    .bind(erased)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into speakers.speakers (id, email, first_name, last_name, company_id, communication_preferences, created_at, updated_at)
+         values ($1, 'sam@example.ch', 'Sam', 'Speaker', $2, '{\"language\": \"en\", \"emailNotifications\": false}', now(), now())",
+    )
+    .bind(speaker)
+    .bind(uuid::Uuid::now_v7())
+    .execute(&mut admin)
+    .await
+    .unwrap();
+
+    for _ in 0..2 {
+        rerun(
+            &attendees.database_url,
+            "attendees",
+            "20261125000007_announce_profiles.sql",
+        )
+        .await;
+        rerun(
+            &speakers.database_url,
+            "speakers",
+            "20261125000005_announce_profiles.sql",
+        )
+        .await;
+    }
+    let announced = announcements(
+        &db.admin_url(),
+        "attendees",
+        "attendees.attendee.profile_changed.v1",
+        attendee,
+    )
+    .await;
+    assert_eq!(announced.len(), 1, "once, however often it runs");
+    assert_eq!(announced[0]["email"], "old@example.ch");
+    assert_eq!(announced[0]["language"], "en");
+    assert!(announcements(
+        &db.admin_url(),
+        "attendees",
+        "attendees.attendee.profile_changed.v1",
+        erased
+    )
+    .await
+    .is_empty());
+    let announced = announcements(
+        &db.admin_url(),
+        "speakers",
+        "speakers.speaker.profile_changed.v1",
+        speaker,
+    )
+    .await;
+    assert_eq!(announced.len(), 1);
+    assert_eq!(announced[0]["emailNotifications"], false);
+    let payload: shared_domain::contracts::speakers::SpeakerProfileChanged =
+        serde_json::from_value(announced[0].clone()).expect("the contract's shape");
+    assert_eq!(payload.language, "en");
+    let on_the_bus = announced_on(
+        &speakers.topic("speakers"),
+        "speakers.speaker.profile_changed.v1",
+        &speaker.to_string(),
+    )
+    .await;
+    assert_eq!(on_the_bus["firstName"], "Sam");
+}
+
+async fn announced_on(topic: &str, event_type: &str, key: &str) -> Value {
+    announced(topic, event_type, key, 1).await.remove(0)
+}
