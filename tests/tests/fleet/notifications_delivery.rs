@@ -218,10 +218,23 @@ async fn ses_events_track_delivery_and_suppress_bounced_and_complaining_addresse
     );
     let delivered =
         json!({"eventType": "Delivery", "mail": {"messageId": happy_mail["sesMessageId"]}});
-    assert_eq!(
-        ses_event(&service, WEBHOOK_TOKEN, &delivered).await,
-        StatusCode::NO_CONTENT
-    );
+    let without_token = service
+        .client
+        .post(service.url("/api/v1/webhooks/ses"))
+        .body(delivered.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_token.status(), StatusCode::UNAUTHORIZED);
+    let with_basic_auth = service
+        .client
+        .post(service.url("/api/v1/webhooks/ses"))
+        .basic_auth("sns", Some(WEBHOOK_TOKEN))
+        .body(delivered.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_basic_auth.status(), StatusCode::NO_CONTENT);
 
     logged(&log, first.speaker_id, "speaker_invitation", "bounced").await;
     logged(&log, second.speaker_id, "speaker_invitation", "delivered").await;

@@ -1,11 +1,16 @@
 //! `POST /api/v1/webhooks/ses`: SES delivery, bounce and complaint events (the SES event
 //! JSON, as SNS delivers it or bare). They move the mail's `delivery_status`; a permanent
 //! bounce or a complaint suppresses the address from further mail. The caller proves
-//! itself with the shared token in `?token=` (SNS subscriptions carry it in their URL).
+//! itself with the shared token as the password of HTTP Basic auth (an SNS subscription to
+//! `https://sns:<token>@<gateway>/api/v1/webhooks/ses` sends it so, and it stays out of
+//! access logs) or in `?token=`.
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use serde::Deserialize;
 use serde_json::Value;
 use service_kit::extract::parse_json;
@@ -21,6 +26,21 @@ use crate::store::{directory, log};
 pub struct WebhookQuery {
     /// The webhook's shared secret.
     pub token: Option<String>,
+}
+
+/// The token the caller presents: the Basic auth password, else `?token=`.
+fn presented_token(headers: &HeaderMap, query: WebhookQuery) -> Option<String> {
+    let basic = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|encoded| STANDARD.decode(encoded.trim()).ok())
+        .and_then(|decoded| String::from_utf8(decoded).ok())
+        .and_then(|pair| {
+            pair.split_once(':')
+                .map(|(_, password)| password.to_owned())
+        });
+    basic.or(query.token)
 }
 
 /// Compares without stopping at the first difference.
@@ -109,10 +129,11 @@ fn read_event(event: &Value) -> Option<DeliveryEvent> {
 pub async fn ses_events(
     State(state): State<AppState>,
     Query(query): Query<WebhookQuery>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    if !query
-        .token
+    let token = presented_token(&headers, query);
+    if !token
         .as_deref()
         .is_some_and(|t| same_secret(t, &state.webhook_token))
     {
