@@ -11,6 +11,7 @@ use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, Me
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 
+use crate::metrics::DELIVERIES;
 use crate::settings::MailSettings;
 use crate::store::{directory, log};
 
@@ -122,6 +123,7 @@ pub async fn deliver_next(
         let why = format!("the address is suppressed after a {reason}");
         log::mark_suppressed(&mut tx, row.id, &why, now).await?;
         tx.commit().await?;
+        DELIVERIES.with_label_values(&["suppressed"]).inc();
         return Ok(true);
     }
     let outcome = mailer
@@ -133,16 +135,25 @@ pub async fn deliver_next(
             notification_id: row.id,
         })
         .await;
-    match outcome {
-        Ok(message_id) => log::mark_sent(&mut tx, row.id, &message_id, now).await?,
+    let counted = match outcome {
+        Ok(message_id) => {
+            log::mark_sent(&mut tx, row.id, &message_id, now).await?;
+            "sent"
+        }
         Err(error) => {
             let attempt = row.attempts + 1;
             let retry_at = (attempt < max_attempts).then(|| now + backoff(attempt));
             tracing::warn!(notification = %row.id, attempt, %error, "sending failed");
             log::mark_attempt_failed(&mut tx, row.id, &error, retry_at, now).await?;
+            if retry_at.is_some() {
+                "retried"
+            } else {
+                "failed"
+            }
         }
-    }
+    };
     tx.commit().await?;
+    DELIVERIES.with_label_values(&[counted]).inc();
     Ok(true)
 }
 

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod compose;
 pub mod delivery;
 pub mod domain;
+pub mod metrics;
 pub mod reactions;
 pub mod scheduler;
 pub mod settings;

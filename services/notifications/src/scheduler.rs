@@ -17,6 +17,7 @@ use crate::domain::escalation::{reminder_template, Step, Tiers};
 use crate::domain::schedule::digest_due;
 use crate::domain::template::local_time;
 use crate::domain::{parse_stored, Frequency, TemplateType};
+use crate::metrics::PARKED_EVENTS;
 use crate::reactions::{NotificationsReactions, StepError};
 use crate::store::obligations::{self, Watched};
 use crate::store::{deferred, directory, log};
@@ -62,7 +63,9 @@ impl Scheduler {
     /// Applies parked events whose read models may have caught up, each all or nothing.
     async fn apply_parked(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        for (event_id, envelope) in deferred::lock_parked(&mut tx, PARKED_PER_TICK).await? {
+        let parked = deferred::lock_parked(&mut tx, PARKED_PER_TICK).await?;
+        let mut still_waiting = 0;
+        for (event_id, envelope) in parked {
             let mut step = tx.begin().await?;
             match self.reactions.apply(&mut step, &envelope).await {
                 Ok(()) => {
@@ -71,6 +74,7 @@ impl Scheduler {
                 }
                 Err(error) => {
                     step.rollback().await?;
+                    still_waiting += 1;
                     if let StepError::Failed(error) = &error {
                         tracing::warn!(%event_id, %error, "parked event failed; retried next tick");
                     }
@@ -79,7 +83,9 @@ impl Scheduler {
                 }
             }
         }
-        tx.commit().await
+        tx.commit().await?;
+        PARKED_EVENTS.set(still_waiting);
+        Ok(())
     }
 
     async fn escalate(&self) -> Result<(), sqlx::Error> {

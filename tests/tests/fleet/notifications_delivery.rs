@@ -79,6 +79,19 @@ async fn the_same_event_delivered_twice_sends_one_mail() {
     assert_eq!(mails_now.len(), 2, "{mails:?}");
     assert!(mails_now[0].text().contains("https://batbern.ch/first"));
     assert!(mails_now[1].text().contains("https://batbern.ch/second"));
+    let metrics = service
+        .client
+        .get(service.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("mail_deliveries_total{outcome=\"sent\"} 2"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
