@@ -4,10 +4,15 @@
 //! 2. public agenda requests per second, warm, with and without `If-None-Match`;
 //! 3. seat reservations per second through the seat step of the registration saga;
 //! 4. registrations per second end to end and their saga latency (request → final state);
-//! 5. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate.
+//! 5. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate;
+//! 6. invitation mails per second through the notifications service and SES, with the time
+//!    each spent queued (logged → accepted by SES), and a newsletter fanned out to as many
+//!    subscribers (delivery alone).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use futures::StreamExt;
 
 use chrono::Utc;
 use fleet_tests::api::Api;
@@ -25,6 +30,7 @@ struct Args {
     seconds: u64,
     concurrency: usize,
     rate: u64,
+    mails: usize,
     database_url: String,
 }
 
@@ -42,6 +48,7 @@ fn args() -> Args {
         rate: env("BENCH_EVENT_RATE", "1000")
             .parse()
             .expect("BENCH_EVENT_RATE"),
+        mails: env("BENCH_MAILS", "1000").parse().expect("BENCH_MAILS"),
         database_url: env(
             "BENCH_DATABASE_URL",
             "postgres://postgres@127.0.0.1:5432/batbern_bench",
@@ -381,4 +388,151 @@ async fn main() {
     events_figures(&args).await;
     registration_figures(&args).await;
     bus_figures(&args).await;
+    mail_figures(&args).await;
+}
+
+async fn mail_figures(args: &Args) {
+    let total = args.mails;
+    let db = fleet_tests::TestDb::create().await;
+    let service =
+        fleet_tests::TestService::notifications(&db, Arc::new(notifications::clock::SystemClock))
+            .await;
+    let upstream = fleet_tests::upstream::Upstream::of(&service);
+    let run = fleet_tests::unique("bench");
+    let event_id = Uuid::now_v7();
+    // Warm-up: the first consumer-group join takes seconds; measure only after it.
+    let warm = format!("{run}-warm@example.ch");
+    upstream.invited(&warm, "de", event_id).await;
+    fleet_tests::mail::wait_for_mails(&warm, 1).await;
+
+    let started = Instant::now();
+    // Published 64 at a time, so the figure is the service's, not the publisher's.
+    futures::stream::iter(0..total)
+        .for_each_concurrent(64, |n| {
+            let (upstream, run) = (&upstream, &run);
+            async move {
+                let language = if n % 2 == 0 { "de" } else { "en" };
+                upstream
+                    .invited(&format!("{run}-{n}@example.ch"), language, event_id)
+                    .await;
+            }
+        })
+        .await;
+    let prefix = format!("{run}-");
+    loop {
+        let sent = fleet_tests::mail::all_mails()
+            .await
+            .iter()
+            .filter(|m| {
+                m.destination
+                    .to
+                    .iter()
+                    .any(|to| to.starts_with(&prefix) && !to.contains("warm"))
+            })
+            .count();
+        if sent >= total {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "mails did not arrive"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let pool = sqlx::PgPool::connect(&db.admin_url())
+        .await
+        .expect("bench database");
+    let (p50, p99): (f64, f64) = sqlx::query_as(
+        "select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms) \
+         from (select extract(epoch from sent_at - created_at)::float8 * 1000 as ms \
+               from notifications.notification_log where delivery_status = 'sent') queued",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("latency query");
+    println!(
+        "invitation mails via SES      {:>8.0} per s   queued p50 {p50:>7.1} ms   p99 {p99:>7.1} ms   ({total} mails, {elapsed:.2} s from the first event)",
+        total as f64 / elapsed
+    );
+    newsletter_figure(&service, &pool, &run, total).await;
+    service.stop().await;
+}
+
+/// One publication fanned out to `total` confirmed subscribers: the delivery rate alone.
+async fn newsletter_figure(
+    service: &fleet_tests::TestService,
+    pool: &sqlx::PgPool,
+    run: &str,
+    total: usize,
+) {
+    use shared_domain::contracts::attendees::{
+        AttendeeProfileChanged, NewsletterSubscriptionChanged,
+    };
+    use shared_domain::contracts::events::EventPublished;
+    let producer = fleet_tests::producer(&fleet_tests::brokers());
+    let prefix = &service.topic_prefix;
+    for n in 0..total {
+        let attendee_id = Uuid::now_v7();
+        let profile = AttendeeProfileChanged {
+            attendee_id,
+            email: format!("{run}-reader-{n}@example.ch"),
+            first_name: "Reader".into(),
+            last_name: format!("No {n}"),
+            language: if n % 2 == 0 { "de" } else { "en" }.into(),
+            changed_at: Utc::now(),
+        };
+        fleet_tests::publish(&producer, prefix, &profile).await;
+        let confirmed = NewsletterSubscriptionChanged {
+            subscription_id: Uuid::now_v7(),
+            attendee_id,
+            status: "confirmed".into(),
+            changed_at: Utc::now(),
+        };
+        fleet_tests::publish(&producer, prefix, &confirmed).await;
+    }
+    loop {
+        let subscribers: i64 = sqlx::query_scalar(
+            "select count(*) from notifications.newsletter_subscribers s join notifications.recipients r on r.id = s.attendee_id",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("subscriber count");
+        if subscribers as usize >= total {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let published = EventPublished {
+        event_id: Uuid::now_v7(),
+        event_number: 99,
+        title: "Cloud Native Architecture".into(),
+        event_date: "2027-03-12T16:00:00Z".parse().unwrap(),
+        registration_deadline: "2027-03-10T22:59:00Z".parse().unwrap(),
+        capacity: 300,
+        published_at: Utc::now(),
+    };
+    let started = Instant::now();
+    fleet_tests::publish(&producer, prefix, &published).await;
+    let readers = format!("{run}-reader-");
+    loop {
+        let sent = fleet_tests::mail::all_mails()
+            .await
+            .iter()
+            .filter(|m| m.destination.to.iter().any(|to| to.starts_with(&readers)))
+            .count();
+        if sent >= total {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "the newsletter did not go out"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "newsletter fan-out via SES    {:>8.0} per s   ({total} subscribers, {elapsed:.2} s from publication to the last mail)",
+        total as f64 / elapsed
+    );
 }
