@@ -161,6 +161,28 @@ impl Upstream {
     }
 }
 
+/// Waits until the notifications service of `db` knows `user_id` organizes something
+/// (role grants travel on another topic than the speakers' events that mail organizers).
+pub async fn organizer_known(db: &crate::TestDb, user_id: Uuid) {
+    use sqlx::Connection;
+    crate::eventually(
+        std::time::Duration::from_secs(60),
+        "the organizer's role reaches notifications",
+        || async {
+            let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.ok()?;
+            let roles: i64 = sqlx::query_scalar(
+                "select count(*) from notifications.organizer_roles where user_id = $1",
+            )
+            .bind(user_id)
+            .fetch_one(&mut admin)
+            .await
+            .ok()?;
+            (roles > 0).then_some(())
+        },
+    )
+    .await;
+}
+
 /// The notification log entries of `recipient`, newest first.
 pub async fn log_of(api: &Api, recipient: Uuid) -> Vec<Value> {
     api.get(&format!(

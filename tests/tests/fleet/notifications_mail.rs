@@ -236,3 +236,122 @@ async fn a_published_event_sends_the_newsletter_once_to_confirmed_subscribers_on
     );
     assert_eq!(mails_to(&carl_inbox).await.len(), 1);
 }
+
+#[tokio::test]
+async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person() {
+    use shared_domain::contracts::attendees::{AttendeeProfileChanged, RegistrationStatusChanged};
+    use shared_domain::contracts::events::EventPublished;
+    use shared_domain::contracts::speakers::SpeakerDeclined;
+
+    let db = TestDb::create().await;
+    let service = TestService::notifications(&db, Arc::new(SystemClock)).await;
+    let log = Api::as_roles(&service, &["organizer"]);
+    let upstream = fleet_tests::upstream::Upstream::of(&service);
+    let bus = fleet_tests::producer(&fleet_tests::brokers());
+    let prefix = service.topic_prefix.clone();
+    let event_id = Uuid::now_v7();
+    let published = EventPublished {
+        event_id,
+        event_number: 44,
+        title: "Resilient Systems".into(),
+        event_date: "2027-06-10T16:00:00Z".parse().unwrap(),
+        registration_deadline: "2027-06-08T21:59:00Z".parse().unwrap(),
+        capacity: 100,
+        published_at: chrono::Utc::now(),
+    };
+    fleet_tests::publish(&bus, &prefix, &published).await;
+    let attendee_id = Uuid::now_v7();
+    let inbox = format!("{}@example.ch", unique("rita"));
+    let profile = AttendeeProfileChanged {
+        attendee_id,
+        email: inbox.clone(),
+        first_name: "Rita".into(),
+        last_name: "Register".into(),
+        language: "en".into(),
+        changed_at: chrono::Utc::now(),
+    };
+    fleet_tests::publish(&bus, &prefix, &profile).await;
+    let registration_id = Uuid::now_v7();
+    for (status, reason) in [
+        ("registered", None),
+        ("waitlisted", None),
+        ("confirmed", Some("promoted from the waitlist")),
+        ("cancelled", None),
+        ("rejected", Some("closed")),
+    ] {
+        let changed = RegistrationStatusChanged {
+            registration_id,
+            event_id,
+            attendee_id,
+            status: status.into(),
+            reason: reason.map(str::to_owned),
+            changed_at: chrono::Utc::now(),
+        };
+        fleet_tests::publish(&bus, &prefix, &changed).await;
+    }
+    let mails = wait_for_mails(&inbox, 4).await;
+    let entries = eventually(
+        Duration::from_secs(60),
+        "four outcomes are logged as sent",
+        || async {
+            let entries = log_of(&log, attendee_id).await;
+            (entries.len() == 4 && entries.iter().all(|e| e["deliveryStatus"] == "sent"))
+                .then_some(entries)
+        },
+    )
+    .await;
+    let mut kinds: Vec<&str> = entries
+        .iter()
+        .map(|e| e["notificationType"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            "registration_cancelled",
+            "registration_promoted",
+            "registration_rejected",
+            "registration_waitlisted"
+        ]
+    );
+    assert!(mails.iter().all(|m| m.text().contains("Resilient Systems")));
+    let rejected = entries
+        .iter()
+        .find(|e| e["notificationType"] == "registration_rejected")
+        .unwrap();
+    assert_eq!(rejected["metadata"]["variables"]["reason"], "closed");
+
+    let organizer_id = Uuid::now_v7();
+    let organizer_inbox = format!("{}@example.ch", unique("olga"));
+    log.put(
+        &format!("/api/v1/notification-preferences/{organizer_id}/contact"),
+        &json!({"email": organizer_inbox, "displayName": "Olga Organizer", "language": "de"}),
+    )
+    .await
+    .expect(StatusCode::OK);
+    upstream.organizer(organizer_id, event_id).await;
+    fleet_tests::upstream::organizer_known(&db, organizer_id).await;
+    let speaker_id = upstream
+        .speaker(&format!("{}@example.ch", unique("sven")), "Sven", "en")
+        .await;
+    let assignment = upstream
+        .assigned(speaker_id, event_id, "Chaos Engineering")
+        .await;
+    let declined = SpeakerDeclined {
+        assignment_id: assignment.assignment_id,
+        speaker_id,
+        session_id: assignment.session_id,
+        event_id,
+        reason: Some("Parental leave".into()),
+        declined_at: chrono::Utc::now(),
+    };
+    fleet_tests::publish(&bus, &prefix, &declined).await;
+    let entry = logged(&log, organizer_id, "speaker_declined", "sent").await;
+    assert_eq!(entry["language"], "de");
+    let mail = &mails_to(&organizer_inbox).await[0];
+    assert!(
+        mail.text().contains("Sven Muster")
+            && mail.text().contains("Chaos Engineering")
+            && mail.text().contains("Parental leave")
+    );
+}

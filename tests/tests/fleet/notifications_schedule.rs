@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use fleet_tests::api::Api;
 use fleet_tests::mail::{mails_to, wait_for_mails};
 use fleet_tests::services::{mail_settings, token_of_speaker};
-use fleet_tests::upstream::{log_of, logged, Upstream};
+use fleet_tests::upstream::{log_of, logged, organizer_known, Upstream};
 use fleet_tests::{eventually, unique, TestDb, TestService};
 use notifications::clock::ManualClock;
 use reqwest::StatusCode;
@@ -183,6 +183,7 @@ async fn deadline_reminders_come_in_three_tiers_then_backups_are_alerted_and_a_r
         .await
         .expect(StatusCode::OK);
     upstream.organizer(backup_id, event_id).await;
+    organizer_known(&db, backup_id).await;
     let rule = json!({"eventId": event_id, "ruleType": "speaker_deadline", "tier1HoursBefore": 48,
         "tier2HoursBefore": 24, "tier3HoursBefore": 2, "escalationThreshold": 60,
         "backupOrganizerIds": [backup_id], "materialDeadline": deadline});
