@@ -5,11 +5,13 @@
 //! A step that needs a read model which has not caught up yet (a speaker's profile, a
 //! session or an event announced on another partition or topic) is rolled back and the
 //! event parked; the scheduler applies it again once that has arrived, and the consumer
-//! goes on meanwhile. Every step looks up what it needs before it writes anything.
+//! goes on meanwhile. Later events of the same aggregate are parked behind it, so each
+//! aggregate's events still apply in order.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::Utc;
 use event_bus::{Envelope, Reaction, ReactionError};
 use serde_json::{json, Map, Value};
 use shared_domain::contracts::attendees::{
@@ -76,12 +78,16 @@ impl Reaction for NotificationsReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
+        if deferred::is_blocked(conn, envelope).await? {
+            let waiting = "an earlier event of the same aggregate";
+            return Ok(deferred::park(conn, envelope, waiting, Utc::now()).await?);
+        }
         let mut step = conn.begin().await?;
         match self.apply(&mut step, envelope).await {
             Ok(()) => Ok(step.commit().await?),
             Err(StepError::Waiting(what)) => {
                 step.rollback().await?;
-                Ok(deferred::park(conn, envelope, &what, self.clock.now()).await?)
+                Ok(deferred::park(conn, envelope, &what, Utc::now()).await?)
             }
             Err(StepError::Failed(error)) => Err(error),
         }

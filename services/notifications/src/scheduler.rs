@@ -1,7 +1,8 @@
 //! The notifications service's clock-driven work, on every tick: deadline reminders and
 //! escalations, digests that are due, then delivery of every mail whose time has come.
 //! Its progress lives in the database (tiers sent per obligation, digested rows, the
-//! delivery status of each mail), so a restart repeats nothing.
+//! delivery status of each mail), committed with the mails it logs, so a restart repeats
+//! no reminder, escalation or digest (delivery itself is at least once; see `delivery`).
 
 use std::sync::Arc;
 
@@ -42,9 +43,7 @@ impl Scheduler {
     /// Ticks until `shutdown`; a tick in progress is finished first.
     pub async fn run(self, shutdown: CancellationToken) {
         loop {
-            if let Err(error) = self.tick().await {
-                tracing::warn!(%error, "scheduler tick failed; next tick retries");
-            }
+            self.tick().await;
             tokio::select! {
                 _ = shutdown.cancelled() => break,
                 _ = tokio::time::sleep(self.poll_interval) => {}
@@ -52,20 +51,27 @@ impl Scheduler {
         }
     }
 
-    /// One round of parked events, escalation, digests and delivery.
-    pub async fn tick(&self) -> Result<(), sqlx::Error> {
-        self.apply_parked().await?;
-        self.escalate().await?;
-        self.assemble_digests().await?;
-        self.deliver().await
+    /// One round of parked events, escalation, digests and delivery; a duty that fails is
+    /// logged and does not hold up the others.
+    pub async fn tick(&self) {
+        let duties = [
+            ("parked events", self.apply_parked().await),
+            ("escalation", self.escalate().await),
+            ("digests", self.assemble_digests().await),
+            ("delivery", self.deliver().await),
+        ];
+        for (duty, outcome) in duties {
+            if let Err(error) = outcome {
+                tracing::warn!(duty, %error, "scheduler duty failed; next tick retries");
+            }
+        }
     }
 
-    /// Applies parked events whose read models may have caught up, each all or nothing.
+    /// Applies due parked events whose read models may have caught up, each all or nothing.
     async fn apply_parked(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let parked = deferred::lock_parked(&mut tx, PARKED_PER_TICK).await?;
-        let mut still_waiting = 0;
-        for (event_id, envelope) in parked {
+        let due = deferred::lock_due(&mut tx, Utc::now(), PARKED_PER_TICK).await?;
+        for (event_id, envelope) in due {
             let mut step = tx.begin().await?;
             match self.reactions.apply(&mut step, &envelope).await {
                 Ok(()) => {
@@ -74,18 +80,16 @@ impl Scheduler {
                 }
                 Err(error) => {
                     step.rollback().await?;
-                    still_waiting += 1;
                     if let StepError::Failed(error) = &error {
                         tracing::warn!(%event_id, %error, "parked event failed; retried next tick");
                     }
-                    deferred::record_retry(&mut tx, event_id, &error.to_string(), self.clock.now())
+                    deferred::record_retry(&mut tx, event_id, &error.to_string(), Utc::now())
                         .await?;
                 }
             }
         }
-        tx.commit().await?;
-        PARKED_EVENTS.set(still_waiting);
-        Ok(())
+        PARKED_EVENTS.set(deferred::count(&mut tx).await?);
+        tx.commit().await
     }
 
     async fn escalate(&self) -> Result<(), sqlx::Error> {
@@ -98,17 +102,20 @@ impl Scheduler {
                 tier_3_hours: watched.tier_3_hours_before,
                 threshold_minutes: watched.escalation_threshold,
             };
+            // Each obligation's mails and progress commit together or not at all.
+            let mut step = tx.begin().await?;
             let outcome = match tiers.next_step(watched.deadline, watched.tiers_sent, false, now) {
-                Step::Remind { tier } => remind(&mut tx, &watched, tier, now).await,
-                Step::Escalate => alert_backups(&mut tx, &watched, now).await,
+                Step::Remind { tier } => remind(&mut step, &watched, tier, now).await,
+                Step::Escalate => alert_backups(&mut step, &watched, now).await,
                 Step::Wait => Ok(()),
             };
             match outcome {
+                Ok(()) => step.commit().await?,
                 Err(ComposeError::Database(error)) => return Err(error),
                 Err(ComposeError::Template(error)) => {
+                    step.rollback().await?;
                     tracing::error!(assignment = %watched.assignment_id, %error, "reminder not composed; retried next tick");
                 }
-                Ok(()) => {}
             }
         }
         tx.commit().await

@@ -62,38 +62,50 @@ async fn mail_inside_quiet_hours_goes_out_when_they_end_and_mandatory_mail_goes_
         .await
         .expect(StatusCode::OK);
 
-    let review = upstream
+    let received = upstream
         .assigned(speaker_id, Uuid::now_v7(), "Zero Trust Networks")
         .await;
-    upstream
-        .request_changes(&review, at("2026-12-01T12:00:00Z"))
-        .await;
-    let waiting = logged(&organizer, speaker_id, "changes_requested", "pending").await;
+    upstream.submit(&received, 1).await;
+    let waiting = logged(
+        &organizer,
+        speaker_id,
+        "material_received_confirmation",
+        "pending",
+    )
+    .await;
     assert_eq!(
         waiting["sendAfter"], "2026-11-26T06:00:00Z",
         "07:00 in Bern"
     );
 
-    let invitation = upstream
+    let review = upstream
         .assigned(speaker_id, Uuid::now_v7(), "Data Mesh Lessons")
         .await;
-    upstream.invite(&invitation).await;
+    upstream
+        .request_changes(&review, at("2026-12-01T12:00:00Z"))
+        .await;
     let mails = wait_for_mails(&inbox, 1).await;
     assert!(
-        mails[0].text().contains("Data Mesh Lessons"),
-        "the invitation went at once"
+        mails[0].text().contains("Please add the lessons learned"),
+        "the request for changes is mandatory and went at once"
     );
     settle(&clock).await;
     assert_eq!(
         mails_to(&inbox).await.len(),
         1,
-        "the review mail still waits"
+        "the confirmation still waits"
     );
 
     clock.set(at("2026-11-26T06:00:00Z"));
     let mails = wait_for_mails(&inbox, 2).await;
-    assert!(mails[1].text().contains("Please add the lessons learned"));
-    let sent = logged(&organizer, speaker_id, "changes_requested", "sent").await;
+    assert!(mails[1].text().contains("Zero Trust Networks"));
+    let sent = logged(
+        &organizer,
+        speaker_id,
+        "material_received_confirmation",
+        "sent",
+    )
+    .await;
     assert_eq!(sent["sentAt"], "2026-11-26T06:00:00Z");
 }
 
@@ -118,9 +130,7 @@ async fn a_daily_digest_gathers_the_days_notifications_into_one_mail_at_eight() 
     let event_id = Uuid::now_v7();
     for title in ["Zero Trust Networks", "Data Mesh Lessons"] {
         let assignment = upstream.assigned(speaker_id, event_id, title).await;
-        upstream
-            .request_changes(&assignment, at("2026-12-01T12:00:00Z"))
-            .await;
+        upstream.submit(&assignment, 1).await;
     }
     eventually(
         Duration::from_secs(60),
@@ -152,7 +162,7 @@ async fn a_daily_digest_gathers_the_days_notifications_into_one_mail_at_eight() 
     let log = log_of(&organizer, speaker_id).await;
     let gathered: Vec<_> = log
         .iter()
-        .filter(|n| n["notificationType"] == "changes_requested")
+        .filter(|n| n["notificationType"] == "material_received_confirmation")
         .collect();
     assert_eq!(gathered.len(), 2);
     assert!(gathered
@@ -364,4 +374,138 @@ async fn escalation_rules_are_validated_unique_per_event_and_updated_with_if_mat
         .post("/api/v1/escalation-rules", &rule(48, 24, 0))
         .await
         .expect(StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_new_material_deadline_starts_the_reminders_over() {
+    let clock = Arc::new(ManualClock::at(at("2027-02-20T12:00:00Z")));
+    let db = TestDb::create().await;
+    let service = TestService::notifications(&db, clock.clone()).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let upstream = Upstream::of(&service);
+    let event_id = Uuid::now_v7();
+    let created = organizer
+        .post(
+            "/api/v1/escalation-rules",
+            &json!({"eventId": event_id, "ruleType": "speaker_deadline", "tier1HoursBefore": 48,
+                "tier2HoursBefore": 24, "tier3HoursBefore": 2, "materialDeadline": "2027-03-01T12:00:00Z"}),
+        )
+        .await;
+    let etag = created.etag();
+    let rule = created.expect(StatusCode::CREATED);
+    let speaker_id = upstream.speaker(&address("nina"), "Nina", "en").await;
+    let assignment = upstream
+        .assigned(speaker_id, event_id, "Zero Trust Networks")
+        .await;
+    upstream.accept(&assignment).await;
+    clock.set(at("2027-02-27T12:00:00Z"));
+    logged(&organizer, speaker_id, "deadline_reminder_48h", "sent").await;
+
+    organizer
+        .put_if(
+            &format!("/api/v1/escalation-rules/{}", rule["id"].as_str().unwrap()),
+            &json!({"tier1HoursBefore": 48, "tier2HoursBefore": 24, "tier3HoursBefore": 2,
+                "materialDeadline": "2027-03-08T12:00:00Z"}),
+            &etag,
+        )
+        .await
+        .expect(StatusCode::OK);
+    clock.set(at("2027-03-01T12:00:00Z"));
+    settle(&clock).await;
+    assert_eq!(
+        entries(&organizer, speaker_id, "deadline_critical").await,
+        0,
+        "the old deadline no longer counts"
+    );
+    clock.set(at("2027-03-06T12:00:00Z"));
+    eventually(
+        Duration::from_secs(60),
+        "a first reminder for the new deadline",
+        || async {
+            (entries(&organizer, speaker_id, "deadline_reminder_48h").await == 2).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn events_parked_for_a_missing_session_keep_their_order() {
+    let clock = Arc::new(ManualClock::at(at("2027-02-01T12:00:00Z")));
+    let db = TestDb::create().await;
+    let service = TestService::notifications(&db, clock.clone()).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let upstream = Upstream::of(&service);
+    let event_id = Uuid::now_v7();
+    organizer
+        .post(
+            "/api/v1/escalation-rules",
+            &json!({"eventId": event_id, "ruleType": "content_review", "tier1HoursBefore": 48,
+                "tier2HoursBefore": 24, "tier3HoursBefore": 2}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let speaker_id = upstream.speaker(&address("omar"), "Omar", "en").await;
+    // The session is announced only after the speaker's review events.
+    let assignment = fleet_tests::upstream::Assignment {
+        assignment_id: Uuid::now_v7(),
+        speaker_id,
+        session_id: Uuid::now_v7(),
+        event_id,
+    };
+    upstream
+        .request_changes(&assignment, at("2027-02-04T12:00:00Z"))
+        .await;
+    upstream.submit(&assignment, 2).await;
+    eventually(
+        Duration::from_secs(60),
+        "both wait for the session",
+        || async {
+            use sqlx::Connection;
+            let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.ok()?;
+            let parked: i64 =
+                sqlx::query_scalar("select count(*) from notifications.deferred_events")
+                    .fetch_one(&mut admin)
+                    .await
+                    .ok()?;
+            (parked == 2).then_some(())
+        },
+    )
+    .await;
+    fleet_tests::publish(
+        &fleet_tests::producer(&fleet_tests::brokers()),
+        &service.topic_prefix,
+        &shared_domain::contracts::events::SessionCreated {
+            session: shared_domain::contracts::events::SessionSnapshot {
+                session_id: assignment.session_id,
+                event_id,
+                title: "Data Mesh Lessons".into(),
+                session_type: "presentation".into(),
+                start_time: at("2027-03-12T17:00:00Z"),
+                end_time: at("2027-03-12T17:40:00Z"),
+                room: None,
+                language: "en".into(),
+                version: 1,
+            },
+        },
+    )
+    .await;
+    logged(&organizer, speaker_id, "changes_requested", "sent").await;
+    logged(
+        &organizer,
+        speaker_id,
+        "material_received_confirmation",
+        "sent",
+    )
+    .await;
+
+    clock.set(at("2027-02-03T12:00:00Z"));
+    settle(&clock).await;
+    clock.set(at("2027-02-04T11:00:00Z"));
+    settle(&clock).await;
+    assert_eq!(
+        entries(&organizer, speaker_id, "deadline_reminder_48h").await
+            + entries(&organizer, speaker_id, "deadline_critical").await,
+        0,
+        "the revision arrived after the request: no reminders"
+    );
 }

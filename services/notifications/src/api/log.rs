@@ -1,5 +1,6 @@
 //! `/api/v1/notifications`: the notification log for organizers — what was sent to whom,
 //! with which template version, and how its delivery went; a failed mail can be resent.
+//! Secrets of self-service links in the mails are redacted in every answer.
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
@@ -43,6 +44,39 @@ pub struct NotificationResponse {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Hides the secret of self-service links (`token=…`): the log shows what was sent without
+/// letting its reader act as the recipient (answer an invitation, confirm a subscription).
+fn redact(text: &str) -> String {
+    const MARK: &str = "token=";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let (before, after) = rest.split_at(at + MARK.len());
+        out.push_str(before);
+        let end = after
+            .find(|c: char| c.is_whitespace() || "&\"'<>".contains(c))
+            .unwrap_or(after.len());
+        if end > 0 {
+            out.push_str("[redacted]");
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn redact_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => Value::String(redact(&text)),
+        Value::Array(items) => Value::Array(items.into_iter().map(redact_json).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, redact_json(v))).collect())
+        }
+        other => other,
+    }
+}
+
 impl From<LogRow> for NotificationResponse {
     fn from(row: LogRow) -> Self {
         Self {
@@ -54,8 +88,8 @@ impl From<LogRow> for NotificationResponse {
             template_id: row.template_id,
             template_version: row.template_version,
             language: row.language,
-            subject: row.subject,
-            text_body: row.text_body,
+            subject: redact(&row.subject),
+            text_body: redact(&row.text_body),
             delivery_status: parse_stored(&row.delivery_status),
             send_after: row.send_after,
             digest_id: row.digest_id,
@@ -63,7 +97,7 @@ impl From<LogRow> for NotificationResponse {
             sent_at: row.sent_at,
             ses_message_id: row.ses_message_id,
             error_message: row.error_message,
-            metadata: row.metadata,
+            metadata: redact_json(row.metadata),
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -97,6 +131,16 @@ pub async fn list_notifications(
     Query(query): Query<ListNotificationsQuery>,
 ) -> Result<Json<Page<NotificationResponse>>, ApiError> {
     require_organizer(&actor)?;
+    if query
+        .notification_type
+        .as_deref()
+        .is_some_and(|t| t.contains('\0') || t.chars().count() > 50)
+    {
+        return Err(ApiError::malformed_field(
+            "notificationType",
+            "must be a notification type",
+        ));
+    }
     let page = PageRequest::parse::<(DateTime<Utc>, Uuid)>(query.limit, query.cursor.as_deref())?;
     let filter = LogFilter {
         user_id: query.recipient_id,
@@ -163,4 +207,19 @@ pub async fn resend_notification(
         .ok_or(NotificationError::NotFound("notification", id))?;
     tx.commit().await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(row.into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn link_secrets_are_redacted_and_the_rest_is_kept() {
+        assert_eq!(
+            redact("Answer at https://b.ch/i/1?token=abc.def&x=1 or reply.\nconfirm?token=zz"),
+            "Answer at https://b.ch/i/1?token=[redacted]&x=1 or reply.\nconfirm?token=[redacted]"
+        );
+        assert_eq!(redact("no secrets here"), "no secrets here");
+        assert_eq!(redact("token="), "token=");
+    }
 }

@@ -2,7 +2,8 @@
 //! notification type (`all` sets their default), and the contact of people no other
 //! context holds one for (organizers). Readable and writable by the person and organizers.
 //!
-//! Mandatory (transactional) types — the speaker invitation, registration outcomes, the
+//! Mandatory (transactional) types — the speaker invitation, a review's request for
+//! changes, the critical deadline reminder and its escalation, registration outcomes, the
 //! newsletter confirmation and digests — go out whatever the preferences say; disabling
 //! one is refused.
 

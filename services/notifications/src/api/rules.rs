@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::{require_organizer, AppState};
 use crate::domain::escalation::{RuleType, Tiers};
 use crate::domain::{enum_name, parse_stored, NotificationError};
+use crate::store::obligations;
 use crate::store::rules::{self as store, RuleRow};
 
 /// An escalation rule.
@@ -141,7 +142,10 @@ fn validate(rule_type: RuleType, settings: &RuleSettings) -> Result<(), ApiError
     }
 }
 
-fn apply(row: &mut RuleRow, settings: RuleSettings) {
+fn apply(row: &mut RuleRow, mut settings: RuleSettings) {
+    // A backup named twice is alerted once.
+    let mut seen = std::collections::HashSet::new();
+    settings.backup_organizer_ids.retain(|id| seen.insert(*id));
     row.tier_1_hours_before = settings.tier1_hours_before;
     row.tier_2_hours_before = settings.tier2_hours_before;
     row.tier_3_hours_before = settings.tier3_hours_before;
@@ -193,10 +197,12 @@ pub async fn create_rule(
         version: 1,
     };
     apply(&mut row, settings);
-    let mut conn = state.pool.acquire().await?;
-    store::insert_rule(&mut conn, &row)
+    let mut tx = state.pool.begin().await?;
+    store::insert_rule(&mut tx, &row)
         .await
         .map_err(one_active)?;
+    obligations::restart_rule_progress(&mut tx, row.event_id, &row.rule_type, now).await?;
+    tx.commit().await?;
     let mut headers = etag_header(row.version);
     headers.insert(
         LOCATION,
@@ -263,9 +269,14 @@ pub async fn update_rule(
         .ok_or(NotificationError::NotFound("escalation rule", id))?;
     if_match.check(row.version)?;
     validate(parse_stored(&row.rule_type), &settings)?;
+    let previous_deadline = row.material_deadline;
     apply(&mut row, settings);
     row.updated_at = state.clock.now();
     store::update_rule(&mut tx, &row).await?;
+    if row.material_deadline != previous_deadline {
+        obligations::restart_rule_progress(&mut tx, row.event_id, &row.rule_type, row.updated_at)
+            .await?;
+    }
     let row = store::lock_rule(&mut tx, id)
         .await?
         .ok_or(NotificationError::NotFound("escalation rule", id))?;

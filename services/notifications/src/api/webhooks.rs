@@ -63,12 +63,18 @@ struct DeliveryEvent {
     detail: Option<String>,
 }
 
+/// Text a column can hold: no NUL, at most `max` characters.
+fn storable(text: &str, max: usize) -> bool {
+    !text.contains('\0') && text.chars().count() <= max
+}
+
 fn addresses(list: Option<&Value>) -> Vec<String> {
     list.and_then(Value::as_array)
         .map(|items| {
             items
                 .iter()
                 .filter_map(|r| r.get("emailAddress").and_then(Value::as_str))
+                .filter(|address| storable(address, 255))
                 .map(str::to_owned)
                 .collect()
         })
@@ -84,7 +90,8 @@ fn read_event(event: &Value) -> Option<DeliveryEvent> {
         .and_then(Value::as_str)?;
     let message_id = event
         .pointer("/mail/messageId")
-        .and_then(Value::as_str)?
+        .and_then(Value::as_str)
+        .filter(|id| storable(id, 100))?
         .to_owned();
     match kind {
         "Delivery" => Some(DeliveryEvent {

@@ -42,12 +42,15 @@ pub enum TemplateType {
 }
 
 impl TemplateType {
-    /// Transactional mails: they answer something the person did (or must do) and go out
-    /// regardless of preferences, quiet hours and digests.
+    /// Transactional mails: they answer something the person did, or tell them what they
+    /// must do now, and go out regardless of preferences, quiet hours and digests.
     pub fn is_mandatory(self) -> bool {
         matches!(
             self,
             Self::SpeakerInvitation
+                | Self::ChangesRequested
+                | Self::DeadlineCritical
+                | Self::DeadlineEscalation
                 | Self::RegistrationConfirmed
                 | Self::RegistrationWaitlisted
                 | Self::RegistrationPromoted

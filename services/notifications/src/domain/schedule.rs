@@ -101,18 +101,17 @@ pub fn digest_due(frequency: Frequency, since: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
-/// A Bern wall-clock time as UTC; in the spring-forward gap, the first valid minute after.
+/// A Bern wall-clock time as UTC; a time in the spring-forward gap (02:00–03:00) becomes
+/// the first valid minute after it (03:00).
 fn bern_to_utc(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     let naive = day.and_time(time);
-    Zurich
-        .from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| {
+    (0..=120)
+        .find_map(|minutes| {
             Zurich
-                .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                .from_local_datetime(&(naive + chrono::Duration::minutes(minutes)))
                 .earliest()
         })
-        .expect("a Bern time exists within an hour of any wall-clock time")
+        .expect("a Bern time exists within two hours of any wall-clock time")
         .with_timezone(&Utc)
 }
 
@@ -161,6 +160,17 @@ mod tests {
         assert_eq!(
             q.release(utc("2026-07-01T11:30:00Z")),
             utc("2026-07-01T11:30:00Z")
+        );
+    }
+
+    #[test]
+    fn quiet_hours_ending_in_the_spring_gap_release_at_three() {
+        // 2027-03-28: Bern skips from 02:00 to 03:00; quiet hours end at 02:30.
+        let q = quiet("22:00:00", "02:30:00");
+        assert_eq!(
+            q.release(utc("2027-03-27T23:00:00Z")),
+            utc("2027-03-28T01:00:00Z"),
+            "03:00 CEST"
         );
     }
 

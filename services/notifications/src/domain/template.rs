@@ -66,6 +66,17 @@ impl TemplateText {
         if self.text_body.trim().is_empty() {
             errors.push(FieldError::new("textBody", "must not be empty"));
         }
+        for (name, source) in self.parts() {
+            if source.contains('\0') {
+                errors.push(FieldError::new(
+                    field_name(name),
+                    "must not contain NUL characters",
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let provided = template_type.variables();
         for variable in &self.variables {
             if !provided.contains(&variable.as_str()) {

@@ -1,6 +1,6 @@
 //! Read models fed by other contexts' events: the recipient directory, organizers by
 //! event, events and sessions (for mail variables), newsletter subscribers; and the
-//! suppression list fed by SES bounces and complaints.
+//! suppression list fed by SES bounces and complaints (kept by address hash).
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgConnection};
@@ -71,28 +71,19 @@ pub async fn fetch_recipient(
     .await
 }
 
-/// Removes everything personal held about a person: contact, preferences, subscription
-/// and the mails sent to them.
+/// Removes everything personal held about a person: contact, preferences, subscription,
+/// the mails sent to them and events parked about them. A suppression of their address
+/// stays (it holds only a hash).
 pub async fn erase_person(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
-    let email: Option<String> =
-        sqlx::query_scalar("delete from recipients where id = $1 returning email")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(email) = email {
-        sqlx::query("delete from suppressed_addresses where email = $1")
-            .bind(email)
-            .execute(&mut *conn)
-            .await?;
-    }
     for statement in [
+        "delete from recipients where id = $1",
         "delete from notification_preferences where user_id = $1",
         "delete from newsletter_subscribers where attendee_id = $1",
         "delete from notification_log where user_id = $1",
     ] {
         sqlx::query(statement).bind(id).execute(&mut *conn).await?;
     }
-    Ok(())
+    super::deferred::forget_person(conn, id).await
 }
 
 pub async fn grant_organizer(
@@ -220,6 +211,9 @@ pub async fn confirmed_subscribers(conn: &mut PgConnection) -> sqlx::Result<Vec<
     .await
 }
 
+/// The key of an address in the suppression list.
+const ADDRESS_HASH: &str = "encode(sha256(convert_to(lower($1), 'UTF8')), 'hex')";
+
 pub async fn suppress_address(
     conn: &mut PgConnection,
     email: &str,
@@ -227,10 +221,10 @@ pub async fn suppress_address(
     ses_message_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into suppressed_addresses (email, reason, ses_message_id, suppressed_at)
-         values (lower($1), $2, $3, $4) on conflict (email) do nothing",
-    )
+    sqlx::query(&format!(
+        "insert into suppressed_addresses (email_hash, reason, ses_message_id, suppressed_at)
+         values ({ADDRESS_HASH}, $2, $3, $4) on conflict (email_hash) do nothing"
+    ))
     .bind(email)
     .bind(reason)
     .bind(ses_message_id)
@@ -242,8 +236,10 @@ pub async fn suppress_address(
 
 /// Why mail to `email` is suppressed, if it is.
 pub async fn suppression_of(conn: &mut PgConnection, email: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("select reason from suppressed_addresses where email = lower($1)")
-        .bind(email)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_scalar(&format!(
+        "select reason from suppressed_addresses where email_hash = {ADDRESS_HASH}"
+    ))
+    .bind(email)
+    .fetch_optional(conn)
+    .await
 }

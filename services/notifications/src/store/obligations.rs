@@ -130,3 +130,23 @@ pub async fn record_escalation(
         .await
         .map(|_| ())
 }
+
+/// Restarts the reminders of open obligations that follow a rule's deadline, after the
+/// deadline changed or a new rule took over: the tiers count from the new deadline.
+pub async fn restart_rule_progress(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    rule_type: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update material_obligations set tiers_sent = 0, escalated_at = null, updated_at = $3
+         where event_id = $1 and rule_type = $2 and deadline is null and submitted_at is null",
+    )
+    .bind(event_id)
+    .bind(rule_type)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
