@@ -183,6 +183,18 @@ pub async fn organizer_known(db: &crate::TestDb, user_id: Uuid) {
     .await;
 }
 
+/// Waits until the scheduler has read `clock` several times since now (so it has looked
+/// at the time it shows).
+pub async fn settle(clock: &notifications::clock::ManualClock) {
+    let seen = clock.reads();
+    crate::eventually(
+        std::time::Duration::from_secs(20),
+        "the scheduler ticks",
+        || async { (clock.reads() >= seen + 12).then_some(()) },
+    )
+    .await;
+}
+
 /// The notification log entries of `recipient`, newest first.
 pub async fn log_of(api: &Api, recipient: Uuid) -> Vec<Value> {
     api.get(&format!(

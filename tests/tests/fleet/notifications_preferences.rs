@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use fleet_tests::api::Api;
+use fleet_tests::mail::{mails_to, wait_for_mails};
 use fleet_tests::services::token_of_speaker;
-use fleet_tests::upstream::Upstream;
+use fleet_tests::upstream::{log_of, logged, settle, Upstream};
 use fleet_tests::{eventually, unique, TestDb, TestService};
-use notifications::clock::SystemClock;
+use notifications::clock::{ManualClock, SystemClock};
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
@@ -191,4 +192,79 @@ async fn organizers_give_their_own_contact_but_not_a_speakers() {
         },
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_weekly_digest_goes_out_on_monday_and_an_opt_out_keeps_only_mandatory_mail() {
+    // Wednesday 10:00 in Bern.
+    let clock = Arc::new(ManualClock::at("2026-11-25T09:00:00Z".parse().unwrap()));
+    let db = TestDb::create().await;
+    let service = TestService::notifications(&db, clock.clone()).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let upstream = Upstream::of(&service);
+    let event_id = Uuid::now_v7();
+
+    let weekly_inbox = format!("{}@example.ch", unique("wanda"));
+    let weekly = upstream.speaker(&weekly_inbox, "Wanda", "en").await;
+    organizer
+        .put(
+            &format!("/api/v1/notification-preferences/{weekly}/email/all"),
+            &json!({"isEnabled": true, "frequency": "weekly_digest"}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let assignment = upstream.assigned(weekly, event_id, "Platform Teams").await;
+    upstream.submit(&assignment, 1).await;
+    logged(&organizer, weekly, "material_received_confirmation", "held").await;
+    clock.set("2026-11-30T06:59:00Z".parse().unwrap());
+    settle(&clock).await;
+    assert!(
+        mails_to(&weekly_inbox).await.is_empty(),
+        "not before Monday 08:00"
+    );
+    clock.set("2026-11-30T07:00:00Z".parse().unwrap());
+    let digest = &wait_for_mails(&weekly_inbox, 1).await[0];
+    assert!(digest.subject.contains("weekly"), "{}", digest.subject);
+    assert!(digest.text().contains("Platform Teams"));
+
+    // A speaker who opted out of optional mail in their profile.
+    let quiet_inbox = format!("{}@example.ch", unique("otto"));
+    let quiet = Uuid::now_v7();
+    let profile = shared_domain::contracts::speakers::SpeakerProfileChanged {
+        speaker_id: quiet,
+        email: quiet_inbox.clone(),
+        first_name: "Otto".into(),
+        last_name: "Optout".into(),
+        language: "de".into(),
+        email_notifications: false,
+        changed_at: chrono::Utc::now(),
+    };
+    fleet_tests::publish(
+        &fleet_tests::producer(&fleet_tests::brokers()),
+        &service.topic_prefix,
+        &profile,
+    )
+    .await;
+    let optional = upstream
+        .assigned(quiet, event_id, "Data Mesh Lessons")
+        .await;
+    upstream.submit(&optional, 1).await;
+    let skipped = logged(
+        &organizer,
+        quiet,
+        "material_received_confirmation",
+        "suppressed",
+    )
+    .await;
+    assert!(skipped["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("opted out"));
+    let mandatory = upstream
+        .assigned(quiet, event_id, "Zero Trust Networks")
+        .await;
+    upstream.invite(&mandatory).await;
+    logged(&organizer, quiet, "speaker_invitation", "sent").await;
+    assert_eq!(mails_to(&quiet_inbox).await.len(), 1, "only the invitation");
+    assert_eq!(log_of(&organizer, quiet).await.len(), 2);
 }

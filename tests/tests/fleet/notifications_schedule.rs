@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use fleet_tests::api::Api;
 use fleet_tests::mail::{mails_to, wait_for_mails};
 use fleet_tests::services::{mail_settings, token_of_speaker};
-use fleet_tests::upstream::{log_of, logged, organizer_known, Upstream};
+use fleet_tests::upstream::{log_of, logged, organizer_known, settle, Upstream};
 use fleet_tests::{eventually, unique, TestDb, TestService};
 use notifications::clock::ManualClock;
 use reqwest::StatusCode;
@@ -17,15 +17,6 @@ use uuid::Uuid;
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
-}
-
-/// Waits until the scheduler has looked at the clock several times since now.
-async fn settle(clock: &ManualClock) {
-    let seen = clock.reads();
-    eventually(Duration::from_secs(20), "the scheduler ticks", || async {
-        (clock.reads() >= seen + 12).then_some(())
-    })
-    .await;
 }
 
 fn address(name: &str) -> String {
