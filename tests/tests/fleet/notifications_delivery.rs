@@ -79,6 +79,55 @@ async fn the_same_event_delivered_twice_sends_one_mail() {
     assert_eq!(mails_now.len(), 2, "{mails:?}");
     assert!(mails_now[0].text().contains("https://batbern.ch/first"));
     assert!(mails_now[1].text().contains("https://batbern.ch/second"));
+    let count = |query: String| {
+        let log = &log;
+        async move {
+            log.get(&format!(
+                "/api/v1/notifications?recipientId={speaker_id}&{query}"
+            ))
+            .await
+            .expect(StatusCode::OK)["items"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(
+        count("status=sent&notificationType=speaker_invitation".into()).await,
+        2
+    );
+    assert_eq!(count("status=failed".into()).await, 0);
+    assert_eq!(count("notificationType=digest".into()).await, 0);
+    let later = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let earlier = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    assert_eq!(
+        count(format!("from={}", later.replace('+', "%2B"))).await,
+        0
+    );
+    assert_eq!(
+        count(format!(
+            "from={}&to={}",
+            earlier.replace('+', "%2B"),
+            later.replace('+', "%2B")
+        ))
+        .await,
+        2
+    );
+    let first_page = log
+        .get(&format!(
+            "/api/v1/notifications?recipientId={speaker_id}&limit=1"
+        ))
+        .await
+        .expect(StatusCode::OK);
+    let cursor = first_page["nextCursor"].as_str().expect("a second page");
+    let second_page = log
+        .get(&format!(
+            "/api/v1/notifications?recipientId={speaker_id}&limit=1&cursor={cursor}"
+        ))
+        .await
+        .expect(StatusCode::OK);
+    assert_ne!(first_page["items"][0]["id"], second_page["items"][0]["id"]);
+    assert_eq!(second_page["nextCursor"], serde_json::Value::Null);
     let metrics = service
         .client
         .get(service.url("/metrics"))
