@@ -55,6 +55,26 @@ impl Validator {
         }
     }
 
+    /// Checks a plausible email address of at most 255 characters (one `@`, a non-empty
+    /// local part, a dotted domain, no spaces); returns it trimmed and lower-cased.
+    pub fn email(&mut self, field: &str, value: &str) -> Option<String> {
+        let email = self.text(field, value, 255)?.to_lowercase();
+        let plausible = email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.contains(char::is_whitespace)
+        });
+        if plausible {
+            Some(email)
+        } else {
+            self.reject(field, "must be an email address");
+            None
+        }
+    }
+
     /// Like [`Validator::text`] for an optional value; blank text counts as absent.
     pub fn optional_text(
         &mut self,
@@ -143,5 +163,26 @@ mod tests {
         );
         assert_eq!(v.text("n", "abcdefghijk", 10), None);
         assert_eq!(v.finish().unwrap_err().len(), 1);
+    }
+
+    #[test]
+    fn emails_are_plausible_and_lower_cased() {
+        let mut v = Validator::new();
+        assert_eq!(
+            v.email("e", " Mia@Example.CH ").as_deref(),
+            Some("mia@example.ch")
+        );
+        for bad in [
+            "mia",
+            "@example.ch",
+            "mia@example",
+            "mia@.ch",
+            "mia@ex.ch.",
+            "m ia@ex.ch",
+            "a@b@c.ch",
+        ] {
+            assert_eq!(v.email("e", bad), None, "{bad}");
+        }
+        assert_eq!(v.finish().unwrap_err().len(), 7);
     }
 }

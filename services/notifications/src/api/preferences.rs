@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Role};
-use shared_domain::validation::FieldError;
+use shared_domain::validation::Validator;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -103,12 +103,12 @@ fn may_manage(actor: &Actor, user_id: Uuid) -> Result<(), ApiError> {
     }
 }
 
-fn parse_time(field: &str, value: Option<&str>, errors: &mut Vec<FieldError>) -> Option<NaiveTime> {
+fn parse_time(field: &str, value: Option<&str>, v: &mut Validator) -> Option<NaiveTime> {
     let value = value?;
     match NaiveTime::parse_from_str(value, "%H:%M") {
         Ok(time) => Some(time),
         Err(_) => {
-            errors.push(FieldError::new(field, "must be a time of day as HH:MM"));
+            v.reject(field, "must be a time of day as HH:MM");
             None
         }
     }
@@ -149,24 +149,21 @@ pub async fn set_preference(
     may_manage(&actor, user_id)?;
     let channel: Channel = serde_json::from_value(serde_json::Value::String(channel))
         .map_err(|_| ApiError::malformed_field("channel", "must be email, in_app, push or sms"))?;
-    let mut errors = Vec::new();
+    let mut v = Validator::new();
     if notification_type != "all" {
         match serde_json::from_value::<TemplateType>(serde_json::Value::String(
             notification_type.clone(),
         )) {
-            Err(_) => errors.push(FieldError::new(
-                "notificationType",
-                "must be a notification type or `all`",
-            )),
+            Err(_) => v.reject("notificationType", "must be a notification type or `all`"),
             Ok(kind)
                 if kind.is_mandatory()
                     && (!request.is_enabled
                         || request.frequency.is_some_and(|f| f != Frequency::Immediate)) =>
             {
-                errors.push(FieldError::new(
+                v.reject(
                     "notificationType",
                     "is a mandatory mail; it is always sent at once",
-                ));
+                );
             }
             Ok(_) => {}
         }
@@ -174,27 +171,15 @@ pub async fn set_preference(
     let start = parse_time(
         "quietHoursStart",
         request.quiet_hours_start.as_deref(),
-        &mut errors,
+        &mut v,
     );
-    let end = parse_time(
-        "quietHoursEnd",
-        request.quiet_hours_end.as_deref(),
-        &mut errors,
-    );
+    let end = parse_time("quietHoursEnd", request.quiet_hours_end.as_deref(), &mut v);
     if request.quiet_hours_start.is_some() != request.quiet_hours_end.is_some() {
-        errors.push(FieldError::new(
-            "quietHoursEnd",
-            "quiet hours need both a start and an end",
-        ));
+        v.reject("quietHoursEnd", "quiet hours need both a start and an end");
     } else if start.is_some() && start == end {
-        errors.push(FieldError::new(
-            "quietHoursEnd",
-            "must differ from quietHoursStart",
-        ));
+        v.reject("quietHoursEnd", "must differ from quietHoursStart");
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    v.finish().map_err(ApiError::validation)?;
     let row = PreferenceRow {
         id: shared_domain::new_id(),
         user_id,
@@ -228,16 +213,8 @@ pub async fn set_contact(
     Json(request): Json<SetContactRequest>,
 ) -> Result<Json<ContactResponse>, ApiError> {
     may_manage(&actor, user_id)?;
-    let mut v = shared_domain::validation::Validator::new();
-    let email = v
-        .text("email", &request.email, 255)
-        .map(|e| e.to_lowercase());
-    if email.as_deref().is_some_and(|e| {
-        e.split_once('@')
-            .is_none_or(|(l, d)| l.is_empty() || !d.contains('.') || e.contains(' '))
-    }) {
-        v.reject("email", "must be an email address");
-    }
+    let mut v = Validator::new();
+    let email = v.email("email", &request.email);
     let name = v.text("displayName", &request.display_name, 255);
     v.finish().map_err(ApiError::validation)?;
     let (email, name) = (email.unwrap_or_default(), name.unwrap_or_default());

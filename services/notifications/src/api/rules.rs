@@ -18,6 +18,7 @@ use crate::domain::escalation::{RuleType, Tiers};
 use crate::domain::{enum_name, parse_stored, NotificationError};
 use crate::store::obligations;
 use crate::store::rules::{self as store, RuleRow};
+use shared_domain::validation::Validator;
 
 /// An escalation rule.
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,24 +123,15 @@ fn validate(rule_type: RuleType, settings: &RuleSettings) -> Result<(), ApiError
         tier_3_hours: settings.tier3_hours_before,
         threshold_minutes: settings.escalation_threshold,
     };
-    let mut errors = tiers.validate().err().unwrap_or_default();
+    let mut v = Validator::new();
+    tiers.check(&mut v);
     if rule_type == RuleType::SpeakerDeadline && settings.material_deadline.is_none() {
-        errors.push(shared_domain::validation::FieldError::new(
-            "materialDeadline",
-            "is required for speaker_deadline rules",
-        ));
+        v.reject("materialDeadline", "is required for speaker_deadline rules");
     }
     if settings.backup_organizer_ids.len() > 20 {
-        errors.push(shared_domain::validation::FieldError::new(
-            "backupOrganizerIds",
-            "must name at most 20 organizers",
-        ));
+        v.reject("backupOrganizerIds", "must name at most 20 organizers");
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    v.finish().map_err(ApiError::validation)
 }
 
 fn apply(row: &mut RuleRow, mut settings: RuleSettings) {

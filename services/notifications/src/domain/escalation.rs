@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use shared_domain::validation::FieldError;
+use shared_domain::validation::{FieldError, Validator};
 use utoipa::ToSchema;
 
 use super::TemplateType;
@@ -41,41 +41,33 @@ pub enum Step {
 impl Tiers {
     /// tier 1 > tier 2 > tier 3 ≥ 0 hours, and a threshold that is not negative.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
-        let mut errors = Vec::new();
+        let mut v = Validator::new();
+        self.check(&mut v);
+        v.finish()
+    }
+
+    /// Records in `v` what is wrong with these tiers (see [`Tiers::validate`]).
+    pub fn check(&self, v: &mut Validator) {
         if self.tier_3_hours < 0 {
-            errors.push(FieldError::new("tier3HoursBefore", "must not be negative"));
+            v.reject("tier3HoursBefore", "must not be negative");
         }
         if self.tier_2_hours <= self.tier_3_hours {
-            errors.push(FieldError::new(
-                "tier2HoursBefore",
-                "must be greater than tier3HoursBefore",
-            ));
+            v.reject("tier2HoursBefore", "must be greater than tier3HoursBefore");
         }
         if self.tier_1_hours <= self.tier_2_hours {
-            errors.push(FieldError::new(
-                "tier1HoursBefore",
-                "must be greater than tier2HoursBefore",
-            ));
+            v.reject("tier1HoursBefore", "must be greater than tier2HoursBefore");
         }
         if self.tier_1_hours > 24 * 365 {
-            errors.push(FieldError::new(
-                "tier1HoursBefore",
-                "must be at most a year",
-            ));
+            v.reject("tier1HoursBefore", "must be at most a year");
         }
         if self
             .threshold_minutes
             .is_some_and(|m| !(0..=60 * 24 * 90).contains(&m))
         {
-            errors.push(FieldError::new(
+            v.reject(
                 "escalationThreshold",
                 "must be between 0 and 129600 minutes",
-            ));
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
+            );
         }
     }
 

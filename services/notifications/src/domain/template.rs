@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Zurich;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde_json::Value;
-use shared_domain::validation::FieldError;
+use shared_domain::validation::{FieldError, Validator};
 
 use super::{Language, TemplateType};
 
@@ -56,72 +56,59 @@ impl TemplateText {
     /// Checks a template of `template_type` before it is saved: sizes, declared variables
     /// the type provides, each part parses, and no part uses an undeclared variable.
     pub fn check(&self, template_type: TemplateType) -> Result<(), Vec<FieldError>> {
-        let mut errors = Vec::new();
+        let mut v = Validator::new();
         if self.subject.trim().is_empty() || self.subject.chars().count() > 200 {
-            errors.push(FieldError::new("subject", "must be 1 to 200 characters"));
+            v.reject("subject", "must be 1 to 200 characters");
         }
         if self.html_body.trim().is_empty() {
-            errors.push(FieldError::new("htmlBody", "must not be empty"));
+            v.reject("htmlBody", "must not be empty");
         }
         if self.text_body.trim().is_empty() {
-            errors.push(FieldError::new("textBody", "must not be empty"));
+            v.reject("textBody", "must not be empty");
         }
         for (name, source) in self.parts() {
             if source.contains('\0') {
-                errors.push(FieldError::new(
-                    field_name(name),
-                    "must not contain NUL characters",
-                ));
+                v.reject(field_name(name), "must not contain NUL characters");
             }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
         }
         let provided = template_type.variables();
         for variable in &self.variables {
             if !provided.contains(&variable.as_str()) {
-                errors.push(FieldError::new(
+                v.reject(
                     "variables",
                     format!(
                         "`{variable}` is not provided for {}; available: {}",
                         super::enum_name(&template_type),
                         provided.join(", ")
                     ),
-                ));
+                );
             }
         }
         let env = environment();
         for (name, source) in self.parts() {
             let field = field_name(name);
             match env.template_from_named_str(name, source) {
-                Err(error) => errors.push(FieldError::new(
+                Err(error) => v.reject(
                     field,
                     format!(
                         "does not parse: {}",
                         error.detail().unwrap_or("syntax error")
                     ),
-                )),
+                ),
                 Ok(template) => {
                     let mut undeclared: Vec<String> = template
                         .undeclared_variables(false)
                         .into_iter()
-                        .filter(|v| !self.variables.contains(v))
+                        .filter(|name| !self.variables.contains(name))
                         .collect();
                     undeclared.sort();
                     for variable in undeclared {
-                        errors.push(FieldError::new(
-                            field,
-                            format!("uses the undeclared variable `{variable}`"),
-                        ));
+                        v.reject(field, format!("uses the undeclared variable `{variable}`"));
                     }
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        v.finish()
     }
 
     /// Renders the three parts with `data` (an object of variable values).

@@ -70,13 +70,7 @@ impl SpeakerFields {
     /// Validates and normalises (emails lower-cased); `Err` lists every invalid field.
     pub fn validate(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
-        let email = v.text("email", &self.email, 255).map(|e| e.to_lowercase());
-        if email.as_deref().is_some_and(|e| {
-            e.split_once('@')
-                .is_none_or(|(l, d)| l.is_empty() || !d.contains('.') || e.contains(' '))
-        }) {
-            v.reject("email", "must be an email address");
-        }
+        let email = v.email("email", &self.email);
         let first_name = v.text("firstName", &self.first_name, 100);
         let last_name = v.text("lastName", &self.last_name, 100);
         let position = v.optional_text("position", self.position.as_deref(), 255);
