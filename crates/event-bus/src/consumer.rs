@@ -4,11 +4,14 @@
 //! failing is parked in `dead_letters` (and the service's `.dlq` topic) so the partition
 //! goes on; a malformed message is parked at once.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
+use rdkafka::client::ClientContext;
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance, StreamConsumer,
+};
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use serde_json::json;
@@ -18,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use crate::envelope::Envelope;
 use crate::kafka::BusConfig;
 use crate::metrics;
+use crate::workers::Heartbeat;
 
 /// Why a reaction failed. Every failure is retried with backoff; lost database connections
 /// are retried until the database returns, other failures until the attempts run out.
@@ -78,6 +82,52 @@ pub struct ConsumerSettings {
     pub max_attempts: u32,
     /// First retry delay; doubles per attempt.
     pub initial_backoff: Duration,
+    /// How long the consumer may wait for a group assignment before it is replaced.
+    pub join_timeout: Duration,
+}
+
+/// Follows the group membership of a consumer: rebalance callbacks tell the heartbeat
+/// whether partitions are assigned, and since when none are.
+struct GroupMembership {
+    heartbeat: Heartbeat,
+    unassigned_since: Mutex<Option<Instant>>,
+}
+
+impl GroupMembership {
+    fn new(heartbeat: Heartbeat) -> Self {
+        heartbeat.set_joined(false);
+        Self {
+            heartbeat,
+            unassigned_since: Mutex::new(Some(Instant::now())),
+        }
+    }
+
+    /// How long the consumer has been without an assignment, if it has none.
+    fn unassigned_for(&self) -> Option<Duration> {
+        let since = self.unassigned_since.lock().unwrap_or_else(|p| p.into_inner());
+        since.map(|at| at.elapsed())
+    }
+}
+
+impl ClientContext for GroupMembership {}
+
+impl ConsumerContext for GroupMembership {
+    fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let mut since = self.unassigned_since.lock().unwrap_or_else(|p| p.into_inner());
+        match rebalance {
+            // An empty assignment (more members than partitions) is membership too.
+            Rebalance::Assign(partitions) => {
+                tracing::info!(partitions = partitions.count(), "consumer group assignment received");
+                *since = None;
+                self.heartbeat.set_joined(true);
+            }
+            Rebalance::Revoke(_) => {
+                since.get_or_insert_with(Instant::now);
+                self.heartbeat.set_joined(false);
+            }
+            Rebalance::Error(error) => tracing::warn!(%error, "consumer group rebalance failed"),
+        }
+    }
 }
 
 /// Outcome of applying one message.
@@ -114,38 +164,57 @@ impl Consumer {
     }
 
     /// Consumes until `shutdown`; the message in hand is finished and offsets are committed
-    /// before returning.
-    pub async fn run(self, shutdown: CancellationToken) -> Result<(), rdkafka::error::KafkaError> {
+    /// before returning. Beats `heartbeat` at least once a second while healthy, and
+    /// returns an error when the group has not assigned partitions to it within
+    /// `join_timeout`, so that its supervisor starts a fresh member.
+    pub async fn run(self, shutdown: CancellationToken, heartbeat: Heartbeat) -> Result<(), String> {
         // A broker that is down at start-up delays consumption; it does not stop it.
         let mut backoff = self.settings.initial_backoff;
         while let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {
             tracing::warn!(%error, "topics not ready; retrying");
+            heartbeat.beat();
             tokio::select! {
                 _ = shutdown.cancelled() => return Ok(()),
                 _ = tokio::time::sleep(backoff) => {}
             }
             backoff = (backoff * 2).min(Duration::from_secs(10));
         }
-        let consumer: StreamConsumer =
-            self.bus.consumer_config(&self.settings.group_id).create()?;
+        let context = GroupMembership::new(heartbeat.clone());
+        let consumer: StreamConsumer<GroupMembership> = self
+            .bus
+            .consumer_config(&self.settings.group_id)
+            .create_with_context(context)
+            .map_err(|e| e.to_string())?;
         let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
-        consumer.subscribe(&topics)?;
-        let dead_letter_producer: FutureProducer = self.bus.producer()?;
+        consumer.subscribe(&topics).map_err(|e| e.to_string())?;
+        let dead_letter_producer: FutureProducer =
+            self.bus.producer().map_err(|e| e.to_string())?;
         loop {
+            heartbeat.beat();
+            if let Some(waiting) = consumer.context().unassigned_for() {
+                if waiting > self.settings.join_timeout {
+                    return Err(format!(
+                        "no partitions assigned by group {} within {}s",
+                        self.settings.group_id,
+                        waiting.as_secs()
+                    ));
+                }
+            }
             let message = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => break,
-                message = consumer.recv() => message,
+                message = tokio::time::timeout(Duration::from_secs(1), consumer.recv()) => message,
             };
             let message = match message {
-                Ok(message) => message,
-                Err(error) => {
+                Err(_idle) => continue,
+                Ok(Ok(message)) => message,
+                Ok(Err(error)) => {
                     tracing::warn!(%error, "consumer error; continuing");
                     continue;
                 }
             };
             if !self
-                .process(&message, &dead_letter_producer, &shutdown)
+                .process(&message, &dead_letter_producer, &shutdown, &heartbeat)
                 .await
             {
                 // Shutdown interrupted this message: stop before any later message of its
@@ -170,6 +239,7 @@ impl Consumer {
         message: &BorrowedMessage<'_>,
         dlq: &FutureProducer,
         shutdown: &CancellationToken,
+        heartbeat: &Heartbeat,
     ) -> bool {
         let handler = self.reaction.handler();
         let envelope = match Envelope::from_message(message) {
@@ -183,6 +253,7 @@ impl Consumer {
         let mut backoff = self.settings.initial_backoff;
         let mut attempts = 0;
         loop {
+            heartbeat.beat();
             match apply(&self.pool, self.reaction.as_ref(), &envelope).await {
                 Ok(applied) => {
                     let outcome = if applied == Applied::Applied {

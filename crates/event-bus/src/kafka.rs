@@ -55,6 +55,11 @@ impl BusConfig {
     fn client(&self) -> ClientConfig {
         let mut config = ClientConfig::new();
         config.set("bootstrap.servers", &self.brokers);
+        // `KAFKA_DEBUG=cgrp,topic,...` turns on librdkafka's own debug contexts (logged at
+        // debug level under the `librdkafka` target).
+        if let Ok(contexts) = std::env::var("KAFKA_DEBUG") {
+            config.set("debug", contexts);
+        }
         config
     }
 
@@ -95,7 +100,9 @@ impl BusConfig {
             .iter()
             .map(|name| NewTopic::new(name, self.partitions, TopicReplication::Fixed(1)))
             .collect();
-        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        let options = AdminOptions::new()
+            .operation_timeout(Some(Duration::from_secs(10)))
+            .request_timeout(Some(Duration::from_secs(10)));
         for result in admin.create_topics(&new, &options).await? {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}

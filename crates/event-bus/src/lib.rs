@@ -5,6 +5,8 @@
 //! * [`relay::Relay`] publishes committed outbox rows in order with an idempotent producer;
 //! * [`consumer::Consumer`] applies each message at most once per handler (inbox row and
 //!   reaction in one transaction), retries, then parks it in `dead_letters`;
+//! * [`workers::Workers`] supervises the relay, the consumer and other loops, restarting
+//!   them and telling readiness which one is down, stalled or outside its group;
 //! * [`dead_letters`] lists and replays parked messages; [`outbox::replay_since`]
 //!   republishes history after a broker lost its data.
 //!
@@ -17,8 +19,10 @@ pub mod kafka;
 pub mod metrics;
 pub mod outbox;
 pub mod relay;
+pub mod workers;
 
 pub use consumer::{Consumer, ConsumerSettings, Reaction, ReactionError};
 pub use envelope::{Envelope, EventContext};
 pub use kafka::{BusConfig, Topics};
 pub use relay::{Relay, RelaySettings};
+pub use workers::{Heartbeat, WorkerIssue, Workers};

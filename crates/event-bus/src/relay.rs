@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::kafka::BusConfig;
 use crate::metrics;
 use crate::outbox::OutboxRow;
+use crate::workers::Heartbeat;
 
 /// Tuning of the relay loop.
 #[derive(Debug, Clone)]
@@ -83,20 +84,22 @@ impl Relay {
         })
     }
 
-    /// Runs until `shutdown`; a batch in flight is finished before returning.
-    pub async fn run(self, shutdown: CancellationToken) {
-        let Some(mut lock) = self.acquire_leadership(&shutdown).await else {
+    /// Runs until `shutdown`; a batch in flight is finished before returning. Beats
+    /// `heartbeat` on every round, standing by included.
+    pub async fn run(self, shutdown: CancellationToken, heartbeat: Heartbeat) {
+        let Some(mut lock) = self.acquire_leadership(&shutdown, &heartbeat).await else {
             return;
         };
         let mut listener = self.listen().await;
         let mut backoff = Duration::from_millis(100);
         let mut last_cleanup = Instant::now() - Duration::from_secs(3600);
         loop {
+            heartbeat.beat();
             // The advisory lock lives as long as its connection: if that connection is gone,
             // another relay may lead now, so this one stands by until it leads again.
             if sqlx::query("select 1").execute(&mut lock).await.is_err() {
                 tracing::warn!(schema = %self.schema, "relay lost its leadership connection; standing by");
-                let Some(again) = self.acquire_leadership(&shutdown).await else {
+                let Some(again) = self.acquire_leadership(&shutdown, &heartbeat).await else {
                     return;
                 };
                 lock = again;
@@ -199,8 +202,13 @@ impl Relay {
         Ok(rows.iter().map(|r| r.seq).collect())
     }
 
-    async fn acquire_leadership(&self, shutdown: &CancellationToken) -> Option<PgConnection> {
+    async fn acquire_leadership(
+        &self,
+        shutdown: &CancellationToken,
+        heartbeat: &Heartbeat,
+    ) -> Option<PgConnection> {
         loop {
+            heartbeat.beat();
             let attempt = async {
                 let mut conn = self.pool.acquire().await?.detach();
                 let locked: bool = sqlx::query_scalar(

@@ -73,6 +73,11 @@ pub struct ServiceConfig {
     pub signing_secret: String,
     /// `PUBLIC_BASE_URL`: where links in mails point, e.g. `https://batbern.ch`.
     pub public_base_url: String,
+    /// `WORKER_STALL_SECS`: a background worker silent this long makes the service unready.
+    pub worker_stall: Duration,
+    /// `CONSUMER_JOIN_TIMEOUT_SECS`: a consumer without a group assignment this long is
+    /// replaced by a fresh group member.
+    pub consumer_join_timeout: Duration,
 }
 
 impl ServiceConfig {
@@ -170,6 +175,10 @@ impl ServiceConfig {
                 .unwrap_or_else(|| "http://127.0.0.1:8080".into())
                 .trim_end_matches('/')
                 .to_owned(),
+            worker_stall: Duration::from_secs(env.parse_or("WORKER_STALL_SECS", 30)?),
+            consumer_join_timeout: Duration::from_secs(
+                env.parse_or("CONSUMER_JOIN_TIMEOUT_SECS", 30)?,
+            ),
         })
     }
 }

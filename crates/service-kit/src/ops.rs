@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use event_bus::{dead_letters, BusConfig, Reaction};
+use event_bus::{dead_letters, BusConfig, Reaction, Workers};
 use prometheus::{
     register_histogram_vec, register_int_counter_vec, Encoder, HistogramVec, IntCounterVec,
     TextEncoder,
@@ -50,6 +50,7 @@ pub struct OpsState {
     pub bus: BusConfig,
     pub auth: Arc<Authenticator>,
     pub reaction: Option<Arc<dyn Reaction>>,
+    pub workers: Workers,
 }
 
 impl FromRef<OpsState> for Arc<Authenticator> {
@@ -72,6 +73,9 @@ pub fn router(state: OpsState) -> Router {
         .with_state(state)
 }
 
+/// Ready when the database and the broker answer and every background worker runs, makes
+/// progress and (for the consumer) holds its group assignment; otherwise 503 naming what
+/// is not.
 async fn ready(State(state): State<OpsState>) -> Response {
     let database = tokio::time::timeout(
         Duration::from_secs(2),
@@ -80,17 +84,41 @@ async fn ready(State(state): State<OpsState>) -> Response {
     .await
     .is_ok_and(|r| r.is_ok());
     let bus = state.bus.is_reachable(Duration::from_secs(2)).await;
-    let checks = json!({ "database": if database { "up" } else { "down" }, "bus": if bus { "up" } else { "down" } });
-    if database && bus {
-        axum::Json(json!({ "status": "ready", "checks": checks })).into_response()
-    } else {
-        ApiError::new(ProblemKind::Unavailable, "A dependency is not reachable")
-            .with("checks", checks)
-            .into_response()
+    let workers = state.workers.report();
+    let all_workers_up = workers.values().all(Option::is_none);
+    let worker_checks: serde_json::Map<String, serde_json::Value> = workers
+        .into_iter()
+        .map(|(name, issue)| {
+            let status = issue.map_or_else(|| "up".to_owned(), |issue| issue.to_string());
+            (name, status.into())
+        })
+        .collect();
+    let up = |ok: bool| if ok { "up" } else { "down" };
+    let checks = json!({ "database": up(database), "bus": up(bus), "workers": worker_checks });
+    if database && bus && all_workers_up {
+        return axum::Json(json!({ "status": "ready", "checks": checks })).into_response();
     }
+    let mut failing: Vec<String> = [("database", database), ("bus", bus)]
+        .into_iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    failing.extend(
+        worker_checks
+            .iter()
+            .filter(|(_, status)| *status != "up")
+            .map(|(name, status)| format!("{name} ({})", status.as_str().unwrap_or_default())),
+    );
+    ApiError::new(
+        ProblemKind::Unavailable,
+        format!("Not ready: {}", failing.join(", ")),
+    )
+    .with("checks", checks)
+    .into_response()
 }
 
-async fn metrics() -> Response {
+async fn metrics(State(state): State<OpsState>) -> Response {
+    state.workers.report();
     let mut buffer = Vec::new();
     let encoder = TextEncoder::new();
     match encoder.encode(&prometheus::gather(), &mut buffer) {

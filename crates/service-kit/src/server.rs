@@ -1,5 +1,5 @@
 //! The bootstrap every service shares: connect and migrate, create topics, run the outbox
-//! relay (and the consumer, if the service reacts to events), serve HTTP behind the common
+//! relay (and the consumer, if the service reacts to events) as supervised workers, serve HTTP behind the common
 //! layers, and shut down gracefully: stop accepting, finish in-flight requests, let the
 //! consumer finish its message and the relay its batch.
 
@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use event_bus::{Consumer, ConsumerSettings, Reaction, Relay, RelaySettings};
+use event_bus::{Consumer, ConsumerSettings, Heartbeat, Reaction, Relay, RelaySettings, Workers};
 use sqlx::migrate::Migrator;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -49,12 +49,17 @@ pub struct Platform {
     pub pool: PgPool,
     pub auth: Arc<Authenticator>,
     shutdown: CancellationToken,
-    workers: JoinSet<()>,
+    tasks: JoinSet<()>,
+    workers: Workers,
     reaction: Option<Arc<dyn Reaction>>,
 }
 
+/// How long start-up waits for the broker to create the service's topic; the relay creates
+/// it later when the broker was away, and a stop request is never held up longer.
+const TOPIC_CREATION_AT_START: Duration = Duration::from_secs(5);
+
 impl Platform {
-    /// Connects, migrates, creates the service's topic and starts its outbox relay.
+    /// Connects, migrates, creates the service's topic and starts its supervised relay.
     pub async fn start(
         spec: ServiceSpec,
         config: ServiceConfig,
@@ -68,35 +73,48 @@ impl Platform {
         .await?;
         crate::db::migrate(&pool, spec.migrator).await?;
         let own_topic = config.bus.topics.of_context(spec.name);
-        // A broker that is down at start-up is not fatal: the relay keeps the events and
-        // creates the topic when it first fails to publish.
-        if let Err(error) = config.bus.ensure_topics(&[own_topic]).await {
-            tracing::warn!(%error, "topics not created at start-up; the relay retries");
+        let created =
+            tokio::time::timeout(TOPIC_CREATION_AT_START, config.bus.ensure_topics(&[own_topic]))
+                .await;
+        if !matches!(created, Ok(Ok(()))) {
+            tracing::warn!("topic not created at start-up; the relay creates it when the broker answers");
         }
         let auth = Authenticator::new(
             &config.auth,
             config.jwt_issuer.clone(),
             config.jwt_audience.clone(),
         );
-        let settings = RelaySettings {
-            retention: config.outbox_retention,
-            ..RelaySettings::default()
-        };
-        let relay = Relay::new(pool.clone(), config.bus.clone(), spec.schema, settings)?;
-        let mut workers = JoinSet::new();
-        workers.spawn(relay.run(shutdown.clone()));
-        Ok(Self {
+        let mut platform = Self {
+            workers: Workers::new(config.worker_stall),
             spec,
-            config,
             pool,
             auth,
             shutdown,
-            workers,
+            tasks: JoinSet::new(),
             reaction: None,
-        })
+            config,
+        };
+        let settings = RelaySettings {
+            retention: platform.config.outbox_retention,
+            ..RelaySettings::default()
+        };
+        let (pool, bus) = (platform.pool.clone(), platform.config.bus.clone());
+        let shutdown = platform.shutdown.clone();
+        platform.spawn_worker("relay", move |heartbeat| {
+            let relay = Relay::new(pool.clone(), bus.clone(), spec.schema, settings.clone());
+            let shutdown = shutdown.clone();
+            async move {
+                relay
+                    .map_err(|e| e.to_string())?
+                    .run(shutdown, heartbeat)
+                    .await;
+                Ok(())
+            }
+        });
+        Ok(platform)
     }
 
-    /// Starts the service's consumer of `contexts`' topics with `reaction`.
+    /// Starts the service's supervised consumer of `contexts`' topics with `reaction`.
     pub fn consume(&mut self, contexts: &[&str], reaction: Arc<dyn Reaction>) {
         let settings = ConsumerSettings {
             service: self.spec.name.to_owned(),
@@ -111,26 +129,39 @@ impl Platform {
                 .collect(),
             max_attempts: 5,
             initial_backoff: Duration::from_millis(200),
+            join_timeout: self.config.consumer_join_timeout,
         };
-        let consumer = Consumer::new(
-            self.pool.clone(),
-            self.config.bus.clone(),
-            settings,
-            reaction.clone(),
+        let (pool, bus) = (self.pool.clone(), self.config.bus.clone());
+        let (shutdown, handler) = (self.shutdown.clone(), reaction.clone());
+        self.workers.supervise(
+            &mut self.tasks,
+            "consumer",
+            true,
+            self.shutdown.clone(),
+            move |heartbeat| {
+                let consumer =
+                    Consumer::new(pool.clone(), bus.clone(), settings.clone(), handler.clone());
+                consumer.run(shutdown.clone(), heartbeat)
+            },
         );
-        let shutdown = self.shutdown.clone();
-        self.workers.spawn(async move {
-            if let Err(error) = consumer.run(shutdown).await {
-                tracing::error!(%error, "consumer stopped");
-            }
-        });
         self.reaction = Some(reaction);
     }
 
-    /// Runs a service-specific background `worker` beside the relay and consumer; it is
-    /// expected to stop on the shutdown token, and `serve` waits for it.
-    pub fn spawn_worker(&mut self, worker: impl std::future::Future<Output = ()> + Send + 'static) {
-        self.workers.spawn(worker);
+    /// Runs a service-specific background worker named `name` beside the relay and
+    /// consumer, under supervision: `make` builds it (again after it stopped or panicked);
+    /// it beats its heartbeat while healthy and returns when the shutdown token fires.
+    pub fn spawn_worker<F, Fut>(&mut self, name: &str, make: F)
+    where
+        F: FnMut(Heartbeat) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.workers
+            .supervise(&mut self.tasks, name, false, self.shutdown.clone(), make);
+    }
+
+    /// The shutdown token of this service.
+    pub fn shutdown(&self) -> CancellationToken {
+        self.shutdown.clone()
     }
 
     /// The full application: `api` plus the operational routes, behind the common layers.
@@ -140,6 +171,7 @@ impl Platform {
             bus: self.config.bus.clone(),
             auth: self.auth.clone(),
             reaction: self.reaction.clone(),
+            workers: self.workers.clone(),
         });
         with_layers(api.merge(ops), &self.config)
     }
@@ -152,7 +184,7 @@ impl Platform {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await?;
-        while self.workers.join_next().await.is_some() {}
+        while self.tasks.join_next().await.is_some() {}
         self.pool.close().await;
         tracing::info!(service = self.spec.name, "stopped");
         Ok(())

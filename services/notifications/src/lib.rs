@@ -70,7 +70,14 @@ pub async fn run_with(
         poll_interval: mail.poll_interval,
         max_attempts: mail.max_attempts,
     };
-    platform.spawn_worker(scheduler.run(shutdown));
+    let scheduler = Arc::new(scheduler);
+    platform.spawn_worker("scheduler", move |heartbeat| {
+        let (scheduler, shutdown) = (scheduler.clone(), shutdown.clone());
+        async move {
+            scheduler.run(shutdown, heartbeat).await;
+            Ok(())
+        }
+    });
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use event_bus::Heartbeat;
 use serde_json::{json, Map, Value};
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
@@ -40,10 +41,12 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// Ticks until `shutdown`; a tick in progress is finished first.
-    pub async fn run(self, shutdown: CancellationToken) {
+    /// Ticks until `shutdown`; a tick in progress is finished first. Beats `heartbeat`
+    /// after every tick.
+    pub async fn run(&self, shutdown: CancellationToken, heartbeat: Heartbeat) {
         loop {
             self.tick().await;
+            heartbeat.beat();
             tokio::select! {
                 _ = shutdown.cancelled() => break,
                 _ = tokio::time::sleep(self.poll_interval) => {}

@@ -25,5 +25,6 @@ mod notifications_templates;
 mod openapi;
 mod profile_events;
 mod registration_saga;
+mod registry;
 mod speakers_errors;
 mod speakers_review;
