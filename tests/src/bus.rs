@@ -159,7 +159,10 @@ impl BusHarness {
         let shutdown = self.shutdown.clone();
         let heartbeat = self.heartbeats.register(group, true);
         self.workers.push(tokio::spawn(async move {
-            consumer.run(shutdown, heartbeat).await.expect("consumer runs");
+            consumer
+                .run(shutdown, heartbeat)
+                .await
+                .expect("consumer runs");
         }));
     }
 

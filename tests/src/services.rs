@@ -75,10 +75,16 @@ impl TestService {
 
     /// Starts the events service on a fresh schema of `db`.
     pub async fn events(db: &TestDb) -> Self {
+        Self::events_with(db, &[]).await
+    }
+
+    /// Starts the events service on a fresh schema of `db` with `extra` configuration.
+    pub async fn events_with(db: &TestDb, extra: &[(&str, &str)]) -> Self {
         let database_url = db.service_url("events").await;
-        Self::start(
+        Self::start_with(
             database_url,
             crate::unique("t"),
+            extra,
             |config, listener, shutdown| tokio::spawn(events::run(config, listener, shutdown)),
         )
         .await
@@ -180,7 +186,20 @@ impl TestService {
             CancellationToken,
         ) -> tokio::task::JoinHandle<anyhow::Result<()>>,
     ) -> Self {
-        let config = config(&database_url, &topic_prefix, &[]);
+        Self::start_with(database_url, topic_prefix, &[], run).await
+    }
+
+    async fn start_with(
+        database_url: String,
+        topic_prefix: String,
+        extra: &[(&str, &str)],
+        run: impl FnOnce(
+            ServiceConfig,
+            tokio::net::TcpListener,
+            CancellationToken,
+        ) -> tokio::task::JoinHandle<anyhow::Result<()>>,
+    ) -> Self {
+        let config = config(&database_url, &topic_prefix, extra);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");

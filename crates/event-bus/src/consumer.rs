@@ -104,7 +104,10 @@ impl GroupMembership {
 
     /// How long the consumer has been without an assignment, if it has none.
     fn unassigned_for(&self) -> Option<Duration> {
-        let since = self.unassigned_since.lock().unwrap_or_else(|p| p.into_inner());
+        let since = self
+            .unassigned_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         since.map(|at| at.elapsed())
     }
 }
@@ -113,11 +116,17 @@ impl ClientContext for GroupMembership {}
 
 impl ConsumerContext for GroupMembership {
     fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        let mut since = self.unassigned_since.lock().unwrap_or_else(|p| p.into_inner());
+        let mut since = self
+            .unassigned_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         match rebalance {
             // An empty assignment (more members than partitions) is membership too.
             Rebalance::Assign(partitions) => {
-                tracing::info!(partitions = partitions.count(), "consumer group assignment received");
+                tracing::info!(
+                    partitions = partitions.count(),
+                    "consumer group assignment received"
+                );
                 *since = None;
                 self.heartbeat.set_joined(true);
             }
@@ -167,7 +176,11 @@ impl Consumer {
     /// before returning. Beats `heartbeat` at least once a second while healthy, and
     /// returns an error when the group has not assigned partitions to it within
     /// `join_timeout`, so that its supervisor starts a fresh member.
-    pub async fn run(self, shutdown: CancellationToken, heartbeat: Heartbeat) -> Result<(), String> {
+    pub async fn run(
+        self,
+        shutdown: CancellationToken,
+        heartbeat: Heartbeat,
+    ) -> Result<(), String> {
         // A broker that is down at start-up delays consumption; it does not stop it.
         let mut backoff = self.settings.initial_backoff;
         while let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {

@@ -320,14 +320,20 @@ mod tests {
         let workers = Workers::new(Duration::from_secs(5));
         let (mut tasks, shutdown) = (JoinSet::new(), CancellationToken::new());
         let (tx, rx) = tokio::sync::watch::channel(false);
-        workers.supervise(&mut tasks, "consumer", true, shutdown.clone(), move |beat| {
-            let mut rx = rx.clone();
-            async move {
-                let _ = rx.wait_for(|joined| *joined).await;
-                beat.set_joined(true);
-                std::future::pending::<Result<(), String>>().await
-            }
-        });
+        workers.supervise(
+            &mut tasks,
+            "consumer",
+            true,
+            shutdown.clone(),
+            move |beat| {
+                let mut rx = rx.clone();
+                async move {
+                    let _ = rx.wait_for(|joined| *joined).await;
+                    beat.set_joined(true);
+                    std::future::pending::<Result<(), String>>().await
+                }
+            },
+        );
         assert_eq!(workers.report()["consumer"], Some(WorkerIssue::NotInGroup));
         tx.send(true).unwrap();
         eventually("the consumer is healthy", || {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -73,11 +73,15 @@ impl Platform {
         .await?;
         crate::db::migrate(&pool, spec.migrator).await?;
         let own_topic = config.bus.topics.of_context(spec.name);
-        let created =
-            tokio::time::timeout(TOPIC_CREATION_AT_START, config.bus.ensure_topics(&[own_topic]))
-                .await;
+        let created = tokio::time::timeout(
+            TOPIC_CREATION_AT_START,
+            config.bus.ensure_topics(&[own_topic]),
+        )
+        .await;
         if !matches!(created, Ok(Ok(()))) {
-            tracing::warn!("topic not created at start-up; the relay creates it when the broker answers");
+            tracing::warn!(
+                "topic not created at start-up; the relay creates it when the broker answers"
+            );
         }
         let auth = Authenticator::new(
             &config.auth,
@@ -199,6 +203,8 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
         .iter()
         .filter_map(|o| o.parse().ok())
         .collect();
+    // Request headers are listed one by one: per the Fetch standard a wildcard does not
+    // cover `Authorization`, so a browser that follows it would refuse every token call.
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([
@@ -208,8 +214,22 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
             Method::PATCH,
             Method::DELETE,
         ])
-        .allow_headers(tower_http::cors::Any)
-        .expose_headers([axum::http::header::ETAG, axum::http::header::LOCATION]);
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("traceparent"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(Duration::from_secs(600));
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
         let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)

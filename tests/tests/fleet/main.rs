@@ -28,3 +28,4 @@ mod registration_saga;
 mod registry;
 mod speakers_errors;
 mod speakers_review;
+mod workers;

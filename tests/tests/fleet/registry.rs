@@ -82,7 +82,9 @@ fn nginx_gateway(name: &'static str, config: &str, owner: impl Fn(&str) -> Strin
     let routes = location
         .captures_iter(config)
         .map(|c| {
-            let address = &upstream.captures(&c[2]).expect("a location names its upstream")[1];
+            let address = &upstream
+                .captures(&c[2])
+                .expect("a location names its upstream")[1];
             (Route::Pattern(Regex::new(&c[1]).unwrap()), owner(address))
         })
         .collect();
@@ -94,7 +96,11 @@ fn local_gateway(registry: &Registry) -> Gateway {
         .args(["nginx-local", "8080", "/tmp/batbern-gateway-check"])
         .output()
         .expect("scripts/registry runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let by_port: BTreeMap<String, String> = registry
         .service
         .iter()
@@ -102,7 +108,10 @@ fn local_gateway(registry: &Registry) -> Gateway {
         .collect();
     let config = String::from_utf8(output.stdout).unwrap();
     nginx_gateway("scripts/fleet nginx", &config, |address| {
-        by_port.get(address).cloned().unwrap_or_else(|| format!("unknown upstream {address}"))
+        by_port
+            .get(address)
+            .cloned()
+            .unwrap_or_else(|| format!("unknown upstream {address}"))
     })
 }
 
@@ -136,7 +145,11 @@ fn kubernetes_ingress() -> Gateway {
 }
 
 fn gateways(registry: &Registry) -> Vec<Gateway> {
-    vec![local_gateway(registry), compose_gateway(), kubernetes_ingress()]
+    vec![
+        local_gateway(registry),
+        compose_gateway(),
+        kubernetes_ingress(),
+    ]
 }
 
 /// Every path of the committed OpenAPI documents with its owner (the document's service),
@@ -166,7 +179,10 @@ fn every_documented_path_reaches_its_owner_through_every_gateway() {
         for (path, owner) in documented_paths() {
             let routed = gateway.owner_of(&path);
             if routed != Some(owner.as_str()) {
-                misrouted.push(format!("{}: {path} → {routed:?}, owned by {owner}", gateway.name));
+                misrouted.push(format!(
+                    "{}: {path} → {routed:?}, owned by {owner}",
+                    gateway.name
+                ));
             }
         }
     }
@@ -177,7 +193,10 @@ fn every_documented_path_reaches_its_owner_through_every_gateway() {
 fn every_page_a_mail_links_to_reaches_its_owner_through_every_gateway() {
     let registry = registry();
     let links = [
-        ("/speaker/invitations/01930000-0000-7000-8000-000000000001", "speakers"),
+        (
+            "/speaker/invitations/01930000-0000-7000-8000-000000000001",
+            "speakers",
+        ),
         ("/newsletter/confirm", "attendees"),
         ("/newsletter/unsubscribe", "attendees"),
     ];
@@ -193,7 +212,12 @@ fn every_page_a_mail_links_to_reaches_its_owner_through_every_gateway() {
             }
         }
         for (link, owner) in links {
-            assert_eq!(gateway.owner_of(link), Some(owner), "{}: {link}", gateway.name);
+            assert_eq!(
+                gateway.owner_of(link),
+                Some(owner),
+                "{}: {link}",
+                gateway.name
+            );
         }
     }
 }
@@ -212,7 +236,10 @@ fn segments_have_one_owner_and_services_one_port() {
             }
         }
         if let Some(other) = ports.insert(service.port, service.name.clone()) {
-            panic!("port {} is used by both {other} and {}", service.port, service.name);
+            panic!(
+                "port {} is used by both {other} and {}",
+                service.port, service.name
+            );
         }
     }
 }

@@ -1,0 +1,83 @@
+//! Readiness watches the background workers: a consumer that makes no progress takes the
+//! service out of readiness, named, until it moves again.
+
+use std::time::Duration;
+
+use fleet_tests::api::Api;
+use fleet_tests::{eventually, TestDb, TestService};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor};
+
+async fn readiness(service: &TestService) -> (StatusCode, Value) {
+    let answer = service
+        .client
+        .get(service.url("/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    (answer.status(), answer.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_stalled_consumer_makes_the_service_unready_until_it_moves_again() {
+    let db = TestDb::create().await;
+    let events = TestService::events_with(&db, &[("WORKER_STALL_SECS", "2")]).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    eventually(
+        Duration::from_secs(60),
+        "the events service is ready",
+        || async { (readiness(&events).await.0 == StatusCode::OK).then_some(()) },
+    )
+    .await;
+
+    // Every event the consumer applies writes its inbox row first; holding the table lock
+    // keeps the consumer waiting inside its transaction.
+    let mut blocker = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
+    blocker
+        .execute("begin; lock table events.inbox in exclusive mode")
+        .await
+        .unwrap();
+    let organizer = Api::as_roles(&attendees, &["organizer"]);
+    organizer
+        .post("/api/v1/attendees", &json!({"email": "stall@example.ch", "firstName": "Ada", "lastName": "Stall", "gdprConsent": {"given": true, "policyVersion": "2026-01"}}))
+        .await
+        .expect(StatusCode::CREATED);
+
+    let unready = eventually(
+        Duration::from_secs(30),
+        "readiness names the stalled consumer",
+        || async {
+            let (status, body) = readiness(&events).await;
+            (status == StatusCode::SERVICE_UNAVAILABLE).then_some(body)
+        },
+    )
+    .await;
+    let consumer = unready["checks"]["workers"]["consumer"].as_str().unwrap();
+    assert!(consumer.starts_with("stalled"), "{unready}");
+    assert!(
+        unready["detail"].as_str().unwrap().contains("consumer"),
+        "{unready}"
+    );
+
+    blocker.execute("rollback").await.unwrap();
+    eventually(
+        Duration::from_secs(30),
+        "the service is ready again",
+        || async { (readiness(&events).await.0 == StatusCode::OK).then_some(()) },
+    )
+    .await;
+    let metrics = events
+        .client
+        .get(events.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("worker_up{worker=\"consumer\"} 1"),
+        "{metrics}"
+    );
+}
