@@ -7,10 +7,11 @@ use chrono::{DateTime, Utc};
 use event_bus::{Envelope, ReactionError};
 use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
 use shared_domain::IntegrationEvent;
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::problem::ApiError;
+use crate::read_model::await_known;
 
 /// Applies a company event to the directory; `false` when `envelope` is no company event.
 pub async fn apply_company_event(
@@ -88,26 +89,23 @@ async fn archive(conn: &mut PgConnection, id: Uuid, at: DateTime<Utc>) -> Result
     Ok(())
 }
 
-/// 422 on `field` unless `company_id` is a known, active company.
-pub async fn require_company(
-    db: impl PgExecutor<'_>,
-    field: &str,
-    company_id: Uuid,
-) -> Result<(), ApiError> {
-    let archived: Option<Option<DateTime<Utc>>> =
-        sqlx::query_scalar("select archived_at from company_directory where company_id = $1")
-            .bind(company_id)
-            .fetch_optional(db)
-            .await?;
+/// 422 on `field` unless `company_id` is a known, active company; a company created a
+/// moment ago that the directory has not learned yet is waited for, then answered with
+/// `not_yet_known` (see [`crate::read_model`]).
+pub async fn require_company(pool: &PgPool, field: &str, company_id: Uuid) -> Result<(), ApiError> {
+    let archived = await_known(field, "company", company_id, || {
+        sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+            "select archived_at from company_directory where company_id = $1",
+        )
+        .bind(company_id)
+        .fetch_optional(pool)
+    })
+    .await?;
     match archived {
-        Some(None) => Ok(()),
-        Some(Some(_)) => Err(ApiError::invalid_field(
+        None => Ok(()),
+        Some(_) => Err(ApiError::invalid_field(
             field,
             format!("company {company_id} is archived"),
-        )),
-        None => Err(ApiError::invalid_field(
-            field,
-            format!("company {company_id} is not known"),
         )),
     }
 }

@@ -16,6 +16,7 @@ pub mod ops;
 pub mod pagination;
 pub mod patch;
 pub mod problem;
+pub mod read_model;
 pub mod server;
 pub mod telemetry;
 

@@ -30,6 +30,8 @@ pub enum ProblemKind {
     TooManyRequests,
     Internal,
     Unavailable,
+    /// A referenced resource another service created has not reached this one yet.
+    NotYetKnown,
 }
 
 impl ProblemKind {
@@ -113,6 +115,11 @@ impl ProblemKind {
                 "unavailable",
                 "The service is not ready",
             ),
+            NotYetKnown => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_yet_known",
+                "A referenced resource is not known here yet; repeat the request",
+            ),
         }
     }
 
@@ -187,6 +194,16 @@ impl ApiError {
         }
     }
 
+    /// 503 with `Retry-After`: `field` names something created so recently that this
+    /// service has not learned of it yet (see [`crate::read_model`]).
+    pub fn not_yet_known(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            errors: vec![FieldError::new(field, message.clone())],
+            ..Self::new(ProblemKind::NotYetKnown, message)
+        }
+    }
+
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(ProblemKind::NotFound, detail)
     }
@@ -242,9 +259,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, _, _) = self.kind.describe();
         let mut response = (status, self.body().to_string()).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if self.kind == ProblemKind::NotYetKnown {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::read_model::RETRY_AFTER_SECS),
+            );
+        }
         response
     }
 }

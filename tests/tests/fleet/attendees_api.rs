@@ -86,12 +86,24 @@ async fn attendees_manage_only_themselves() {
     let unknown_company = ada_api
         .patch_if(
             &format!("/api/v1/attendees/{id}"),
-            &json!({"companyId": Uuid::now_v7()}),
+            &json!({"companyId": Uuid::new_v4()}),
             "\"2\"",
         )
         .await;
     assert_eq!(unknown_company.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown_company.body["errors"][0]["field"], "companyId");
+    // An id minted a moment ago may still be on its way from the companies service.
+    let not_yet_known = ada_api
+        .patch_if(
+            &format!("/api/v1/attendees/{id}"),
+            &json!({"companyId": Uuid::now_v7()}),
+            "\"2\"",
+        )
+        .await;
+    assert_eq!(not_yet_known.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(not_yet_known.headers["retry-after"], "1");
+    assert_eq!(not_yet_known.body["code"], "not_yet_known");
+    assert_eq!(not_yet_known.body["errors"][0]["field"], "companyId");
     let bad = organizer.post("/api/v1/attendees", &json!({"email": "nope", "firstName": "", "lastName": "X", "gdprConsent": {"given": true}})).await;
     let fields: Vec<&str> = bad.body["errors"]
         .as_array()

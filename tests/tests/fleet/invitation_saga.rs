@@ -69,7 +69,7 @@ async fn a_speaker_answers_invitations_with_the_link_and_events_sees_the_answer(
         .await
         .expect(StatusCode::CREATED);
     let unknown = speakers
-        .post("/api/v1/speakers", &json!({"email": "x@example.ch", "firstName": "X", "lastName": "Y", "companyId": Uuid::now_v7()}))
+        .post("/api/v1/speakers", &json!({"email": "x@example.ch", "firstName": "X", "lastName": "Y", "companyId": Uuid::new_v4()}))
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     let speaker = eventually(Duration::from_secs(60), "the company is known to the speakers service", || async {

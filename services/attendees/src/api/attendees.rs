@@ -168,7 +168,7 @@ async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(),
 
 /// Creates an attendee (organizers, or attendees signing themselves up).
 #[utoipa::path(post, path = "/api/v1/attendees", tag = "attendees", request_body = CreateAttendeeRequest,
-    responses((status = 201, body = AttendeeResponse), (status = 409, description = "Email taken", body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = AttendeeResponse), (status = 409, description = "Email taken", body = Problem), (status = 422, body = Problem), (status = 503, description = "The company was created so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_attendee(
     State(state): State<AppState>,
@@ -269,7 +269,7 @@ pub async fn list_attendees(
 
 /// Updates an attendee with `If-Match` (itself or organizers).
 #[utoipa::path(patch, path = "/api/v1/attendees/{id}", tag = "attendees", request_body = UpdateAttendeeRequest, params(("id" = Uuid, Path), ("If-Match" = String, Header)),
-    responses((status = 200, body = AttendeeResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    responses((status = 200, body = AttendeeResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 503, description = "The company was created so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_attendee(
     State(state): State<AppState>,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
+use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::{
     InvitationWithdrawn, SpeakerAccepted, SpeakerDeclined, SpeakerInvited,
@@ -113,7 +114,8 @@ pub struct InvitationResponse {
 
 /// Invites a speaker to a session (organizers). The session must be known and live.
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "invitations", request_body = InviteRequest,
-    responses((status = 201, body = InvitationResponse), (status = 409, description = "Already on this session", body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+    responses((status = 201, body = InvitationResponse), (status = 409, description = "Already on this session", body = Problem), (status = 422, body = Problem),
+        (status = 503, description = "The session was created so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem)), security(("bearer" = [])))]
 pub async fn invite(
     State(state): State<AppState>,
     actor: Actor,
@@ -132,13 +134,15 @@ pub async fn invite(
             "must be at most 255 characters",
         ));
     }
-    let mut tx = state.pool.begin().await?;
-    store::speakers::fetch_speaker(&mut *tx, r.speaker_id)
+    store::speakers::fetch_speaker(&state.pool, r.speaker_id)
         .await?
         .ok_or_else(|| ApiError::invalid_field("speakerId", "is not a known speaker"))?;
-    let session = store::sessions::fetch_session(&mut *tx, r.session_id)
-        .await?
-        .ok_or_else(|| ApiError::invalid_field("sessionId", "is not a known session"))?;
+    // Sessions come from the events service: one created a moment ago is waited for.
+    let session = await_known("sessionId", "session", r.session_id, || {
+        store::sessions::fetch_session(&state.pool, r.session_id)
+    })
+    .await?;
+    let mut tx = state.pool.begin().await?;
     if session.cancelled {
         return Err(ApiError::invalid_field(
             "sessionId",

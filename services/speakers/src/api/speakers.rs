@@ -143,7 +143,7 @@ fn own_id(actor: &Actor) -> Result<Uuid, ApiError> {
 
 /// Creates a speaker (organizers); the company must be known and active.
 #[utoipa::path(post, path = "/api/v1/speakers", tag = "speakers", request_body = CreateSpeakerRequest,
-    responses((status = 201, body = SpeakerResponse), (status = 409, description = "Email taken", body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+    responses((status = 201, body = SpeakerResponse), (status = 409, description = "Email taken", body = Problem), (status = 422, body = Problem), (status = 503, description = "The company was created so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem)), security(("bearer" = [])))]
 pub async fn create_speaker(
     State(state): State<AppState>,
     actor: Actor,
@@ -256,7 +256,7 @@ async fn update(
     .validate()
     .map_err(ApiError::validation)?;
     if fields.company_id != before.company_id {
-        service_kit::directory::require_company(&mut *tx, "companyId", fields.company_id).await?;
+        service_kit::directory::require_company(&state.pool, "companyId", fields.company_id).await?;
     }
     let now = Utc::now();
     store::speakers::update_speaker(&mut tx, id, &fields, now)
@@ -278,7 +278,7 @@ async fn update(
 
 /// Updates a speaker with `If-Match` (itself or organizers).
 #[utoipa::path(patch, path = "/api/v1/speakers/{id}", tag = "speakers", request_body = UpdateSpeakerRequest, params(("id" = Uuid, Path), ("If-Match" = String, Header)),
-    responses((status = 200, body = SpeakerResponse), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    responses((status = 200, body = SpeakerResponse), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 503, description = "The company was created so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem), (status = 503, description = "The company was created so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_speaker(
     State(state): State<AppState>,
