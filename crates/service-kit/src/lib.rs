@@ -13,6 +13,7 @@ pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod ops;
+pub mod pages;
 pub mod pagination;
 pub mod patch;
 pub mod problem;

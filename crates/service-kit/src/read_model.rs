@@ -46,9 +46,15 @@ where
         tokio::time::sleep(POLL).await;
     }
     if minted_recently(id) {
-        Err(ApiError::not_yet_known(field, format!("{noun} {id} is not known here yet")))
+        Err(ApiError::not_yet_known(
+            field,
+            format!("{noun} {id} is not known here yet"),
+        ))
     } else {
-        Err(ApiError::invalid_field(field, format!("is not a known {noun}")))
+        Err(ApiError::invalid_field(
+            field,
+            format!("is not a known {noun}"),
+        ))
     }
 }
 
@@ -75,7 +81,11 @@ mod tests {
     fn a_fresh_v7_id_is_recent_and_an_old_or_random_one_is_not() {
         assert!(minted_recently(Uuid::now_v7()));
         assert!(!minted_recently(Uuid::new_v4()));
-        let old = Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, 1_600_000_000, 0));
+        let old = Uuid::new_v7(uuid::Timestamp::from_unix(
+            uuid::NoContext,
+            1_600_000_000,
+            0,
+        ));
         assert!(!minted_recently(old));
     }
 

@@ -264,7 +264,7 @@ async fn problem_details(request: Request, next: Next) -> Response {
         .map(str::to_owned);
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error()) || crate::pages::is_page(&response) {
         return response;
     }
     let is_problem = response

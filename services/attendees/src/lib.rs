@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod domain;
+pub mod newsletter_links;
+pub mod pages;
 pub mod reactions;
 pub mod store;
 
@@ -39,5 +41,6 @@ pub async fn run(
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
     };
-    platform.serve(api::router(state), listener).await
+    let routes = api::router(state.clone()).merge(pages::router(state));
+    platform.serve(routes, listener).await
 }

@@ -19,7 +19,7 @@ use shared_domain::contracts::attendees::{
     NewsletterSubscriptionChanged, RegistrationStatusChanged,
 };
 use shared_domain::contracts::events::{
-    EventPublished, RoleGranted, RoleRevoked, SessionCreated, SessionUpdated,
+    EventDetailsChanged, EventPublished, RoleGranted, RoleRevoked, SessionCreated, SessionUpdated,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
@@ -140,6 +140,17 @@ impl NotificationsReactions {
                 )
             }
             EventPublished::EVENT_TYPE => step.on_event_published(envelope.decode()?).await,
+            EventDetailsChanged::EVENT_TYPE => {
+                let e: EventDetailsChanged = envelope.decode()?;
+                let event = EventRow {
+                    event_id: e.event_id,
+                    event_number: e.event_number,
+                    title: e.title,
+                    event_date: e.event_date,
+                    registration_deadline: e.registration_deadline,
+                };
+                Ok(directory::upsert_event(step.conn, &event).await?)
+            }
             SpeakerInvited::EVENT_TYPE => step.on_speaker_invited(envelope.decode()?).await,
             SpeakerAccepted::EVENT_TYPE => step.on_speaker_accepted(envelope.decode()?).await,
             SpeakerDeclined::EVENT_TYPE => step.on_speaker_declined(envelope.decode()?).await,

@@ -1,9 +1,11 @@
 //! The speakers service: speakers and their self-service, assignments to sessions with the
 //! 8-state workflow, and the invitation saga with signed, expiring self-service links.
 
+pub mod answers;
 pub mod api;
 pub mod domain;
 pub mod invitation;
+pub mod pages;
 pub mod reactions;
 pub mod store;
 
@@ -46,5 +48,6 @@ pub async fn run(
         signing_secret,
         public_base_url,
     };
-    platform.serve(api::router(state), listener).await
+    let routes = api::router(state.clone()).merge(pages::router(state));
+    platform.serve(routes, listener).await
 }

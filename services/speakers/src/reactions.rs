@@ -1,9 +1,12 @@
 //! The speakers service's read models: companies (a speaker's company must be known and
-//! active) and sessions (speakers are invited only to known, live sessions).
+//! active), sessions (speakers are invited only to known, live sessions) and events (what
+//! an invitation shows of the event).
 
 use async_trait::async_trait;
 use event_bus::{Envelope, Reaction, ReactionError};
-use shared_domain::contracts::events::{SessionCancelled, SessionCreated, SessionUpdated};
+use shared_domain::contracts::events::{
+    EventDetailsChanged, SessionCancelled, SessionCreated, SessionUpdated,
+};
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
@@ -24,6 +27,11 @@ impl Reaction for SpeakersReactions {
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
         match envelope.event_type.as_str() {
+            EventDetailsChanged::EVENT_TYPE => Ok(store::events::upsert_event(
+                conn,
+                &envelope.decode::<EventDetailsChanged>()?,
+            )
+            .await?),
             SessionCreated::EVENT_TYPE => Ok(store::sessions::upsert_session(
                 conn,
                 &envelope.decode::<SessionCreated>()?.session,

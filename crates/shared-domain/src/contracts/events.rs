@@ -181,6 +181,22 @@ pub struct RoleRevoked {
     pub revoked_at: DateTime<Utc>,
 }
 
+/// What other contexts show of an event (its name, date and place), announced when the
+/// event is created and after every change; `version` orders the announcements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDetailsChanged {
+    pub event_id: Uuid,
+    pub event_number: i32,
+    pub title: String,
+    pub event_date: DateTime<Utc>,
+    pub registration_deadline: DateTime<Utc>,
+    pub venue_name: String,
+    pub venue_address: String,
+    pub version: i64,
+    pub changed_at: DateTime<Utc>,
+}
+
 macro_rules! events_event {
     ($ty:ty, $name:literal, $aggregate:literal, |$e:ident| $id:expr) => {
         impl IntegrationEvent for $ty {
@@ -204,6 +220,12 @@ events_event!(
 events_event!(
     EventWorkflowChanged,
     "events.event.workflow_changed.v1",
+    "event",
+    |e| e.event_id
+);
+events_event!(
+    EventDetailsChanged,
+    "events.event.details_changed.v1",
     "event",
     |e| e.event_id
 );

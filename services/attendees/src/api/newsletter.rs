@@ -10,16 +10,14 @@ use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, RequestContext, Role};
-use sha2::{Digest, Sha256};
-use shared_domain::contracts::attendees::{
-    NewsletterConfirmationRequested, NewsletterSubscriptionChanged,
-};
+use shared_domain::contracts::attendees::NewsletterConfirmationRequested;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::attendees::ensure_self_or_organizer;
 use super::AppState;
 use crate::domain::AttendeeError;
+use crate::newsletter_links::{self, hash, new_token, LinkAction};
 use crate::store;
 use crate::store::newsletter::SubscriptionRecord;
 
@@ -66,14 +64,6 @@ impl From<SubscriptionRecord> for SubscriptionResponse {
             unsubscribed_at: r.unsubscribed_at,
         }
     }
-}
-
-fn new_token() -> String {
-    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
-}
-
-fn hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
 /// Asks for the newsletter (double opt-in): 202 with a pending subscription whose
@@ -154,45 +144,6 @@ pub async fn subscribe(
         .into_response())
 }
 
-async fn follow_link(
-    state: AppState,
-    token: &str,
-    unsubscribe: bool,
-    context: event_bus::EventContext,
-) -> Result<Json<SubscriptionResponse>, ApiError> {
-    let mut tx = state.pool.begin().await?;
-    let subscription = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
-        .await?
-        .ok_or_else(|| ApiError::not_found("This link is not valid"))?;
-    let target = if unsubscribe {
-        "unsubscribed"
-    } else {
-        "confirmed"
-    };
-    if subscription.status == "unsubscribed" && !unsubscribe {
-        return Err(ApiError::new(
-            service_kit::ProblemKind::Gone,
-            "This subscription was ended; subscribe again",
-        ));
-    }
-    if subscription.status != target {
-        let now = Utc::now();
-        store::newsletter::set_status(&mut tx, &subscription, target, now).await?;
-        let changed = NewsletterSubscriptionChanged {
-            subscription_id: subscription.id,
-            attendee_id: subscription.attendee_id,
-            status: target.into(),
-            changed_at: now,
-        };
-        enqueue(&mut tx, &changed, &context).await?;
-    }
-    let record = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
-        .await?
-        .ok_or_else(|| ApiError::internal("subscription vanished"))?;
-    tx.commit().await?;
-    Ok(Json(SubscriptionResponse::from(record)))
-}
-
 /// Confirms a subscription with the token of the confirmation mail (no login needed).
 #[utoipa::path(post, path = "/api/v1/newsletter/confirm", tag = "newsletter", request_body = TokenRequest,
     responses((status = 200, body = SubscriptionResponse), (status = 404, description = "Unknown token", body = Problem), (status = 410, description = "Ended meanwhile", body = Problem)))]
@@ -201,7 +152,10 @@ pub async fn confirm(
     RequestContext(context): RequestContext,
     Json(request): Json<TokenRequest>,
 ) -> Result<Json<SubscriptionResponse>, ApiError> {
-    follow_link(state, &request.token, false, context).await
+    let record =
+        newsletter_links::follow(&state.pool, &request.token, LinkAction::Confirm, &context)
+            .await?;
+    Ok(Json(SubscriptionResponse::from(record)))
 }
 
 /// Ends a subscription with the one-click token of any newsletter mail (no login needed).
@@ -212,5 +166,12 @@ pub async fn unsubscribe(
     RequestContext(context): RequestContext,
     Json(request): Json<TokenRequest>,
 ) -> Result<Json<SubscriptionResponse>, ApiError> {
-    follow_link(state, &request.token, true, context).await
+    let record = newsletter_links::follow(
+        &state.pool,
+        &request.token,
+        LinkAction::Unsubscribe,
+        &context,
+    )
+    .await?;
+    Ok(Json(SubscriptionResponse::from(record)))
 }

@@ -13,8 +13,8 @@ use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::events::{
-    EventPublished, EventStatusChanged, EventWorkflowChanged, RegistrationClosed,
-    RegistrationOpened,
+    EventDetailsChanged, EventPublished, EventStatusChanged, EventWorkflowChanged,
+    RegistrationClosed, RegistrationOpened,
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -30,6 +30,21 @@ use crate::domain::{agenda, enum_name, EventError};
 use crate::store;
 use crate::store::events::EventRecord;
 
+/// What other contexts learn of an event after it was created or changed.
+fn details_changed(record: &EventRecord) -> EventDetailsChanged {
+    EventDetailsChanged {
+        event_id: record.id,
+        event_number: record.event_number,
+        title: record.title.clone(),
+        event_date: record.event_date,
+        registration_deadline: record.registration_deadline,
+        venue_name: record.venue_name.clone(),
+        venue_address: record.venue_address.clone(),
+        version: record.version,
+        changed_at: record.updated_at,
+    }
+}
+
 /// Organizers see every event; everyone else only events whose agenda is public.
 pub(super) fn visible(actor: &Actor, event: &EventRecord) -> bool {
     actor.has(Role::Organizer) || event.status().is_public()
@@ -44,6 +59,7 @@ pub async fn create_event(
     State(state): State<AppState>,
     actor: Actor,
     IdempotencyKey(key): IdempotencyKey,
+    RequestContext(context): RequestContext,
     Json(request): Json<CreateEventRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
@@ -68,6 +84,7 @@ pub async fn create_event(
     let record = store::events::lock_event(&mut tx, id)
         .await?
         .ok_or(EventError::NotFound(id))?;
+    enqueue(&mut tx, &details_changed(&record), &context).await?;
     let mut headers = etag_header(record.version);
     headers.insert(
         LOCATION,
@@ -153,6 +170,7 @@ pub async fn update_event(
     actor: Actor,
     Path(id): Path<Uuid>,
     if_match: IfMatch,
+    RequestContext(context): RequestContext,
     Json(patch): Json<UpdateEventRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
@@ -187,6 +205,7 @@ pub async fn update_event(
     let record = store::events::lock_event(&mut tx, id)
         .await?
         .ok_or(EventError::NotFound(id))?;
+    enqueue(&mut tx, &details_changed(&record), &context).await?;
     tx.commit().await?;
     Ok((
         etag_header(record.version),

@@ -12,17 +12,16 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
-use shared_domain::contracts::speakers::{
-    InvitationWithdrawn, SpeakerAccepted, SpeakerDeclined, SpeakerInvited,
-};
+use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerInvited};
 use shared_domain::names::{enum_name, parse_stored};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::AppState;
+use crate::answers::{self, InvitationDetails};
 use crate::domain::workflow::SpeakerWorkflowState;
 use crate::domain::SpeakerError;
-use crate::invitation::{self, TokenProblem};
+use crate::invitation;
 use crate::store;
 use crate::store::assignments::{AssignmentRecord, NewInvitation};
 
@@ -196,48 +195,70 @@ pub async fn invite(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-/// Checks a link token against invitation `id` and returns its assignment, locked.
-async fn by_token(
-    conn: &mut sqlx::PgConnection,
-    state: &AppState,
-    id: Uuid,
-    token: &str,
-) -> Result<AssignmentRecord, ApiError> {
-    let claims =
-        invitation::verify(&state.signing_secret, token).map_err(|problem| match problem {
-            TokenProblem::Invalid => ApiError::unauthenticated("The invitation link is not valid"),
-            TokenProblem::Expired => SpeakerError::Gone(
-                "The invitation link has expired; ask the organizers for a new one".into(),
-            )
-            .into(),
-        })?;
-    if claims.sub != id {
-        return Err(ApiError::unauthenticated(
-            "The invitation link does not belong to this invitation",
-        ));
-    }
-    let assignment = store::assignments::fetch_assignment(conn, id, true)
-        .await?
-        .ok_or(SpeakerError::InvitationNotFound(id))?;
-    if assignment.invitation_id != Some(claims.jti) || assignment.invitation_withdrawn_at.is_some()
-    {
-        return Err(SpeakerError::Gone("This invitation was withdrawn".into()).into());
-    }
-    Ok(assignment)
+/// What the speaker holding the link sees: the invitation, its session and its event.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationView {
+    #[serde(flatten)]
+    pub assignment: AssignmentResponse,
+    /// The session, once the events service announced it.
+    pub session: Option<SessionSummary>,
+    /// The event, once the events service announced it.
+    pub event: Option<EventSummary>,
 }
 
-/// Shows the invitation to the speaker holding the link (no account needed).
+/// The session of an invitation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionSummary {
+    pub title: String,
+    pub start_time: DateTime<Utc>,
+    pub end_time: DateTime<Utc>,
+}
+
+/// The event of an invitation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventSummary {
+    pub event_number: i32,
+    pub title: String,
+    pub event_date: DateTime<Utc>,
+    pub venue_name: String,
+    pub venue_address: String,
+}
+
+impl From<InvitationDetails> for InvitationView {
+    fn from(d: InvitationDetails) -> Self {
+        InvitationView {
+            assignment: AssignmentResponse::from(d.assignment),
+            session: d.session.map(|s| SessionSummary {
+                title: s.title,
+                start_time: s.start_time,
+                end_time: s.end_time,
+            }),
+            event: d.event.map(|e| EventSummary {
+                event_number: e.event_number,
+                title: e.title,
+                event_date: e.event_date,
+                venue_name: e.venue_name,
+                venue_address: e.venue_address,
+            }),
+        }
+    }
+}
+
+/// Shows the invitation, with its session and event, to the speaker holding the link (no
+/// account needed). The link in the mail opens the page `/speaker/invitations/{id}?token=`,
+/// which shows the same and answers with the same token.
 #[utoipa::path(get, path = "/api/v1/invitations/{id}", tag = "invitations", params(("id" = Uuid, Path), TokenQuery),
-    responses((status = 200, body = AssignmentResponse), (status = 401, description = "Tampered link", body = Problem), (status = 410, description = "Expired or withdrawn", body = Problem)))]
+    responses((status = 200, body = InvitationView), (status = 401, description = "Tampered link", body = Problem), (status = 410, description = "Expired or withdrawn", body = Problem)))]
 pub async fn view_invitation(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Query(q): Query<TokenQuery>,
-) -> Result<Json<AssignmentResponse>, ApiError> {
-    let mut conn = state.pool.acquire().await?;
-    Ok(Json(AssignmentResponse::from(
-        by_token(&mut conn, &state, id, &q.token).await?,
-    )))
+) -> Result<Json<InvitationView>, ApiError> {
+    let details = answers::details(&state.pool, &state.signing_secret, id, &q.token).await?;
+    Ok(Json(InvitationView::from(details)))
 }
 
 /// Accepts the invitation with the link's token; accepting twice changes nothing.
@@ -249,75 +270,35 @@ pub async fn accept(
     RequestContext(context): RequestContext,
     Json(body): Json<TokenQuery>,
 ) -> Result<Json<AssignmentResponse>, ApiError> {
-    let mut tx = state.pool.begin().await?;
-    let assignment = by_token(&mut tx, &state, id, &body.token).await?;
-    let current: SpeakerWorkflowState = parse_stored(&assignment.workflow_state);
-    if current.awaits_answer() {
-        let now = Utc::now();
-        current.transition(SpeakerWorkflowState::Accepted)?;
-        store::assignments::set_state(&mut tx, id, "accepted", None, now).await?;
-        let accepted = SpeakerAccepted {
-            assignment_id: id,
-            speaker_id: assignment.speaker_id,
-            session_id: assignment.session_id,
-            event_id: assignment.event_id,
-            role: assignment.role.clone(),
-            presentation_title: assignment.presentation_title.clone(),
-            accepted_at: now,
-        };
-        enqueue(&mut tx, &accepted, &context).await?;
-    } else if current == SpeakerWorkflowState::Declined {
-        return Err(SpeakerError::Conflict("the invitation was declined".into()).into());
-    }
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
-        .await?
-        .ok_or(SpeakerError::InvitationNotFound(id))?;
-    tx.commit().await?;
+    let assignment = answers::accept(
+        &state.pool,
+        &state.signing_secret,
+        id,
+        &body.token,
+        &context,
+    )
+    .await?;
     Ok(Json(AssignmentResponse::from(assignment)))
 }
 
 /// Declines the invitation with the link's token and an optional reason.
 #[utoipa::path(post, path = "/api/v1/invitations/{id}/decline", tag = "invitations", request_body = DeclineRequest, params(("id" = Uuid, Path)),
-    responses((status = 200, body = AssignmentResponse), (status = 401, body = Problem), (status = 409, description = "Already accepted", body = Problem), (status = 410, body = Problem)))]
+    responses((status = 200, body = AssignmentResponse), (status = 401, body = Problem), (status = 409, description = "Already accepted", body = Problem), (status = 410, body = Problem), (status = 422, body = Problem)))]
 pub async fn decline(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
     Json(body): Json<DeclineRequest>,
 ) -> Result<Json<AssignmentResponse>, ApiError> {
-    let reason = body
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if reason.is_some_and(|r| r.chars().count() > 2000) {
-        return Err(ApiError::invalid_field(
-            "reason",
-            "must be at most 2000 characters",
-        ));
-    }
-    let mut tx = state.pool.begin().await?;
-    let assignment = by_token(&mut tx, &state, id, &body.token).await?;
-    let current: SpeakerWorkflowState = parse_stored(&assignment.workflow_state);
-    if current.awaits_answer() {
-        let now = Utc::now();
-        store::assignments::set_state(&mut tx, id, "declined", reason, now).await?;
-        let declined = SpeakerDeclined {
-            assignment_id: id,
-            speaker_id: assignment.speaker_id,
-            session_id: assignment.session_id,
-            event_id: assignment.event_id,
-            reason: reason.map(str::to_owned),
-            declined_at: now,
-        };
-        enqueue(&mut tx, &declined, &context).await?;
-    } else if current != SpeakerWorkflowState::Declined {
-        return Err(SpeakerError::Conflict("the invitation was already accepted".into()).into());
-    }
-    let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
-        .await?
-        .ok_or(SpeakerError::InvitationNotFound(id))?;
-    tx.commit().await?;
+    let assignment = answers::decline(
+        &state.pool,
+        &state.signing_secret,
+        id,
+        &body.token,
+        body.reason.as_deref(),
+        &context,
+    )
+    .await?;
     Ok(Json(AssignmentResponse::from(assignment)))
 }
 

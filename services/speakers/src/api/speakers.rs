@@ -256,7 +256,8 @@ async fn update(
     .validate()
     .map_err(ApiError::validation)?;
     if fields.company_id != before.company_id {
-        service_kit::directory::require_company(&state.pool, "companyId", fields.company_id).await?;
+        service_kit::directory::require_company(&state.pool, "companyId", fields.company_id)
+            .await?;
     }
     let now = Utc::now();
     store::speakers::update_speaker(&mut tx, id, &fields, now)

@@ -11,6 +11,7 @@ pub struct KnownSession {
     pub event_id: Uuid,
     pub title: String,
     pub start_time: chrono::DateTime<chrono::Utc>,
+    pub end_time: chrono::DateTime<chrono::Utc>,
     pub cancelled: bool,
 }
 
@@ -55,7 +56,7 @@ pub async fn fetch_session(
     db: impl PgExecutor<'_>,
     session_id: Uuid,
 ) -> Result<Option<KnownSession>, sqlx::Error> {
-    sqlx::query_as("select session_id, event_id, title, start_time, cancelled_at is not null as cancelled from session_directory where session_id = $1")
+    sqlx::query_as("select session_id, event_id, title, start_time, end_time, cancelled_at is not null as cancelled from session_directory where session_id = $1")
         .bind(session_id)
         .fetch_optional(db)
         .await

@@ -1,0 +1,96 @@
+//! The newsletter links in mails, shared by the JSON API (`/api/v1/newsletter/confirm`,
+//! `/unsubscribe`) and the pages the links open (`/newsletter/confirm`, `/unsubscribe`):
+//! a token confirms a pending subscription or ends one. Tokens are single-purpose secrets;
+//! only their hashes are stored.
+
+use chrono::Utc;
+use event_bus::outbox::enqueue;
+use event_bus::EventContext;
+use service_kit::{ApiError, ProblemKind};
+use sha2::{Digest, Sha256};
+use shared_domain::contracts::attendees::NewsletterSubscriptionChanged;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::store;
+use crate::store::newsletter::SubscriptionRecord;
+
+/// What a link does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkAction {
+    Confirm,
+    Unsubscribe,
+}
+
+/// A fresh link token.
+pub fn new_token() -> String {
+    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
+}
+
+/// The stored form of a token.
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+/// The subscription a token of `action` belongs to (404 when none).
+pub async fn subscription_of(
+    pool: &PgPool,
+    token: &str,
+    action: LinkAction,
+) -> Result<SubscriptionRecord, ApiError> {
+    let mut conn = pool.acquire().await?;
+    store::newsletter::lock_by_token(&mut conn, &hash(token), action == LinkAction::Unsubscribe)
+        .await?
+        .ok_or_else(|| ApiError::not_found("This link is not valid"))
+}
+
+/// The language of the subscriber, for pages (German when unknown).
+pub async fn language_of(pool: &PgPool, subscription: &SubscriptionRecord) -> String {
+    store::attendees::fetch_attendee(pool, subscription.attendee_id)
+        .await
+        .ok()
+        .flatten()
+        .map_or_else(|| "de".into(), |a| a.language)
+}
+
+/// Follows a link: confirms or ends the subscription (once; following it again changes
+/// nothing) and announces the change. Confirming an ended subscription is gone (410).
+pub async fn follow(
+    pool: &PgPool,
+    token: &str,
+    action: LinkAction,
+    context: &EventContext,
+) -> Result<SubscriptionRecord, ApiError> {
+    let unsubscribe = action == LinkAction::Unsubscribe;
+    let mut tx = pool.begin().await?;
+    let subscription = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
+        .await?
+        .ok_or_else(|| ApiError::not_found("This link is not valid"))?;
+    let target = if unsubscribe {
+        "unsubscribed"
+    } else {
+        "confirmed"
+    };
+    if subscription.status == "unsubscribed" && !unsubscribe {
+        return Err(ApiError::new(
+            ProblemKind::Gone,
+            "This subscription was ended; subscribe again",
+        ));
+    }
+    if subscription.status != target {
+        let now = Utc::now();
+        store::newsletter::set_status(&mut tx, &subscription, target, now).await?;
+        let changed = NewsletterSubscriptionChanged {
+            subscription_id: subscription.id,
+            attendee_id: subscription.attendee_id,
+            status: target.into(),
+            changed_at: now,
+        };
+        enqueue(&mut tx, &changed, context).await?;
+    }
+    let record = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
+        .await?
+        .ok_or_else(|| ApiError::internal("subscription vanished"))?;
+    tx.commit().await?;
+    Ok(record)
+}
