@@ -1,0 +1,231 @@
+//! The public's part of the journey: a browser's preflight, a reader who confirms the
+//! newsletter through its link and follows the publication mail to the agenda, the agenda
+//! read without a token in its three forms, and attendees who register past capacity.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::gateway::{form_of, Caller, SubjectIds};
+use crate::mailbox::link_in;
+use crate::planning::Plan;
+use crate::Journey;
+
+/// The origin of the organizer front end the local fleet allows.
+const FRONT_END: &str = "http://localhost:5173";
+
+/// Someone the journey mails.
+pub struct Person {
+    pub inbox: String,
+    pub language: &'static str,
+    pub caller: Caller,
+}
+
+/// The preflight a browser on the front end's origin sends before a token call.
+pub async fn browser_preflight_is_granted(journey: &Journey) {
+    let answer = journey
+        .public
+        .send(
+            Method::OPTIONS,
+            "/api/v1/events",
+            None,
+            &[
+                ("origin", FRONT_END),
+                ("access-control-request-method", "PATCH"),
+                (
+                    "access-control-request-headers",
+                    "authorization,content-type,if-match,idempotency-key",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(answer.headers["access-control-allow-origin"], FRONT_END);
+    let allowed = answer.headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for header in [
+        "authorization",
+        "content-type",
+        "if-match",
+        "idempotency-key",
+    ] {
+        assert!(
+            allowed.split(',').any(|h| h.trim() == header),
+            "{header} not in {allowed}"
+        );
+    }
+}
+
+/// An attendee the organizer created, acting with their own token.
+async fn attendee(journey: &Journey, name: &str, language: &'static str) -> Person {
+    let inbox = journey.address(name);
+    let body = json!({"email": inbox, "firstName": name, "lastName": "Journey", "language": language,
+        "gdprConsent": {"given": true, "policyVersion": "2026-01"}});
+    let created = journey
+        .organizer
+        .post("/api/v1/attendees", &body)
+        .await
+        .expect(StatusCode::CREATED);
+    let id: Uuid = created["id"].as_str().unwrap().parse().unwrap();
+    let caller = journey.public.with_token(
+        &format!("attendee-{id}"),
+        &["attendee"],
+        SubjectIds {
+            speaker: None,
+            attendee: Some(id),
+        },
+    );
+    Person {
+        inbox,
+        language,
+        caller,
+    }
+}
+
+/// A reader subscribes, opens the confirmation link of the mail and confirms on its page.
+pub async fn newsletter_double_opt_in(journey: &mut Journey) -> Person {
+    let reader = attendee(journey, "rita", "en").await;
+    reader
+        .caller
+        .post(
+            "/api/v1/newsletter/subscriptions",
+            &json!({"source": "website"}),
+        )
+        .await
+        .expect(StatusCode::ACCEPTED);
+    let mail = journey
+        .mail(
+            &reader.inbox,
+            "Please confirm your BATbern newsletter subscription",
+        )
+        .await;
+    let page = journey
+        .public
+        .get(&link_in(&mail, "/newsletter/confirm"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let (action, token) = form_of(&page.text, "/newsletter/confirm");
+    let confirmed = journey
+        .public
+        .submit_form(&action, &[("token", &token)])
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+    assert!(
+        confirmed.text.contains("subscription is confirmed"),
+        "{}",
+        confirmed.text
+    );
+    let unsubscribe = link_in(&mail, "/newsletter/unsubscribe");
+    let offer = journey.public.get(&unsubscribe).await;
+    assert_eq!(
+        offer.status,
+        StatusCode::OK,
+        "the unsubscribe link opens: {}",
+        offer.text
+    );
+    reader
+}
+
+/// The reader's publication mail leads to the agenda; the agenda is public as JSON, iCal
+/// and frab, and answers 304 to a reader who has it.
+pub async fn read_the_public_agenda(journey: &mut Journey, plan: &Plan, reader: &Person) {
+    let subject = format!("BATbern {}: “{}”", plan.event_number, plan.event_title);
+    let mail = journey.mail(&reader.inbox, &subject).await;
+    let agenda = journey.public.get(&link_in(&mail, "/agenda")).await;
+    let body = agenda.body.clone();
+    assert_eq!(agenda.status, StatusCode::OK, "{}", agenda.text);
+    assert_eq!(body["event"]["title"], plan.event_title.as_str());
+    let sessions: Vec<&Value> = body["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["session"].is_null())
+        .collect();
+    assert_eq!(sessions.len(), plan.people.len(), "{body}");
+    let base = format!("/api/v1/events/{}/agenda", plan.event_id);
+    let ical = journey.public.get(&format!("{base}/ical")).await;
+    assert_eq!(ical.status, StatusCode::OK);
+    assert!(
+        ical.text.contains("BEGIN:VCALENDAR") && ical.text.contains("Event Sourcing in Practice")
+    );
+    let frab = journey
+        .public
+        .get(&format!("{base}/frab"))
+        .await
+        .expect(StatusCode::OK);
+    assert!(frab["schedule"].is_object(), "{frab}");
+    let tag = agenda.etag();
+    let again = journey
+        .public
+        .send(Method::GET, &base, None, &[("if-none-match", &tag)])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+}
+
+async fn register(person: &Person, plan: &Plan, outcome: &str) -> String {
+    let registration = person
+        .caller
+        .post("/api/v1/registrations", &json!({"eventId": plan.event_id}))
+        .await
+        .expect(StatusCode::CREATED);
+    let id = registration["id"].as_str().unwrap().to_owned();
+    wait_for_status(person, &id, outcome).await;
+    id
+}
+
+async fn wait_for_status(person: &Person, id: &str, status: &str) {
+    fleet_tests::eventually(
+        Duration::from_secs(60),
+        &format!("registration {id} is {status}"),
+        || async {
+            let current = person
+                .caller
+                .get(&format!("/api/v1/registrations/{id}"))
+                .await
+                .expect(StatusCode::OK);
+            (current["status"] == status).then_some(())
+        },
+    )
+    .await;
+}
+
+/// Three attendees for two seats: two are confirmed, the third waitlisted; the first
+/// cancels and the waitlisted one is promoted. Each hears of it in their language.
+pub async fn register_past_capacity(journey: &mut Journey, plan: &Plan) {
+    let title = &plan.event_title;
+    let anna = attendee(journey, "alma", "de").await;
+    let bob = attendee(journey, "bob", "en").await;
+    let cleo = attendee(journey, "cleo", "de").await;
+    let first = register(&anna, plan, "confirmed").await;
+    journey
+        .mail(&anna.inbox, &format!("Anmeldung bestätigt: {title}"))
+        .await;
+    register(&bob, plan, "confirmed").await;
+    journey
+        .mail(&bob.inbox, &format!("Registration confirmed: {title}"))
+        .await;
+    let waiting = register(&cleo, plan, "waitlisted").await;
+    journey
+        .mail(&cleo.inbox, &format!("Warteliste: {title}"))
+        .await;
+
+    anna.caller
+        .post(&format!("/api/v1/registrations/{first}/cancel"), &json!({}))
+        .await
+        .expect(StatusCode::OK);
+    journey
+        .mail(&anna.inbox, &format!("Anmeldung storniert: {title}"))
+        .await;
+    wait_for_status(&cleo, &waiting, "confirmed").await;
+    journey
+        .mail(
+            &cleo.inbox,
+            &format!("Ein Platz ist frei geworden: {title}"),
+        )
+        .await;
+    assert_eq!(cleo.language, "de");
+}
