@@ -107,6 +107,13 @@ start_ses() {
     wait_for_port "$port" 30
 }
 
+# Makes sure headless Chromium is there for the browser journey (Debian's package).
+ensure_chromium() {
+    if command -v chromium >/dev/null; then return; fi
+    log "installing Chromium"
+    apt_install chromium
+}
+
 ensure_nginx() {
     if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then return; fi
     log "installing nginx"

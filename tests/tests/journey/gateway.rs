@@ -99,6 +99,11 @@ impl Caller {
         }
     }
 
+    /// The bearer token of this caller.
+    pub fn token(&self) -> &str {
+        self.token.as_deref().expect("a caller with a token")
+    }
+
     /// Sends a request; `headers` are extra headers, `body` JSON.
     pub async fn send(
         &self,

@@ -9,6 +9,7 @@
 //! `JOURNEY_LOGS`.
 
 mod audience;
+mod browser;
 mod gateway;
 mod mailbox;
 mod planning;
