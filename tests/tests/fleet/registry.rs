@@ -156,12 +156,12 @@ fn gateways(registry: &Registry) -> Vec<Gateway> {
 /// path parameters filled in.
 fn documented_paths() -> Vec<(String, String)> {
     let mut paths = Vec::new();
+    let parameter = Regex::new(r"\{[^}]+\}").unwrap();
     for entry in std::fs::read_dir(root().join("openapi")).unwrap() {
         let file = entry.unwrap().path();
         let owner = file.file_stem().unwrap().to_string_lossy().into_owned();
         let document: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let parameter = Regex::new(r"\{[^}]+\}").unwrap();
         for path in document["paths"].as_object().expect("paths").keys() {
             let concrete = parameter.replace_all(path, "01930000-0000-7000-8000-000000000001");
             paths.push((concrete.into_owned(), owner.clone()));

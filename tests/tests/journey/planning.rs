@@ -145,7 +145,7 @@ pub async fn invite_and_accept(journey: &mut Journey, plan: &Plan) -> Vec<Speake
             id: *id,
             name: name.clone(),
             inbox: inbox.clone(),
-            language: *language,
+            language,
             assignment_id: invitation["assignment"]["id"].as_str().unwrap().to_owned(),
             session,
             caller,
