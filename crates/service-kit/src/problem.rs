@@ -271,6 +271,17 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A refused state-machine move: 409 naming the machine, the states and the allowed moves.
+impl From<shared_domain::TransitionRefused> for ApiError {
+    fn from(refused: shared_domain::TransitionRefused) -> Self {
+        ApiError::conflict(refused.to_string())
+            .with("stateMachine", refused.machine)
+            .with("currentState", refused.current)
+            .with("requestedState", refused.requested)
+            .with("allowedTransitions", refused.allowed)
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         Self::internal(error)

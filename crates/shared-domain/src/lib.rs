@@ -5,9 +5,11 @@
 
 pub mod contracts;
 pub mod names;
+pub mod transitions;
 pub mod validation;
 
 pub use contracts::IntegrationEvent;
+pub use transitions::{StateMachine, TransitionRefused};
 pub use validation::{FieldError, Validator};
 
 /// A new application-generated identifier (UUIDv7: time-ordered, so indexes stay compact).

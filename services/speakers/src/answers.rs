@@ -10,6 +10,7 @@ use event_bus::EventContext;
 use service_kit::ApiError;
 use shared_domain::contracts::speakers::{SpeakerAccepted, SpeakerDeclined};
 use shared_domain::names::{enum_name, parse_stored};
+use shared_domain::StateMachine;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 

@@ -15,7 +15,9 @@ use uuid::Uuid;
 
 use super::attendees::ensure_self_or_organizer;
 use super::AppState;
-use crate::domain::registration::{cancel, Cancellation, RegistrationStatus};
+use crate::domain::registration::{
+    cancel, on_request, Cancellation, RegistrationRequest, RegistrationStatus,
+};
 use crate::domain::{enum_name, parse_stored, AttendeeError};
 use crate::reactions::announce;
 use crate::store;
@@ -161,8 +163,14 @@ pub async fn register(
             store::registrations::lock_by_attendee(&mut tx, request.event_id, attendee_id)
                 .await?
                 .ok_or(AttendeeError::RegistrationNotFound(new.id))?;
-        match parse_stored::<RegistrationStatus>(&existing.status) {
-            RegistrationStatus::Cancelled | RegistrationStatus::Rejected => {
+        match on_request(Some(parse_stored(&existing.status))) {
+            RegistrationRequest::Existing | RegistrationRequest::Create => {
+                tx.commit().await?;
+                return Ok(
+                    (StatusCode::OK, Json(RegistrationResponse::from(existing))).into_response()
+                );
+            }
+            RegistrationRequest::Reopen => {
                 store::registrations::reopen(
                     &mut tx,
                     existing.id,
@@ -173,12 +181,6 @@ pub async fn register(
                 )
                 .await?;
                 (new.id, StatusCode::CREATED)
-            }
-            _ => {
-                tx.commit().await?;
-                return Ok(
-                    (StatusCode::OK, Json(RegistrationResponse::from(existing))).into_response()
-                );
             }
         }
     };
@@ -277,14 +279,7 @@ pub async fn cancel_registration(
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
     ensure_self_or_organizer(&actor, record.attendee_id)?;
     let now = Utc::now();
-    match cancel(parse_stored(&record.status)) {
-        Cancellation::Refuse => {
-            return Err(AttendeeError::Conflict(format!(
-                "a registration that is {} cannot be cancelled",
-                record.status
-            ))
-            .into())
-        }
+    match cancel(parse_stored(&record.status))? {
         Cancellation::AlreadyCancelled => {}
         outcome => {
             store::registrations::set_status(&mut tx, id, "cancelled", None, now).await?;

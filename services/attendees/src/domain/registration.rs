@@ -3,6 +3,7 @@
 //! least once and possibly late, so every answer is safe to apply again.
 
 use serde::{Deserialize, Serialize};
+use shared_domain::{StateMachine, TransitionRefused};
 use utoipa::ToSchema;
 
 /// Where a registration stands.
@@ -21,6 +22,47 @@ pub enum RegistrationStatus {
 }
 
 use RegistrationStatus::*;
+
+/// Every move a registration may make. Registering again after a cancellation or a
+/// rejection requests a seat anew.
+const TRANSITIONS: &[(RegistrationStatus, RegistrationStatus)] = &[
+    (Registered, Confirmed),
+    (Registered, Waitlisted),
+    (Registered, Rejected),
+    (Registered, Cancelled),
+    (Waitlisted, Confirmed),
+    (Waitlisted, Rejected),
+    (Waitlisted, Cancelled),
+    (Confirmed, Cancelled),
+    (Confirmed, Attended),
+    (Cancelled, Registered),
+    (Rejected, Registered),
+];
+
+impl StateMachine for RegistrationStatus {
+    const MACHINE: &'static str = "status";
+    const TRANSITIONS: &'static [(Self, Self)] = TRANSITIONS;
+}
+
+/// What asking to register does, given the attendee's registration for the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationRequest {
+    /// No registration yet: create one.
+    Create,
+    /// A cancelled or rejected one: request a seat anew.
+    Reopen,
+    /// A live registration: answer it as it is.
+    Existing,
+}
+
+/// Deciding a registration request.
+pub fn on_request(existing: Option<RegistrationStatus>) -> RegistrationRequest {
+    match existing {
+        None => RegistrationRequest::Create,
+        Some(status) if status.transition(Registered).is_ok() => RegistrationRequest::Reopen,
+        Some(_) => RegistrationRequest::Existing,
+    }
+}
 
 /// What a seat answer does to a registration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,18 +109,18 @@ pub enum Cancellation {
     LeaveQueue,
     /// Already cancelled: nothing to do.
     AlreadyCancelled,
-    /// Cannot be cancelled any more.
-    Refuse,
 }
 
-/// Cancelling a registration in `status`.
-pub fn cancel(status: RegistrationStatus) -> Cancellation {
-    match status {
-        Confirmed | Registered => Cancellation::ReleaseSeat,
-        Waitlisted => Cancellation::LeaveQueue,
-        Cancelled => Cancellation::AlreadyCancelled,
-        Attended | Rejected => Cancellation::Refuse,
+/// Cancelling a registration in `status`; refused once it was attended or rejected.
+pub fn cancel(status: RegistrationStatus) -> Result<Cancellation, TransitionRefused> {
+    if status == Cancelled {
+        return Ok(Cancellation::AlreadyCancelled);
     }
+    status.transition(Cancelled)?;
+    Ok(match status {
+        Waitlisted => Cancellation::LeaveQueue,
+        _ => Cancellation::ReleaseSeat,
+    })
 }
 
 #[cfg(test)]
@@ -104,10 +146,40 @@ mod tests {
 
     #[test]
     fn cancelling_releases_seats_or_leaves_the_queue() {
-        assert_eq!(cancel(Confirmed), Cancellation::ReleaseSeat);
-        assert_eq!(cancel(Registered), Cancellation::ReleaseSeat);
-        assert_eq!(cancel(Waitlisted), Cancellation::LeaveQueue);
-        assert_eq!(cancel(Cancelled), Cancellation::AlreadyCancelled);
-        assert_eq!(cancel(Attended), Cancellation::Refuse);
+        assert_eq!(cancel(Confirmed), Ok(Cancellation::ReleaseSeat));
+        assert_eq!(cancel(Registered), Ok(Cancellation::ReleaseSeat));
+        assert_eq!(cancel(Waitlisted), Ok(Cancellation::LeaveQueue));
+        assert_eq!(cancel(Cancelled), Ok(Cancellation::AlreadyCancelled));
+        let refused = cancel(Attended).unwrap_err();
+        assert_eq!(
+            (refused.current.as_str(), refused.allowed.len()),
+            ("attended", 0)
+        );
+    }
+
+    #[test]
+    fn registering_again_reopens_only_ended_registrations() {
+        assert_eq!(on_request(None), RegistrationRequest::Create);
+        assert_eq!(on_request(Some(Cancelled)), RegistrationRequest::Reopen);
+        assert_eq!(on_request(Some(Rejected)), RegistrationRequest::Reopen);
+        assert_eq!(on_request(Some(Waitlisted)), RegistrationRequest::Existing);
+        assert_eq!(on_request(Some(Confirmed)), RegistrationRequest::Existing);
+    }
+
+    #[test]
+    fn every_seat_answer_is_a_move_of_the_table() {
+        for status in [
+            Registered, Waitlisted, Confirmed, Cancelled, Attended, Rejected,
+        ] {
+            for outcome in [
+                on_seat_reserved(status),
+                on_seat_refused_full(status),
+                on_seat_refused_closed(status),
+            ] {
+                if let SeatOutcome::Become(next) = outcome {
+                    assert_eq!(status.transition(next), Ok(next));
+                }
+            }
+        }
     }
 }

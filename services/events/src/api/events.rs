@@ -16,6 +16,7 @@ use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, EventStatusChanged, EventWorkflowChanged,
     RegistrationClosed, RegistrationOpened,
 };
+use shared_domain::StateMachine;
 use sqlx::PgConnection;
 use uuid::Uuid;
 

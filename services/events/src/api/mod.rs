@@ -46,16 +46,7 @@ impl From<EventError> for ApiError {
             | EventError::SlotNotFound(_) => ApiError::not_found(detail),
             EventError::TopicNotFound(_) => ApiError::not_found(detail),
             EventError::NumberTaken(_) | EventError::Conflict(_) => ApiError::conflict(detail),
-            EventError::Transition {
-                current,
-                requested,
-                allowed,
-                machine,
-            } => ApiError::conflict(detail)
-                .with("currentState", current)
-                .with("requestedState", requested)
-                .with("allowedTransitions", allowed)
-                .with("stateMachine", machine),
+            EventError::Transition(refused) => ApiError::from(refused),
             EventError::AgendaIncomplete(missing) => {
                 ApiError::conflict(detail).with("missing", missing)
             }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
 use shared_domain::contracts::events::SessionReviewChanged;
+use shared_domain::StateMachine;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -27,13 +27,8 @@ pub enum EventError {
     TopicNotFound(Uuid),
     #[error("event number {0} is already taken")]
     NumberTaken(i32),
-    #[error("{machine} cannot go from {current} to {requested}; allowed: {}", if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") })]
-    Transition {
-        machine: &'static str,
-        current: String,
-        requested: String,
-        allowed: Vec<String>,
-    },
+    #[error(transparent)]
+    Transition(#[from] shared_domain::TransitionRefused),
     #[error("the agenda is not complete: {}", .0.join("; "))]
     AgendaIncomplete(Vec<String>),
     #[error("{0}")]

@@ -4,10 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use shared_domain::FieldError;
+use shared_domain::{FieldError, StateMachine};
 use utoipa::ToSchema;
-
-use super::EventError;
 
 /// Where the review of a session (or, rolled up, of the whole event) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -38,25 +36,12 @@ const SESSION_REVIEW_TRANSITIONS: &[(QualityReviewStatus, QualityReviewStatus)] 
     ]
 };
 
-impl QualityReviewStatus {
-    /// Checks the review step `self → to` against the table.
-    pub fn transition(self, to: QualityReviewStatus) -> Result<QualityReviewStatus, EventError> {
-        if SESSION_REVIEW_TRANSITIONS.contains(&(self, to)) {
-            return Ok(to);
-        }
-        let allowed = SESSION_REVIEW_TRANSITIONS
-            .iter()
-            .filter(|(from, _)| *from == self)
-            .map(|(_, next)| super::enum_name(next))
-            .collect();
-        Err(EventError::Transition {
-            machine: "sessionReviewStatus",
-            current: super::enum_name(&self),
-            requested: super::enum_name(&to),
-            allowed,
-        })
-    }
+impl StateMachine for QualityReviewStatus {
+    const MACHINE: &'static str = "sessionReviewStatus";
+    const TRANSITIONS: &'static [(Self, Self)] = SESSION_REVIEW_TRANSITIONS;
+}
 
+impl QualityReviewStatus {
     /// Whether the speaker must be told what to change (or why the session was refused).
     pub fn needs_feedback(self) -> bool {
         matches!(
@@ -176,21 +161,11 @@ mod tests {
 
     #[test]
     fn refused_review_steps_name_the_allowed_ones() {
-        let refused = |from: QualityReviewStatus, to: QualityReviewStatus| match from
-            .transition(to)
-            .unwrap_err()
-        {
-            EventError::Transition {
-                machine,
-                current,
-                allowed,
-                ..
-            } => {
-                assert_eq!(machine, "sessionReviewStatus");
-                assert_eq!(current, crate::domain::enum_name(&from));
-                allowed
-            }
-            other => panic!("unexpected {other:?}"),
+        let refused = |from: QualityReviewStatus, to: QualityReviewStatus| {
+            let refused = from.transition(to).unwrap_err();
+            assert_eq!(refused.machine, "sessionReviewStatus");
+            assert_eq!(refused.current, crate::domain::enum_name(&from));
+            refused.allowed
         };
         assert_eq!(refused(Pending, Approved), ["in_review"]);
         assert_eq!(

@@ -3,9 +3,8 @@
 //! transition once; anything else is refused with the current state and the allowed next ones.
 
 use serde::{Deserialize, Serialize};
+pub use shared_domain::StateMachine;
 use utoipa::ToSchema;
-
-use super::EventError;
 
 /// The lifecycle of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -86,33 +85,17 @@ const WORKFLOW_TRANSITIONS: &[(EventWorkflowState, EventWorkflowState)] = {
     ]
 };
 
-fn name<T: Serialize>(value: T) -> String {
-    super::enum_name(&value)
+impl StateMachine for EventStatus {
+    const MACHINE: &'static str = "status";
+    const TRANSITIONS: &'static [(Self, Self)] = STATUS_TRANSITIONS;
 }
 
-fn allowed_from<T: Copy + PartialEq + Serialize>(table: &[(T, T)], from: T) -> Vec<String> {
-    table
-        .iter()
-        .filter(|(f, _)| *f == from)
-        .map(|(_, to)| name(*to))
-        .collect()
+impl StateMachine for EventWorkflowState {
+    const MACHINE: &'static str = "workflowState";
+    const TRANSITIONS: &'static [(Self, Self)] = WORKFLOW_TRANSITIONS;
 }
 
 impl EventStatus {
-    /// Checks `self → to` against the table.
-    pub fn transition(self, to: EventStatus) -> Result<EventStatus, EventError> {
-        if STATUS_TRANSITIONS.contains(&(self, to)) {
-            Ok(to)
-        } else {
-            Err(EventError::Transition {
-                machine: "status",
-                current: name(self),
-                requested: name(to),
-                allowed: allowed_from(STATUS_TRANSITIONS, self),
-            })
-        }
-    }
-
     /// Whether the public agenda is visible in this status.
     pub fn is_public(self) -> bool {
         use EventStatus::*;
@@ -124,23 +107,7 @@ impl EventStatus {
 
     /// The snake_case name.
     pub fn as_str(self) -> String {
-        name(self)
-    }
-}
-
-impl EventWorkflowState {
-    /// Checks `self → to` against the table.
-    pub fn transition(self, to: EventWorkflowState) -> Result<EventWorkflowState, EventError> {
-        if WORKFLOW_TRANSITIONS.contains(&(self, to)) {
-            Ok(to)
-        } else {
-            Err(EventError::Transition {
-                machine: "workflowState",
-                current: name(self),
-                requested: name(to),
-                allowed: allowed_from(WORKFLOW_TRANSITIONS, self),
-            })
-        }
+        super::enum_name(&self)
     }
 }
 
@@ -150,18 +117,12 @@ mod tests {
 
     #[test]
     fn refused_transitions_name_the_allowed_ones() {
-        let error = EventStatus::Planning
+        let refused = EventStatus::Planning
             .transition(EventStatus::Published)
             .unwrap_err();
-        match error {
-            EventError::Transition {
-                current, allowed, ..
-            } => {
-                assert_eq!(current, "planning");
-                assert_eq!(allowed, ["topic_defined", "archived"]);
-            }
-            other => panic!("unexpected {other:?}"),
-        }
+        assert_eq!(refused.machine, "status");
+        assert_eq!(refused.current, "planning");
+        assert_eq!(refused.allowed, ["topic_defined", "archived"]);
     }
 
     #[test]

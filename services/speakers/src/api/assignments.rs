@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Role};
 use shared_domain::names::{enum_name, parse_stored};
+use shared_domain::StateMachine;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

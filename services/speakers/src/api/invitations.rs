@@ -14,6 +14,7 @@ use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerInvited};
 use shared_domain::names::{enum_name, parse_stored};
+use shared_domain::StateMachine;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 

@@ -46,16 +46,7 @@ impl From<SpeakerError> for ApiError {
             SpeakerError::EmailTaken { existing_id } => {
                 ApiError::conflict(detail).with("existingId", existing_id.to_string())
             }
-            SpeakerError::Transition {
-                current,
-                requested,
-                allowed,
-                machine,
-            } => ApiError::conflict(detail)
-                .with("currentState", current)
-                .with("requestedState", requested)
-                .with("allowedTransitions", allowed)
-                .with("stateMachine", machine),
+            SpeakerError::Transition(refused) => ApiError::from(refused),
             SpeakerError::Conflict(_) => ApiError::conflict(detail),
             SpeakerError::Gone(_) => ApiError::new(ProblemKind::Gone, detail),
             SpeakerError::Forbidden(_) => ApiError::forbidden(detail),

@@ -16,13 +16,8 @@ pub enum SpeakerError {
     InvitationNotFound(Uuid),
     #[error("a speaker with this email already exists")]
     EmailTaken { existing_id: Uuid },
-    #[error("{machine} cannot go from {current} to {requested}; allowed: {}", if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") })]
-    Transition {
-        machine: &'static str,
-        current: String,
-        requested: String,
-        allowed: Vec<String>,
-    },
+    #[error(transparent)]
+    Transition(#[from] shared_domain::TransitionRefused),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]

@@ -2,7 +2,7 @@
 //! loop), the abstract checks, and the field-level diff a reviewer sees after a revision.
 
 use serde::{Deserialize, Serialize};
-use shared_domain::names::enum_name;
+use shared_domain::StateMachine;
 use utoipa::ToSchema;
 
 use super::SpeakerError;
@@ -34,24 +34,17 @@ const DECISIONS: &[(QualityReviewStatus, QualityReviewStatus)] = &[
     (RevisionSubmitted, Rejected),
 ];
 
+impl StateMachine for QualityReviewStatus {
+    const MACHINE: &'static str = "qualityReview";
+    const TRANSITIONS: &'static [(Self, Self)] = DECISIONS;
+}
+
 /// Checks a moderator's decision `from → to`.
 pub fn decide(
     from: QualityReviewStatus,
     to: QualityReviewStatus,
 ) -> Result<QualityReviewStatus, SpeakerError> {
-    if DECISIONS.contains(&(from, to)) {
-        return Ok(to);
-    }
-    Err(SpeakerError::Transition {
-        machine: "qualityReview",
-        current: enum_name(&from),
-        requested: enum_name(&to),
-        allowed: DECISIONS
-            .iter()
-            .filter(|(f, _)| *f == from)
-            .map(|(_, t)| enum_name(t))
-            .collect(),
-    })
+    Ok(from.transition(to)?)
 }
 
 /// The status after the speaker submits content: a first submission waits for review, a

@@ -2,10 +2,8 @@
 //! listed once; any other is refused with the current state and the allowed next ones.
 
 use serde::{Deserialize, Serialize};
-use shared_domain::names::enum_name;
+pub use shared_domain::StateMachine;
 use utoipa::ToSchema;
-
-use super::SpeakerError;
 
 /// Where a speaker's assignment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -42,27 +40,12 @@ const TRANSITIONS: &[(SpeakerWorkflowState, SpeakerWorkflowState)] = &[
     (QualityReviewed, FinalAgenda),
 ];
 
-impl SpeakerWorkflowState {
-    /// Checks `self → to` against the table.
-    pub fn transition(
-        self,
-        to: SpeakerWorkflowState,
-    ) -> Result<SpeakerWorkflowState, SpeakerError> {
-        if TRANSITIONS.contains(&(self, to)) {
-            return Ok(to);
-        }
-        Err(SpeakerError::Transition {
-            machine: "workflowState",
-            current: enum_name(&self),
-            requested: enum_name(&to),
-            allowed: TRANSITIONS
-                .iter()
-                .filter(|(from, _)| *from == self)
-                .map(|(_, to)| enum_name(to))
-                .collect(),
-        })
-    }
+impl StateMachine for SpeakerWorkflowState {
+    const MACHINE: &'static str = "workflowState";
+    const TRANSITIONS: &'static [(Self, Self)] = TRANSITIONS;
+}
 
+impl SpeakerWorkflowState {
     /// Whether the speaker can still answer the invitation.
     pub fn awaits_answer(self) -> bool {
         matches!(self, Contacted | Ready)
@@ -91,18 +74,12 @@ mod tests {
 
     #[test]
     fn refused_transitions_name_the_allowed_ones() {
-        match Declined.transition(Accepted).unwrap_err() {
-            SpeakerError::Transition {
-                current, allowed, ..
-            } => {
-                assert_eq!(current, "declined");
-                assert!(allowed.is_empty());
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-        match Open.transition(Accepted).unwrap_err() {
-            SpeakerError::Transition { allowed, .. } => assert_eq!(allowed, ["contacted"]),
-            other => panic!("unexpected {other:?}"),
-        }
+        let refused = Declined.transition(Accepted).unwrap_err();
+        assert_eq!(refused.current, "declined");
+        assert!(refused.allowed.is_empty());
+        assert_eq!(
+            Open.transition(Accepted).unwrap_err().allowed,
+            ["contacted"]
+        );
     }
 }
