@@ -80,6 +80,40 @@ impl Actor {
     }
 }
 
+/// Whose personal data a request touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A speaker, by id (a speaker token carries it as `speakerId`).
+    Speaker(Uuid),
+    /// An attendee, by id (an attendee token carries it as `attendeeId`).
+    Attendee(Uuid),
+}
+
+impl Actor {
+    /// Whether the caller is `owner` (holding its role and its id claim).
+    pub fn is(&self, owner: Owner) -> bool {
+        match owner {
+            Owner::Speaker(id) => self.has(Role::Speaker) && self.speaker_id == Some(id),
+            Owner::Attendee(id) => self.has(Role::Attendee) && self.attendee_id == Some(id),
+        }
+    }
+
+    /// 403 unless the caller is an organizer or `owner` itself: people see and change only
+    /// their own data.
+    pub fn require_self_or_organizer(&self, owner: Owner) -> Result<(), ApiError> {
+        if self.has(Role::Organizer) || self.is(owner) {
+            return Ok(());
+        }
+        let whose = match owner {
+            Owner::Speaker(_) => "speakers",
+            Owner::Attendee(_) => "attendees",
+        };
+        Err(ApiError::forbidden(format!(
+            "Only organizers and the person themself may do this; {whose} see and change only their own data"
+        )))
+    }
+}
+
 /// The JWT claims the platform reads; unknown claims are ignored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

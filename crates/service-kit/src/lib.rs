@@ -12,6 +12,7 @@ pub mod directory;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;
+pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod pagination;
@@ -21,7 +22,7 @@ pub mod read_model;
 pub mod server;
 pub mod telemetry;
 
-pub use auth::{Actor, Authenticator, Role};
+pub use auth::{Actor, Authenticator, Owner, Role};
 pub use config::{ConfigError, ServiceConfig};
 pub use extract::{Json, Path, Query, RequestContext};
 pub use problem::{ApiError, ProblemKind};

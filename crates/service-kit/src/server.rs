@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -245,6 +246,7 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn(ops::record_metrics))
                 .layer(middleware::from_fn(problem_details))
+                .layer(CatchPanicLayer::custom(panic_problem))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     config.request_timeout,
@@ -301,6 +303,17 @@ async fn problem_details(request: Request, next: Next) -> Response {
     (parts, problem.to_string()).into_response()
 }
 
+/// A handler that panicked answers a 500 problem (the request id is added by
+/// `problem_details`); the panic is logged, the connection and the process live on.
+fn panic_problem(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    ApiError::internal(format!("handler panicked: {text}")).into_response()
+}
+
 /// A token cancelled on SIGTERM or SIGINT.
 pub fn shutdown_on_signal() -> CancellationToken {
     let token = CancellationToken::new();
@@ -317,32 +330,4 @@ pub fn shutdown_on_signal() -> CancellationToken {
         trigger.cancel();
     });
     token
-}
-
-/// Serves `document` at `/api/v1/<context>/openapi.json` and the interactive reference
-/// page (Swagger UI, assets compiled in) at `/api/v1/<context>/docs`.
-pub fn api_reference(context: &str, document: utoipa::openapi::OpenApi) -> Router {
-    utoipa_swagger_ui::SwaggerUi::new(format!("/api/v1/{context}/docs"))
-        .url(format!("/api/v1/{context}/openapi.json"), document)
-        .into()
-}
-
-/// Adds the `bearer` (JWT) security scheme the services' OpenAPI documents refer to; use as
-/// `#[openapi(modifiers(&service_kit::server::BearerAuth))]`.
-pub struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
-    }
 }

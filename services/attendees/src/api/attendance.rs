@@ -10,13 +10,12 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext, Role};
 use shared_domain::contracts::attendees::AttendanceRecorded;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::attendees::ensure_self_or_organizer;
 use super::registrations::RegistrationResponse;
 use super::AppState;
 use crate::domain::{enum_name, AttendeeError};
@@ -107,7 +106,7 @@ pub async fn confirm_attendance(
     let registration = store::registrations::lock_registration(&mut tx, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    ensure_self_or_organizer(&actor, registration.attendee_id)?;
+    actor.require_self_or_organizer(Owner::Attendee(registration.attendee_id))?;
     if registration.status != "confirmed" {
         return Err(AttendeeError::Conflict(format!(
             "only confirmed registrations confirm attendance (this one is {})",
@@ -223,7 +222,7 @@ pub async fn record_engagement(
     Path(id): Path<Uuid>,
     Json(request): Json<EngagementRequest>,
 ) -> Result<Response, ApiError> {
-    ensure_self_or_organizer(&actor, id)?;
+    actor.require_self_or_organizer(Owner::Attendee(id))?;
     match (request.engagement_type, request.value) {
         (EngagementType::Rating, Some(v)) if (0.0..=5.0).contains(&v) => {}
         (EngagementType::Rating, _) => {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::attendees::AttendeeProfileChanged;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -148,17 +148,6 @@ fn profile_differs(before: &AttendeeFields, after: &AttendeeFields) -> bool {
     )
 }
 
-/// 403 unless the caller is an organizer or the attendee itself.
-pub(super) fn ensure_self_or_organizer(actor: &Actor, attendee_id: Uuid) -> Result<(), ApiError> {
-    if actor.has(Role::Organizer)
-        || (actor.has(Role::Attendee) && actor.attendee_id == Some(attendee_id))
-    {
-        Ok(())
-    } else {
-        Err(AttendeeError::Forbidden("attendees see and change only their own data").into())
-    }
-}
-
 async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(), ApiError> {
     match company_id {
         Some(id) => service_kit::directory::require_company(&state.pool, "companyId", id).await,
@@ -234,7 +223,7 @@ pub async fn get_attendee(
     actor: Actor,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    ensure_self_or_organizer(&actor, id)?;
+    actor.require_self_or_organizer(Owner::Attendee(id))?;
     let record = store::attendees::fetch_attendee(&state.pool, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
@@ -279,7 +268,7 @@ pub async fn update_attendee(
     RequestContext(context): RequestContext,
     Json(patch): Json<UpdateAttendeeRequest>,
 ) -> Result<Response, ApiError> {
-    ensure_self_or_organizer(&actor, id)?;
+    actor.require_self_or_organizer(Owner::Attendee(id))?;
     let mut tx = state.pool.begin().await?;
     let current = store::attendees::lock_attendee(&mut tx, id)
         .await?

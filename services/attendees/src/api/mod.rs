@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
-use service_kit::server::BearerAuth;
+use service_kit::openapi::{BearerAuth, ProblemResponses};
 use service_kit::{ApiError, Authenticator};
 use sqlx::PgPool;
 use utoipa::OpenApi;
@@ -58,7 +58,7 @@ impl From<AttendeeError> for ApiError {
 struct ApiDoc;
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(
             attendees::create_attendee,
             attendees::list_attendees
@@ -83,7 +83,9 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(registrations::get_registration))
         .routes(routes!(registrations::cancel_registration))
-        .split_for_parts()
+        .split_for_parts();
+    ProblemResponses::apply(&mut document);
+    (router, document)
 }
 
 /// The OpenAPI document of this service (committed as `openapi/attendees.json`).
@@ -96,5 +98,5 @@ pub fn router(state: AppState) -> Router {
     let (router, document) = split();
     router
         .with_state(state)
-        .merge(service_kit::server::api_reference("attendees", document))
+        .merge(service_kit::openapi::api_reference("attendees", document))
 }

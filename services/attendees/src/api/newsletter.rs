@@ -9,12 +9,11 @@ use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Owner, RequestContext, Role};
 use shared_domain::contracts::attendees::NewsletterConfirmationRequested;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::attendees::ensure_self_or_organizer;
 use super::AppState;
 use crate::domain::AttendeeError;
 use crate::newsletter_links::{self, hash, new_token, LinkAction};
@@ -92,7 +91,7 @@ pub async fn subscribe(
             ))
         }
         (_, Some(id), _) => {
-            ensure_self_or_organizer(&actor, id)?;
+            actor.require_self_or_organizer(Owner::Attendee(id))?;
             id
         }
         _ => return Err(AttendeeError::Forbidden("attendees subscribe only themselves").into()),

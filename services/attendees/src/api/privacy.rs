@@ -9,12 +9,12 @@ use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::Serialize;
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, RequestContext};
+use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext};
 use shared_domain::contracts::attendees::AttendeeErased;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::attendees::{ensure_self_or_organizer, AttendeeResponse};
+use super::attendees::AttendeeResponse;
 use super::registrations::RegistrationResponse;
 use super::AppState;
 use crate::domain::AttendeeError;
@@ -37,7 +37,7 @@ pub async fn export_attendee(
     actor: Actor,
     Path(id): Path<Uuid>,
 ) -> Result<Json<AttendeeExport>, ApiError> {
-    ensure_self_or_organizer(&actor, id)?;
+    actor.require_self_or_organizer(Owner::Attendee(id))?;
     let attendee = store::attendees::fetch_attendee(&state.pool, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
@@ -64,7 +64,7 @@ pub async fn erase_attendee(
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
 ) -> Result<Response, ApiError> {
-    ensure_self_or_organizer(&actor, id)?;
+    actor.require_self_or_organizer(Owner::Attendee(id))?;
     let mut tx = state.pool.begin().await?;
     store::attendees::lock_attendee(&mut tx, id)
         .await?

@@ -8,12 +8,11 @@ use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::attendees::ensure_self_or_organizer;
 use super::AppState;
 use crate::domain::registration::{
     cancel, on_request, Cancellation, RegistrationRequest, RegistrationStatus,
@@ -223,7 +222,7 @@ pub async fn get_registration(
     let record = store::registrations::fetch_registration(&state.pool, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    ensure_self_or_organizer(&actor, record.attendee_id)?;
+    actor.require_self_or_organizer(Owner::Attendee(record.attendee_id))?;
     Ok(Json(RegistrationResponse::from(record)))
 }
 
@@ -277,7 +276,7 @@ pub async fn cancel_registration(
     let record = store::registrations::lock_registration(&mut tx, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    ensure_self_or_organizer(&actor, record.attendee_id)?;
+    actor.require_self_or_organizer(Owner::Attendee(record.attendee_id))?;
     let now = Utc::now();
     match cancel(parse_stored(&record.status))? {
         Cancellation::AlreadyCancelled => {}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
-use service_kit::server::BearerAuth;
+use service_kit::openapi::{BearerAuth, ProblemResponses};
 use service_kit::Authenticator;
 use sqlx::PgPool;
 use utoipa::OpenApi;
@@ -37,14 +37,16 @@ impl FromRef<AppState> for Arc<Authenticator> {
 struct ApiDoc;
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(
             companies::create_company,
             companies::list_companies
         ))
         .routes(routes!(companies::get_company, companies::update_company))
         .routes(routes!(companies::archive_company))
-        .split_for_parts()
+        .split_for_parts();
+    ProblemResponses::apply(&mut document);
+    (router, document)
 }
 
 /// The OpenAPI document of this service (committed as `openapi/companies.json`).
@@ -57,5 +59,5 @@ pub fn router(state: AppState) -> Router {
     let (router, document) = split();
     router
         .with_state(state)
-        .merge(service_kit::server::api_reference("companies", document))
+        .merge(service_kit::openapi::api_reference("companies", document))
 }

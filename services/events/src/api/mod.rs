@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
-use service_kit::server::BearerAuth;
+use service_kit::openapi::{BearerAuth, ProblemResponses};
 use service_kit::{ApiError, Authenticator};
 use sqlx::PgPool;
 use utoipa::OpenApi;
@@ -64,7 +64,7 @@ impl From<EventError> for ApiError {
 struct ApiDoc;
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(events::create_event, events::list_events))
         .routes(routes!(events::get_event, events::update_event))
         .routes(routes!(events::change_status))
@@ -100,7 +100,9 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agenda::agenda_json))
         .routes(routes!(agenda::agenda_ical))
         .routes(routes!(agenda::agenda_frab))
-        .split_for_parts()
+        .split_for_parts();
+    ProblemResponses::apply(&mut document);
+    (router, document)
 }
 
 /// The OpenAPI document of this service (committed as `openapi/events.json`).
@@ -113,5 +115,5 @@ pub fn router(state: AppState) -> Router {
     let (router, document) = split();
     router
         .with_state(state)
-        .merge(service_kit::server::api_reference("events", document))
+        .merge(service_kit::openapi::api_reference("events", document))
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
-use service_kit::server::BearerAuth;
+use service_kit::openapi::{BearerAuth, ProblemResponses};
 use service_kit::{Actor, ApiError, Authenticator, Role};
 use sqlx::PgPool;
 use utoipa::OpenApi;
@@ -68,7 +68,7 @@ pub fn require_organizer(actor: &Actor) -> Result<(), ApiError> {
 struct ApiDoc;
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(
             templates::list_templates,
             templates::create_template
@@ -89,7 +89,9 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(log::get_notification))
         .routes(routes!(log::resend_notification))
         .routes(routes!(webhooks::ses_events))
-        .split_for_parts()
+        .split_for_parts();
+    ProblemResponses::apply(&mut document);
+    (router, document)
 }
 
 /// The OpenAPI document of this service (committed as `openapi/notifications.json`).
@@ -102,7 +104,7 @@ pub fn router(state: AppState) -> Router {
     let (router, document) = split();
     router
         .with_state(state)
-        .merge(service_kit::server::api_reference(
+        .merge(service_kit::openapi::api_reference(
             "notifications",
             document,
         ))

@@ -6,7 +6,7 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Role};
+use service_kit::{Actor, ApiError, Json, Owner, Path, Role};
 use shared_domain::names::{enum_name, parse_stored};
 use shared_domain::StateMachine;
 use utoipa::ToSchema;
@@ -78,9 +78,7 @@ pub async fn speaking_history(
     actor: Actor,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Vec<SpeakingEngagement>>, ApiError> {
-    if !(actor.has(Role::Organizer) || (actor.has(Role::Speaker) && actor.speaker_id == Some(id))) {
-        return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
-    }
+    actor.require_self_or_organizer(Owner::Speaker(id))?;
     let mut conn = state.pool.acquire().await?;
     store::speakers::fetch_speaker(&mut *conn, id)
         .await?

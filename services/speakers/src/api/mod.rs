@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
-use service_kit::server::BearerAuth;
+use service_kit::openapi::{BearerAuth, ProblemResponses};
 use service_kit::{ApiError, Authenticator, ProblemKind};
 use sqlx::PgPool;
 use utoipa::OpenApi;
@@ -64,7 +64,7 @@ impl From<SpeakerError> for ApiError {
 struct ApiDoc;
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(speakers::create_speaker, speakers::list_speakers))
         .routes(routes!(speakers::get_me, speakers::update_me))
         .routes(routes!(speakers::get_speaker, speakers::update_speaker))
@@ -78,7 +78,9 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(invitations::accept))
         .routes(routes!(invitations::decline))
         .routes(routes!(invitations::withdraw))
-        .split_for_parts()
+        .split_for_parts();
+    ProblemResponses::apply(&mut document);
+    (router, document)
 }
 
 /// The OpenAPI document of this service (committed as `openapi/speakers.json`).
@@ -91,5 +93,5 @@ pub fn router(state: AppState) -> Router {
     let (router, document) = split();
     router
         .with_state(state)
-        .merge(service_kit::server::api_reference("speakers", document))
+        .merge(service_kit::openapi::api_reference("speakers", document))
 }

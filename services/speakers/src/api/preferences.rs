@@ -7,7 +7,7 @@ use chrono::{NaiveTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext};
 use shared_domain::contracts::speakers::{
     PreferenceWindow, SlotPreferencesSubmitted, TechnicalNeed,
 };
@@ -80,11 +80,7 @@ pub async fn submit_preferences(
     RequestContext(context): RequestContext,
     Json(request): Json<SlotPreferences>,
 ) -> Result<Json<SlotPreferences>, ApiError> {
-    if !(actor.has(Role::Organizer)
-        || (actor.has(Role::Speaker) && actor.speaker_id == Some(speaker_id)))
-    {
-        return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
-    }
+    actor.require_self_or_organizer(Owner::Speaker(speaker_id))?;
     if let Some(index) = request
         .preferred_time_slots
         .iter()

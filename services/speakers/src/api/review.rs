@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext, Role};
 use shared_domain::contracts::speakers::{ChangesRequested, MaterialSubmitted};
 use shared_domain::names::{enum_name, parse_stored};
 use sqlx::PgConnection;
@@ -118,11 +118,7 @@ async fn assignment_for(
     let assignment = store::assignments::fetch_assignment(conn, id, true)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
-    if !(actor.has(Role::Organizer)
-        || (actor.has(Role::Speaker) && actor.speaker_id == Some(assignment.speaker_id)))
-    {
-        return Err(SpeakerError::Forbidden("speakers see and change only their own data").into());
-    }
+    actor.require_self_or_organizer(Owner::Speaker(assignment.speaker_id))?;
     Ok(assignment)
 }
 

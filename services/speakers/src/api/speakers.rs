@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::pagination::{Page, PageQuery, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::SpeakerProfileChanged;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -121,17 +121,6 @@ fn profile_differs(before: &SpeakerFields, after: &SpeakerFields) -> bool {
     )
 }
 
-/// 403 unless the caller is an organizer or the speaker itself.
-fn ensure_self_or_organizer(actor: &Actor, speaker_id: Uuid) -> Result<(), ApiError> {
-    if actor.has(Role::Organizer)
-        || (actor.has(Role::Speaker) && actor.speaker_id == Some(speaker_id))
-    {
-        Ok(())
-    } else {
-        Err(SpeakerError::Forbidden("speakers see and change only their own data").into())
-    }
-}
-
 fn own_id(actor: &Actor) -> Result<Uuid, ApiError> {
     actor
         .speaker_id
@@ -217,7 +206,7 @@ pub async fn get_speaker(
     actor: Actor,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    ensure_self_or_organizer(&actor, id)?;
+    actor.require_self_or_organizer(Owner::Speaker(id))?;
     read(&state, id).await
 }
 
@@ -289,7 +278,7 @@ pub async fn update_speaker(
     RequestContext(context): RequestContext,
     Json(patch): Json<UpdateSpeakerRequest>,
 ) -> Result<Response, ApiError> {
-    ensure_self_or_organizer(&actor, id)?;
+    actor.require_self_or_organizer(Owner::Speaker(id))?;
     update(&state, id, if_match, &context, patch).await
 }
 

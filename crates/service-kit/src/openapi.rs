@@ -1,0 +1,139 @@
+//! What every service's OpenAPI document shares, declared once: the bearer security
+//! scheme, error answers as `application/problem+json`, the error statuses the common
+//! layers return for any operation, and the interactive reference page.
+
+use axum::Router;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
+
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::problem::{Problem, PROBLEM_JSON};
+
+/// Adds the `bearer` (JWT) security scheme the services' documents refer to.
+pub struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Declares the error answers of every operation once: each error response's body is
+/// `application/problem+json`, and every operation documents the statuses the shared
+/// layers return whatever the handler (malformed input 400, timeout 408, internal 500,
+/// unavailable 503; with a body: too large 413, wrong media type 415; with a token: 401
+/// and 403). Apply after the operations are collected (`OpenApiRouter::split_for_parts`).
+pub struct ProblemResponses;
+
+const COMMON: [(&str, &str); 4] = [
+    ("400", "The request could not be read (malformed JSON, parameter or cursor)"),
+    ("408", "The request took too long"),
+    ("500", "An unexpected error; logged with the request id"),
+    ("503", "A dependency is not reachable, or a referenced resource is not known here yet (`not_yet_known`, with `Retry-After`)"),
+];
+const WITH_BODY: [(&str, &str); 2] = [
+    ("413", "The request body is too large"),
+    ("415", "The body is not `application/json`"),
+];
+const WITH_TOKEN: [(&str, &str); 2] = [
+    ("401", "No valid token"),
+    ("403", "The token's roles or subject do not allow this"),
+];
+
+impl ProblemResponses {
+    /// Applies the rules to `openapi` (for documents built outside `Modify`).
+    pub fn apply(openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut schemas = vec![("Problem".to_owned(), Problem::schema())];
+        Problem::schemas(&mut schemas);
+        for (name, schema) in schemas {
+            components.schemas.entry(name).or_insert(schema);
+        }
+        let secured_by_default = openapi.security.as_ref().is_some_and(|s| !s.is_empty());
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+                &mut item.head,
+                &mut item.options,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                document_errors(operation, secured_by_default);
+            }
+        }
+    }
+}
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut OpenApi) {
+        Self::apply(openapi);
+    }
+}
+
+fn document_errors(operation: &mut Operation, secured_by_default: bool) {
+    let secured = operation
+        .security
+        .as_ref()
+        .map_or(secured_by_default, |s| !s.is_empty());
+    let mut extra: Vec<(&str, &str)> = COMMON.to_vec();
+    if operation.request_body.is_some() {
+        extra.extend(WITH_BODY);
+    }
+    if secured {
+        extra.extend(WITH_TOKEN);
+    }
+    let responses = &mut operation.responses.responses;
+    for (status, description) in extra {
+        responses.entry(status.to_owned()).or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(PROBLEM_JSON, problem_content())
+                    .build(),
+            )
+        });
+    }
+    for (status, response) in responses.iter_mut() {
+        let is_error = status.starts_with('4') || status.starts_with('5');
+        if let (true, RefOr::T(response)) = (is_error, response) {
+            if let Some(content) = response.content.shift_remove("application/json") {
+                response.content.insert(PROBLEM_JSON.to_owned(), content);
+            }
+            if response.content.is_empty() {
+                response
+                    .content
+                    .insert(PROBLEM_JSON.to_owned(), problem_content());
+            }
+        }
+    }
+}
+
+fn problem_content() -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build()
+}
+
+/// Serves `document` at `/api/v1/<context>/openapi.json` and the interactive reference
+/// page (Swagger UI, assets compiled in) at `/api/v1/<context>/docs`.
+pub fn api_reference(context: &str, document: OpenApi) -> Router {
+    utoipa_swagger_ui::SwaggerUi::new(format!("/api/v1/{context}/docs"))
+        .url(format!("/api/v1/{context}/openapi.json"), document)
+        .into()
+}
