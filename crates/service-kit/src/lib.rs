@@ -20,6 +20,7 @@ pub mod patch;
 pub mod problem;
 pub mod read_model;
 pub mod server;
+pub mod stored;
 pub mod telemetry;
 
 pub use auth::{Actor, Authenticator, Owner, Role};
@@ -27,3 +28,4 @@ pub use config::{ConfigError, ServiceConfig};
 pub use extract::{Json, Path, Query, RequestContext};
 pub use problem::{ApiError, ProblemKind};
 pub use server::{Platform, ServiceSpec};
+pub use stored::Stored;

@@ -12,6 +12,8 @@ use shared_domain::contracts::attendees::NewsletterSubscriptionChanged;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::domain::enum_name;
+use crate::domain::newsletter::{self, SubscriptionStatus};
 use crate::store;
 use crate::store::newsletter::SubscriptionRecord;
 
@@ -66,24 +68,23 @@ pub async fn follow(
     let subscription = store::newsletter::lock_by_token(&mut tx, &hash(token), unsubscribe)
         .await?
         .ok_or_else(|| ApiError::not_found("This link is not valid"))?;
-    let target = if unsubscribe {
-        "unsubscribed"
-    } else {
-        "confirmed"
+    let target = match action {
+        LinkAction::Confirm => SubscriptionStatus::Confirmed,
+        LinkAction::Unsubscribe => SubscriptionStatus::Unsubscribed,
     };
-    if subscription.status == "unsubscribed" && !unsubscribe {
-        return Err(ApiError::new(
+    let next = newsletter::follow(*subscription.status, target).map_err(|_| {
+        ApiError::new(
             ProblemKind::Gone,
             "This subscription was ended; subscribe again",
-        ));
-    }
-    if subscription.status != target {
+        )
+    })?;
+    if let Some(status) = next {
         let now = Utc::now();
-        store::newsletter::set_status(&mut tx, &subscription, target, now).await?;
+        store::newsletter::set_status(&mut tx, &subscription, status, now).await?;
         let changed = NewsletterSubscriptionChanged {
             subscription_id: subscription.id,
             attendee_id: subscription.attendee_id,
-            status: target.into(),
+            status: enum_name(&status),
             changed_at: now,
         };
         enqueue(&mut tx, &changed, context).await?;

@@ -24,10 +24,10 @@ use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::domain::enum_name;
 use crate::domain::registration::{
     on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome,
 };
-use crate::domain::{enum_name, parse_stored};
 use crate::store;
 
 /// The consumer of the attendees service.
@@ -130,16 +130,9 @@ async fn on_seat_answer(
         return Ok(());
     };
     let now = Utc::now();
-    match decide(parse_stored(&registration.status)) {
+    match decide(*registration.status) {
         SeatOutcome::Become(status) => {
-            store::registrations::set_status(
-                conn,
-                registration.id,
-                &enum_name(&status),
-                reason,
-                now,
-            )
-            .await?;
+            store::registrations::set_status(conn, registration.id, status, reason, now).await?;
             let why = reason.or(registration
                 .promoted_at
                 .map(|_| "promoted from the waitlist")

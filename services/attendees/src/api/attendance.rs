@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::registrations::RegistrationResponse;
 use super::AppState;
+use crate::domain::registration::RegistrationStatus;
 use crate::domain::{enum_name, AttendeeError};
 use crate::store;
 use crate::store::engagement::NewEngagement;
@@ -107,10 +108,10 @@ pub async fn confirm_attendance(
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
     actor.require_self_or_organizer(Owner::Attendee(registration.attendee_id))?;
-    if registration.status != "confirmed" {
+    if *registration.status != RegistrationStatus::Confirmed {
         return Err(AttendeeError::Conflict(format!(
             "only confirmed registrations confirm attendance (this one is {})",
-            registration.status
+            enum_name(&*registration.status)
         ))
         .into());
     }

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
+use crate::domain::newsletter::SubscriptionStatus;
 use crate::domain::AttendeeError;
 use crate::newsletter_links::{self, hash, new_token, LinkAction};
 use crate::store;
@@ -44,7 +45,7 @@ pub struct SubscriptionResponse {
     pub id: Uuid,
     pub attendee_id: Uuid,
     /// pending, confirmed or unsubscribed.
-    pub status: String,
+    pub status: SubscriptionStatus,
     pub source: String,
     pub requested_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
@@ -56,7 +57,7 @@ impl From<SubscriptionRecord> for SubscriptionResponse {
         SubscriptionResponse {
             id: r.id,
             attendee_id: r.attendee_id,
-            status: r.status,
+            status: *r.status,
             source: r.source,
             requested_at: r.requested_at,
             confirmed_at: r.confirmed_at,

@@ -17,7 +17,7 @@ use super::AppState;
 use crate::domain::registration::{
     cancel, on_request, Cancellation, RegistrationRequest, RegistrationStatus,
 };
-use crate::domain::{enum_name, parse_stored, AttendeeError};
+use crate::domain::AttendeeError;
 use crate::reactions::announce;
 use crate::store;
 use crate::store::registrations::{NewRegistration, RegistrationRecord};
@@ -63,7 +63,7 @@ impl From<RegistrationRecord> for RegistrationResponse {
             event_id: r.event_id,
             attendee_id: r.attendee_id,
             registration_date: r.registration_date,
-            status: parse_stored(&r.status),
+            status: *r.status,
             refusal_reason: r.refusal_reason,
             waitlist_position: r.waitlist_position,
             session_preferences: r.session_preferences.0,
@@ -162,7 +162,7 @@ pub async fn register(
             store::registrations::lock_by_attendee(&mut tx, request.event_id, attendee_id)
                 .await?
                 .ok_or(AttendeeError::RegistrationNotFound(new.id))?;
-        match on_request(Some(parse_stored(&existing.status))) {
+        match on_request(Some(*existing.status)) {
             RegistrationRequest::Existing | RegistrationRequest::Create => {
                 tx.commit().await?;
                 return Ok(
@@ -247,12 +247,11 @@ pub async fn list_registrations(
         )
     };
     let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
-    let status = query.status.map(|s| enum_name(&s));
     let rows = store::registrations::list_registrations(
         &state.pool,
         query.event_id,
         attendee_id,
-        status.as_deref(),
+        query.status,
         page.after,
         page.fetch_limit(),
     )
@@ -278,10 +277,11 @@ pub async fn cancel_registration(
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
     actor.require_self_or_organizer(Owner::Attendee(record.attendee_id))?;
     let now = Utc::now();
-    match cancel(parse_stored(&record.status))? {
+    match cancel(*record.status)? {
         Cancellation::AlreadyCancelled => {}
         outcome => {
-            store::registrations::set_status(&mut tx, id, "cancelled", None, now).await?;
+            store::registrations::set_status(&mut tx, id, RegistrationStatus::Cancelled, None, now)
+                .await?;
             if outcome == Cancellation::ReleaseSeat {
                 enqueue(
                     &mut tx,

@@ -2,6 +2,7 @@
 //! registration saga. No I/O.
 
 pub mod attendee;
+pub mod newsletter;
 pub mod registration;
 
 use uuid::Uuid;

@@ -1,10 +1,13 @@
 //! Attendee rows.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use shared_domain::contracts::attendees::AttendeeProfileChanged;
 use shared_domain::IntegrationEvent;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::newsletter::SubscriptionStatus;
 
 use crate::domain::attendee::{AttendeeFields, GdprConsent};
 
@@ -211,9 +214,10 @@ pub async fn erase_attendee(
         return Ok(false);
     }
     sqlx::query("update event_registrations set special_requests = null, session_preferences = '[]' where attendee_id = $1").bind(id).execute(&mut *conn).await?;
-    sqlx::query("update newsletter_subscriptions set status = 'unsubscribed', unsubscribed_at = $2 where attendee_id = $1 and status <> 'unsubscribed'")
+    sqlx::query("update newsletter_subscriptions set status = $3, unsubscribed_at = $2 where attendee_id = $1 and status <> $3")
         .bind(id)
         .bind(now)
+        .bind(Stored(SubscriptionStatus::Unsubscribed))
         .execute(&mut *conn)
         .await?;
     sqlx::query(

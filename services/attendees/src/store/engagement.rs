@@ -1,8 +1,11 @@
 //! Content engagement rows, their per-item aggregates, and the event calendar read model.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::registration::RegistrationStatus;
 
 /// One engagement to record.
 pub struct NewEngagement<'a> {
@@ -97,13 +100,15 @@ pub async fn set_attendance(
     now: DateTime<Utc>,
 ) -> Result<Option<(Uuid, Option<Uuid>, Uuid)>, sqlx::Error> {
     sqlx::query_as(
-        "update event_registrations r set actual_attendance = $2, status = case when $2 then 'attended' else 'confirmed' end, updated_at = $3 \
-         from attendees a where r.id = $1 and a.id = r.attendee_id and r.status in ('confirmed', 'attended') \
+        "update event_registrations r set actual_attendance = $2, status = case when $2 then $4 else $5 end, updated_at = $3 \
+         from attendees a where r.id = $1 and a.id = r.attendee_id and r.status in ($4, $5) \
          returning r.attendee_id, a.company_id, r.event_id",
     )
     .bind(registration_id)
     .bind(attended)
     .bind(now)
+    .bind(Stored(RegistrationStatus::Attended))
+    .bind(Stored(RegistrationStatus::Confirmed))
     .fetch_optional(conn)
     .await
 }

@@ -1,15 +1,18 @@
 //! Newsletter subscriptions (double opt-in).
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::domain::newsletter::SubscriptionStatus::{self, Confirmed, Pending, Unsubscribed};
 
 /// A subscription as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubscriptionRecord {
     pub id: Uuid,
     pub attendee_id: Uuid,
-    pub status: String,
+    pub status: Stored<SubscriptionStatus>,
     pub source: String,
     pub requested_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
@@ -24,8 +27,9 @@ pub async fn lock_live(
     conn: &mut PgConnection,
     attendee_id: Uuid,
 ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {COLUMNS} from newsletter_subscriptions where attendee_id = $1 and status <> 'unsubscribed' for update"))
+    sqlx::query_as(&format!("select {COLUMNS} from newsletter_subscriptions where attendee_id = $1 and status <> $2 for update"))
         .bind(attendee_id)
+        .bind(Stored(Unsubscribed))
         .fetch_optional(conn)
         .await
 }
@@ -42,7 +46,7 @@ pub async fn insert_pending(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into newsletter_subscriptions (id, attendee_id, status, confirmation_token_hash, unsubscribe_token_hash, source, requested_at) \
-         values ($1, $2, 'pending', $3, $4, $5, $6)",
+         values ($1, $2, $7, $3, $4, $5, $6)",
     )
     .bind(id)
     .bind(attendee_id)
@@ -50,6 +54,7 @@ pub async fn insert_pending(
     .bind(unsubscribe_hash)
     .bind(source)
     .bind(now)
+    .bind(Stored(Pending))
     .execute(conn)
     .await?;
     Ok(())
@@ -78,21 +83,23 @@ pub async fn lock_by_token(
 pub async fn set_status(
     conn: &mut PgConnection,
     subscription: &SubscriptionRecord,
-    status: &str,
+    status: SubscriptionStatus,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update newsletter_subscriptions set status = $2, confirmed_at = case when $2 = 'confirmed' then $3 else confirmed_at end, \
-         unsubscribed_at = case when $2 = 'unsubscribed' then $3 else unsubscribed_at end where id = $1",
+        "update newsletter_subscriptions set status = $2, confirmed_at = case when $2 = $4 then $3 else confirmed_at end, \
+         unsubscribed_at = case when $2 = $5 then $3 else unsubscribed_at end where id = $1",
     )
     .bind(subscription.id)
-    .bind(status)
+    .bind(Stored(status))
     .bind(now)
+    .bind(Stored(Confirmed))
+    .bind(Stored(Unsubscribed))
     .execute(&mut *conn)
     .await?;
-    sqlx::query("update attendees set newsletter_subscription = ($2 = 'confirmed'), updated_at = $3, version = version + 1 where id = $1")
+    sqlx::query("update attendees set newsletter_subscription = $2, updated_at = $3, version = version + 1 where id = $1")
         .bind(subscription.attendee_id)
-        .bind(status)
+        .bind(status == Confirmed)
         .bind(now)
         .execute(conn)
         .await?;

@@ -1,9 +1,12 @@
 //! Registration rows and the waitlist.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::registration::RegistrationStatus::{self, Registered, Waitlisted};
 
 /// A registration as stored, with its place in the waitlist when it is waitlisted.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -12,7 +15,7 @@ pub struct RegistrationRecord {
     pub event_id: Uuid,
     pub attendee_id: Uuid,
     pub registration_date: DateTime<Utc>,
-    pub status: String,
+    pub status: Stored<RegistrationStatus>,
     pub refusal_reason: Option<String>,
     pub session_preferences: Json<Vec<Uuid>>,
     pub special_requests: Option<String>,
@@ -23,10 +26,11 @@ pub struct RegistrationRecord {
     pub waitlist_position: Option<i64>,
 }
 
+/// Selects registrations with their waitlist position; `$1` binds the waitlisted status.
 const SELECT: &str = "select r.id, r.event_id, r.attendee_id, r.registration_date, r.status, r.refusal_reason, r.session_preferences, \
     r.special_requests, r.attendance_confirmed, r.actual_attendance, r.promoted_at, r.updated_at, \
-    case when r.status = 'waitlisted' then (select count(*) from event_registrations w where w.event_id = r.event_id \
-      and w.status = 'waitlisted' and (w.registration_date, w.id) <= (r.registration_date, r.id)) end as waitlist_position \
+    case when r.status = $1 then (select count(*) from event_registrations w where w.event_id = r.event_id \
+      and w.status = $1 and (w.registration_date, w.id) <= (r.registration_date, r.id)) end as waitlist_position \
     from event_registrations r";
 
 /// A new registration request.
@@ -46,7 +50,7 @@ pub async fn insert_registration(
 ) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into event_registrations (id, event_id, attendee_id, registration_date, status, session_preferences, special_requests, updated_at) \
-         values ($1, $2, $3, $4, 'registered', $5, $6, $4) on conflict (event_id, attendee_id) do nothing",
+         values ($1, $2, $3, $4, $7, $5, $6, $4) on conflict (event_id, attendee_id) do nothing",
     )
     .bind(r.id)
     .bind(r.event_id)
@@ -54,6 +58,7 @@ pub async fn insert_registration(
     .bind(now)
     .bind(Json(r.session_preferences))
     .bind(r.special_requests)
+    .bind(Stored(Registered))
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
@@ -66,8 +71,9 @@ pub async fn lock_by_attendee(
     attendee_id: Uuid,
 ) -> Result<Option<RegistrationRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SELECT} where r.event_id = $1 and r.attendee_id = $2 for update of r"
+        "{SELECT} where r.event_id = $2 and r.attendee_id = $3 for update of r"
     ))
+    .bind(Stored(Waitlisted))
     .bind(event_id)
     .bind(attendee_id)
     .fetch_optional(conn)
@@ -79,7 +85,8 @@ pub async fn fetch_registration(
     db: impl PgExecutor<'_>,
     id: Uuid,
 ) -> Result<Option<RegistrationRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} where r.id = $1"))
+    sqlx::query_as(&format!("{SELECT} where r.id = $2"))
+        .bind(Stored(Waitlisted))
         .bind(id)
         .fetch_optional(db)
         .await
@@ -90,7 +97,8 @@ pub async fn lock_registration(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<RegistrationRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} where r.id = $1 for update of r"))
+    sqlx::query_as(&format!("{SELECT} where r.id = $2 for update of r"))
+        .bind(Stored(Waitlisted))
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -100,13 +108,13 @@ pub async fn lock_registration(
 pub async fn set_status(
     conn: &mut PgConnection,
     id: Uuid,
-    status: &str,
+    status: RegistrationStatus,
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("update event_registrations set status = $2, refusal_reason = $3, updated_at = $4 where id = $1")
         .bind(id)
-        .bind(status)
+        .bind(Stored(status))
         .bind(reason)
         .bind(now)
         .execute(conn)
@@ -125,7 +133,7 @@ pub async fn reopen(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update event_registrations set id = $5, status = 'registered', refusal_reason = null, registration_date = $2, promoted_at = null, \
+        "update event_registrations set id = $5, status = $6, refusal_reason = null, registration_date = $2, promoted_at = null, \
          session_preferences = $3, special_requests = $4, updated_at = $2 where id = $1",
     )
     .bind(id)
@@ -133,6 +141,7 @@ pub async fn reopen(
     .bind(Json(session_preferences))
     .bind(special_requests)
     .bind(new_id)
+    .bind(Stored(Registered))
     .execute(conn)
     .await?;
     Ok(())
@@ -146,12 +155,14 @@ pub async fn promote_oldest(
     now: DateTime<Utc>,
 ) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
     sqlx::query_as(
-        "update event_registrations set status = 'registered', promoted_at = $2, updated_at = $2 where id = \
-         (select id from event_registrations where event_id = $1 and status = 'waitlisted' order by registration_date, id \
+        "update event_registrations set status = $3, promoted_at = $2, updated_at = $2 where id = \
+         (select id from event_registrations where event_id = $1 and status = $4 order by registration_date, id \
           limit 1 for update skip locked) returning id, attendee_id",
     )
     .bind(event_id)
     .bind(now)
+    .bind(Stored(Registered))
+    .bind(Stored(Waitlisted))
     .fetch_optional(conn)
     .await
 }
@@ -161,17 +172,18 @@ pub async fn list_registrations(
     db: impl PgExecutor<'_>,
     event_id: Option<Uuid>,
     attendee_id: Option<Uuid>,
-    status: Option<&str>,
+    status: Option<RegistrationStatus>,
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<RegistrationRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SELECT} where ($1::uuid is null or r.event_id = $1) and ($2::uuid is null or r.attendee_id = $2) \
-         and ($3::text is null or r.status = $3) and ($4::uuid is null or r.id > $4) order by r.id limit $5"
+        "{SELECT} where ($2::uuid is null or r.event_id = $2) and ($3::uuid is null or r.attendee_id = $3) \
+         and ($4::text is null or r.status = $4) and ($5::uuid is null or r.id > $5) order by r.id limit $6"
     ))
+    .bind(Stored(Waitlisted))
     .bind(event_id)
     .bind(attendee_id)
-    .bind(status)
+    .bind(status.map(Stored))
     .bind(after)
     .bind(limit)
     .fetch_all(db)
