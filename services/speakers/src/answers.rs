@@ -9,7 +9,6 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::ApiError;
 use shared_domain::contracts::speakers::{SpeakerAccepted, SpeakerDeclined};
-use shared_domain::names::{enum_name, parse_stored};
 use shared_domain::StateMachine;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -99,11 +98,11 @@ pub async fn accept(
 ) -> Result<AssignmentRecord, ApiError> {
     let mut tx = pool.begin().await?;
     let assignment = by_token(&mut tx, secret, id, token, true).await?;
-    let current: SpeakerWorkflowState = parse_stored(&assignment.workflow_state);
+    let current = *assignment.workflow_state;
     if current.awaits_answer() {
         let now = Utc::now();
         let next = current.transition(SpeakerWorkflowState::Accepted)?;
-        store::assignments::set_state(&mut tx, id, &enum_name(&next), None, now).await?;
+        store::assignments::set_state(&mut tx, id, next, None, now).await?;
         let accepted = SpeakerAccepted {
             assignment_id: id,
             speaker_id: assignment.speaker_id,
@@ -144,11 +143,11 @@ pub async fn decline(
     }
     let mut tx = pool.begin().await?;
     let assignment = by_token(&mut tx, secret, id, token, true).await?;
-    let current: SpeakerWorkflowState = parse_stored(&assignment.workflow_state);
+    let current = *assignment.workflow_state;
     if current.awaits_answer() {
         let now = Utc::now();
         let next = current.transition(SpeakerWorkflowState::Declined)?;
-        store::assignments::set_state(&mut tx, id, &enum_name(&next), reason, now).await?;
+        store::assignments::set_state(&mut tx, id, next, reason, now).await?;
         let declined = SpeakerDeclined {
             assignment_id: id,
             speaker_id: assignment.speaker_id,

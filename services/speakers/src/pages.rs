@@ -15,7 +15,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use service_kit::pages::Pages;
 use service_kit::{ApiError, ProblemKind, RequestContext};
-use shared_domain::names::parse_stored;
 use std::sync::{Arc, LazyLock};
 use uuid::Uuid;
 
@@ -78,7 +77,7 @@ fn local(time: DateTime<Utc>) -> String {
 fn invitation_page(status: StatusCode, details: InvitationDetails, token: &str) -> Response {
     let t = words(&details.language);
     let a = &details.assignment;
-    let state: SpeakerWorkflowState = parse_stored(&a.workflow_state);
+    let state = *a.workflow_state;
     let answered = match state {
         SpeakerWorkflowState::Declined => &t["declined"],
         s if s.awaits_answer() => &Value::Null,

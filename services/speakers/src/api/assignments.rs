@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Role};
-use shared_domain::names::{enum_name, parse_stored};
 use shared_domain::StateMachine;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -60,9 +59,10 @@ pub async fn change_workflow(
     let assignment = store::assignments::fetch_assignment(&mut tx, id, true)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
-    let next = parse_stored::<SpeakerWorkflowState>(&assignment.workflow_state)
+    let next = assignment
+        .workflow_state
         .transition(request.workflow_state)?;
-    store::assignments::set_state(&mut tx, id, &enum_name(&next), None, Utc::now()).await?;
+    store::assignments::set_state(&mut tx, id, next, None, Utc::now()).await?;
     let updated = store::assignments::fetch_assignment(&mut tx, id, false)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
@@ -87,7 +87,7 @@ pub async fn speaking_history(
     for assignment in store::assignments::of_speaker(&mut *conn, id)
         .await?
         .into_iter()
-        .filter(|a| a.workflow_state == "final_agenda")
+        .filter(|a| *a.workflow_state == SpeakerWorkflowState::FinalAgenda)
     {
         let session = store::sessions::fetch_session(&mut *conn, assignment.session_id).await?;
         engagements.push(SpeakingEngagement {

@@ -13,7 +13,7 @@ use service_kit::problem::Problem;
 use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerInvited};
-use shared_domain::names::{enum_name, parse_stored};
+use shared_domain::names::enum_name;
 use shared_domain::StateMachine;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -88,7 +88,7 @@ impl From<AssignmentRecord> for AssignmentResponse {
             session_id: r.session_id,
             event_id: r.event_id,
             speaker_id: r.speaker_id,
-            workflow_state: parse_stored(&r.workflow_state),
+            workflow_state: *r.workflow_state,
             role: r.role,
             presentation_title: r.presentation_title,
             is_confirmed: r.is_confirmed,
@@ -317,10 +317,10 @@ pub async fn withdraw(
     let assignment = store::assignments::fetch_assignment(&mut tx, id, true)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
-    let current: SpeakerWorkflowState = parse_stored(&assignment.workflow_state);
+    let current = *assignment.workflow_state;
     current.transition(SpeakerWorkflowState::Open)?;
     let now = Utc::now();
-    store::assignments::set_state(&mut tx, id, "open", None, now).await?;
+    store::assignments::set_state(&mut tx, id, SpeakerWorkflowState::Open, None, now).await?;
     let withdrawn = InvitationWithdrawn {
         assignment_id: id,
         speaker_id: assignment.speaker_id,

@@ -105,9 +105,7 @@ pub async fn submit_preferences(
     let has_session = store::assignments::of_speaker(&mut *tx, speaker_id)
         .await?
         .iter()
-        .any(|a| {
-            a.event_id == event_id && !matches!(a.workflow_state.as_str(), "open" | "declined")
-        });
+        .any(|a| a.event_id == event_id && a.workflow_state.is_on_session());
     if !has_session {
         return Err(ApiError::invalid_field(
             "eventId",

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext, Role};
 use shared_domain::contracts::speakers::{ChangesRequested, MaterialSubmitted};
-use shared_domain::names::{enum_name, parse_stored};
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -145,7 +144,7 @@ async fn respond(conn: &mut PgConnection, id: Uuid) -> Result<SubmissionResponse
         photo_url: latest.photo_url,
         materials: latest.materials.0,
         submitted_at: latest.submitted_at,
-        review_status: parse_stored(&review.status),
+        review_status: *review.status,
         feedback: review.feedback,
         revision_deadline: review.revision_deadline,
         changes_since_review,
@@ -179,7 +178,7 @@ pub async fn submit(
     }
     let current = store::reviews::lock_review(&mut tx, id)
         .await?
-        .map(|r| parse_stored::<QualityReviewStatus>(&r.status));
+        .map(|r| *r.status);
     let status = on_revision(current)?;
     let now = Utc::now();
     let revision = NewRevision {
@@ -189,7 +188,7 @@ pub async fn submit(
         materials: &request.materials,
     };
     let number = store::reviews::insert_revision(&mut tx, id, &revision, now).await?;
-    store::reviews::set_submission_status(&mut tx, id, &enum_name(&status), now).await?;
+    store::reviews::set_submission_status(&mut tx, id, status, now).await?;
     let submitted = MaterialSubmitted {
         assignment_id: id,
         speaker_id: assignment.speaker_id,
@@ -264,7 +263,7 @@ pub async fn review(
     let review = store::reviews::lock_review(&mut tx, id)
         .await?
         .ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
-    let status = decide(parse_stored(&review.status), request.status)?;
+    let status = decide(*review.status, request.status)?;
     let latest = store::reviews::revision(&mut *tx, id, None)
         .await?
         .ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
@@ -290,7 +289,7 @@ pub async fn review(
         .transpose()
         .map_err(ApiError::internal)?;
     let decision = Decision {
-        status: &enum_name(&status),
+        status,
         reviewer_id: &actor.subject,
         abstract_review: &abstract_review,
         bio_review: bio_review.as_ref(),
@@ -312,13 +311,10 @@ pub async fn review(
         };
         enqueue(&mut tx, &requested, &context).await?;
     }
-    if status == QualityReviewStatus::Approved
-        && matches!(
-            assignment.workflow_state.as_str(),
-            "accepted" | "slot_assigned"
-        )
+    if let (QualityReviewStatus::Approved, Some(next)) =
+        (status, assignment.workflow_state.on_content_approved())
     {
-        store::assignments::set_state(&mut tx, id, "quality_reviewed", None, now).await?;
+        store::assignments::set_state(&mut tx, id, next, None, now).await?;
     }
     let response = respond(&mut tx, id).await?;
     tx.commit().await?;

@@ -50,6 +50,24 @@ impl SpeakerWorkflowState {
     pub fn awaits_answer(self) -> bool {
         matches!(self, Contacted | Ready)
     }
+
+    /// Whether the speaker has confirmed (accepted, and every step after).
+    pub fn is_confirmed(self) -> bool {
+        matches!(
+            self,
+            Accepted | SlotAssigned | QualityReviewed | FinalAgenda
+        )
+    }
+
+    /// Whether the speaker is (still) on the session: invited, answering or confirmed.
+    pub fn is_on_session(self) -> bool {
+        !matches!(self, Open | Declined)
+    }
+
+    /// The state an approved content review moves the assignment to, if it moves.
+    pub fn on_content_approved(self) -> Option<SpeakerWorkflowState> {
+        self.transition(QualityReviewed).ok()
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 //! Session-speaker assignments and their invitations.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::workflow::SpeakerWorkflowState;
 
 /// An assignment as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,7 +16,7 @@ pub struct AssignmentRecord {
     pub speaker_id: Uuid,
     pub role: String,
     pub presentation_title: Option<String>,
-    pub workflow_state: String,
+    pub workflow_state: Stored<SpeakerWorkflowState>,
     pub is_confirmed: bool,
     pub invitation_id: Option<Uuid>,
     pub invited_at: Option<DateTime<Utc>>,
@@ -49,7 +52,7 @@ pub async fn insert_invitation(
 ) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into session_speakers (id, session_id, event_id, speaker_id, role, presentation_title, workflow_state, invitation_id, invited_at, \
-         invitation_expires_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 'contacted', $7, $8, $9, $8, $8) \
+         invitation_expires_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $10, $7, $8, $9, $8, $8) \
          on conflict (session_id, speaker_id) do nothing",
     )
     .bind(i.id)
@@ -61,6 +64,7 @@ pub async fn insert_invitation(
     .bind(i.invitation_id)
     .bind(now)
     .bind(i.expires_at)
+    .bind(Stored(SpeakerWorkflowState::Contacted))
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
@@ -81,26 +85,32 @@ pub async fn fetch_assignment(
     .await
 }
 
-/// Moves an assignment to `state`, recording the answer's facts.
+/// Moves an assignment to `state`, recording the answer's facts: when it was accepted or
+/// declined (with the reason), or withdrawn (back to `open`), and whether the speaker is
+/// confirmed.
 pub async fn set_state(
     conn: &mut PgConnection,
     id: Uuid,
-    state: &str,
+    state: SpeakerWorkflowState,
     decline_reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    use SpeakerWorkflowState::{Accepted, Declined, Open};
     sqlx::query(
-        "update session_speakers set workflow_state = $2, updated_at = $4, version = version + 1, \
-         is_confirmed = ($2 in ('accepted', 'slot_assigned', 'quality_reviewed', 'final_agenda')), \
-         confirmed_at = case when $2 = 'accepted' then $4 else confirmed_at end, \
-         declined_at = case when $2 = 'declined' then $4 else declined_at end, \
-         decline_reason = case when $2 = 'declined' then $3 else decline_reason end, \
-         invitation_withdrawn_at = case when $2 = 'open' then $4 else invitation_withdrawn_at end where id = $1",
+        "update session_speakers set workflow_state = $2, updated_at = $4, version = version + 1, is_confirmed = $5, \
+         confirmed_at = case when $6 then $4 else confirmed_at end, \
+         declined_at = case when $7 then $4 else declined_at end, \
+         decline_reason = case when $7 then $3 else decline_reason end, \
+         invitation_withdrawn_at = case when $8 then $4 else invitation_withdrawn_at end where id = $1",
     )
     .bind(id)
-    .bind(state)
+    .bind(Stored(state))
     .bind(decline_reason)
     .bind(now)
+    .bind(state.is_confirmed())
+    .bind(state == Accepted)
+    .bind(state == Declined)
+    .bind(state == Open)
     .execute(conn)
     .await?;
     Ok(())

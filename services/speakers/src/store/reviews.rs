@@ -1,9 +1,12 @@
 //! Submission revisions and quality reviews.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::review::QualityReviewStatus;
 
 /// One submitted revision.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,7 +22,7 @@ pub struct RevisionRecord {
 /// A review as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReviewRecord {
-    pub status: String,
+    pub status: Stored<QualityReviewStatus>,
     pub reviewer_id: Option<String>,
     pub abstract_review: Option<Json<serde_json::Value>>,
     pub bio_review: Option<Json<serde_json::Value>>,
@@ -93,7 +96,7 @@ pub async fn lock_review(
 pub async fn set_submission_status(
     conn: &mut PgConnection,
     assignment_id: Uuid,
-    status: &str,
+    status: QualityReviewStatus,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -101,7 +104,7 @@ pub async fn set_submission_status(
          on conflict (assignment_id) do update set status = excluded.status, updated_at = excluded.updated_at",
     )
     .bind(assignment_id)
-    .bind(status)
+    .bind(Stored(status))
     .bind(now)
     .execute(conn)
     .await?;
@@ -110,7 +113,7 @@ pub async fn set_submission_status(
 
 /// A moderator's decision.
 pub struct Decision<'a> {
-    pub status: &'a str,
+    pub status: QualityReviewStatus,
     pub reviewer_id: &'a str,
     pub abstract_review: &'a serde_json::Value,
     pub bio_review: Option<&'a serde_json::Value>,
@@ -132,7 +135,7 @@ pub async fn decide(
          revision_deadline = $8, reviewed_revision = $9, reviewed_at = $10, updated_at = $10 where assignment_id = $1",
     )
     .bind(assignment_id)
-    .bind(d.status)
+    .bind(Stored(d.status))
     .bind(d.reviewer_id)
     .bind(Json(d.abstract_review))
     .bind(d.bio_review.map(Json))

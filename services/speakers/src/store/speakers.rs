@@ -1,12 +1,14 @@
 //! Speaker rows.
 
 use chrono::{DateTime, Utc};
-use shared_domain::names::{enum_name, parse_stored};
+use service_kit::Stored;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use crate::domain::speaker::{ContactPreferences, SpeakerFields, SpeakerProfile};
+use crate::domain::speaker::{
+    ContactPreferences, SpeakerAvailability, SpeakerFields, SpeakerProfile,
+};
 
 /// A speaker as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -18,7 +20,7 @@ pub struct SpeakerRecord {
     pub company_id: Uuid,
     pub position: Option<String>,
     pub profile: Json<SpeakerProfile>,
-    pub availability: String,
+    pub availability: Stored<SpeakerAvailability>,
     pub communication_preferences: Json<ContactPreferences>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -35,7 +37,7 @@ impl SpeakerRecord {
             company_id: self.company_id,
             position: self.position.clone(),
             profile: self.profile.0.clone(),
-            availability: parse_stored(&self.availability),
+            availability: *self.availability,
             communication_preferences: self.communication_preferences.0.clone(),
         }
     }
@@ -61,7 +63,7 @@ pub async fn insert_speaker(
     .bind(f.company_id)
     .bind(&f.position)
     .bind(Json(&f.profile))
-    .bind(enum_name(&f.availability))
+    .bind(Stored(f.availability))
     .bind(Json(&f.communication_preferences))
     .bind(now)
     .execute(&mut *conn)
@@ -104,7 +106,7 @@ pub async fn update_speaker(
     .bind(f.company_id)
     .bind(&f.position)
     .bind(Json(&f.profile))
-    .bind(enum_name(&f.availability))
+    .bind(Stored(f.availability))
     .bind(Json(&f.communication_preferences))
     .bind(now)
     .execute(conn)
