@@ -26,6 +26,13 @@ impl<T> Deref for Stored<T> {
     }
 }
 
+/// The stored (snake_case) name, as clients see it.
+impl<T: Serialize> std::fmt::Display for Stored<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&enum_name(&self.0))
+    }
+}
+
 impl<T> Type<Postgres> for Stored<T> {
     fn type_info() -> PgTypeInfo {
         <String as Type<Postgres>>::type_info()

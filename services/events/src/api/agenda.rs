@@ -10,7 +10,6 @@ use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use service_kit::problem::Problem;
 use service_kit::{ApiError, Path};
 use sha2::{Digest, Sha256};
@@ -18,7 +17,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use crate::agenda::{self, Agenda, AgendaEvent, AgendaSession, AgendaSlot, AgendaSpeaker};
-use crate::domain::{parse_stored, EventError};
+use crate::domain::EventError;
 use crate::store;
 
 /// One rendering with its ETag.
@@ -56,31 +55,15 @@ fn rendering(body: Vec<u8>) -> Rendering {
     }
 }
 
-/// Event version, status, latest session change, latest speaker change, seats taken.
-type StampRow = (
-    i64,
-    String,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    i64,
-);
-
 /// What the renderings depend on: the event row, its sessions and their speakers.
 async fn stamp(state: &AppState, event_id: Uuid) -> Result<Option<(String, bool)>, sqlx::Error> {
-    let row: Option<StampRow> = sqlx::query_as(
-        "select e.version, e.status, (select max(updated_at) from sessions where event_id = e.id), \
-         (select max(ss.updated_at) from session_speakers ss join sessions s on s.id = ss.session_id where s.event_id = e.id), \
-         e.current_attendee_count::bigint from events e where e.id = $1",
-    )
-    .bind(event_id)
-    .fetch_optional(&state.pool)
-    .await?;
-    Ok(row.map(|(version, status, sessions, speakers, seats)| {
-        let public = parse_stored::<crate::domain::status::EventStatus>(&status).is_public();
-        (
-            format!("{version}/{sessions:?}/{speakers:?}/{seats}"),
-            public,
-        )
+    let stamp = store::events::agenda_stamp(&state.pool, event_id).await?;
+    Ok(stamp.map(|s| {
+        let key = format!(
+            "{}/{:?}/{:?}/{}",
+            s.version, s.sessions_changed, s.speakers_changed, s.seats_taken
+        );
+        (key, s.status.is_public())
     }))
 }
 

@@ -7,7 +7,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::event::{EventFields, EventSlotConfiguration, EventType, Venue};
-use crate::domain::parse_stored;
 use crate::domain::session::{ExperienceLevel, SessionFields, SessionType};
 use crate::domain::slots::SlotType;
 use crate::domain::status::{EventStatus, EventWorkflowState};
@@ -328,7 +327,7 @@ impl SessionResponse {
         SessionResponse {
             id: record.id,
             event_id: record.event_id,
-            session_type: parse_stored(&record.session_type),
+            session_type: *record.session_type,
             speakers: speakers
                 .iter()
                 .filter(|s| s.session_id == record.id)

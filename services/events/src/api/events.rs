@@ -128,14 +128,7 @@ pub async fn list_events(
 ) -> Result<Json<Page<EventResponse>>, ApiError> {
     let page =
         PageRequest::parse::<(chrono::DateTime<Utc>, Uuid)>(query.limit, query.cursor.as_deref())?;
-    use EventStatus::*;
-    let public = [
-        Published,
-        RegistrationOpen,
-        RegistrationClosed,
-        InProgress,
-        Completed,
-    ];
+    let public = EventStatus::PUBLIC;
     let statuses: Option<Vec<String>> = match (query.status, actor.has(Role::Organizer)) {
         (Some(status), true) => Some(vec![status.as_str()]),
         (Some(status), false) => Some(
@@ -283,7 +276,7 @@ async fn emit_status_events(
     let changed = EventStatusChanged {
         event_id: event.id,
         from: from.as_str(),
-        to: event.status.clone(),
+        to: event.status.to_string(),
         changed_by: actor.subject.clone(),
         changed_at: now,
     };

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
+use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
 use shared_domain::contracts::events::OverflowSpeakerDeclined;
 use sqlx::PgConnection;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use crate::domain::overflow::{select, OverflowCandidate, VoteType};
-use crate::domain::{enum_name, parse_stored, EventError};
+use crate::domain::EventError;
 use crate::store;
 use crate::store::overflow::{OverflowSpeakerRecord, VoteRecord};
 
@@ -93,7 +94,7 @@ fn candidates(speakers: &[OverflowSpeakerRecord], votes: &[VoteRecord]) -> Vec<O
             votes: votes
                 .iter()
                 .filter(|v| v.speaker_id == s.speaker_id)
-                .map(|v| parse_stored(&v.vote))
+                .map(|v| *v.vote)
                 .collect(),
             topic_fit_score: s.topic_fit_score,
         })
@@ -126,7 +127,7 @@ async fn respond(conn: &mut PgConnection, event_id: Uuid) -> Result<OverflowResp
         selection_votes: votes
             .into_iter()
             .map(|v| SelectionVoteResponse {
-                vote: parse_stored(&v.vote),
+                vote: *v.vote,
                 organizer_id: v.organizer_id,
                 speaker_id: v.speaker_id,
                 reason: v.reason,
@@ -287,7 +288,7 @@ pub async fn cast_vote(
     let vote = VoteRecord {
         organizer_id: actor.subject.clone(),
         speaker_id,
-        vote: enum_name(&request.vote),
+        vote: Stored(request.vote),
         reason: request.reason,
         voted_at: now,
     };

@@ -21,8 +21,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use crate::domain::quality::{self, QualityReviewStatus};
-use crate::domain::session::SessionType;
-use crate::domain::{enum_name, parse_stored, EventError};
+use crate::domain::{enum_name, EventError};
 use crate::store;
 use crate::store::quality::{ReviewRecord, SessionReviewRow};
 
@@ -61,10 +60,7 @@ impl From<SessionReviewRow> for SessionReviewResponse {
     fn from(row: SessionReviewRow) -> Self {
         SessionReviewResponse {
             session_id: row.session_id,
-            status: row
-                .status
-                .as_deref()
-                .map_or(QualityReviewStatus::Pending, parse_stored),
+            status: row.status.map_or(QualityReviewStatus::Pending, |s| *s),
             title: row.title,
             reviewer_id: row.reviewer_id,
             feedback: row.feedback,
@@ -100,7 +96,7 @@ async fn speaker_sessions(
     let rows = store::quality::live_session_reviews(&mut *conn, event_id).await?;
     Ok(rows
         .into_iter()
-        .filter(|r| parse_stored::<SessionType>(&r.session_type).has_speakers())
+        .filter(|r| r.session_type.has_speakers())
         .collect())
 }
 
@@ -246,17 +242,14 @@ pub async fn put_session_review(
         .ok_or(EventError::SessionNotFound(session_id))?;
     let feedback = quality::review_feedback(request.status, request.feedback.as_deref())
         .map_err(|e| ApiError::validation(vec![e]))?;
-    let current = session.status.as_deref().map_or(
-        QualityReviewStatus::Pending,
-        parse_stored::<QualityReviewStatus>,
-    );
+    let current = session.status.map_or(QualityReviewStatus::Pending, |s| *s);
     let status = current.transition(request.status)?;
     let now = Utc::now();
     store::quality::upsert_session_review(
         &mut tx,
         event_id,
         session_id,
-        &enum_name(&status),
+        status,
         &actor.subject,
         feedback.as_deref(),
         now,

@@ -13,6 +13,7 @@ use event_bus::EventContext;
 use serde::{Deserialize, Serialize};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
+use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::events::{RoleGranted, RoleRevoked};
 use sqlx::PgConnection;
@@ -21,7 +22,6 @@ use uuid::Uuid;
 
 use super::AppState;
 use crate::domain::roles::{self, PlatformRole, RequestStatus, RoleRuleError};
-use crate::domain::{enum_name, parse_stored};
 use crate::store::roles::{self as store, RequestRecord, RoleRecord};
 
 impl From<RoleRuleError> for ApiError {
@@ -73,7 +73,7 @@ impl From<RoleRecord> for RoleResponse {
     fn from(r: RoleRecord) -> Self {
         RoleResponse {
             id: r.id,
-            role: parse_stored(&r.role),
+            role: *r.role,
             user_id: r.user_id,
             event_id: r.event_id,
             granted_by: r.granted_by,
@@ -139,9 +139,9 @@ impl RoleChangeResponse {
     fn at(r: RequestRecord, now: DateTime<Utc>) -> Self {
         RoleChangeResponse {
             id: r.id,
-            status: roles::effective_status(parse_stored(&r.status), r.expires_at, now),
-            current_role: parse_stored(&r.current_role),
-            requested_role: parse_stored(&r.requested_role),
+            status: roles::effective_status(*r.status, r.expires_at, now),
+            current_role: *r.current_role,
+            requested_role: *r.requested_role,
             user_id: r.user_id,
             event_id: r.event_id,
             requested_by: r.requested_by,
@@ -165,7 +165,7 @@ fn new_grant(
     RoleRecord {
         id: shared_domain::new_id(),
         user_id: user_id.to_owned(),
-        role: enum_name(&role),
+        role: Stored(role),
         event_id,
         granted_by: by.to_owned(),
         granted_at: now,
@@ -184,7 +184,7 @@ async fn emit_granted(
     let granted = RoleGranted {
         role_id: grant.id,
         user_id: grant.user_id.clone(),
-        role: grant.role.clone(),
+        role: grant.role.to_string(),
         event_id: grant.event_id,
         granted_by: grant.granted_by.clone(),
         granted_at: grant.granted_at,
@@ -206,7 +206,7 @@ async fn change_role(
     let current = store::lock_active_role(
         conn,
         &request.user_id,
-        &request.current_role,
+        *request.current_role,
         request.event_id,
     )
     .await?
@@ -216,14 +216,14 @@ async fn change_role(
             request.user_id, request.current_role
         ))
     })?;
-    if request.current_role == "organizer" {
+    if *request.current_role == PlatformRole::Organizer {
         roles::may_remove_organizer(store::count_active_organizers(conn, request.event_id).await?)?;
     }
     store::revoke_role(conn, current.id, decided_by, Some(&request.reason), now).await?;
     let revoked = RoleRevoked {
         role_id: current.id,
         user_id: current.user_id.clone(),
-        role: current.role.clone(),
+        role: current.role.to_string(),
         event_id: current.event_id,
         revoked_by: decided_by.to_owned(),
         revoked_at: now,
@@ -231,7 +231,7 @@ async fn change_role(
     enqueue(conn, &revoked, context).await?;
     let grant = new_grant(
         &request.user_id,
-        parse_stored(&request.requested_role),
+        *request.requested_role,
         request.event_id,
         decided_by,
         Some(request.reason.clone()),
@@ -327,7 +327,7 @@ pub async fn revoke_role(
     let role = store::lock_role(&mut tx, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no role grant {id}")))?;
-    if role.role == "organizer" {
+    if *role.role == PlatformRole::Organizer {
         return Err(ApiError::conflict(
             "demoting an organizer needs a role change request approved by another organizer",
         ));
@@ -338,7 +338,7 @@ pub async fn revoke_role(
         let revoked = RoleRevoked {
             role_id: id,
             user_id: role.user_id.clone(),
-            role: role.role.clone(),
+            role: role.role.to_string(),
             event_id: role.event_id,
             revoked_by: actor.subject.clone(),
             revoked_at: now,
@@ -376,7 +376,7 @@ pub async fn create_role_change(
     if store::lock_active_role(
         &mut tx,
         &request.user_id,
-        &enum_name(&request.current_role),
+        request.current_role,
         request.event_id,
     )
     .await?
@@ -393,12 +393,12 @@ pub async fn create_role_change(
         id: shared_domain::new_id(),
         user_id: request.user_id,
         event_id: request.event_id,
-        current_role: enum_name(&request.current_role),
-        requested_role: enum_name(&request.requested_role),
+        current_role: Stored(request.current_role),
+        requested_role: Stored(request.requested_role),
         requested_by: actor.subject.clone(),
         requires_approval,
         reason: request.reason,
-        status: enum_name(&if requires_approval {
+        status: Stored(if requires_approval {
             RequestStatus::Pending
         } else {
             RequestStatus::Approved
@@ -454,22 +454,22 @@ async fn decide(
         &actor.subject,
         &request.requested_by,
         &request.user_id,
-        parse_stored(&request.status),
+        *request.status,
         request.expires_at,
         now,
     )?;
     if approve {
         change_role(&mut tx, &request, &actor.subject, &context).await?;
     }
-    let status = enum_name(&if approve {
+    let status = if approve {
         RequestStatus::Approved
     } else {
         RequestStatus::Rejected
-    });
+    };
     store::decide_request(
         &mut tx,
         id,
-        &status,
+        status,
         &actor.subject,
         approve,
         comments.as_deref(),

@@ -29,7 +29,7 @@ pub(super) fn snapshot(record: &SessionRecord) -> SessionSnapshot {
         session_id: record.id,
         event_id: record.event_id,
         title: record.title.clone(),
-        session_type: record.session_type.clone(),
+        session_type: record.session_type.to_string(),
         start_time: record.start_time,
         end_time: record.end_time,
         room: record.room.clone(),

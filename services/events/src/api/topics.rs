@@ -24,7 +24,7 @@ use super::AppState;
 use crate::domain::topic::{
     average_feedback, months_since, staleness, TopicCategory, TopicFields, TITLE_MAX_CHARS,
 };
-use crate::domain::{parse_stored, EventError};
+use crate::domain::EventError;
 use crate::store;
 use crate::store::topics::{EventTopicRecord, TopicFilter, TopicRecord, UsageRecord};
 
@@ -199,7 +199,7 @@ impl From<EventTopicRecord> for EventTopicResponse {
     fn from(r: EventTopicRecord) -> Self {
         EventTopicResponse {
             topic_id: r.topic_id,
-            category: parse_stored(&r.category),
+            category: *r.category,
             title: r.title,
             assigned_at: r.assigned_at,
             assigned_by: r.assigned_by,

@@ -96,13 +96,18 @@ impl StateMachine for EventWorkflowState {
 }
 
 impl EventStatus {
+    /// The statuses in which the event and its agenda are public.
+    pub const PUBLIC: [EventStatus; 5] = [
+        EventStatus::Published,
+        EventStatus::RegistrationOpen,
+        EventStatus::RegistrationClosed,
+        EventStatus::InProgress,
+        EventStatus::Completed,
+    ];
+
     /// Whether the public agenda is visible in this status.
     pub fn is_public(self) -> bool {
-        use EventStatus::*;
-        matches!(
-            self,
-            Published | RegistrationOpen | RegistrationClosed | InProgress | Completed
-        )
+        Self::PUBLIC.contains(&self)
     }
 
     /// The snake_case name.

@@ -1,13 +1,14 @@
 //! Event rows.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use crate::domain::event::{EventFields, EventSlotConfiguration, EventType, Venue};
 use crate::domain::status::{EventStatus, EventWorkflowState};
-use crate::domain::{enum_name, parse_stored, EventError};
+use crate::domain::EventError;
 
 /// An event as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -18,14 +19,14 @@ pub struct EventRecord {
     pub description: Option<String>,
     pub event_date: DateTime<Utc>,
     pub registration_deadline: DateTime<Utc>,
-    pub event_type: String,
+    pub event_type: Stored<EventType>,
     pub venue_name: String,
     pub venue_address: String,
     pub venue_capacity: i32,
     pub capacity: i32,
     pub current_attendee_count: i32,
-    pub status: String,
-    pub workflow_state: String,
+    pub status: Stored<EventStatus>,
+    pub workflow_state: Stored<EventWorkflowState>,
     pub slot_configuration: Json<EventSlotConfiguration>,
     pub organizer_id: String,
     pub metadata: Json<serde_json::Value>,
@@ -37,11 +38,11 @@ pub struct EventRecord {
 
 impl EventRecord {
     pub fn status(&self) -> EventStatus {
-        parse_stored(&self.status)
+        *self.status
     }
 
     pub fn workflow_state(&self) -> EventWorkflowState {
-        parse_stored(&self.workflow_state)
+        *self.workflow_state
     }
 
     /// The editable fields as stored.
@@ -52,7 +53,7 @@ impl EventRecord {
             description: self.description.clone(),
             event_date: self.event_date,
             registration_deadline: self.registration_deadline,
-            event_type: parse_stored::<EventType>(&self.event_type),
+            event_type: *self.event_type,
             venue: Venue {
                 name: self.venue_name.clone(),
                 address: self.venue_address.clone(),
@@ -80,8 +81,8 @@ pub async fn insert_event(
     let inserted = sqlx::query(
         "insert into events (id, event_number, title, description, event_date, registration_deadline, event_type, \
          venue_name, venue_address, venue_capacity, capacity, status, workflow_state, slot_configuration, organizer_id, \
-         metadata, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'planning', \
-         'topic_selection', $12, $13, $14, $15, $15) on conflict (event_number) do nothing",
+         metadata, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $16, \
+         $17, $12, $13, $14, $15, $15) on conflict (event_number) do nothing",
     )
     .bind(id)
     .bind(fields.event_number)
@@ -89,7 +90,7 @@ pub async fn insert_event(
     .bind(&fields.description)
     .bind(fields.event_date)
     .bind(fields.registration_deadline)
-    .bind(enum_name(&fields.event_type))
+    .bind(Stored(fields.event_type))
     .bind(&fields.venue.name)
     .bind(&fields.venue.address)
     .bind(fields.venue.capacity)
@@ -98,6 +99,8 @@ pub async fn insert_event(
     .bind(organizer_id)
     .bind(Json(&fields.metadata))
     .bind(now)
+    .bind(Stored(EventStatus::Planning))
+    .bind(Stored(EventWorkflowState::TopicSelection))
     .execute(conn)
     .await?;
     Ok(if inserted.rows_affected() == 1 {
@@ -178,7 +181,7 @@ pub async fn update_event(
     .bind(&fields.description)
     .bind(fields.event_date)
     .bind(fields.registration_deadline)
-    .bind(enum_name(&fields.event_type))
+    .bind(Stored(fields.event_type))
     .bind(&fields.venue.name)
     .bind(&fields.venue.address)
     .bind(fields.venue.capacity)
@@ -211,13 +214,40 @@ pub async fn update_states(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "update events set status = $2, workflow_state = $3, updated_at = $4, version = version + 1, \
-         published_at = case when $2 = 'published' then coalesce(published_at, $4) else published_at end \
+         published_at = case when $5 then coalesce(published_at, $4) else published_at end \
          where id = $1 returning version",
     )
     .bind(id)
-    .bind(enum_name(&status))
-    .bind(enum_name(&workflow))
+    .bind(Stored(status))
+    .bind(Stored(workflow))
     .bind(now)
+    .bind(status == EventStatus::Published)
     .fetch_one(conn)
+    .await
+}
+
+/// What an event's public agenda depends on, to tell whether a cached rendering is current.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgendaStamp {
+    pub version: i64,
+    pub status: Stored<EventStatus>,
+    pub sessions_changed: Option<DateTime<Utc>>,
+    pub speakers_changed: Option<DateTime<Utc>>,
+    pub seats_taken: i64,
+}
+
+/// The agenda stamp of an event: its version and status, the latest change of its sessions
+/// and of their speakers, and the seats taken.
+pub async fn agenda_stamp(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Option<AgendaStamp>, sqlx::Error> {
+    sqlx::query_as(
+        "select e.version, e.status, (select max(updated_at) from sessions where event_id = e.id) as sessions_changed, \
+         (select max(ss.updated_at) from session_speakers ss join sessions s on s.id = ss.session_id where s.event_id = e.id) as speakers_changed, \
+         e.current_attendee_count::bigint as seats_taken from events e where e.id = $1",
+    )
+    .bind(event_id)
+    .fetch_optional(db)
     .await
 }

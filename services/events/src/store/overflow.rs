@@ -1,8 +1,11 @@
 //! Overflow voting rows.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::overflow::VoteType;
 
 /// The voting of an event.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,7 +33,7 @@ pub struct OverflowSpeakerRecord {
 pub struct VoteRecord {
     pub organizer_id: String,
     pub speaker_id: Uuid,
-    pub vote: String,
+    pub vote: Stored<VoteType>,
     pub reason: Option<String>,
     pub voted_at: DateTime<Utc>,
 }
@@ -119,7 +122,7 @@ pub async fn upsert_vote(
     .bind(event_id)
     .bind(&vote.organizer_id)
     .bind(vote.speaker_id)
-    .bind(&vote.vote)
+    .bind(vote.vote)
     .bind(&vote.reason)
     .bind(vote.voted_at)
     .execute(conn)

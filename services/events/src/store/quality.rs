@@ -1,8 +1,12 @@
 //! The event-level quality review and the review status of each session.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::quality::QualityReviewStatus;
+use crate::domain::session::SessionType;
 
 /// An event's quality review as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -21,9 +25,9 @@ pub struct ReviewRecord {
 pub struct SessionReviewRow {
     pub session_id: Uuid,
     pub title: String,
-    pub session_type: String,
+    pub session_type: Stored<SessionType>,
     /// `None` until the session's first review row (it then counts as pending).
-    pub status: Option<String>,
+    pub status: Option<Stored<QualityReviewStatus>>,
     pub reviewer_id: Option<String>,
     pub feedback: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
@@ -125,11 +129,12 @@ pub async fn insert_pending(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into session_quality_reviews (event_id, session_id, status, updated_at) \
-         select $1, session_id, 'pending', $3 from unnest($2::uuid[]) as session_id on conflict do nothing",
+         select $1, session_id, $4, $3 from unnest($2::uuid[]) as session_id on conflict do nothing",
     )
     .bind(event_id)
     .bind(session_ids)
     .bind(now)
+    .bind(Stored(QualityReviewStatus::Pending))
     .execute(conn)
     .await?;
     Ok(())
@@ -140,7 +145,7 @@ pub async fn upsert_session_review(
     conn: &mut PgConnection,
     event_id: Uuid,
     session_id: Uuid,
-    status: &str,
+    status: QualityReviewStatus,
     reviewer_id: &str,
     feedback: Option<&str>,
     now: DateTime<Utc>,
@@ -153,7 +158,7 @@ pub async fn upsert_session_review(
     )
     .bind(event_id)
     .bind(session_id)
-    .bind(status)
+    .bind(Stored(status))
     .bind(reviewer_id)
     .bind(feedback)
     .bind(now)

@@ -1,15 +1,18 @@
 //! Role grants, role change requests and their approvals.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::roles::{PlatformRole, RequestStatus};
 
 /// A grant of a role, active or revoked.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RoleRecord {
     pub id: Uuid,
     pub user_id: String,
-    pub role: String,
+    pub role: Stored<PlatformRole>,
     pub event_id: Option<Uuid>,
     pub granted_by: String,
     pub granted_at: DateTime<Utc>,
@@ -25,12 +28,12 @@ pub struct RequestRecord {
     pub id: Uuid,
     pub user_id: String,
     pub event_id: Option<Uuid>,
-    pub current_role: String,
-    pub requested_role: String,
+    pub current_role: Stored<PlatformRole>,
+    pub requested_role: Stored<PlatformRole>,
     pub requested_by: String,
     pub requires_approval: bool,
     pub reason: String,
-    pub status: String,
+    pub status: Stored<RequestStatus>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -60,8 +63,9 @@ pub async fn count_active_organizers(
     conn: &mut PgConnection,
     event_id: Option<Uuid>,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select count(*) from user_roles where role = 'organizer' and is_active and event_id is not distinct from $1")
+    sqlx::query_scalar("select count(*) from user_roles where role = $2 and is_active and event_id is not distinct from $1")
         .bind(event_id)
+        .bind(Stored(PlatformRole::Organizer))
         .fetch_one(conn)
         .await
 }
@@ -78,7 +82,7 @@ pub async fn insert_role(
     )
     .bind(grant.id)
     .bind(&grant.user_id)
-    .bind(&grant.role)
+    .bind(grant.role)
     .bind(grant.event_id)
     .bind(&grant.granted_by)
     .bind(grant.granted_at)
@@ -93,14 +97,14 @@ pub async fn insert_role(
 pub async fn lock_active_role(
     conn: &mut PgConnection,
     user_id: &str,
-    role: &str,
+    role: PlatformRole,
     event_id: Option<Uuid>,
 ) -> Result<Option<RoleRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select {ROLE_COLUMNS} from user_roles where user_id = $1 and role = $2 and event_id is not distinct from $3 and is_active for update"
     ))
     .bind(user_id)
-    .bind(role)
+    .bind(Stored(role))
     .bind(event_id)
     .fetch_optional(conn)
     .await
@@ -166,12 +170,12 @@ pub async fn insert_request(conn: &mut PgConnection, r: &RequestRecord) -> Resul
     .bind(r.id)
     .bind(&r.user_id)
     .bind(r.event_id)
-    .bind(&r.current_role)
-    .bind(&r.requested_role)
+    .bind(r.current_role)
+    .bind(r.requested_role)
     .bind(&r.requested_by)
     .bind(r.requires_approval)
     .bind(&r.reason)
-    .bind(&r.status)
+    .bind(r.status)
     .bind(r.created_at)
     .bind(r.expires_at)
     .bind(r.decided_at)
@@ -212,7 +216,7 @@ pub async fn list_requests(
 pub async fn decide_request(
     conn: &mut PgConnection,
     id: Uuid,
-    status: &str,
+    status: RequestStatus,
     approver: &str,
     approved: bool,
     comments: Option<&str>,
@@ -220,7 +224,7 @@ pub async fn decide_request(
 ) -> Result<(), sqlx::Error> {
     sqlx::query("update role_change_requests set status = $2, decided_at = $3 where id = $1")
         .bind(id)
-        .bind(status)
+        .bind(Stored(status))
         .bind(now)
         .execute(&mut *conn)
         .await?;

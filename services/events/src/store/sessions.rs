@@ -2,12 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use service_kit::Stored;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use crate::domain::session::{ExperienceLevel, PlacedSession, SessionFields, SessionType};
-use crate::domain::{enum_name, parse_stored};
 
 /// A session as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -16,7 +16,7 @@ pub struct SessionRecord {
     pub event_id: Uuid,
     pub title: String,
     pub description: Option<String>,
-    pub session_type: String,
+    pub session_type: Stored<SessionType>,
     pub start_time: DateTime<Utc>,
     pub end_time: DateTime<Utc>,
     pub room: Option<String>,
@@ -33,7 +33,7 @@ pub struct SessionRecord {
 
 impl SessionRecord {
     pub fn session_type(&self) -> SessionType {
-        parse_stored(&self.session_type)
+        *self.session_type
     }
 
     /// The editable fields as stored.
@@ -87,7 +87,7 @@ pub async fn insert_session(
     .bind(event_id)
     .bind(&f.title)
     .bind(&f.description)
-    .bind(enum_name(&f.session_type))
+    .bind(Stored(f.session_type))
     .bind(f.start_time)
     .bind(f.end_time)
     .bind(&f.room)
@@ -117,7 +117,7 @@ pub async fn update_session(
     .bind(id)
     .bind(&f.title)
     .bind(&f.description)
-    .bind(enum_name(&f.session_type))
+    .bind(Stored(f.session_type))
     .bind(f.start_time)
     .bind(f.end_time)
     .bind(&f.room)

@@ -1,12 +1,11 @@
 //! The slot grid, slot assignments and the speakers' slot preferences.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use crate::domain::enum_name;
-use crate::domain::parse_stored;
 use crate::domain::slots::{PlannedSlot, SlotType};
 
 /// A slot with its assignment record, if any.
@@ -17,7 +16,7 @@ pub struct SlotRecord {
     pub slot_number: i32,
     pub start_time: DateTime<Utc>,
     pub end_time: DateTime<Utc>,
-    pub slot_type: String,
+    pub slot_type: Stored<SlotType>,
     pub is_flexible: bool,
     pub technical_requirements: Json<Vec<TechnicalRequirement>>,
     pub assigned_session_id: Option<Uuid>,
@@ -30,7 +29,7 @@ pub struct SlotRecord {
 
 impl SlotRecord {
     pub fn slot_type(&self) -> SlotType {
-        parse_stored(&self.slot_type)
+        *self.slot_type
     }
 }
 
@@ -61,7 +60,7 @@ pub async fn replace_slots(
             .bind(slot.slot_number)
             .bind(slot.start)
             .bind(slot.end)
-            .bind(enum_name(&slot.slot_type))
+            .bind(Stored(slot.slot_type))
             .execute(&mut *conn)
             .await?;
     }

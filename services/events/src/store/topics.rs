@@ -2,11 +2,12 @@
 //! events.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::domain::status::EventStatus;
 use crate::domain::topic::{TopicCategory, TopicFields};
-use crate::domain::{enum_name, parse_stored};
 
 /// A topic as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -14,7 +15,7 @@ pub struct TopicRecord {
     pub id: Uuid,
     pub title: String,
     pub description: Option<String>,
-    pub category: String,
+    pub category: Stored<TopicCategory>,
     pub created_date: DateTime<Utc>,
     pub last_used_date: Option<DateTime<Utc>>,
     pub usage_count: i32,
@@ -27,7 +28,7 @@ pub struct TopicRecord {
 
 impl TopicRecord {
     pub fn category(&self) -> TopicCategory {
-        parse_stored(&self.category)
+        *self.category
     }
 
     /// The editable fields as stored.
@@ -72,7 +73,7 @@ pub struct SimilarTopicRecord {
 pub struct EventTopicRecord {
     pub topic_id: Uuid,
     pub title: String,
-    pub category: String,
+    pub category: Stored<TopicCategory>,
     pub assigned_at: DateTime<Utc>,
     pub assigned_by: String,
 }
@@ -104,7 +105,7 @@ pub async fn insert_topic(
     .bind(id)
     .bind(&f.title)
     .bind(&f.description)
-    .bind(enum_name(&f.category))
+    .bind(Stored(f.category))
     .bind(f.is_active)
     .bind(now)
     .execute(conn)
@@ -126,7 +127,7 @@ pub async fn update_topic(
     .bind(id)
     .bind(&f.title)
     .bind(&f.description)
-    .bind(enum_name(&f.category))
+    .bind(Stored(f.category))
     .bind(f.is_active)
     .bind(now)
     .fetch_one(conn)
@@ -169,7 +170,7 @@ pub async fn list_topics(
         "select {COLUMNS} from topics where ($1::text is null or category = $1) and ($2::boolean is null or is_active = $2) \
          and ($3::text is null or (title, id) > ($3, $4)) order by title, id limit $5"
     ))
-    .bind(filter.category.map(|c| enum_name(&c)))
+    .bind(filter.category.map(Stored))
     .bind(filter.active)
     .bind(after.map(|k| k.0.clone()))
     .bind(after.map(|k| k.1))
@@ -194,7 +195,7 @@ pub async fn search_topics(
          where $4::real is null or rank < $4 or (rank = $4 and id > $5) order by rank desc, id limit $6"
     ))
     .bind(q)
-    .bind(filter.category.map(|c| enum_name(&c)))
+    .bind(filter.category.map(Stored))
     .bind(filter.active)
     .bind(after.map(|k| k.0))
     .bind(after.map(|k| k.1))
@@ -252,10 +253,11 @@ pub async fn public_usage_of(
     sqlx::query_as(
         "select u.topic_id, u.event_id, u.used_date, u.attendee_count, u.feedback_score::float8 as feedback_score \
          from topic_usage_history u join events e on e.id = u.event_id \
-         where u.topic_id = any($1) and e.status in ('published', 'registration_open', 'registration_closed', 'in_progress', 'completed') \
+         where u.topic_id = any($1) and e.status = any($2) \
          order by u.topic_id, u.used_date desc, u.event_id",
     )
     .bind(topic_ids)
+    .bind(EventStatus::PUBLIC.map(EventStatus::as_str))
     .fetch_all(db)
     .await
 }
