@@ -1,6 +1,7 @@
 //! Enum values as the platform writes them: snake_case strings in JSON and in text columns.
+//! Reading a stored value back is `service_kit::Stored`'s job, which fails instead of
+//! panicking on a value it does not know.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// The snake_case name of an enum value.
@@ -9,10 +10,4 @@ pub fn enum_name<T: Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-/// Parses a stored snake_case enum value (columns only hold what their CHECK allows).
-pub fn parse_stored<T: DeserializeOwned>(value: &str) -> T {
-    serde_json::from_value(serde_json::Value::String(value.to_owned()))
-        .expect("stored enum values are valid")
 }

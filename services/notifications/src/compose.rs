@@ -51,7 +51,7 @@ pub async fn notify(
     now: DateTime<Utc>,
 ) -> Result<Uuid, ComposeError> {
     let type_name = enum_name(&notice.template_type);
-    let language = recipient.language.clone();
+    let language = recipient.language.to_string();
     let template = templates::fetch_active(conn, &type_name, &language)
         .await?
         .ok_or_else(|| {

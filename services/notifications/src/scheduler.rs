@@ -18,7 +18,7 @@ use crate::delivery::{deliver_next, Mailer};
 use crate::domain::escalation::{reminder_template, Step, Tiers};
 use crate::domain::schedule::digest_due;
 use crate::domain::template::local_time;
-use crate::domain::{parse_stored, Frequency, TemplateType};
+use crate::domain::{Frequency, TemplateType};
 use crate::metrics::PARKED_EVENTS;
 use crate::reactions::{NotificationsReactions, StepError};
 use crate::store::obligations::{self, Watched};
@@ -128,12 +128,12 @@ impl Scheduler {
         let now = self.clock.now();
         let mut conn = self.pool.acquire().await?;
         for (user_id, frequency, since) in log::held_groups(&mut conn).await? {
-            let parsed: Frequency = parse_stored(&frequency);
+            let parsed: Frequency = *frequency;
             if now < digest_due(parsed, since) {
                 continue;
             }
             let mut tx = self.pool.begin().await?;
-            match send_digest(&mut tx, user_id, &frequency, now).await {
+            match send_digest(&mut tx, user_id, &frequency.to_string(), now).await {
                 Err(ComposeError::Database(error)) => return Err(error),
                 Err(ComposeError::Template(error)) => {
                     tracing::error!(%user_id, %error, "digest not composed; retried next tick");

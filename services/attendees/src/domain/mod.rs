@@ -22,4 +22,4 @@ pub enum AttendeeError {
     Forbidden(&'static str),
 }
 
-pub use shared_domain::names::{enum_name, parse_stored};
+pub use shared_domain::names::enum_name;

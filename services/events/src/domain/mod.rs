@@ -35,4 +35,4 @@ pub enum EventError {
     Conflict(String),
 }
 
-pub use shared_domain::names::{enum_name, parse_stored};
+pub use shared_domain::names::enum_name;

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{require_organizer, AppState};
-use crate::domain::{enum_name, parse_stored, DeliveryStatus, NotificationError};
+use crate::domain::{enum_name, DeliveryStatus, NotificationError};
 use crate::store::log::{self as store, LogFilter, LogRow};
 
 /// A logged notification.
@@ -84,13 +84,13 @@ impl From<LogRow> for NotificationResponse {
             user_id: row.user_id,
             recipient_email: row.recipient_email,
             notification_type: row.notification_type,
-            channel: row.channel,
+            channel: row.channel.to_string(),
             template_id: row.template_id,
             template_version: row.template_version,
             language: row.language,
             subject: redact(&row.subject),
             text_body: redact(&row.text_body),
-            delivery_status: parse_stored(&row.delivery_status),
+            delivery_status: *row.delivery_status,
             send_after: row.send_after,
             digest_id: row.digest_id,
             attempts: row.attempts,

@@ -11,13 +11,14 @@ use axum::extract::State;
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
+use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, Role};
 use shared_domain::validation::Validator;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::domain::{enum_name, parse_stored, Channel, Frequency, Language, TemplateType};
+use crate::domain::{enum_name, Channel, Frequency, Language, TemplateType};
 use crate::store::directory::{self, Contact};
 use crate::store::preferences::{self as store, PreferenceRow};
 
@@ -43,10 +44,10 @@ impl From<PreferenceRow> for PreferenceResponse {
         Self {
             id: row.id,
             user_id: row.user_id,
-            channel: parse_stored(&row.channel),
+            channel: *row.channel,
             notification_type: row.notification_type,
             is_enabled: row.is_enabled,
-            frequency: parse_stored(&row.frequency),
+            frequency: *row.frequency,
             quiet_hours_start: row.quiet_hours_start.map(|t| t.format("%H:%M").to_string()),
             quiet_hours_end: row.quiet_hours_end.map(|t| t.format("%H:%M").to_string()),
             updated_at: row.updated_at,
@@ -183,10 +184,10 @@ pub async fn set_preference(
     let row = PreferenceRow {
         id: shared_domain::new_id(),
         user_id,
-        channel: enum_name(&channel),
+        channel: Stored(channel),
         notification_type,
         is_enabled: request.is_enabled,
-        frequency: enum_name(&request.frequency.unwrap_or(Frequency::Immediate)),
+        frequency: Stored(request.frequency.unwrap_or(Frequency::Immediate)),
         quiet_hours_start: start,
         quiet_hours_end: end,
         updated_at: state.clock.now(),

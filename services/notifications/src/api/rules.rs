@@ -9,13 +9,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::problem::{violated_constraint, Problem};
+use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, Query};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{require_organizer, AppState};
 use crate::domain::escalation::{RuleType, Tiers};
-use crate::domain::{enum_name, parse_stored, NotificationError};
+use crate::domain::NotificationError;
 use crate::store::obligations;
 use crate::store::rules::{self as store, RuleRow};
 use shared_domain::validation::Validator;
@@ -46,7 +47,7 @@ impl From<RuleRow> for RuleResponse {
         Self {
             id: row.id,
             event_id: row.event_id,
-            rule_type: parse_stored(&row.rule_type),
+            rule_type: *row.rule_type,
             tier1_hours_before: row.tier_1_hours_before,
             tier2_hours_before: row.tier_2_hours_before,
             tier3_hours_before: row.tier_3_hours_before,
@@ -176,7 +177,7 @@ pub async fn create_rule(
     let mut row = RuleRow {
         id: shared_domain::new_id(),
         event_id,
-        rule_type: enum_name(&rule_type),
+        rule_type: Stored(rule_type),
         tier_1_hours_before: 0,
         tier_2_hours_before: 0,
         tier_3_hours_before: 0,
@@ -193,7 +194,8 @@ pub async fn create_rule(
     store::insert_rule(&mut tx, &row)
         .await
         .map_err(one_active)?;
-    obligations::restart_rule_progress(&mut tx, row.event_id, &row.rule_type, now).await?;
+    obligations::restart_rule_progress(&mut tx, row.event_id, &row.rule_type.to_string(), now)
+        .await?;
     tx.commit().await?;
     let mut headers = etag_header(row.version);
     headers.insert(
@@ -260,14 +262,19 @@ pub async fn update_rule(
         .await?
         .ok_or(NotificationError::NotFound("escalation rule", id))?;
     if_match.check(row.version)?;
-    validate(parse_stored(&row.rule_type), &settings)?;
+    validate(*row.rule_type, &settings)?;
     let previous_deadline = row.material_deadline;
     apply(&mut row, settings);
     row.updated_at = state.clock.now();
     store::update_rule(&mut tx, &row).await?;
     if row.material_deadline != previous_deadline {
-        obligations::restart_rule_progress(&mut tx, row.event_id, &row.rule_type, row.updated_at)
-            .await?;
+        obligations::restart_rule_progress(
+            &mut tx,
+            row.event_id,
+            &row.rule_type.to_string(),
+            row.updated_at,
+        )
+        .await?;
     }
     let row = store::lock_rule(&mut tx, id)
         .await?

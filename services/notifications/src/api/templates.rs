@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{require_organizer, AppState};
 use crate::domain::template::TemplateText;
-use crate::domain::{enum_name, parse_stored, Language, NotificationError, TemplateType};
+use crate::domain::{enum_name, Language, NotificationError, TemplateType};
 use crate::store::templates::{self as store, TemplateRow};
 
 /// A template version.
@@ -40,8 +40,8 @@ impl From<TemplateRow> for TemplateResponse {
     fn from(row: TemplateRow) -> Self {
         Self {
             id: row.id,
-            template_type: parse_stored(&row.template_type),
-            language: parse_stored(&row.language),
+            template_type: *row.template_type,
+            language: *row.language,
             subject: row.subject,
             html_body: row.html_body,
             text_body: row.text_body,

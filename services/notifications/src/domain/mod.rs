@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-pub use shared_domain::names::{enum_name, parse_stored};
+pub use shared_domain::names::enum_name;
 
 /// The kind of a notification; each has a template per language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

@@ -3,10 +3,11 @@
 //! suppression list fed by SES bounces and complaints (kept by address hash).
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
-use crate::domain::{parse_stored, Language};
+use crate::domain::Language;
 
 /// Someone who can be mailed.
 #[derive(Debug, Clone, FromRow)]
@@ -15,13 +16,13 @@ pub struct RecipientRow {
     pub kind: String,
     pub email: String,
     pub display_name: String,
-    pub language: String,
+    pub language: Stored<Language>,
     pub optional_mail: bool,
 }
 
 impl RecipientRow {
     pub fn language(&self) -> Language {
-        parse_stored(&self.language)
+        *self.language
     }
 }
 

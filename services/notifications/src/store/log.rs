@@ -4,8 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use service_kit::Stored;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::{Channel, DeliveryStatus, Frequency};
 
 /// A notification about to be logged.
 pub struct NewNotification {
@@ -31,14 +34,14 @@ pub struct LogRow {
     pub user_id: Uuid,
     pub recipient_email: Option<String>,
     pub notification_type: String,
-    pub channel: String,
+    pub channel: Stored<Channel>,
     pub template_id: Option<Uuid>,
     pub template_version: Option<i32>,
     pub language: Option<String>,
     pub subject: String,
     pub html_body: String,
     pub text_body: String,
-    pub delivery_status: String,
+    pub delivery_status: Stored<DeliveryStatus>,
     pub send_after: DateTime<Utc>,
     pub digest_id: Option<Uuid>,
     pub attempts: i32,
@@ -251,11 +254,12 @@ pub async fn list_notifications<'e>(
 /// People with notifications held for a digest: (person, frequency, oldest held).
 pub async fn held_groups(
     conn: &mut PgConnection,
-) -> sqlx::Result<Vec<(Uuid, String, DateTime<Utc>)>> {
+) -> sqlx::Result<Vec<(Uuid, Stored<Frequency>, DateTime<Utc>)>> {
     sqlx::query_as(
         "select user_id, digest_frequency, min(created_at) from notification_log
-         where delivery_status = 'held' group by user_id, digest_frequency order by 3",
+         where delivery_status = $1 group by user_id, digest_frequency order by 3",
     )
+    .bind(Stored(DeliveryStatus::Held))
     .fetch_all(conn)
     .await
 }

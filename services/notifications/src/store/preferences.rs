@@ -1,20 +1,21 @@
 //! Notification preferences per person, channel and type (`all`: the person's default).
 
 use chrono::{DateTime, NaiveTime, Utc};
+use service_kit::Stored;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use crate::domain::parse_stored;
 use crate::domain::schedule::{Preference, QuietHours};
+use crate::domain::{Channel, Frequency};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct PreferenceRow {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub channel: String,
+    pub channel: Stored<Channel>,
     pub notification_type: String,
     pub is_enabled: bool,
-    pub frequency: String,
+    pub frequency: Stored<Frequency>,
     pub quiet_hours_start: Option<NaiveTime>,
     pub quiet_hours_end: Option<NaiveTime>,
     pub updated_at: DateTime<Utc>,
@@ -24,7 +25,7 @@ impl PreferenceRow {
     pub fn preference(&self) -> Preference {
         Preference {
             is_enabled: self.is_enabled,
-            frequency: parse_stored(&self.frequency),
+            frequency: *self.frequency,
             quiet_hours: self
                 .quiet_hours_start
                 .zip(self.quiet_hours_end)
@@ -62,10 +63,10 @@ pub async fn upsert_preference(
     ))
     .bind(row.id)
     .bind(row.user_id)
-    .bind(&row.channel)
+    .bind(row.channel)
     .bind(&row.notification_type)
     .bind(row.is_enabled)
-    .bind(&row.frequency)
+    .bind(row.frequency)
     .bind(row.quiet_hours_start)
     .bind(row.quiet_hours_end)
     .bind(row.updated_at)

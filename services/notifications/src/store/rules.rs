@@ -1,16 +1,17 @@
 //! Escalation rules; one active rule per event and rule type (partial unique index).
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use crate::domain::escalation::Tiers;
+use crate::domain::escalation::{RuleType, Tiers};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RuleRow {
     pub id: Uuid,
     pub event_id: Uuid,
-    pub rule_type: String,
+    pub rule_type: Stored<RuleType>,
     pub tier_1_hours_before: i32,
     pub tier_2_hours_before: i32,
     pub tier_3_hours_before: i32,
@@ -43,7 +44,7 @@ pub async fn insert_rule(conn: &mut PgConnection, rule: &RuleRow) -> sqlx::Resul
     ))
     .bind(rule.id)
     .bind(rule.event_id)
-    .bind(&rule.rule_type)
+    .bind(rule.rule_type)
     .bind(rule.tier_1_hours_before)
     .bind(rule.tier_2_hours_before)
     .bind(rule.tier_3_hours_before)

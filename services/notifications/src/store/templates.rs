@@ -3,9 +3,12 @@
 //! transaction, so exactly one version is active.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::types::Json;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use uuid::Uuid;
+
+use crate::domain::{Language, TemplateType};
 
 use crate::domain::template::TemplateText;
 
@@ -13,8 +16,8 @@ use crate::domain::template::TemplateText;
 #[derive(Debug, Clone, FromRow)]
 pub struct TemplateRow {
     pub id: Uuid,
-    pub template_type: String,
-    pub language: String,
+    pub template_type: Stored<TemplateType>,
+    pub language: Stored<Language>,
     pub subject: String,
     pub html_body: String,
     pub text_body: String,
@@ -133,11 +136,17 @@ pub async fn activate(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query("select pg_advisory_xact_lock(hashtext('email_templates:' || $1 || ':' || $2))")
-        .bind(&row.template_type)
-        .bind(&row.language)
+        .bind(row.template_type)
+        .bind(row.language)
         .execute(&mut *conn)
         .await?;
-    deactivate_pair(conn, &row.template_type, &row.language, now).await?;
+    deactivate_pair(
+        conn,
+        &row.template_type.to_string(),
+        &row.language.to_string(),
+        now,
+    )
+    .await?;
     sqlx::query("update email_templates set is_active = true, updated_at = $2 where id = $1")
         .bind(row.id)
         .bind(now)
