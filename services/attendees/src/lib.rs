@@ -1,6 +1,7 @@
 //! The attendees service: attendees with their GDPR consent, and the attendee side of the
 //! registration saga (registrations, waitlist, promotion).
 
+pub mod announce;
 pub mod api;
 pub mod domain;
 pub mod newsletter_links;

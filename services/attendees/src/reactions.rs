@@ -14,9 +14,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
-use shared_domain::contracts::attendees::{
-    RegistrationCancelled, RegistrationRequested, RegistrationStatusChanged,
-};
+use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::events::{
     EventPublished, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased, SeatReserved,
 };
@@ -24,7 +22,6 @@ use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::enum_name;
 use crate::domain::registration::{
     on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome,
 };
@@ -97,27 +94,6 @@ impl Reaction for AttendeesReactions {
     }
 }
 
-/// Announces a registration's new status.
-pub async fn announce(
-    conn: &mut PgConnection,
-    id: Uuid,
-    event_id: Uuid,
-    attendee_id: Uuid,
-    status: RegistrationStatus,
-    reason: Option<&str>,
-    context: &EventContext,
-) -> Result<(), event_bus::outbox::OutboxError> {
-    let changed = RegistrationStatusChanged {
-        registration_id: id,
-        event_id,
-        attendee_id,
-        status: enum_name(&status),
-        reason: reason.map(str::to_owned),
-        changed_at: Utc::now(),
-    };
-    enqueue(conn, &changed, context).await.map(|_| ())
-}
-
 async fn on_seat_answer(
     conn: &mut PgConnection,
     registration_id: Uuid,
@@ -137,7 +113,7 @@ async fn on_seat_answer(
                 .promoted_at
                 .map(|_| "promoted from the waitlist")
                 .filter(|_| status == RegistrationStatus::Confirmed));
-            announce(
+            crate::announce::registration_status(
                 conn,
                 registration.id,
                 registration.event_id,

@@ -16,7 +16,7 @@ use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::registrations::RegistrationResponse;
+use super::dto::RegistrationResponse;
 use super::AppState;
 use crate::domain::registration::RegistrationStatus;
 use crate::domain::{enum_name, AttendeeError};

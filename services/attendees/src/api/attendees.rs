@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
@@ -17,11 +17,11 @@ use shared_domain::contracts::attendees::AttendeeProfileChanged;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::dto::AttendeeResponse;
 use super::AppState;
 use crate::domain::attendee::{AttendeeFields, GdprConsent, LANGUAGES};
 use crate::domain::AttendeeError;
 use crate::store;
-use crate::store::attendees::AttendeeRecord;
 
 /// Consent as a client sends it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -62,48 +62,6 @@ pub struct UpdateAttendeeRequest {
     pub gdpr_consent: Option<ConsentRequest>,
     /// Language of mails: `de` or `en`.
     pub language: Option<String>,
-}
-
-/// An attendee as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AttendeeResponse {
-    pub id: Uuid,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub company_id: Option<Uuid>,
-    pub position: Option<String>,
-    /// True once a newsletter subscription is confirmed (see `/api/v1/newsletter`).
-    pub newsletter_subscription: bool,
-    pub gdpr_consent: GdprConsent,
-    /// Language of mails: `de` or `en`.
-    pub language: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub last_login_at: Option<DateTime<Utc>>,
-    pub version: i64,
-}
-
-impl From<AttendeeRecord> for AttendeeResponse {
-    fn from(r: AttendeeRecord) -> Self {
-        let consent = r.fields().consent;
-        AttendeeResponse {
-            id: r.id,
-            email: r.email,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            company_id: r.company_id,
-            position: r.position,
-            newsletter_subscription: r.newsletter_subscription,
-            gdpr_consent: consent,
-            language: r.language,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            last_login_at: r.last_login_at,
-            version: r.version,
-        }
-    }
 }
 
 /// Query of the attendee list.

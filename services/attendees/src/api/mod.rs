@@ -2,6 +2,7 @@
 
 pub mod attendance;
 pub mod attendees;
+pub mod dto;
 pub mod newsletter;
 pub mod privacy;
 pub mod registrations;

@@ -14,8 +14,8 @@ use shared_domain::contracts::attendees::AttendeeErased;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::attendees::AttendeeResponse;
-use super::registrations::RegistrationResponse;
+use super::dto::AttendeeResponse;
+use super::dto::RegistrationResponse;
 use super::AppState;
 use crate::domain::AttendeeError;
 use crate::store;

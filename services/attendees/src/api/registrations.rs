@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use event_bus::outbox::enqueue;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
@@ -13,14 +13,14 @@ use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationReq
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::dto::RegistrationResponse;
 use super::AppState;
 use crate::domain::registration::{
     cancel, on_request, Cancellation, RegistrationRequest, RegistrationStatus,
 };
 use crate::domain::AttendeeError;
-use crate::reactions::announce;
 use crate::store;
-use crate::store::registrations::{NewRegistration, RegistrationRecord};
+use crate::store::registrations::NewRegistration;
 
 /// Body of `POST /api/v1/registrations`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -33,47 +33,6 @@ pub struct RegisterRequest {
     #[serde(default)]
     pub session_preferences: Vec<Uuid>,
     pub special_requests: Option<String>,
-}
-
-/// A registration as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RegistrationResponse {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub attendee_id: Uuid,
-    pub registration_date: DateTime<Utc>,
-    pub status: RegistrationStatus,
-    /// Why it was rejected (`closed`).
-    pub refusal_reason: Option<String>,
-    /// 1 = next to be promoted; only while waitlisted.
-    pub waitlist_position: Option<i64>,
-    pub session_preferences: Vec<Uuid>,
-    pub special_requests: Option<String>,
-    pub attendance_confirmed: bool,
-    pub actual_attendance: bool,
-    pub promoted_at: Option<DateTime<Utc>>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<RegistrationRecord> for RegistrationResponse {
-    fn from(r: RegistrationRecord) -> Self {
-        RegistrationResponse {
-            id: r.id,
-            event_id: r.event_id,
-            attendee_id: r.attendee_id,
-            registration_date: r.registration_date,
-            status: *r.status,
-            refusal_reason: r.refusal_reason,
-            waitlist_position: r.waitlist_position,
-            session_preferences: r.session_preferences.0,
-            special_requests: r.special_requests,
-            attendance_confirmed: r.attendance_confirmed,
-            actual_attendance: r.actual_attendance,
-            promoted_at: r.promoted_at,
-            updated_at: r.updated_at,
-        }
-    }
 }
 
 /// Query of the registration list.
@@ -194,7 +153,7 @@ pub async fn register(
         &context,
     )
     .await?;
-    announce(
+    crate::announce::registration_status(
         &mut tx,
         id,
         request.event_id,
@@ -295,7 +254,7 @@ pub async fn cancel_registration(
                 )
                 .await?;
             }
-            announce(
+            crate::announce::registration_status(
                 &mut tx,
                 id,
                 record.event_id,

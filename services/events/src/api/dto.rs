@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::event::{EventFields, EventSlotConfiguration, EventType, Venue};
-use crate::domain::session::{ExperienceLevel, SessionFields, SessionType};
+use crate::domain::session::{ExperienceLevel, SessionFields, SessionType, SpeakerRole};
 use crate::domain::slots::SlotType;
 use crate::domain::status::{EventStatus, EventWorkflowState};
 use crate::store::events::EventRecord;
@@ -361,16 +361,6 @@ pub struct SessionSpeakerRequest {
     pub role: SpeakerRole,
     pub presentation_title: Option<String>,
     pub is_confirmed: bool,
-}
-
-/// The role of a speaker in a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SpeakerRole {
-    PrimarySpeaker,
-    CoSpeaker,
-    Moderator,
-    Panelist,
 }
 
 /// A speaker's slot preferences for an event (the shape of `SpeakerSlotPreferences`).

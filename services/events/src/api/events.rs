@@ -46,11 +46,6 @@ fn details_changed(record: &EventRecord) -> EventDetailsChanged {
     }
 }
 
-/// Organizers see every event; everyone else only events whose agenda is public.
-pub(super) fn visible(actor: &Actor, event: &EventRecord) -> bool {
-    actor.has(Role::Organizer) || event.status().is_public()
-}
-
 /// Creates an event in `planning` / `topic_selection` (organizers). Honors `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = CreateEventRequest,
     params(("Idempotency-Key" = Option<String>, Header)),
@@ -109,7 +104,7 @@ pub async fn get_event(
 ) -> Result<Response, ApiError> {
     let record = store::events::fetch_event(&state.pool, id)
         .await?
-        .filter(|e| visible(&actor, e))
+        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
         .ok_or(EventError::NotFound(id))?;
     Ok((
         etag_header(record.version),
@@ -182,12 +177,8 @@ pub async fn update_event(
         || fields.registration_deadline != before.registration_deadline
         || fields.event_type != before.event_type
         || fields.slot_configuration != before.slot_configuration;
-    if reschedules && (current.status().is_public() || current.status() == EventStatus::Archived) {
-        return Err(EventError::Conflict(format!(
-            "date, deadline, type and slot configuration are fixed once the event is {}; move it back to agenda_draft first",
-            current.status
-        ))
-        .into());
+    if reschedules {
+        current.status().ensure_planning_open()?;
     }
     if fields.capacity < current.current_attendee_count {
         return Err(ApiError::invalid_field(
@@ -240,7 +231,7 @@ pub async fn change_status(
                 .into());
             }
             let missing =
-                agenda::missing_for_publication(&super::slots::slot_states(&mut tx, id).await?);
+                agenda::missing_for_publication(&store::slots::slot_states(&mut tx, id).await?);
             if !missing.is_empty() {
                 return Err(EventError::AgendaIncomplete(missing).into());
             }

@@ -16,7 +16,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
+use crate::domain::overflow;
 use crate::domain::overflow::{select, OverflowCandidate, VoteType};
+use crate::domain::session::lead_speaker;
 use crate::domain::EventError;
 use crate::store;
 use crate::store::overflow::{OverflowSpeakerRecord, VoteRecord};
@@ -186,10 +188,7 @@ pub async fn open_voting(
         .filter_map(|s| {
             let own: Vec<_> = speakers.iter().filter(|sp| sp.session_id == s.id).collect();
             let accepted = !own.is_empty() && own.iter().all(|sp| sp.is_confirmed);
-            let lead = own
-                .iter()
-                .find(|sp| sp.role == "primary_speaker")
-                .or(own.first())?;
+            let lead = lead_speaker(&own, |sp| &sp.role)?;
             accepted.then(|| OverflowSpeakerRecord {
                 speaker_id: lead.speaker_id,
                 session_id: s.id,
@@ -204,24 +203,8 @@ pub async fn open_voting(
             })
         })
         .collect();
-    if seats == 0 {
-        return Err(ApiError::conflict(
-            "the event has no talk slots yet; generate its slot grid first",
-        ));
-    }
-    let mut leads = std::collections::HashSet::new();
-    if let Some(twice) = competing.iter().find(|c| !leads.insert(c.speaker_id)) {
-        return Err(ApiError::conflict(format!(
-            "speaker {} leads more than one accepted session; decide between them first",
-            twice.speaker_id
-        )));
-    }
-    if competing.len() <= seats {
-        return Err(ApiError::conflict(format!(
-            "no overflow: {} accepted sessions fit {seats} talk slots",
-            competing.len()
-        )));
-    }
+    let leads: Vec<Uuid> = competing.iter().map(|c| c.speaker_id).collect();
+    overflow::ensure_overflow(seats, &leads)?;
     if !store::overflow::insert_overflow(
         &mut tx,
         event_id,
@@ -314,7 +297,7 @@ pub async fn complete_voting(
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
-    super::slots::ensure_planning(&event)?;
+    event.status().ensure_planning_open()?;
     let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("event {event_id} has no overflow voting")))?;

@@ -9,34 +9,16 @@ use event_bus::outbox::enqueue;
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
-use shared_domain::contracts::events::{
-    SessionCancelled, SessionCreated, SessionSnapshot, SessionUpdated,
-};
+use shared_domain::contracts::events::{SessionCancelled, SessionCreated, SessionUpdated};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::dto::{SessionRequest, SessionResponse, SessionSpeakerRequest};
-use super::events::visible;
 use super::AppState;
 use crate::domain::session::SessionFields;
-use crate::domain::status::EventStatus;
 use crate::domain::{enum_name, EventError};
 use crate::store;
 use crate::store::sessions::{SessionRecord, SessionSpeakerRecord};
-
-pub(super) fn snapshot(record: &SessionRecord) -> SessionSnapshot {
-    SessionSnapshot {
-        session_id: record.id,
-        event_id: record.event_id,
-        title: record.title.clone(),
-        session_type: record.session_type.to_string(),
-        start_time: record.start_time,
-        end_time: record.end_time,
-        room: record.room.clone(),
-        language: record.language.clone(),
-        version: record.version,
-    }
-}
 
 async fn respond(
     conn: &mut PgConnection,
@@ -62,20 +44,6 @@ async fn respond(
         .into_response())
 }
 
-fn ensure_editable(status: EventStatus) -> Result<(), ApiError> {
-    if matches!(
-        status,
-        EventStatus::InProgress | EventStatus::Completed | EventStatus::Archived
-    ) {
-        return Err(EventError::Conflict(format!(
-            "sessions of an event in status {} cannot change",
-            status.as_str()
-        ))
-        .into());
-    }
-    Ok(())
-}
-
 /// Adds a session to an event (organizers).
 #[utoipa::path(post, path = "/api/v1/events/{id}/sessions", tag = "sessions", request_body = SessionRequest, params(("id" = Uuid, Path)),
     responses((status = 201, body = SessionResponse), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "Invalid fields, outside the event day or overlapping another session in the room", body = Problem)),
@@ -92,7 +60,7 @@ pub async fn create_session(
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
-    ensure_editable(event.status())?;
+    event.status().ensure_sessions_open()?;
     let others = store::sessions::placed_sessions(&mut tx, event_id).await?;
     let fields = SessionFields::from(request)
         .validate(event.event_date, &others, None)
@@ -105,7 +73,7 @@ pub async fn create_session(
     enqueue(
         &mut tx,
         &SessionCreated {
-            session: snapshot(&record),
+            session: SessionRecord::snapshot(&record),
         },
         &context,
     )
@@ -125,7 +93,7 @@ pub async fn list_sessions(
 ) -> Result<Json<Vec<SessionResponse>>, ApiError> {
     store::events::fetch_event(&state.pool, event_id)
         .await?
-        .filter(|e| visible(&actor, e))
+        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
         .ok_or(EventError::NotFound(event_id))?;
     let sessions = store::sessions::list_sessions(&state.pool, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&state.pool, event_id).await?;
@@ -151,7 +119,7 @@ pub async fn get_session(
         .ok_or(EventError::SessionNotFound(id))?;
     store::events::fetch_event(&mut *conn, record.event_id)
         .await?
-        .filter(|e| visible(&actor, e))
+        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
         .ok_or(EventError::SessionNotFound(id))?;
     respond(&mut conn, id, StatusCode::OK).await
 }
@@ -181,7 +149,7 @@ pub async fn update_session(
         .await?
         .ok_or(EventError::SessionNotFound(id))?;
     if_match.check(current.version)?;
-    ensure_editable(event.status())?;
+    event.status().ensure_sessions_open()?;
     if current.cancelled_at.is_some() {
         return Err(EventError::Conflict("the session is cancelled".into()).into());
     }
@@ -212,7 +180,7 @@ pub async fn update_session(
         enqueue(
             &mut tx,
             &SessionUpdated {
-                session: snapshot(&record),
+                session: SessionRecord::snapshot(&record),
             },
             &context,
         )
@@ -245,7 +213,7 @@ pub async fn cancel_session(
     let current = store::sessions::fetch_session(&mut *tx, id)
         .await?
         .ok_or(EventError::SessionNotFound(id))?;
-    ensure_editable(event.status())?;
+    event.status().ensure_sessions_open()?;
     if current.cancelled_at.is_none() {
         if_match.check(current.version)?;
         let now = Utc::now();
@@ -302,7 +270,7 @@ pub async fn put_session_speakers(
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
-    ensure_editable(event.status())?;
+    event.status().ensure_sessions_open()?;
     let current = store::sessions::fetch_session(&mut *tx, id)
         .await?
         .ok_or(EventError::SessionNotFound(id))?;

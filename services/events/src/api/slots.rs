@@ -21,57 +21,14 @@ use super::dto::{
     PlacedSessionResponse, SlotPreferencesRequest, SlotPreferencesResponse, SlotResponse,
     UnplacedSessionResponse, UpdateSlotRequest,
 };
-use super::events::visible;
-use super::sessions::snapshot;
 use super::AppState;
-use crate::domain::agenda::{SessionState, SlotState};
+use crate::domain::session::lead_speaker;
 use crate::domain::slots::{generate, MORNING_ENDS_HOUR};
 use crate::domain::EventError;
 use crate::store;
 use crate::store::events::EventRecord;
 use crate::store::sessions::{SessionRecord, SessionSpeakerRecord};
 use crate::store::slots::{AssignmentOrigin, SlotRecord};
-
-/// The agenda as the publication rule sees it.
-pub(super) async fn slot_states(
-    conn: &mut PgConnection,
-    event_id: Uuid,
-) -> Result<Vec<SlotState>, sqlx::Error> {
-    let slots = store::slots::list_slots(&mut *conn, event_id).await?;
-    let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?;
-    let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
-    Ok(slots
-        .iter()
-        .map(|slot| SlotState {
-            slot_number: slot.slot_number,
-            slot_type: slot.slot_type(),
-            session: slot
-                .assigned_session_id
-                .and_then(|id| sessions.iter().find(|s| s.id == id))
-                .map(|s| SessionState {
-                    id: s.id,
-                    title: s.title.clone(),
-                    speakers: speakers
-                        .iter()
-                        .filter(|sp| sp.session_id == s.id)
-                        .map(|sp| (sp.speaker_id, sp.is_confirmed))
-                        .collect(),
-                }),
-        })
-        .collect())
-}
-
-pub(super) fn ensure_planning(event: &EventRecord) -> Result<(), ApiError> {
-    if event.status().is_public() || event.status() == crate::domain::status::EventStatus::Archived
-    {
-        return Err(EventError::Conflict(format!(
-            "the slots of an event in status {} are fixed",
-            event.status
-        ))
-        .into());
-    }
-    Ok(())
-}
 
 async fn slots_response(
     conn: &mut PgConnection,
@@ -99,7 +56,7 @@ pub async fn generate_slots(
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
-    ensure_planning(&event)?;
+    event.status().ensure_planning_open()?;
     let config = &event.slot_configuration.0;
     let starts_at = request.starts_at.unwrap_or(event.event_date);
     let latest =
@@ -136,7 +93,7 @@ pub async fn list_slots(
     let mut conn = state.pool.acquire().await?;
     store::events::fetch_event(&mut *conn, event_id)
         .await?
-        .filter(|e| visible(&actor, e))
+        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
         .ok_or(EventError::NotFound(event_id))?;
     Ok(Json(slots_response(&mut conn, event_id).await?))
 }
@@ -281,11 +238,7 @@ fn candidate(
         .iter()
         .filter(|s| s.session_id == session.id)
         .collect();
-    let lead = own
-        .iter()
-        .find(|s| s.role == "primary_speaker")
-        .or(own.first());
-    let speaker_id = lead.map(|s| s.speaker_id).unwrap_or(Uuid::nil());
+    let speaker_id = lead_speaker(&own, |s| &s.role).map_or(Uuid::nil(), |s| s.speaker_id);
     let prefs = preferences.get(&speaker_id);
     Candidate {
         session_id: session.id,
@@ -331,7 +284,7 @@ async fn planning(conn: &mut PgConnection, event_id: Uuid) -> Result<Planning, A
     let event = store::events::lock_event(conn, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
-    ensure_planning(&event)?;
+    event.status().ensure_planning_open()?;
     let slots = store::slots::list_slots(&mut *conn, event_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, event_id)
         .await?
@@ -373,7 +326,7 @@ async fn align_session(
     enqueue(
         conn,
         &SessionUpdated {
-            session: snapshot(&record),
+            session: SessionRecord::snapshot(&record),
         },
         context,
     )

@@ -19,7 +19,6 @@ use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::events::visible;
 use super::AppState;
 use crate::domain::topic::{
     average_feedback, months_since, staleness, TopicCategory, TopicFields, TITLE_MAX_CHARS,
@@ -481,7 +480,7 @@ pub async fn list_event_topics(
 ) -> Result<Json<Vec<EventTopicResponse>>, ApiError> {
     store::events::fetch_event(&state.pool, event_id)
         .await?
-        .filter(|e| visible(&actor, e))
+        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
         .ok_or(EventError::NotFound(event_id))?;
     let topics = store::topics::list_event_topics(&state.pool, event_id).await?;
     Ok(Json(

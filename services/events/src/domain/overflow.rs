@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::EventError;
+
 /// An organizer's vote on an overflow speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +41,29 @@ impl OverflowCandidate {
     }
 }
 
+/// Whether voting may open for `seats` talk slots among the sessions led by `leads`: there
+/// must be slots, more accepted sessions than slots, and no speaker leading two of them.
+pub fn ensure_overflow(seats: usize, leads: &[Uuid]) -> Result<(), EventError> {
+    if seats == 0 {
+        return Err(EventError::Conflict(
+            "the event has no talk slots yet; generate its slot grid first".into(),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = leads.iter().find(|id| !seen.insert(**id)) {
+        return Err(EventError::Conflict(format!(
+            "speaker {twice} leads more than one accepted session; decide between them first"
+        )));
+    }
+    if leads.len() <= seats {
+        return Err(EventError::Conflict(format!(
+            "no overflow: {} accepted sessions fit {seats} talk slots",
+            leads.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Splits `candidates` into the `seats` selected ones and the declined rest.
 pub fn select(
     mut candidates: Vec<OverflowCandidate>,
@@ -58,6 +83,15 @@ pub fn select(
 mod tests {
     use super::*;
     use VoteType::*;
+
+    #[test]
+    fn voting_opens_only_when_accepted_sessions_outnumber_the_slots() {
+        let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        assert!(ensure_overflow(0, &[a, b]).is_err());
+        assert!(ensure_overflow(2, &[a, b]).is_err());
+        assert!(ensure_overflow(2, &[a, b, a]).is_err(), "a leads twice");
+        assert!(ensure_overflow(2, &[a, b, c]).is_ok());
+    }
 
     fn candidate(n: u128, votes: Vec<VoteType>, fit: f64) -> OverflowCandidate {
         OverflowCandidate {

@@ -33,6 +33,27 @@ impl SessionType {
     }
 }
 
+/// The role of a speaker in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeakerRole {
+    PrimarySpeaker,
+    CoSpeaker,
+    Moderator,
+    Panelist,
+}
+
+/// The speaker who leads a session (whose preferences place it, who competes for it in
+/// overflow voting): its primary speaker, else the first one listed.
+pub fn lead_speaker<'a, S>(speakers: &[&'a S], role_of: impl Fn(&S) -> &str) -> Option<&'a S> {
+    let primary = super::enum_name(&SpeakerRole::PrimarySpeaker);
+    speakers
+        .iter()
+        .find(|s| role_of(s) == primary)
+        .or(speakers.first())
+        .copied()
+}
+
 /// Who a session is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 pub use shared_domain::StateMachine;
 use utoipa::ToSchema;
 
+use super::EventError;
+
 /// The lifecycle of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -110,6 +112,35 @@ impl EventStatus {
         Self::PUBLIC.contains(&self)
     }
 
+    /// Who sees the event: organizers always, everyone else once it is public.
+    pub fn visible_to(self, organizer: bool) -> bool {
+        organizer || self.is_public()
+    }
+
+    /// The date, deadline, type, slot grid and slot assignments are fixed once the event
+    /// is public (move it back to `agenda_draft` to change them) or archived.
+    pub fn ensure_planning_open(self) -> Result<(), EventError> {
+        if self.is_public() || self == EventStatus::Archived {
+            return Err(EventError::Conflict(format!(
+                "the date, deadline, type and slots of an event in status {} are fixed; move it back to agenda_draft first",
+                self.as_str()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Sessions change until the event starts.
+    pub fn ensure_sessions_open(self) -> Result<(), EventError> {
+        use EventStatus::*;
+        if matches!(self, InProgress | Completed | Archived) {
+            return Err(EventError::Conflict(format!(
+                "sessions of an event in status {} cannot change",
+                self.as_str()
+            )));
+        }
+        Ok(())
+    }
+
     /// The snake_case name.
     pub fn as_str(self) -> String {
         super::enum_name(&self)
@@ -150,6 +181,23 @@ mod tests {
         }
         assert!(Completed.transition(Planning).is_err());
         assert!(RegistrationOpen.transition(Archived).is_err());
+    }
+
+    #[test]
+    fn planning_is_fixed_once_public_or_archived() {
+        use EventStatus::*;
+        assert!(AgendaDraft.ensure_planning_open().is_ok());
+        assert!(Published.ensure_planning_open().is_err());
+        assert!(Archived.ensure_planning_open().is_err());
+        assert!(Published.ensure_sessions_open().is_ok());
+        assert!(InProgress.ensure_sessions_open().is_err());
+    }
+
+    #[test]
+    fn the_public_sees_public_events_only() {
+        assert!(!EventStatus::Planning.visible_to(false));
+        assert!(EventStatus::Planning.visible_to(true));
+        assert!(EventStatus::RegistrationOpen.visible_to(false));
     }
 
     #[test]

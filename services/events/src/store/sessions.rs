@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::Stored;
+use shared_domain::contracts::events::SessionSnapshot;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -32,6 +33,21 @@ pub struct SessionRecord {
 }
 
 impl SessionRecord {
+    /// The session as other contexts learn of it.
+    pub fn snapshot(&self) -> SessionSnapshot {
+        SessionSnapshot {
+            session_id: self.id,
+            event_id: self.event_id,
+            title: self.title.clone(),
+            session_type: self.session_type.to_string(),
+            start_time: self.start_time,
+            end_time: self.end_time,
+            room: self.room.clone(),
+            language: self.language.clone(),
+            version: self.version,
+        }
+    }
+
     pub fn session_type(&self) -> SessionType {
         *self.session_type
     }

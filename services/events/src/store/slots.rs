@@ -6,6 +6,7 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::domain::agenda::{SessionState, SlotState};
 use crate::domain::slots::{PlannedSlot, SlotType};
 
 /// A slot with its assignment record, if any.
@@ -194,4 +195,33 @@ pub async fn preferences_of_event(
         .bind(event_id)
         .fetch_all(db)
         .await
+}
+
+/// The agenda as the publication rule sees it.
+pub async fn slot_states(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<SlotState>, sqlx::Error> {
+    let slots = list_slots(&mut *conn, event_id).await?;
+    let sessions = super::sessions::list_sessions(&mut *conn, event_id).await?;
+    let speakers = super::sessions::speakers_of_event(&mut *conn, event_id).await?;
+    Ok(slots
+        .iter()
+        .map(|slot| SlotState {
+            slot_number: slot.slot_number,
+            slot_type: slot.slot_type(),
+            session: slot
+                .assigned_session_id
+                .and_then(|id| sessions.iter().find(|s| s.id == id))
+                .map(|s| SessionState {
+                    id: s.id,
+                    title: s.title.clone(),
+                    speakers: speakers
+                        .iter()
+                        .filter(|sp| sp.session_id == s.id)
+                        .map(|sp| (sp.speaker_id, sp.is_confirmed))
+                        .collect(),
+                }),
+        })
+        .collect())
 }

@@ -11,7 +11,7 @@ use shared_domain::StateMachine;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::invitations::AssignmentResponse;
+use super::dto::AssignmentResponse;
 use super::AppState;
 use crate::domain::workflow::SpeakerWorkflowState;
 use crate::domain::SpeakerError;

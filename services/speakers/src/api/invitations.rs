@@ -18,23 +18,14 @@ use shared_domain::StateMachine;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::dto::AssignmentResponse;
 use super::AppState;
 use crate::answers::{self, InvitationDetails};
-use crate::domain::workflow::SpeakerWorkflowState;
+use crate::domain::workflow::{SpeakerRole, SpeakerWorkflowState};
 use crate::domain::SpeakerError;
 use crate::invitation;
 use crate::store;
-use crate::store::assignments::{AssignmentRecord, NewInvitation};
-
-/// The role of a speaker in a session.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SpeakerRole {
-    PrimarySpeaker,
-    CoSpeaker,
-    Moderator,
-    Panelist,
-}
+use crate::store::assignments::NewInvitation;
 
 /// Body of `POST /api/v1/invitations`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,45 +51,6 @@ pub struct TokenQuery {
 pub struct DeclineRequest {
     pub token: String,
     pub reason: Option<String>,
-}
-
-/// A speaker's assignment to a session.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AssignmentResponse {
-    pub id: Uuid,
-    pub session_id: Uuid,
-    pub event_id: Uuid,
-    pub speaker_id: Uuid,
-    pub role: String,
-    pub presentation_title: Option<String>,
-    pub workflow_state: SpeakerWorkflowState,
-    pub is_confirmed: bool,
-    pub invited_at: Option<DateTime<Utc>>,
-    pub invitation_expires_at: Option<DateTime<Utc>>,
-    pub confirmed_at: Option<DateTime<Utc>>,
-    pub declined_at: Option<DateTime<Utc>>,
-    pub decline_reason: Option<String>,
-}
-
-impl From<AssignmentRecord> for AssignmentResponse {
-    fn from(r: AssignmentRecord) -> Self {
-        AssignmentResponse {
-            id: r.id,
-            session_id: r.session_id,
-            event_id: r.event_id,
-            speaker_id: r.speaker_id,
-            workflow_state: *r.workflow_state,
-            role: r.role,
-            presentation_title: r.presentation_title,
-            is_confirmed: r.is_confirmed,
-            invited_at: r.invited_at,
-            invitation_expires_at: r.invitation_expires_at,
-            confirmed_at: r.confirmed_at,
-            declined_at: r.declined_at,
-            decline_reason: r.decline_reason,
-        }
-    }
 }
 
 /// An invitation as the organizer sees it right after inviting.

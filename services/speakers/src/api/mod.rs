@@ -1,6 +1,7 @@
 //! The speakers HTTP API and its OpenAPI document.
 
 pub mod assignments;
+pub mod dto;
 pub mod invitations;
 pub mod preferences;
 pub mod review;

@@ -5,6 +5,16 @@ use serde::{Deserialize, Serialize};
 pub use shared_domain::StateMachine;
 use utoipa::ToSchema;
 
+/// The role of a speaker in a session.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeakerRole {
+    PrimarySpeaker,
+    CoSpeaker,
+    Moderator,
+    Panelist,
+}
+
 /// Where a speaker's assignment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
