@@ -10,7 +10,7 @@ pub mod validation;
 
 pub use contracts::IntegrationEvent;
 pub use transitions::{StateMachine, TransitionRefused};
-pub use validation::{FieldError, Validator};
+pub use validation::{FieldError, Parse, Valid, Validator};
 
 /// A new application-generated identifier (UUIDv7: time-ordered, so indexes stay compact).
 pub fn new_id() -> uuid::Uuid {

@@ -135,6 +135,81 @@ impl Validator {
             Err(self.errors)
         }
     }
+
+    /// Ends validation with the parsed required `parts` (each `Some` when its check
+    /// passed): every collected error, or the parts themselves.
+    pub fn finish_with<P: AllPresent>(self, parts: P) -> Result<P::Present, Vec<FieldError>> {
+        self.finish()?;
+        parts
+            .all_present()
+            .ok_or_else(|| vec![FieldError::new("", "a required part could not be read")])
+    }
+}
+
+/// A tuple of checked parts, present when every check passed.
+pub trait AllPresent {
+    type Present;
+    fn all_present(self) -> Option<Self::Present>;
+}
+
+impl<A> AllPresent for Option<A> {
+    type Present = A;
+    fn all_present(self) -> Option<A> {
+        self
+    }
+}
+
+impl<A, B> AllPresent for (Option<A>, Option<B>) {
+    type Present = (A, B);
+    fn all_present(self) -> Option<(A, B)> {
+        Some((self.0?, self.1?))
+    }
+}
+
+impl<A, B, C> AllPresent for (Option<A>, Option<B>, Option<C>) {
+    type Present = (A, B, C);
+    fn all_present(self) -> Option<(A, B, C)> {
+        Some((self.0?, self.1?, self.2?))
+    }
+}
+
+/// Input that parses into itself: trimmed, normalised and checked field by field, every
+/// problem reported at once. Only [`Valid::parse`] calls it.
+pub trait Parse: Sized {
+    /// The normalised input, or every invalid field.
+    fn check(self) -> Result<Self, Vec<FieldError>>;
+
+    /// [`Valid::parse`] of `self`.
+    fn into_valid(self) -> Result<Valid<Self>, Vec<FieldError>> {
+        Valid::parse(self)
+    }
+}
+
+/// Input that passed its [`Parse`] checks. Only [`Valid::parse`] makes one, so a function
+/// taking a `Valid<T>` cannot be handed raw input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Valid<T>(T);
+
+impl<T: Parse> Valid<T> {
+    /// Checks and normalises `raw`.
+    pub fn parse(raw: T) -> Result<Self, Vec<FieldError>> {
+        raw.check().map(Valid)
+    }
+}
+
+impl<T> Valid<T> {
+    /// The checked value.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Valid<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! inside the caller's transaction, so state and outbox rows commit together.
 
 use chrono::{DateTime, Utc};
+use shared_domain::Valid;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -70,7 +71,7 @@ const SELECT: &str = "select c.id, c.name, c.display_name, c.is_partner, c.websi
 pub async fn insert_company(
     conn: &mut PgConnection,
     id: Uuid,
-    fields: &CompanyFields,
+    fields: &Valid<CompanyFields>,
     created_by: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(), CompanyError>, sqlx::Error> {
@@ -137,7 +138,7 @@ pub async fn lock_company(
 pub async fn update_company(
     conn: &mut PgConnection,
     id: Uuid,
-    fields: &CompanyFields,
+    fields: &Valid<CompanyFields>,
     now: DateTime<Utc>,
 ) -> Result<Result<i64, CompanyError>, sqlx::Error> {
     let taken: Option<Uuid> =

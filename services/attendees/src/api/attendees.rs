@@ -14,6 +14,7 @@ use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::attendees::AttendeeProfileChanged;
+use shared_domain::Parse;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -142,7 +143,7 @@ pub async fn create_attendee(
         },
         language: request.language.unwrap_or_else(|| LANGUAGES[0].into()),
     }
-    .validate()
+    .into_valid()
     .map_err(ApiError::validation)?;
     check_company(&state, fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
@@ -253,7 +254,7 @@ pub async fn update_attendee(
             .unwrap_or(before.consent.clone()),
         language: patch.language.unwrap_or(before.language.clone()),
     }
-    .validate()
+    .into_valid()
     .map_err(ApiError::validation)?;
     if fields.company_id != before.company_id {
         check_company(&state, fields.company_id).await?;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use shared_domain::{FieldError, Validator};
+use shared_domain::{FieldError, Parse, Validator};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -35,9 +35,9 @@ pub const LANGUAGES: [&str; 2] = ["de", "en"];
 /// The domain of the placeholder addresses of erased attendees; nobody may use it.
 pub const ERASED_DOMAIN: &str = "@erased.invalid";
 
-impl AttendeeFields {
+impl Parse for AttendeeFields {
     /// Validates and normalises (emails are lower-cased); `Err` lists every invalid field.
-    pub fn validate(self) -> Result<Self, Vec<FieldError>> {
+    fn check(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let email = v.email("email", &self.email);
         if email.as_deref().is_some_and(|e| e.ends_with(ERASED_DOMAIN)) {
@@ -60,11 +60,11 @@ impl AttendeeFields {
         if !LANGUAGES.contains(&self.language.as_str()) {
             v.reject("language", "must be de or en");
         }
-        v.finish()?;
+        let (email, first_name, last_name) = v.finish_with((email, first_name, last_name))?;
         Ok(Self {
-            email: email.expect("validated"),
-            first_name: first_name.expect("validated"),
-            last_name: last_name.expect("validated"),
+            email,
+            first_name,
+            last_name,
             position,
             consent: GdprConsent {
                 policy_version,
@@ -78,6 +78,7 @@ impl AttendeeFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared_domain::Valid;
 
     fn ada() -> AttendeeFields {
         AttendeeFields {
@@ -98,7 +99,7 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(ada().validate().unwrap().email, "ada@example.ch");
+        assert_eq!(Valid::parse(ada()).unwrap().email, "ada@example.ch");
         for bad in [
             "ada",
             "ada@ch",
@@ -111,7 +112,7 @@ mod tests {
                 email: bad.into(),
                 ..ada()
             };
-            assert_eq!(fields.validate().unwrap_err()[0].field, "email", "{bad}");
+            assert_eq!(Valid::parse(fields).unwrap_err()[0].field, "email", "{bad}");
         }
     }
 
@@ -121,13 +122,17 @@ mod tests {
             language: "en".into(),
             ..ada()
         };
-        assert_eq!(english.validate().unwrap().language, "en");
+        assert_eq!(Valid::parse(english).unwrap().language, "en");
         for bad in ["fr", "EN", "", "deu"] {
             let fields = AttendeeFields {
                 language: bad.into(),
                 ..ada()
             };
-            assert_eq!(fields.validate().unwrap_err()[0].field, "language", "{bad}");
+            assert_eq!(
+                Valid::parse(fields).unwrap_err()[0].field,
+                "language",
+                "{bad}"
+            );
         }
     }
 
@@ -142,7 +147,7 @@ mod tests {
             ..ada()
         };
         assert_eq!(
-            fields.validate().unwrap_err()[0].field,
+            Valid::parse(fields).unwrap_err()[0].field,
             "gdprConsent.policyVersion"
         );
     }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use service_kit::Stored;
 use shared_domain::contracts::attendees::AttendeeProfileChanged;
 use shared_domain::IntegrationEvent;
+use shared_domain::Valid;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -59,7 +60,7 @@ const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, n
 pub async fn insert_attendee(
     conn: &mut PgConnection,
     id: Uuid,
-    f: &AttendeeFields,
+    f: &Valid<AttendeeFields>,
     now: DateTime<Utc>,
 ) -> Result<Result<(), Uuid>, sqlx::Error> {
     let inserted = sqlx::query(
@@ -120,7 +121,7 @@ pub async fn lock_attendee(
 pub async fn update_attendee(
     conn: &mut PgConnection,
     id: Uuid,
-    f: &AttendeeFields,
+    f: &Valid<AttendeeFields>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
     let taken: Option<Uuid> =

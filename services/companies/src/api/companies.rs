@@ -13,6 +13,7 @@ use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext};
 use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
+use shared_domain::Parse;
 use uuid::Uuid;
 
 use super::dto::{CompanyResponse, CreateCompanyRequest, ListCompaniesQuery, UpdateCompanyRequest};
@@ -62,7 +63,7 @@ pub async fn create_company(
 ) -> Result<Response, ApiError> {
     access::can_manage(&actor)?;
     let fields = CompanyFields::from(request.clone())
-        .validate()
+        .into_valid()
         .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     if let Some(key) = &key {
@@ -213,9 +214,9 @@ pub async fn update_company(
     )?;
     let fields = patch
         .apply_to(before.clone())
-        .validate()
+        .into_valid()
         .map_err(ApiError::validation)?;
-    if fields == before {
+    if *fields == before {
         return Ok((
             etag_header(current.version),
             Json(CompanyResponse::from(current)),

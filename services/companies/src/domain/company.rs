@@ -2,7 +2,7 @@
 //! counts as absent; every invalid field is reported at once.
 
 use serde::{Deserialize, Serialize};
-use shared_domain::{FieldError, Validator};
+use shared_domain::{FieldError, Parse, Validator};
 
 /// A postal address (the company's headquarters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -46,9 +46,9 @@ const DESCRIPTION_MAX: usize = 5000;
 /// Larger than any company on earth; guards against typos and overflow.
 const EMPLOYEES_MAX: i64 = 10_000_000;
 
-impl CompanyFields {
+impl Parse for CompanyFields {
     /// Validates and normalises the fields; `Err` lists every invalid field.
-    pub fn validate(self) -> Result<Self, Vec<FieldError>> {
+    fn check(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let name = v.text("name", &self.name, NAME_MAX);
         let display_name = v.text("displayName", &self.display_name, NAME_MAX);
@@ -66,13 +66,13 @@ impl CompanyFields {
             xing: v.optional_url("socialLinks.xing", links.xing.as_deref(), URL_MAX),
             github: v.optional_url("socialLinks.github", links.github.as_deref(), URL_MAX),
         };
-        v.finish()?;
+        let (name, display_name, industry) = v.finish_with((name, display_name, industry))?;
         Ok(Self {
-            name: name.expect("validated"),
-            display_name: display_name.expect("validated"),
+            name,
+            display_name,
             is_partner: self.is_partner,
             website,
-            industry: industry.expect("validated"),
+            industry,
             employee_count,
             headquarters,
             description,
@@ -108,6 +108,7 @@ fn validate_address(v: &mut Validator, address: Address) -> Option<Address> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared_domain::Valid;
 
     fn acme() -> CompanyFields {
         CompanyFields {
@@ -130,9 +131,9 @@ mod tests {
 
     #[test]
     fn valid_company_is_normalised() {
-        let company = acme().validate().unwrap();
+        let company = Valid::parse(acme()).unwrap();
         assert_eq!(company.name, "Acme AG");
-        assert_eq!(company.headquarters.unwrap().country, "CH");
+        assert_eq!(company.headquarters.as_ref().unwrap().country, "CH");
         assert_eq!(company.description, None);
     }
 
@@ -149,7 +150,7 @@ mod tests {
             country: "Switzerland".into(),
         });
         fields.social_links.linkedin = Some("not a url".into());
-        let errors = fields.validate().unwrap_err();
+        let errors = Valid::parse(fields).unwrap_err();
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             names,

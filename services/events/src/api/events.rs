@@ -16,6 +16,7 @@ use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, EventStatusChanged, EventWorkflowChanged,
     RegistrationClosed, RegistrationOpened,
 };
+use shared_domain::Parse;
 use shared_domain::StateMachine;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -60,7 +61,7 @@ pub async fn create_event(
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let fields = EventFields::from(request.clone())
-        .validate()
+        .into_valid()
         .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     if let Some(key) = &key {
@@ -171,7 +172,7 @@ pub async fn update_event(
     let before = current.fields();
     let fields = patch
         .apply_to(before.clone())
-        .validate()
+        .into_valid()
         .map_err(ApiError::validation)?;
     let reschedules = fields.event_date != before.event_date
         || fields.registration_deadline != before.registration_deadline

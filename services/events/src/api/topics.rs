@@ -15,6 +15,7 @@ use service_kit::idempotency::{self, Begin, IdempotencyKey, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, Role};
+use shared_domain::Parse;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -260,7 +261,7 @@ pub async fn create_topic(
         category: request.category,
         is_active: request.is_active.unwrap_or(true),
     }
-    .validate()
+    .into_valid()
     .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     if let Some(key) = &key {
@@ -420,9 +421,9 @@ pub async fn update_topic(
         category: patch.category.unwrap_or(current.category()),
         is_active: patch.is_active.unwrap_or(current.is_active),
     }
-    .validate()
+    .into_valid()
     .map_err(ApiError::validation)?;
-    if fields != current.fields() {
+    if *fields != current.fields() {
         store::topics::update_topic(&mut tx, id, &fields, Utc::now()).await?;
     }
     let response = respond(&mut tx, id, StatusCode::OK).await?;

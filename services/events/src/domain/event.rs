@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use shared_domain::{FieldError, Validator};
+use shared_domain::{FieldError, Parse, Validator};
 use utoipa::ToSchema;
 
 /// The format of an event, which bounds its number of talk slots.
@@ -121,9 +121,9 @@ pub struct EventFields {
     pub metadata: serde_json::Value,
 }
 
-impl EventFields {
+impl Parse for EventFields {
     /// Validates and normalises; `Err` lists every invalid field.
-    pub fn validate(self) -> Result<Self, Vec<FieldError>> {
+    fn check(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         if self.event_number < 1 {
             v.reject("eventNumber", "must be a positive number");
@@ -147,13 +147,14 @@ impl EventFields {
         if !self.metadata.is_object() {
             v.reject("metadata", "must be a JSON object");
         }
-        v.finish()?;
+        let (title, venue_name, venue_address) =
+            v.finish_with((title, venue_name, venue_address))?;
         Ok(Self {
-            title: title.expect("validated"),
+            title,
             description,
             venue: Venue {
-                name: venue_name.expect("validated"),
-                address: venue_address.expect("validated"),
+                name: venue_name,
+                address: venue_address,
                 capacity: self.venue.capacity,
             },
             ..self
@@ -164,6 +165,7 @@ impl EventFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared_domain::Valid;
 
     fn evening() -> EventFields {
         let date = "2027-03-12T17:00:00Z".parse().unwrap();
@@ -188,7 +190,7 @@ mod tests {
     #[test]
     fn a_valid_event_is_trimmed() {
         assert_eq!(
-            evening().validate().unwrap().title,
+            Valid::parse(evening()).unwrap().title,
             "Cloud Native Architecture"
         );
     }
@@ -200,7 +202,7 @@ mod tests {
         fields.registration_deadline = "2027-04-01T00:00:00Z".parse().unwrap();
         fields.slot_configuration.max_slots = 8;
         let errors: Vec<String> = fields
-            .validate()
+            .into_valid()
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)

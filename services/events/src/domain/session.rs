@@ -149,9 +149,9 @@ impl SessionFields {
                 );
             }
         }
-        v.finish()?;
+        let title = v.finish_with(title)?;
         Ok(Self {
-            title: title.expect("validated"),
+            title,
             description,
             room,
             language,

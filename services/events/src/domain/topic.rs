@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use shared_domain::{FieldError, Validator};
+use shared_domain::{FieldError, Parse, Validator};
 use utoipa::ToSchema;
 
 /// What a topic is about.
@@ -31,9 +31,9 @@ pub const TITLE_MAX_CHARS: usize = 500;
 /// Longest description, in characters.
 pub const DESCRIPTION_MAX_CHARS: usize = 5000;
 
-impl TopicFields {
+impl Parse for TopicFields {
     /// Trims the texts and checks their lengths; a blank description counts as absent.
-    pub fn validate(self) -> Result<Self, Vec<FieldError>> {
+    fn check(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let title = v.text("title", &self.title, TITLE_MAX_CHARS);
         let description = v.optional_text(
@@ -41,9 +41,9 @@ impl TopicFields {
             self.description.as_deref(),
             DESCRIPTION_MAX_CHARS,
         );
-        v.finish()?;
+        let title = v.finish_with(title)?;
         Ok(Self {
-            title: title.expect("validated"),
+            title,
             description,
             ..self
         })
@@ -167,6 +167,7 @@ pub fn partner_influence(votes: &[TopicVote]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared_domain::Valid;
 
     fn fields(title: &str, description: Option<&str>) -> TopicFields {
         TopicFields {
@@ -180,27 +181,30 @@ mod tests {
     #[test]
     fn titles_and_descriptions_are_trimmed_and_bounded() {
         let ok = fields("  Event Sourcing  ", Some("   "))
-            .validate()
+            .into_valid()
             .unwrap();
         assert_eq!(
-            (ok.title.as_str(), ok.description),
+            (ok.title.as_str(), ok.description.clone()),
             ("Event Sourcing", None)
         );
         assert!(fields(
             &"ä".repeat(TITLE_MAX_CHARS),
             Some(&"d".repeat(DESCRIPTION_MAX_CHARS))
         )
-        .validate()
+        .into_valid()
         .is_ok());
         let errors = fields(
             &"ä".repeat(TITLE_MAX_CHARS + 1),
             Some(&"d".repeat(DESCRIPTION_MAX_CHARS + 1)),
         )
-        .validate()
+        .into_valid()
         .unwrap_err();
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(names, ["title", "description"]);
-        assert_eq!(fields(" ", None).validate().unwrap_err()[0].field, "title");
+        assert_eq!(
+            Valid::parse(fields(" ", None)).unwrap_err()[0].field,
+            "title"
+        );
     }
 
     #[test]

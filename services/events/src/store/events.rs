@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
+use shared_domain::Valid;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -74,7 +75,7 @@ const COLUMNS: &str = "id, event_number, title, description, event_date, registr
 pub async fn insert_event(
     conn: &mut PgConnection,
     id: Uuid,
-    fields: &EventFields,
+    fields: &Valid<EventFields>,
     organizer_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(), EventError>, sqlx::Error> {
@@ -158,7 +159,7 @@ pub async fn list_events(
 pub async fn update_event(
     conn: &mut PgConnection,
     id: Uuid,
-    fields: &EventFields,
+    fields: &Valid<EventFields>,
     now: DateTime<Utc>,
 ) -> Result<Result<i64, EventError>, sqlx::Error> {
     let taken: Option<Uuid> =

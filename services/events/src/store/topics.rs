@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
+use shared_domain::Valid;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -96,7 +97,7 @@ const RANK: &str =
 pub async fn insert_topic(
     conn: &mut PgConnection,
     id: Uuid,
-    f: &TopicFields,
+    f: &Valid<TopicFields>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -117,7 +118,7 @@ pub async fn insert_topic(
 pub async fn update_topic(
     conn: &mut PgConnection,
     id: Uuid,
-    f: &TopicFields,
+    f: &Valid<TopicFields>,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(

@@ -3,70 +3,17 @@
 //! assignment in the same transaction.
 
 use axum::extract::State;
-use chrono::{NaiveTime, Utc};
+use chrono::Utc;
 use event_bus::outbox::enqueue;
-use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext};
-use shared_domain::contracts::speakers::{
-    PreferenceWindow, SlotPreferencesSubmitted, TechnicalNeed,
-};
-use sqlx::types::Json as JsonColumn;
-use utoipa::ToSchema;
+use shared_domain::Parse;
 use uuid::Uuid;
 
 use super::AppState;
+use crate::domain::preferences::SlotPreferences;
 use crate::domain::SpeakerError;
 use crate::store;
-
-/// How much a speaker wants a window.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PreferenceLevel {
-    StronglyPreferred,
-    Preferred,
-    Acceptable,
-    NotPreferred,
-    Unavailable,
-}
-
-/// A ranked window of the event day (local times such as `09:00`).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PreferredTimeSlot {
-    #[schema(value_type = String, example = "17:00")]
-    pub start_time: NaiveTime,
-    #[schema(value_type = String, example = "18:30")]
-    pub end_time: NaiveTime,
-    pub preference: PreferenceLevel,
-}
-
-/// A technical requirement of the speaker.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TechnicalRequirement {
-    pub id: String,
-    pub requirement: String,
-    pub is_required: bool,
-    pub description: Option<String>,
-}
-
-/// Body of `PUT /api/v1/speakers/{id}/slot-preferences/{eventId}` (the seed's
-/// `SpeakerSlotPreferences`).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SlotPreferences {
-    #[serde(default)]
-    pub preferred_time_slots: Vec<PreferredTimeSlot>,
-    #[serde(default)]
-    pub technical_requirements: Vec<TechnicalRequirement>,
-    #[schema(value_type = Option<String>, example = "16:00")]
-    pub cannot_present_after: Option<NaiveTime>,
-    #[serde(default)]
-    pub own_laptop_required: bool,
-    pub special_equipment_needs: Option<String>,
-    pub accessibility_requirements: Option<String>,
-}
 
 /// Submits the speaker's slot preferences for an event where they have a session
 /// (the speaker itself or organizers).
@@ -81,23 +28,7 @@ pub async fn submit_preferences(
     Json(request): Json<SlotPreferences>,
 ) -> Result<Json<SlotPreferences>, ApiError> {
     actor.require_self_or_organizer(Owner::Speaker(speaker_id))?;
-    if let Some(index) = request
-        .preferred_time_slots
-        .iter()
-        .position(|w| w.start_time >= w.end_time)
-    {
-        return Err(ApiError::invalid_field(
-            &format!("preferredTimeSlots[{index}].endTime"),
-            "must be after startTime",
-        ));
-    }
-    let long = |text: &Option<String>| text.as_ref().is_some_and(|t| t.chars().count() > 2000);
-    if long(&request.special_equipment_needs) || long(&request.accessibility_requirements) {
-        return Err(ApiError::invalid_field(
-            "specialEquipmentNeeds",
-            "free text is limited to 2000 characters",
-        ));
-    }
+    let preferences = request.into_valid().map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     store::speakers::lock_speaker(&mut tx, speaker_id)
         .await?
@@ -113,45 +44,10 @@ pub async fn submit_preferences(
         ));
     }
     let now = Utc::now();
-    sqlx::query(
-        "insert into speaker_slot_preferences (speaker_id, event_id, preferences, submitted_at, last_updated_at) values ($1, $2, $3, $4, $4) \
-         on conflict (speaker_id, event_id) do update set preferences = excluded.preferences, last_updated_at = excluded.last_updated_at",
-    )
-    .bind(speaker_id)
-    .bind(event_id)
-    .bind(JsonColumn(&request))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let submitted = SlotPreferencesSubmitted {
-        speaker_id,
-        event_id,
-        preferred_time_slots: request
-            .preferred_time_slots
-            .iter()
-            .map(|w| PreferenceWindow {
-                start_time: w.start_time,
-                end_time: w.end_time,
-                preference: shared_domain::names::enum_name(&w.preference),
-            })
-            .collect(),
-        technical_requirements: request
-            .technical_requirements
-            .iter()
-            .map(|r| TechnicalNeed {
-                id: r.id.clone(),
-                requirement: r.requirement.clone(),
-                is_required: r.is_required,
-                description: r.description.clone(),
-            })
-            .collect(),
-        cannot_present_after: request.cannot_present_after,
-        own_laptop_required: request.own_laptop_required,
-        special_equipment_needs: request.special_equipment_needs.clone(),
-        accessibility_requirements: request.accessibility_requirements.clone(),
-        submitted_at: now,
-    };
+    store::preferences::upsert_preferences(&mut tx, speaker_id, event_id, &preferences, now)
+        .await?;
+    let submitted = preferences.submitted(speaker_id, event_id, now);
     enqueue(&mut tx, &submitted, &context).await?;
     tx.commit().await?;
-    Ok(Json(request))
+    Ok(Json(preferences.into_inner()))
 }

@@ -14,6 +14,7 @@ use service_kit::pagination::{Page, PageQuery, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::SpeakerProfileChanged;
+use shared_domain::Parse;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -150,7 +151,7 @@ pub async fn create_speaker(
         availability: r.availability.unwrap_or(SpeakerAvailability::Available),
         communication_preferences: r.communication_preferences,
     }
-    .validate()
+    .into_valid()
     .map_err(ApiError::validation)?;
     service_kit::directory::require_company(&state.pool, "companyId", fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
@@ -242,7 +243,7 @@ async fn update(
             .communication_preferences
             .unwrap_or(before.communication_preferences.clone()),
     }
-    .validate()
+    .into_valid()
     .map_err(ApiError::validation)?;
     if fields.company_id != before.company_id {
         service_kit::directory::require_company(&state.pool, "companyId", fields.company_id)

@@ -1,6 +1,7 @@
 //! The speakers domain: who a speaker is and how a speaker's assignment to a session moves
 //! through the 8-state workflow. No I/O.
 
+pub mod preferences;
 pub mod review;
 pub mod speaker;
 pub mod workflow;

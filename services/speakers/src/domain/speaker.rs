@@ -1,7 +1,7 @@
 //! A speaker's fields and their validation.
 
 use serde::{Deserialize, Serialize};
-use shared_domain::{FieldError, Validator};
+use shared_domain::{FieldError, Parse, Validator};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -66,9 +66,9 @@ pub struct SpeakerFields {
     pub communication_preferences: ContactPreferences,
 }
 
-impl SpeakerFields {
+impl Parse for SpeakerFields {
     /// Validates and normalises (emails lower-cased); `Err` lists every invalid field.
-    pub fn validate(self) -> Result<Self, Vec<FieldError>> {
+    fn check(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let email = v.email("email", &self.email);
         let first_name = v.text("firstName", &self.first_name, 100);
@@ -90,16 +90,16 @@ impl SpeakerFields {
         if !["de", "en"].contains(&self.communication_preferences.language.as_str()) {
             v.reject("communicationPreferences.language", "must be de or en");
         }
-        v.finish()?;
+        let (email, first_name, last_name) = v.finish_with((email, first_name, last_name))?;
         let profile = SpeakerProfile {
             profile_photo_url: photo,
             linked_in_url: linked_in,
             ..self.profile
         };
         Ok(Self {
-            email: email.expect("validated"),
-            first_name: first_name.expect("validated"),
-            last_name: last_name.expect("validated"),
+            email,
+            first_name,
+            last_name,
             position,
             profile,
             ..self

@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod events;
+pub mod preferences;
 pub mod reviews;
 pub mod sessions;
 pub mod speakers;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
+use shared_domain::Valid;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -49,7 +50,7 @@ const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, p
 pub async fn insert_speaker(
     conn: &mut PgConnection,
     id: Uuid,
-    f: &SpeakerFields,
+    f: &Valid<SpeakerFields>,
     now: DateTime<Utc>,
 ) -> Result<Result<(), Uuid>, sqlx::Error> {
     let inserted = sqlx::query(
@@ -83,7 +84,7 @@ pub async fn insert_speaker(
 pub async fn update_speaker(
     conn: &mut PgConnection,
     id: Uuid,
-    f: &SpeakerFields,
+    f: &Valid<SpeakerFields>,
     now: DateTime<Utc>,
 ) -> Result<Result<(), Uuid>, sqlx::Error> {
     let taken: Option<Uuid> =
