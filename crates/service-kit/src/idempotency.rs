@@ -78,6 +78,63 @@ impl IntoResponse for SavedResponse {
     }
 }
 
+/// A creating request under its `Idempotency-Key` (or without one): [`Idempotent::begin`]
+/// in the handler's transaction, the work, then [`Idempotent::finish`] with the answer
+/// before commit. Every creating POST of every service goes through this.
+pub struct Idempotent {
+    claim: Option<(String, String)>,
+}
+
+/// What to do after [`Idempotent::begin`].
+pub enum Attempt {
+    /// Do the work.
+    Proceed(Idempotent),
+    /// The same request came before with this key: answer this, do nothing.
+    Replay(Response),
+}
+
+impl Idempotent {
+    /// Claims `key` for `actor` (the token subject) with the request's [`fingerprint`]
+    /// (taken before the handler consumes the request), or finds the answer recorded for it.
+    pub async fn begin(
+        conn: &mut PgConnection,
+        actor: &str,
+        key: IdempotencyKey,
+        request_fingerprint: &str,
+    ) -> Result<Attempt, ApiError> {
+        let Some(key) = key.0 else {
+            return Ok(Attempt::Proceed(Idempotent { claim: None }));
+        };
+        Ok(match begin(conn, actor, &key, request_fingerprint).await? {
+            Begin::Replay(response) => Attempt::Replay(response),
+            Begin::Proceed => Attempt::Proceed(Idempotent {
+                claim: Some((actor.to_owned(), key)),
+            }),
+        })
+    }
+
+    /// Records `response` for the key in the same transaction as the work, and returns it.
+    pub async fn finish(
+        self,
+        conn: &mut PgConnection,
+        response: SavedResponse,
+    ) -> Result<Response, ApiError> {
+        if let Some((actor, key)) = &self.claim {
+            complete(conn, actor, key, &response).await?;
+        }
+        Ok(response.into_response())
+    }
+}
+
+/// `201 Created` with the new resource's `Location` (and `ETag` when it is versioned).
+pub fn created(location: String, version: Option<i64>, body: &impl Serialize) -> SavedResponse {
+    let mut headers = version.map(crate::etag::etag_header).unwrap_or_default();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        headers.insert(axum::http::header::LOCATION, value);
+    }
+    SavedResponse::json(StatusCode::CREATED, headers, body)
+}
+
 /// A stable fingerprint of a request body.
 pub fn fingerprint(body: &impl Serialize) -> String {
     hex::encode(Sha256::digest(

@@ -3,9 +3,11 @@
 //! layers return for any operation, and the interactive reference page.
 
 use axum::Router;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 
 use utoipa::{PartialSchema, ToSchema};
@@ -76,6 +78,9 @@ impl ProblemResponses {
             for operation in operations.into_iter().flatten() {
                 document_errors(operation, secured_by_default);
             }
+            if let Some(post) = item.post.as_mut() {
+                document_idempotency(post);
+            }
         }
     }
 }
@@ -122,6 +127,30 @@ fn document_errors(operation: &mut Operation, secured_by_default: bool) {
             }
         }
     }
+}
+
+/// A creating POST (one answering 201 or 202) takes `Idempotency-Key`: the same key and
+/// caller replay the first answer; the same key with another body is a 422.
+fn document_idempotency(operation: &mut Operation) {
+    let responses = &operation.responses.responses;
+    if !(responses.contains_key("201") || responses.contains_key("202")) {
+        return;
+    }
+    let parameters = operation.parameters.get_or_insert_with(Vec::new);
+    if parameters.iter().any(|p| p.name == "Idempotency-Key") {
+        return;
+    }
+    parameters.push(
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Makes a retry safe: the same key from the same caller answers the first response again (header `Idempotent-Replayed: true`); the same key with a different body is a 422",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(255))))
+            .build(),
+    );
 }
 
 fn problem_content() -> utoipa::openapi::Content {

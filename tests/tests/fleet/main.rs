@@ -16,6 +16,7 @@ mod events_quality;
 mod events_roles;
 mod events_seats;
 mod events_topics;
+mod idempotency;
 mod invitation_saga;
 mod notifications_delivery;
 mod notifications_mail;

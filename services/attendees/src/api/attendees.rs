@@ -3,13 +3,12 @@
 //! language, announces `AttendeeProfileChanged` in the same transaction.
 
 use axum::extract::State;
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
@@ -25,7 +24,7 @@ use crate::domain::AttendeeError;
 use crate::store;
 
 /// Consent as a client sends it.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConsentRequest {
     pub given: bool,
@@ -34,7 +33,7 @@ pub struct ConsentRequest {
 }
 
 /// Body of `POST /api/v1/attendees` (and of `PUT`-style updates via PATCH fields).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateAttendeeRequest {
     pub email: String,
@@ -121,9 +120,11 @@ async fn check_company(state: &AppState, company_id: Option<Uuid>) -> Result<(),
 pub async fn create_attendee(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(request): Json<CreateAttendeeRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer, Role::Attendee])?;
     let organizer = actor.has(Role::Organizer);
     if !organizer && actor.attendee_id.is_some() {
@@ -147,6 +148,10 @@ pub async fn create_attendee(
     .map_err(ApiError::validation)?;
     check_company(&state, fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let (id, now) = (shared_domain::new_id(), Utc::now());
     if let Err(existing_id) = store::attendees::insert_attendee(&mut tx, id, &fields, now).await? {
         // Only organizers learn whom an email belongs to.
@@ -160,18 +165,15 @@ pub async fn create_attendee(
     let record = store::attendees::fetch_attendee(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
-    tx.commit().await?;
-    let mut headers = etag_header(record.version);
-    headers.insert(
-        LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/attendees/{id}")).expect("uuid path"),
+    let location = format!("/api/v1/attendees/{id}");
+    let answer = idempotency::created(
+        location,
+        Some(record.version),
+        &AttendeeResponse::from(record),
     );
-    Ok((
-        StatusCode::CREATED,
-        headers,
-        Json(AttendeeResponse::from(record)),
-    )
-        .into_response())
+    let response = once.finish(&mut tx, answer).await?;
+    tx.commit().await?;
+    Ok(response)
 }
 
 /// Reads an attendee (itself or organizers).

@@ -45,6 +45,7 @@ impl From<AttendeeError> for ApiError {
             }
             AttendeeError::Conflict(_) => ApiError::conflict(detail),
             AttendeeError::Forbidden(_) => ApiError::forbidden(detail),
+            AttendeeError::Invalid(errors) => ApiError::validation(errors),
         }
     }
 }

@@ -3,11 +3,12 @@
 //! a one-click token ends it. Tokens are single-purpose secrets; only their hashes are kept.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, RequestContext, Role};
 use shared_domain::contracts::attendees::NewsletterConfirmationRequested;
@@ -22,7 +23,7 @@ use crate::store;
 use crate::store::newsletter::SubscriptionRecord;
 
 /// Body of `POST /api/v1/newsletter/subscriptions`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SubscribeRequest {
     /// Required for organizers; an attendee token subscribes itself.
@@ -75,9 +76,11 @@ impl From<SubscriptionRecord> for SubscriptionResponse {
 pub async fn subscribe(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(request): Json<SubscribeRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     let attendee_id = match (
         actor.has(Role::Organizer),
         request.attendee_id,
@@ -105,13 +108,24 @@ pub async fn subscribe(
         ));
     }
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     store::attendees::lock_attendee(&mut tx, attendee_id)
         .await?
         .filter(|a| a.erased_at.is_none())
         .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
     if let Some(existing) = store::newsletter::lock_live(&mut tx, attendee_id).await? {
+        let body = SubscriptionResponse::from(existing);
+        let response = once
+            .finish(
+                &mut tx,
+                SavedResponse::json(StatusCode::OK, HeaderMap::new(), &body),
+            )
+            .await?;
         tx.commit().await?;
-        return Ok((StatusCode::OK, Json(SubscriptionResponse::from(existing))).into_response());
+        return Ok(response);
     }
     let (id, now) = (shared_domain::new_id(), Utc::now());
     let (confirmation_token, unsubscribe_token) = (new_token(), new_token());
@@ -136,12 +150,11 @@ pub async fn subscribe(
     let created = store::newsletter::lock_live(&mut tx, attendee_id)
         .await?
         .ok_or_else(|| ApiError::internal("subscription vanished"))?;
+    let body = SubscriptionResponse::from(created);
+    let answer = SavedResponse::json(StatusCode::ACCEPTED, HeaderMap::new(), &body);
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(SubscriptionResponse::from(created)),
-    )
-        .into_response())
+    Ok(response)
 }
 
 /// Confirms a subscription with the token of the confirmation mail (no login needed).

@@ -1,11 +1,12 @@
 //! Handlers of `/api/v1/registrations`: the attendee side of the registration saga.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::Utc;
 use event_bus::outbox::enqueue;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
@@ -16,14 +17,14 @@ use uuid::Uuid;
 use super::dto::RegistrationResponse;
 use super::AppState;
 use crate::domain::registration::{
-    cancel, on_request, Cancellation, RegistrationRequest, RegistrationStatus,
+    cancel, on_request, Cancellation, NewRegistration, Registrar, RegistrationInput,
+    RegistrationRequest, RegistrationStatus,
 };
 use crate::domain::AttendeeError;
 use crate::store;
-use crate::store::registrations::NewRegistration;
 
 /// Body of `POST /api/v1/registrations`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegisterRequest {
     pub event_id: Uuid,
@@ -58,107 +59,63 @@ pub struct ListRegistrationsQuery {
 pub async fn register(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(request): Json<RegisterRequest>,
 ) -> Result<Response, ApiError> {
-    let attendee_id = match (
-        actor.has(Role::Organizer),
-        request.attendee_id,
-        actor.attendee_id,
-    ) {
-        (true, Some(id), _) => id,
-        (_, None, Some(own)) | (false, Some(_), Some(own)) if actor.has(Role::Attendee) => own,
-        (true, None, _) => {
-            return Err(ApiError::invalid_field(
-                "attendeeId",
-                "is required when an organizer registers someone",
-            ))
-        }
-        _ => {
-            return Err(AttendeeError::Forbidden(
-                "only attendees register themselves (or organizers register them)",
-            )
-            .into())
-        }
+    let request_hash = idempotency::fingerprint(&request);
+    let registrar = Registrar {
+        organizer: actor.has(Role::Organizer),
+        attendee: actor.attendee_id.filter(|_| actor.has(Role::Attendee)),
     };
-    if request.attendee_id.is_some_and(|id| id != attendee_id) {
-        return Err(AttendeeError::Forbidden("attendees register only themselves").into());
-    }
-    if request.session_preferences.len() > 50 {
-        return Err(ApiError::invalid_field(
-            "sessionPreferences",
-            "at most 50 sessions",
-        ));
-    }
-    let special_requests = request
-        .special_requests
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    if special_requests.is_some_and(|s| s.chars().count() > 2000) {
-        return Err(ApiError::invalid_field(
-            "specialRequests",
-            "must be at most 2000 characters",
-        ));
-    }
+    let asked = RegistrationInput {
+        event_id: request.event_id,
+        attendee_id: request.attendee_id,
+        session_preferences: request.session_preferences,
+        special_requests: request.special_requests,
+    };
+    let new = NewRegistration::parse(asked, registrar)?;
     let mut tx = state.pool.begin().await?;
-    store::attendees::fetch_attendee(&mut *tx, attendee_id)
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
+    store::attendees::fetch_attendee(&mut *tx, new.attendee_id)
         .await?
         .filter(|a| a.erased_at.is_none())
         .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
-    let now = Utc::now();
-    let new = NewRegistration {
-        id: shared_domain::new_id(),
-        event_id: request.event_id,
-        attendee_id,
-        session_preferences: &request.session_preferences,
-        special_requests,
-    };
-    let (id, status) = if store::registrations::insert_registration(&mut tx, &new, now).await? {
-        (new.id, StatusCode::CREATED)
-    } else {
-        let existing =
-            store::registrations::lock_by_attendee(&mut tx, request.event_id, attendee_id)
-                .await?
-                .ok_or(AttendeeError::RegistrationNotFound(new.id))?;
-        match on_request(Some(*existing.status)) {
-            RegistrationRequest::Existing | RegistrationRequest::Create => {
-                tx.commit().await?;
-                return Ok(
-                    (StatusCode::OK, Json(RegistrationResponse::from(existing))).into_response()
-                );
-            }
-            RegistrationRequest::Reopen => {
-                store::registrations::reopen(
-                    &mut tx,
-                    existing.id,
-                    new.id,
-                    &request.session_preferences,
-                    special_requests,
-                    now,
-                )
-                .await?;
-                (new.id, StatusCode::CREATED)
-            }
+    let (id, now) = (shared_domain::new_id(), Utc::now());
+    let existing = store::registrations::insert_registration(&mut tx, id, &new, now).await?;
+    match existing.map(|r| (on_request(Some(*r.status)), r)) {
+        None => {}
+        Some((RegistrationRequest::Reopen, r)) => {
+            store::registrations::reopen(&mut tx, r.id, id, &new, now).await?;
         }
+        Some((_, r)) => {
+            let answer = SavedResponse::json(
+                StatusCode::OK,
+                HeaderMap::new(),
+                &RegistrationResponse::from(r),
+            );
+            let response = once.finish(&mut tx, answer).await?;
+            tx.commit().await?;
+            return Ok(response);
+        }
+    }
+    let requested = RegistrationRequested {
+        registration_id: id,
+        event_id: new.event_id,
+        attendee_id: new.attendee_id,
+        requested_at: now,
     };
-    enqueue(
-        &mut tx,
-        &RegistrationRequested {
-            registration_id: id,
-            event_id: request.event_id,
-            attendee_id,
-            requested_at: now,
-        },
-        &context,
-    )
-    .await?;
+    enqueue(&mut tx, &requested, &context).await?;
+    let registered = RegistrationStatus::Registered;
     crate::announce::registration_status(
         &mut tx,
         id,
-        request.event_id,
-        attendee_id,
-        RegistrationStatus::Registered,
+        new.event_id,
+        new.attendee_id,
+        registered,
         None,
         &context,
     )
@@ -166,8 +123,11 @@ pub async fn register(
     let record = store::registrations::fetch_registration(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
+    let location = format!("/api/v1/registrations/{id}");
+    let answer = idempotency::created(location, None, &RegistrationResponse::from(record));
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((status, Json(RegistrationResponse::from(record))).into_response())
+    Ok(response)
 }
 
 /// Reads a registration with its waitlist position (its attendee or organizers).

@@ -20,6 +20,8 @@ pub enum AttendeeError {
     Conflict(String),
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("{} fields are invalid", .0.len())]
+    Invalid(Vec<shared_domain::FieldError>),
 }
 
 pub use shared_domain::names::enum_name;

@@ -3,8 +3,11 @@
 //! least once and possibly late, so every answer is safe to apply again.
 
 use serde::{Deserialize, Serialize};
-use shared_domain::{StateMachine, TransitionRefused};
+use shared_domain::{FieldError, StateMachine, TransitionRefused};
 use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::AttendeeError;
 
 /// Where a registration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -42,6 +45,96 @@ const TRANSITIONS: &[(RegistrationStatus, RegistrationStatus)] = &[
 impl StateMachine for RegistrationStatus {
     const MACHINE: &'static str = "status";
     const TRANSITIONS: &'static [(Self, Self)] = TRANSITIONS;
+}
+
+/// Most sessions one registration may name.
+pub const MAX_SESSION_PREFERENCES: usize = 50;
+/// Longest special request.
+pub const MAX_SPECIAL_REQUESTS: usize = 2000;
+
+/// Who asks to register: an organizer (who registers someone), or an attendee with the id
+/// their token carries (who registers themself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registrar {
+    pub organizer: bool,
+    /// The caller's own attendee id, when the caller is an attendee.
+    pub attendee: Option<Uuid>,
+}
+
+/// A registration request as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationInput {
+    pub event_id: Uuid,
+    pub attendee_id: Option<Uuid>,
+    pub session_preferences: Vec<Uuid>,
+    pub special_requests: Option<String>,
+}
+
+/// A registration request that may be made: whom it registers, with its limits checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRegistration {
+    pub event_id: Uuid,
+    pub attendee_id: Uuid,
+    pub session_preferences: Vec<Uuid>,
+    /// Trimmed; blank is none.
+    pub special_requests: Option<String>,
+}
+
+impl NewRegistration {
+    /// Decides whom `input` registers for `registrar` and checks its limits: organizers
+    /// name the attendee, attendees register only themselves.
+    pub fn parse(input: RegistrationInput, registrar: Registrar) -> Result<Self, AttendeeError> {
+        let attendee_id = match (registrar.organizer, input.attendee_id, registrar.attendee) {
+            (true, Some(id), _) => id,
+            (_, None, Some(own)) => own,
+            (false, Some(asked), Some(own)) if asked == own => own,
+            (false, Some(_), Some(_)) => {
+                return Err(AttendeeError::Forbidden(
+                    "attendees register only themselves",
+                ))
+            }
+            (true, None, None) => {
+                return Err(AttendeeError::Invalid(vec![FieldError::new(
+                    "attendeeId",
+                    "is required when an organizer registers someone",
+                )]))
+            }
+            (false, _, None) => {
+                return Err(AttendeeError::Forbidden(
+                    "only attendees register themselves (or organizers register them)",
+                ))
+            }
+        };
+        let mut errors = Vec::new();
+        if input.session_preferences.len() > MAX_SESSION_PREFERENCES {
+            errors.push(FieldError::new(
+                "sessionPreferences",
+                format!("at most {MAX_SESSION_PREFERENCES} sessions"),
+            ));
+        }
+        let special_requests = input
+            .special_requests
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        if special_requests
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > MAX_SPECIAL_REQUESTS || s.contains('\0'))
+        {
+            errors.push(FieldError::new(
+                "specialRequests",
+                format!("must be at most {MAX_SPECIAL_REQUESTS} characters of text"),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(AttendeeError::Invalid(errors));
+        }
+        Ok(NewRegistration {
+            event_id: input.event_id,
+            attendee_id,
+            session_preferences: input.session_preferences,
+            special_requests,
+        })
+    }
 }
 
 /// What asking to register does, given the attendee's registration for the event.
@@ -155,6 +248,95 @@ mod tests {
             (refused.current.as_str(), refused.allowed.len()),
             ("attended", 0)
         );
+    }
+
+    fn input(attendee_id: Option<Uuid>) -> RegistrationInput {
+        RegistrationInput {
+            event_id: Uuid::now_v7(),
+            attendee_id,
+            session_preferences: vec![],
+            special_requests: Some("  ".into()),
+        }
+    }
+
+    #[test]
+    fn an_attendee_registers_themself_and_no_one_else() {
+        let me = Uuid::now_v7();
+        let attendee = Registrar {
+            organizer: false,
+            attendee: Some(me),
+        };
+        assert_eq!(
+            NewRegistration::parse(input(None), attendee)
+                .unwrap()
+                .attendee_id,
+            me
+        );
+        assert_eq!(
+            NewRegistration::parse(input(Some(me)), attendee)
+                .unwrap()
+                .attendee_id,
+            me
+        );
+        assert!(matches!(
+            NewRegistration::parse(input(Some(Uuid::now_v7())), attendee),
+            Err(AttendeeError::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn an_organizer_names_whom_they_register() {
+        let organizer = Registrar {
+            organizer: true,
+            attendee: None,
+        };
+        let someone = Uuid::now_v7();
+        assert_eq!(
+            NewRegistration::parse(input(Some(someone)), organizer)
+                .unwrap()
+                .attendee_id,
+            someone
+        );
+        match NewRegistration::parse(input(None), organizer) {
+            Err(AttendeeError::Invalid(errors)) => assert_eq!(errors[0].field, "attendeeId"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_caller_without_attendee_id_or_organizer_role_registers_no_one() {
+        let stranger = Registrar {
+            organizer: false,
+            attendee: None,
+        };
+        assert!(matches!(
+            NewRegistration::parse(input(Some(Uuid::now_v7())), stranger),
+            Err(AttendeeError::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn limits_are_reported_on_their_fields_and_blank_requests_are_none() {
+        let me = Registrar {
+            organizer: false,
+            attendee: Some(Uuid::now_v7()),
+        };
+        assert_eq!(
+            NewRegistration::parse(input(None), me)
+                .unwrap()
+                .special_requests,
+            None
+        );
+        let mut too_much = input(None);
+        too_much.session_preferences = vec![Uuid::now_v7(); MAX_SESSION_PREFERENCES + 1];
+        too_much.special_requests = Some("x".repeat(MAX_SPECIAL_REQUESTS + 1));
+        match NewRegistration::parse(too_much, me) {
+            Err(AttendeeError::Invalid(errors)) => {
+                let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["sessionPreferences", "specialRequests"]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

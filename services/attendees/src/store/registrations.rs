@@ -6,6 +6,7 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::domain::registration::NewRegistration;
 use crate::domain::registration::RegistrationStatus::{self, Registered, Waitlisted};
 
 /// A registration as stored, with its place in the waitlist when it is waitlisted.
@@ -33,35 +34,31 @@ const SELECT: &str = "select r.id, r.event_id, r.attendee_id, r.registration_dat
       and w.status = $1 and (w.registration_date, w.id) <= (r.registration_date, r.id)) end as waitlist_position \
     from event_registrations r";
 
-/// A new registration request.
-pub struct NewRegistration<'a> {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub attendee_id: Uuid,
-    pub session_preferences: &'a [Uuid],
-    pub special_requests: Option<&'a str>,
-}
-
-/// Inserts a `registered` registration; `false` when the attendee already has one for the event.
+/// Inserts `new` as a `registered` registration under `id`; when the attendee already
+/// has one for the event, inserts nothing and returns that one, locked.
 pub async fn insert_registration(
     conn: &mut PgConnection,
-    r: &NewRegistration<'_>,
+    id: Uuid,
+    new: &NewRegistration,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<RegistrationRecord>, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into event_registrations (id, event_id, attendee_id, registration_date, status, session_preferences, special_requests, updated_at) \
          values ($1, $2, $3, $4, $7, $5, $6, $4) on conflict (event_id, attendee_id) do nothing",
     )
-    .bind(r.id)
-    .bind(r.event_id)
-    .bind(r.attendee_id)
+    .bind(id)
+    .bind(new.event_id)
+    .bind(new.attendee_id)
     .bind(now)
-    .bind(Json(r.session_preferences))
-    .bind(r.special_requests)
+    .bind(Json(&new.session_preferences))
+    .bind(&new.special_requests)
     .bind(Stored(Registered))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(inserted.rows_affected() == 1)
+    if inserted.rows_affected() == 1 {
+        return Ok(None);
+    }
+    lock_by_attendee(conn, new.event_id, new.attendee_id).await
 }
 
 /// The registration of an attendee for an event, locked.
@@ -128,8 +125,7 @@ pub async fn reopen(
     conn: &mut PgConnection,
     id: Uuid,
     new_id: Uuid,
-    session_preferences: &[Uuid],
-    special_requests: Option<&str>,
+    new: &NewRegistration,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -138,8 +134,8 @@ pub async fn reopen(
     )
     .bind(id)
     .bind(now)
-    .bind(Json(session_preferences))
-    .bind(special_requests)
+    .bind(Json(&new.session_preferences))
+    .bind(&new.special_requests)
     .bind(new_id)
     .bind(Stored(Registered))
     .execute(conn)

@@ -2,13 +2,11 @@
 //! state and outbox rows in one transaction, answer.
 
 use axum::extract::State;
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use service_kit::etag::{etag_header, IfMatch};
-use service_kit::idempotency::{self, Begin, IdempotencyKey, SavedResponse};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext};
@@ -57,7 +55,7 @@ impl From<CompanyError> for ApiError {
 pub async fn create_company(
     State(state): State<AppState>,
     actor: Actor,
-    IdempotencyKey(key): IdempotencyKey,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(request): Json<CreateCompanyRequest>,
 ) -> Result<Response, ApiError> {
@@ -66,18 +64,17 @@ pub async fn create_company(
         .into_valid()
         .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
-    if let Some(key) = &key {
-        if let Begin::Replay(response) = idempotency::begin(
-            &mut tx,
-            &actor.subject,
-            key,
-            &idempotency::fingerprint(&request),
-        )
-        .await?
-        {
-            return Ok(response);
-        }
-    }
+    let once = match Idempotent::begin(
+        &mut tx,
+        &actor.subject,
+        key,
+        &idempotency::fingerprint(&request),
+    )
+    .await?
+    {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let (id, now) = (shared_domain::new_id(), Utc::now());
     store::insert_company(&mut tx, id, &fields, &actor.subject, now).await??;
     let created = CompanyCreated {
@@ -93,18 +90,15 @@ pub async fn create_company(
     let record = store::lock_company(&mut tx, id)
         .await?
         .ok_or(CompanyError::NotFound(id))?;
-    let mut headers = etag_header(record.version);
-    headers.insert(
-        LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/companies/{id}")).expect("uuid path"),
+    let location = format!("/api/v1/companies/{id}");
+    let answer = idempotency::created(
+        location,
+        Some(record.version),
+        &CompanyResponse::from(record),
     );
-    let response =
-        SavedResponse::json(StatusCode::CREATED, headers, &CompanyResponse::from(record));
-    if let Some(key) = &key {
-        idempotency::complete(&mut tx, &actor.subject, key, &response).await?;
-    }
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok(response.into_response())
+    Ok(response)
 }
 
 /// Reads one company (any authenticated caller).

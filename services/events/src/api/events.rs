@@ -1,14 +1,12 @@
 //! Handlers of `/api/v1/events`: the event aggregate, its status and its workflow.
 
 use axum::extract::State;
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::etag::{etag_header, IfMatch};
-use service_kit::idempotency::{self, Begin, IdempotencyKey, SavedResponse};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
@@ -55,7 +53,7 @@ fn details_changed(record: &EventRecord) -> EventDetailsChanged {
 pub async fn create_event(
     State(state): State<AppState>,
     actor: Actor,
-    IdempotencyKey(key): IdempotencyKey,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(request): Json<CreateEventRequest>,
 ) -> Result<Response, ApiError> {
@@ -64,35 +62,28 @@ pub async fn create_event(
         .into_valid()
         .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
-    if let Some(key) = &key {
-        if let Begin::Replay(response) = idempotency::begin(
-            &mut tx,
-            &actor.subject,
-            key,
-            &idempotency::fingerprint(&request),
-        )
-        .await?
-        {
-            return Ok(response);
-        }
-    }
+    let once = match Idempotent::begin(
+        &mut tx,
+        &actor.subject,
+        key,
+        &idempotency::fingerprint(&request),
+    )
+    .await?
+    {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let id = shared_domain::new_id();
     store::events::insert_event(&mut tx, id, &fields, &actor.subject, Utc::now()).await??;
     let record = store::events::lock_event(&mut tx, id)
         .await?
         .ok_or(EventError::NotFound(id))?;
     enqueue(&mut tx, &details_changed(&record), &context).await?;
-    let mut headers = etag_header(record.version);
-    headers.insert(
-        LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/events/{id}")).expect("uuid path"),
-    );
-    let response = SavedResponse::json(StatusCode::CREATED, headers, &EventResponse::from(record));
-    if let Some(key) = &key {
-        idempotency::complete(&mut tx, &actor.subject, key, &response).await?;
-    }
+    let location = format!("/api/v1/events/{id}");
+    let answer = idempotency::created(location, Some(record.version), &EventResponse::from(record));
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok(response.into_response())
+    Ok(response)
 }
 
 /// Reads an event (organizers: any; others: published ones).

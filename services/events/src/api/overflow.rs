@@ -2,11 +2,11 @@
 //! sessions outnumber the talk slots, vote until the deadline, complete the selection.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::problem::Problem;
 use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
@@ -24,7 +24,7 @@ use crate::store;
 use crate::store::overflow::{OverflowSpeakerRecord, VoteRecord};
 
 /// Topic fit of one session (0–100).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TopicFit {
     pub session_id: Uuid,
@@ -32,7 +32,7 @@ pub struct TopicFit {
 }
 
 /// Body of `POST /api/v1/events/{id}/overflow`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OpenVotingRequest {
     pub voting_deadline: DateTime<Utc>,
@@ -150,9 +150,11 @@ async fn respond(conn: &mut PgConnection, event_id: Uuid) -> Result<OverflowResp
 pub async fn open_voting(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path(event_id): Path<Uuid>,
     Json(request): Json<OpenVotingRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
     let now = Utc::now();
     if request.voting_deadline <= now {
@@ -172,6 +174,10 @@ pub async fn open_voting(
         ));
     }
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
@@ -219,9 +225,13 @@ pub async fn open_voting(
             "overflow voting is already open for this event",
         ));
     }
-    let response = respond(&mut tx, event_id).await?;
+    let body = respond(&mut tx, event_id).await?;
+    let location = format!("/api/v1/events/{event_id}/overflow");
+    let response = once
+        .finish(&mut tx, idempotency::created(location, None, &body))
+        .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(response)).into_response())
+    Ok(response)
 }
 
 /// The overflow voting of an event.

@@ -5,12 +5,12 @@
 //! concurrently.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::Stored;
@@ -36,7 +36,7 @@ impl From<RoleRuleError> for ApiError {
 }
 
 /// Body of `POST /api/v1/roles`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GrantRoleRequest {
     pub user_id: String,
@@ -99,7 +99,7 @@ pub struct ListRolesQuery {
 }
 
 /// Body of `POST /api/v1/role-change-requests`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateRoleChangeRequest {
     pub user_id: String,
@@ -249,9 +249,11 @@ async fn change_role(
 pub async fn grant_role(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(request): Json<GrantRoleRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
     let user_id = request.user_id.trim();
     if user_id.is_empty() || user_id.len() > 255 {
@@ -261,6 +263,10 @@ pub async fn grant_role(
         ));
     }
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     if let Some(event_id) = request.event_id {
         crate::store::events::fetch_event(&mut *tx, event_id)
             .await?
@@ -284,8 +290,11 @@ pub async fn grant_role(
     let stored = store::lock_role(&mut tx, grant.id)
         .await?
         .ok_or_else(|| ApiError::internal("granted role vanished"))?;
+    let location = format!("/api/v1/roles/{}", stored.id);
+    let answer = idempotency::created(location, None, &RoleResponse::from(stored));
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(RoleResponse::from(stored))).into_response())
+    Ok(response)
 }
 
 /// Lists grants with their history, newest first (organizers).
@@ -359,9 +368,11 @@ pub async fn revoke_role(
 pub async fn create_role_change(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(request): Json<CreateRoleChangeRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
     if request.current_role == request.requested_role {
         return Err(ApiError::invalid_field(
@@ -373,6 +384,10 @@ pub async fn create_role_change(
         return Err(ApiError::invalid_field("reason", "must not be empty"));
     }
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     if store::lock_active_role(
         &mut tx,
         &request.user_id,
@@ -411,12 +426,11 @@ pub async fn create_role_change(
     if !requires_approval {
         change_role(&mut tx, &record, &actor.subject, &context).await?;
     }
+    let location = format!("/api/v1/role-change-requests/{}", record.id);
+    let answer = idempotency::created(location, None, &RoleChangeResponse::at(record, now));
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(RoleChangeResponse::at(record, now)),
-    )
-        .into_response())
+    Ok(response)
 }
 
 /// Lists role change requests, newest first (organizers).

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use service_kit::etag::{etag_header, IfMatch};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
 use shared_domain::contracts::events::{SessionCancelled, SessionCreated, SessionUpdated};
@@ -25,6 +26,15 @@ async fn respond(
     session_id: Uuid,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
+    Ok(answer(conn, session_id, status).await?.into_response())
+}
+
+/// The session as the API shows it, with `ETag` (and `Location` when it was created).
+async fn answer(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    status: StatusCode,
+) -> Result<SavedResponse, ApiError> {
     let record = store::sessions::fetch_session(&mut *conn, session_id)
         .await?
         .ok_or(EventError::SessionNotFound(session_id))?;
@@ -36,12 +46,8 @@ async fn respond(
             HeaderValue::from_str(&format!("/api/v1/sessions/{session_id}")).expect("uuid path"),
         );
     }
-    Ok((
-        status,
-        headers,
-        Json(SessionResponse::new(record, &speakers)),
-    )
-        .into_response())
+    let body = SessionResponse::new(record, &speakers);
+    Ok(SavedResponse::json(status, headers, &body))
 }
 
 /// Adds a session to an event (organizers).
@@ -51,12 +57,18 @@ async fn respond(
 pub async fn create_session(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path(event_id): Path<Uuid>,
     RequestContext(context): RequestContext,
     Json(request): Json<SessionRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
@@ -78,7 +90,8 @@ pub async fn create_session(
         &context,
     )
     .await?;
-    let response = respond(&mut tx, id, StatusCode::CREATED).await?;
+    let created = answer(&mut tx, id, StatusCode::CREATED).await?;
+    let response = once.finish(&mut tx, created).await?;
     tx.commit().await?;
     Ok(response)
 }

@@ -5,13 +5,12 @@
 //! with the calendar; the stored wait period is rewritten whenever the history changes.
 
 use axum::extract::State;
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
-use service_kit::idempotency::{self, Begin, IdempotencyKey, SavedResponse};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, Role};
@@ -58,7 +57,7 @@ pub struct UpdateTopicRequest {
 }
 
 /// Body of `POST /api/v1/events/{id}/topics`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AssignTopicRequest {
     pub topic_id: Uuid,
@@ -251,7 +250,7 @@ async fn refresh_usage(
 pub async fn create_topic(
     State(state): State<AppState>,
     actor: Actor,
-    IdempotencyKey(key): IdempotencyKey,
+    key: IdempotencyKey,
     Json(request): Json<CreateTopicRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
@@ -264,18 +263,17 @@ pub async fn create_topic(
     .into_valid()
     .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
-    if let Some(key) = &key {
-        if let Begin::Replay(response) = idempotency::begin(
-            &mut tx,
-            &actor.subject,
-            key,
-            &idempotency::fingerprint(&request),
-        )
-        .await?
-        {
-            return Ok(response);
-        }
-    }
+    let once = match Idempotent::begin(
+        &mut tx,
+        &actor.subject,
+        key,
+        &idempotency::fingerprint(&request),
+    )
+    .await?
+    {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let id = shared_domain::new_id();
     store::topics::insert_topic(&mut tx, id, &fields, Utc::now()).await?;
     let text = format!(
@@ -287,11 +285,7 @@ pub async fn create_topic(
         store::topics::similar_topics(&mut *tx, &text, id, SIMILAR_MIN_RANK, SIMILAR_TOPICS)
             .await?;
     let topic = topic_response(&mut tx, id).await?;
-    let mut headers = etag_header(topic.version);
-    headers.insert(
-        LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/topics/{id}")).expect("uuid path"),
-    );
+    let version = topic.version;
     let similar_topics = similar
         .into_iter()
         .map(|s| SimilarTopic {
@@ -300,19 +294,14 @@ pub async fn create_topic(
             rank: s.rank,
         })
         .collect();
-    let response = SavedResponse::json(
-        StatusCode::CREATED,
-        headers,
-        &CreatedTopicResponse {
-            topic,
-            similar_topics,
-        },
-    );
-    if let Some(key) = &key {
-        idempotency::complete(&mut tx, &actor.subject, key, &response).await?;
-    }
+    let body = CreatedTopicResponse {
+        topic,
+        similar_topics,
+    };
+    let answer = idempotency::created(format!("/api/v1/topics/{id}"), Some(version), &body);
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok(response.into_response())
+    Ok(response)
 }
 
 /// Lists topics: with `q` by full-text rank on title and description, otherwise by title.
@@ -440,12 +429,18 @@ pub async fn update_topic(
 pub async fn assign_topic(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path(event_id): Path<Uuid>,
     Json(request): Json<AssignTopicRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
     let topic_id = request.topic_id;
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let event = store::events::fetch_event(&mut *tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
@@ -466,7 +461,10 @@ pub async fn assign_topic(
         .into());
     }
     refresh_usage(&mut tx, topic_id, now).await?;
-    let response = respond(&mut tx, topic_id, StatusCode::CREATED).await?;
+    let topic = topic_response(&mut tx, topic_id).await?;
+    let location = format!("/api/v1/topics/{topic_id}");
+    let answer = idempotency::created(location, Some(topic.version), &topic);
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
     Ok(response)
 }

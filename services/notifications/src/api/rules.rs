@@ -2,12 +2,12 @@
 //! reminded (tier 1/2/3 hours before the deadline) and when backup organizers are alerted.
 
 use axum::extract::State;
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::problem::{violated_constraint, Problem};
 use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, Query};
@@ -63,7 +63,7 @@ impl From<RuleRow> for RuleResponse {
 }
 
 /// Body of create; update takes the same settings without event and type.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateRuleRequest {
     pub event_id: Uuid,
@@ -167,8 +167,10 @@ fn one_active(error: sqlx::Error) -> ApiError {
 pub async fn create_rule(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Json(request): Json<CreateRuleRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     require_organizer(&actor)?;
     let (event_id, rule_type) = (request.event_id, request.rule_type);
     let settings = request.settings();
@@ -191,18 +193,20 @@ pub async fn create_rule(
     };
     apply(&mut row, settings);
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     store::insert_rule(&mut tx, &row)
         .await
         .map_err(one_active)?;
     obligations::restart_rule_progress(&mut tx, row.event_id, &row.rule_type.to_string(), now)
         .await?;
+    let location = format!("/api/v1/escalation-rules/{}", row.id);
+    let answer = idempotency::created(location, Some(row.version), &RuleResponse::from(row));
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    let mut headers = etag_header(row.version);
-    headers.insert(
-        LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/escalation-rules/{}", row.id)).expect("uuid path"),
-    );
-    Ok((StatusCode::CREATED, headers, Json(RuleResponse::from(row))).into_response())
+    Ok(response)
 }
 
 /// Lists rules, optionally of one event (organizers).

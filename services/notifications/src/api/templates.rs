@@ -3,11 +3,10 @@
 //! older one.
 
 use axum::extract::State;
-use axum::http::header::LOCATION;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query};
 use utoipa::{IntoParams, ToSchema};
@@ -56,7 +55,7 @@ impl From<TemplateRow> for TemplateResponse {
 }
 
 /// Body of `POST /api/v1/email-templates`: the next version of a type and language.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTemplateRequest {
     pub template_type: TemplateType,
@@ -157,8 +156,10 @@ pub async fn get_template(
 pub async fn create_template(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Json(request): Json<CreateTemplateRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&request);
     require_organizer(&actor)?;
     let text = TemplateText {
         subject: request.subject,
@@ -170,6 +171,10 @@ pub async fn create_template(
         .map_err(ApiError::validation)?;
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let id = store::insert_version(
         &mut tx,
         &enum_name(&request.template_type),
@@ -183,18 +188,11 @@ pub async fn create_template(
     let row = store::fetch_template(&mut *tx, id)
         .await?
         .ok_or(NotificationError::NotFound("template", id))?;
+    let location = format!("/api/v1/email-templates/{id}");
+    let answer = idempotency::created(location, None, &TemplateResponse::from(row));
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/email-templates/{id}")).expect("uuid path"),
-    );
-    Ok((
-        StatusCode::CREATED,
-        headers,
-        Json(TemplateResponse::from(row)),
-    )
-        .into_response())
+    Ok(response)
 }
 
 /// Makes a version the active one of its type and language, e.g. to roll back (organizers).

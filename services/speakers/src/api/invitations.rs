@@ -4,11 +4,11 @@
 //! the outbox in the same transaction.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::problem::Problem;
 use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
@@ -28,7 +28,7 @@ use crate::store;
 use crate::store::assignments::NewInvitation;
 
 /// Body of `POST /api/v1/invitations`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InviteRequest {
     pub speaker_id: Uuid,
@@ -71,9 +71,11 @@ pub struct InvitationResponse {
 pub async fn invite(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(r): Json<InviteRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&r);
     actor.require_any(&[Role::Organizer])?;
     let title = r
         .presentation_title
@@ -95,6 +97,10 @@ pub async fn invite(
     })
     .await?;
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     if session.cancelled {
         return Err(ApiError::invalid_field(
             "sessionId",
@@ -138,14 +144,16 @@ pub async fn invite(
     let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
-    tx.commit().await?;
     let body = InvitationResponse {
         assignment: AssignmentResponse::from(assignment),
         invitation_link: link,
         token,
         expires_at,
     };
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    let answer = idempotency::created(format!("/api/v1/invitations/{id}"), None, &body);
+    let response = once.finish(&mut tx, answer).await?;
+    tx.commit().await?;
+    Ok(response)
 }
 
 /// What the speaker holding the link sees: the invitation, its session and its event.

@@ -4,12 +4,12 @@
 //! `SpeakerProfileChanged` in the same transaction.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageQuery, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
@@ -27,7 +27,7 @@ use crate::store;
 use crate::store::speakers::SpeakerRecord;
 
 /// Body of `POST /api/v1/speakers`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateSpeakerRequest {
     pub email: String,
@@ -137,9 +137,11 @@ fn own_id(actor: &Actor) -> Result<Uuid, ApiError> {
 pub async fn create_speaker(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     RequestContext(context): RequestContext,
     Json(r): Json<CreateSpeakerRequest>,
 ) -> Result<Response, ApiError> {
+    let request_hash = idempotency::fingerprint(&r);
     actor.require_any(&[Role::Organizer])?;
     let fields = SpeakerFields {
         email: r.email,
@@ -155,6 +157,10 @@ pub async fn create_speaker(
     .map_err(ApiError::validation)?;
     service_kit::directory::require_company(&state.pool, "companyId", fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let (id, now) = (shared_domain::new_id(), Utc::now());
     store::speakers::insert_speaker(&mut tx, id, &fields, now)
         .await?
@@ -163,13 +169,15 @@ pub async fn create_speaker(
     let record = store::speakers::fetch_speaker(&mut *tx, id)
         .await?
         .ok_or(SpeakerError::NotFound(id))?;
+    let location = format!("/api/v1/speakers/{id}");
+    let answer = idempotency::created(
+        location,
+        Some(record.version),
+        &SpeakerResponse::from(record),
+    );
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        etag_header(record.version),
-        Json(SpeakerResponse::from(record)),
-    )
-        .into_response())
+    Ok(response)
 }
 
 /// Lists speakers (organizers).
