@@ -177,7 +177,7 @@ impl ServiceConfig {
                 .to_owned(),
             worker_stall: Duration::from_secs(env.parse_or("WORKER_STALL_SECS", 30)?),
             consumer_join_timeout: Duration::from_secs(
-                env.parse_or("CONSUMER_JOIN_TIMEOUT_SECS", 30)?,
+                env.parse_or("CONSUMER_JOIN_TIMEOUT_SECS", 90)?,
             ),
         })
     }

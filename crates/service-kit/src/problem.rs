@@ -282,8 +282,73 @@ impl From<shared_domain::TransitionRefused> for ApiError {
     }
 }
 
+/// What a violated constraint means to a client: the field it concerns and why. Each
+/// service lists its constraints once ([`crate::ServiceSpec::constraints`]).
+#[derive(Debug)]
+pub struct ConstraintAnswer {
+    pub constraint: &'static str,
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+static CONSTRAINTS: std::sync::LazyLock<
+    std::sync::RwLock<std::collections::HashMap<&'static str, &'static ConstraintAnswer>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Registers a service's constraint table (constraint names are unique across schemas).
+pub fn register_constraints(answers: &'static [ConstraintAnswer]) {
+    let mut table = CONSTRAINTS.write().unwrap_or_else(|p| p.into_inner());
+    for answer in answers {
+        table.insert(answer.constraint, answer);
+    }
+}
+
+/// The answer to a violated constraint: 409 for a unique one, 422 for a check, foreign
+/// key or not-null one; named by the service's table, generic otherwise. Never a 500.
+pub fn constraint_problem(
+    kind: sqlx::error::ErrorKind,
+    constraint: Option<&str>,
+) -> Option<ApiError> {
+    use sqlx::error::ErrorKind;
+    let problem = match kind {
+        ErrorKind::UniqueViolation => ProblemKind::Conflict,
+        ErrorKind::ForeignKeyViolation
+        | ErrorKind::CheckViolation
+        | ErrorKind::NotNullViolation => ProblemKind::ValidationFailed,
+        _ => return None,
+    };
+    let table = CONSTRAINTS.read().unwrap_or_else(|p| p.into_inner());
+    let known = constraint.and_then(|name| table.get(name).copied());
+    tracing::info!(
+        constraint = constraint.unwrap_or("-"),
+        "request violated a constraint"
+    );
+    Some(match known {
+        Some(answer) => field_problem(problem, answer.field, answer.message),
+        None if problem == ProblemKind::Conflict => {
+            ApiError::conflict("This conflicts with an existing resource")
+        }
+        None => ApiError::new(
+            problem,
+            "The request does not satisfy a rule of this resource",
+        ),
+    })
+}
+
+fn field_problem(kind: ProblemKind, field: &str, message: &str) -> ApiError {
+    ApiError {
+        errors: vec![FieldError::new(field, message)],
+        ..ApiError::new(kind, format!("{field}: {message}"))
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
+        if let Some(database) = error.as_database_error() {
+            if let Some(problem) = constraint_problem(database.kind(), database.constraint()) {
+                return problem;
+            }
+        }
         Self::internal(error)
     }
 }
@@ -298,6 +363,36 @@ impl From<event_bus::outbox::OutboxError> for ApiError {
 /// violations to 409/422 by constraint name).
 pub fn violated_constraint(error: &sqlx::Error) -> Option<&str> {
     error.as_database_error().and_then(|e| e.constraint())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::error::ErrorKind;
+
+    static TABLE: [ConstraintAnswer; 1] = [ConstraintAnswer {
+        constraint: "widgets_name_unique",
+        field: "name",
+        message: "is taken by another widget",
+    }];
+
+    #[test]
+    fn a_known_unique_violation_is_a_conflict_naming_its_field() {
+        register_constraints(&TABLE);
+        let problem =
+            constraint_problem(ErrorKind::UniqueViolation, Some("widgets_name_unique")).unwrap();
+        assert_eq!(problem.kind, ProblemKind::Conflict);
+        assert_eq!(problem.errors[0].field, "name");
+    }
+
+    #[test]
+    fn unknown_violations_are_client_errors_never_internal_ones() {
+        let unique = constraint_problem(ErrorKind::UniqueViolation, Some("other_unique")).unwrap();
+        assert_eq!(unique.kind, ProblemKind::Conflict);
+        let check = constraint_problem(ErrorKind::CheckViolation, None).unwrap();
+        assert_eq!(check.kind, ProblemKind::ValidationFailed);
+        assert!(constraint_problem(ErrorKind::Other, None).is_none());
+    }
 }
 
 /// The shape of a problem body, for OpenAPI documents.

@@ -41,6 +41,8 @@ pub struct ServiceSpec {
     pub schema: &'static str,
     /// Its migrations.
     pub migrator: &'static Migrator,
+    /// What its constraints mean to clients when a request violates one.
+    pub constraints: &'static [crate::problem::ConstraintAnswer],
 }
 
 /// A started service: database ready, relay running; add a consumer, then serve.
@@ -73,6 +75,7 @@ impl Platform {
         )
         .await?;
         crate::db::migrate(&pool, spec.migrator).await?;
+        crate::problem::register_constraints(spec.constraints);
         let own_topic = config.bus.topics.of_context(spec.name);
         let created = tokio::time::timeout(
             TOPIC_CREATION_AT_START,

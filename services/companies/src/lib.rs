@@ -19,6 +19,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     name: "companies",
     schema: "companies",
     migrator: &MIGRATOR,
+    constraints: store::CONSTRAINTS,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.

@@ -248,3 +248,17 @@ fn escape_like(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+/// What the companies schema's unique constraints mean to a client that runs into one.
+pub static CONSTRAINTS: &[service_kit::problem::ConstraintAnswer] = &[
+    service_kit::problem::ConstraintAnswer {
+        constraint: "companies_name_unique",
+        field: "name",
+        message: "another company has this name",
+    },
+    service_kit::problem::ConstraintAnswer {
+        constraint: "company_logos_one_current",
+        field: "logo",
+        message: "the company has a current logo already",
+    },
+];

@@ -23,6 +23,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     name: "events",
     schema: "events",
     migrator: &MIGRATOR,
+    constraints: store::constraints::CONSTRAINTS,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.

@@ -34,6 +34,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     name: "notifications",
     schema: "notifications",
     migrator: &MIGRATOR,
+    constraints: store::constraints::CONSTRAINTS,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled, with mail settings from

@@ -25,6 +25,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     name: "speakers",
     schema: "speakers",
     migrator: &MIGRATOR,
+    constraints: store::constraints::CONSTRAINTS,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.

@@ -2,6 +2,7 @@
 //! caller's transaction, so state and outbox rows commit together.
 
 pub mod attendees;
+pub mod constraints;
 pub mod engagement;
 pub mod newsletter;
 pub mod registrations;

@@ -2,6 +2,7 @@
 //! caller's transaction, so state and outbox rows commit together.
 
 pub mod assignments;
+pub mod constraints;
 pub mod events;
 pub mod preferences;
 pub mod reviews;
