@@ -348,6 +348,15 @@ impl From<sqlx::Error> for ApiError {
             if let Some(problem) = constraint_problem(database.kind(), database.constraint()) {
                 return problem;
             }
+            // Class 22 (data exception): a value the database cannot hold, such as a date
+            // outside its range, came from the request (a filter or a cursor).
+            if database.code().is_some_and(|code| code.starts_with("22")) {
+                tracing::info!(%error, "request value out of the database's range");
+                return ApiError::new(
+                    ProblemKind::MalformedRequest,
+                    "A value of the request is out of the range this resource accepts",
+                );
+            }
         }
         Self::internal(error)
     }

@@ -1,7 +1,21 @@
 //! Field-level validation that collects every problem of an input at once, so a client
 //! fixes a form in one round trip. The HTTP layer renders the list as `errors: [{field, message}]`.
 
+use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
+
+/// The first year a date the platform accepts may lie in.
+pub const EARLIEST_YEAR: i32 = 2000;
+/// The last year a date the platform accepts may lie in.
+pub const LATEST_YEAR: i32 = 2100;
+
+/// The problem with `value` as a date of `field`, if it lies outside the years the
+/// platform plans for.
+pub fn implausible_time(field: &str, value: DateTime<Utc>) -> Option<FieldError> {
+    let mut v = Validator::new();
+    v.plausible_time(field, value);
+    v.finish().err().and_then(|mut errors| errors.pop())
+}
 
 /// One invalid field: its JSON path (camelCase, dotted for nested objects) and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -73,6 +87,19 @@ impl Validator {
             self.reject(field, "must be an email address");
             None
         }
+    }
+
+    /// Checks that `value` lies in the years the platform plans for ([`EARLIEST_YEAR`] to
+    /// [`LATEST_YEAR`]); date arithmetic on anything further out could overflow.
+    pub fn plausible_time(&mut self, field: &str, value: DateTime<Utc>) -> bool {
+        let ok = (EARLIEST_YEAR..=LATEST_YEAR).contains(&value.year());
+        if !ok {
+            self.reject(
+                field,
+                format!("must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}"),
+            );
+        }
+        ok
     }
 
     /// Like [`Validator::text`] for an optional value; blank text counts as absent.

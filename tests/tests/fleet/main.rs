@@ -7,6 +7,7 @@ mod attendees_newsletter;
 mod companies_api;
 mod companies_errors;
 mod companies_events;
+mod dates;
 mod event_bus;
 mod events_agenda;
 mod events_errors;

@@ -11,6 +11,7 @@ use service_kit::problem::Problem;
 use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
 use shared_domain::contracts::events::OverflowSpeakerDeclined;
+use shared_domain::validation::implausible_time;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -157,6 +158,9 @@ pub async fn open_voting(
     let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
     let now = Utc::now();
+    if let Some(problem) = implausible_time("votingDeadline", request.voting_deadline) {
+        return Err(ApiError::validation(vec![problem]));
+    }
     if request.voting_deadline <= now {
         return Err(ApiError::invalid_field(
             "votingDeadline",

@@ -12,6 +12,7 @@ use event_bus::EventContext;
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
 use shared_domain::contracts::events::SessionUpdated;
+use shared_domain::validation::implausible_time;
 use slot_assignment::{Candidate, Settings, Slot};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -58,6 +59,12 @@ pub async fn generate_slots(
         .ok_or(EventError::NotFound(event_id))?;
     event.status().ensure_planning_open()?;
     let config = &event.slot_configuration.0;
+    if let Some(problem) = request
+        .starts_at
+        .and_then(|s| implausible_time("startsAt", s))
+    {
+        return Err(ApiError::validation(vec![problem]));
+    }
     let starts_at = request.starts_at.unwrap_or(event.event_date);
     let latest =
         event.event_date + chrono::Duration::hours(crate::domain::session::EVENT_DAY_HOURS - 4);

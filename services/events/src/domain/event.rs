@@ -130,7 +130,9 @@ impl Parse for EventFields {
         }
         let title = v.text("title", &self.title, 255);
         let description = v.optional_text("description", self.description.as_deref(), 10_000);
-        if self.registration_deadline > self.event_date {
+        let dated = v.plausible_time("eventDate", self.event_date)
+            & v.plausible_time("registrationDeadline", self.registration_deadline);
+        if dated && self.registration_deadline > self.event_date {
             v.reject("registrationDeadline", "must not be after eventDate");
         }
         let venue_name = v.text("venue.name", &self.venue.name, 255);

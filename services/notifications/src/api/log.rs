@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query};
+use shared_domain::validation::implausible_time;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -140,6 +141,13 @@ pub async fn list_notifications(
             "notificationType",
             "must be a notification type",
         ));
+    }
+    let out_of_range: Vec<_> = [("from", query.from), ("to", query.to)]
+        .into_iter()
+        .filter_map(|(field, time)| time.and_then(|t| implausible_time(field, t)))
+        .collect();
+    if !out_of_range.is_empty() {
+        return Err(ApiError::validation(out_of_range));
     }
     let page = PageRequest::parse::<(DateTime<Utc>, Uuid)>(query.limit, query.cursor.as_deref())?;
     let filter = LogFilter {

@@ -126,6 +126,9 @@ fn validate(rule_type: RuleType, settings: &RuleSettings) -> Result<(), ApiError
     };
     let mut v = Validator::new();
     tiers.check(&mut v);
+    if let Some(deadline) = settings.material_deadline {
+        v.plausible_time("materialDeadline", deadline);
+    }
     if rule_type == RuleType::SpeakerDeadline && settings.material_deadline.is_none() {
         v.reject("materialDeadline", "is required for speaker_deadline rules");
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext, Role};
 use shared_domain::contracts::speakers::{ChangesRequested, MaterialSubmitted};
+use shared_domain::validation::implausible_time;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -247,6 +248,12 @@ pub async fn review(
             "feedback",
             "is required when changes are required or the content is rejected",
         ));
+    }
+    if let Some(problem) = request
+        .revision_deadline
+        .and_then(|d| implausible_time("revisionDeadline", d))
+    {
+        return Err(ApiError::validation(vec![problem]));
     }
     let deadline = match (request.status, request.revision_deadline) {
         (QualityReviewStatus::RequiresChanges, Some(deadline)) if deadline > now => Some(deadline),
