@@ -26,8 +26,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         let Some(raw) = parts.headers.get("idempotency-key") else {
             return Ok(IdempotencyKey(None));
         };
-        match raw.to_str().map(str::trim) {
-            Ok(key) if !key.is_empty() && key.len() <= 255 => {
+        let visible = |b: &u8| (0x21..=0x7e).contains(b);
+        match raw.to_str() {
+            Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| visible(&b)) => {
                 Ok(IdempotencyKey(Some(key.to_owned())))
             }
             _ => Err(ApiError::malformed_field(

@@ -34,9 +34,11 @@ impl utoipa::Modify for BearerAuth {
 
 /// Declares the error answers of every operation once: each error response's body is
 /// `application/problem+json`, and every operation documents the statuses the shared
-/// layers return whatever the handler (malformed input 400, timeout 408, internal 500,
-/// unavailable 503; with a body: too large 413, wrong media type 415; with a token: 401
-/// and 403). Apply after the operations are collected (`OpenApiRouter::split_for_parts`).
+/// layers and extractors return whatever the handler (malformed input 400, timeout 408,
+/// internal 500, unavailable 503; with a body: too large 413, wrong media type 415,
+/// invalid field 422; with a token: 401 and 403; with an id in the path: 404; with
+/// `If-Match`: 412 and 428). Apply after the operations are collected
+/// (`OpenApiRouter::split_for_parts`).
 pub struct ProblemResponses;
 
 const COMMON: [(&str, &str); 4] = [
@@ -53,6 +55,12 @@ const WITH_TOKEN: [(&str, &str); 2] = [
     ("401", "No valid token"),
     ("403", "The token's roles or subject do not allow this"),
 ];
+const WITH_PATH_ID: (&str, &str) = ("404", "Nothing is at this path (or it is not visible to the caller)");
+const WITH_JSON_BODY: (&str, &str) = ("422", "A field of the body is invalid; `errors` names each one");
+const WITH_IF_MATCH: [(&str, &str); 2] = [
+    ("412", "The resource changed since the `ETag` sent in `If-Match`"),
+    ("428", "`If-Match` is missing: send the `ETag` last read"),
+];
 
 impl ProblemResponses {
     /// Applies the rules to `openapi` (for documents built outside `Modify`).
@@ -64,7 +72,7 @@ impl ProblemResponses {
             components.schemas.entry(name).or_insert(schema);
         }
         let secured_by_default = openapi.security.as_ref().is_some_and(|s| !s.is_empty());
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
                 &mut item.get,
                 &mut item.put,
@@ -76,7 +84,8 @@ impl ProblemResponses {
                 &mut item.trace,
             ];
             for operation in operations.into_iter().flatten() {
-                document_errors(operation, secured_by_default);
+                document_errors(operation, secured_by_default, path.contains('{'));
+                document_shared_parameters(operation);
             }
             if let Some(post) = item.post.as_mut() {
                 document_idempotency(post);
@@ -91,17 +100,28 @@ impl utoipa::Modify for ProblemResponses {
     }
 }
 
-fn document_errors(operation: &mut Operation, secured_by_default: bool) {
+fn document_errors(operation: &mut Operation, secured_by_default: bool, has_path_id: bool) {
     let secured = operation
         .security
         .as_ref()
         .map_or(secured_by_default, |s| !s.is_empty());
+    let if_match = operation
+        .parameters
+        .as_ref()
+        .is_some_and(|ps| ps.iter().any(|p| p.name.eq_ignore_ascii_case("If-Match")));
     let mut extra: Vec<(&str, &str)> = COMMON.to_vec();
     if operation.request_body.is_some() {
         extra.extend(WITH_BODY);
+        extra.push(WITH_JSON_BODY);
     }
     if secured {
         extra.extend(WITH_TOKEN);
+    }
+    if has_path_id {
+        extra.push(WITH_PATH_ID);
+    }
+    if if_match {
+        extra.extend(WITH_IF_MATCH);
     }
     let responses = &mut operation.responses.responses;
     for (status, description) in extra {
@@ -129,6 +149,38 @@ fn document_errors(operation: &mut Operation, secured_by_default: bool) {
     }
 }
 
+/// The parameters every service reads the same way: `limit` (1 to 100), and `If-Match`
+/// (an `ETag` this API returned, or `*`; its absence is answered 428).
+fn document_shared_parameters(operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        match (parameter.parameter_in.clone(), parameter.name.as_str()) {
+            (ParameterIn::Query, "limit") => {
+                parameter.schema = Some(RefOr::T(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1))
+                        .maximum(Some(100))
+                        .into(),
+                ));
+                parameter.description = Some("Items per page, 1 to 100 (default 20)".into());
+            }
+            (ParameterIn::Header, name) if name.eq_ignore_ascii_case("If-Match") => {
+                parameter.description = Some(
+                    "The `ETag` last read (or `*`); without it the answer is 428, with a stale one 412"
+                        .into(),
+                );
+                parameter.schema = Some(RefOr::T(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(r#"^(\*|"[0-9]+")$"#))
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A creating POST (one answering 201 or 202) takes `Idempotency-Key`: the same key and
 /// caller replay the first answer; the same key with another body is a 422.
 fn document_idempotency(operation: &mut Operation) {
@@ -148,7 +200,11 @@ fn document_idempotency(operation: &mut Operation) {
             .description(Some(
                 "Makes a retry safe: the same key from the same caller answers the first response again (header `Idempotent-Replayed: true`); the same key with a different body is a 422",
             ))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(255))))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^[!-~]{1,255}$")),
+            ))
             .build(),
     );
 }
