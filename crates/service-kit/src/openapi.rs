@@ -55,10 +55,19 @@ const WITH_TOKEN: [(&str, &str); 2] = [
     ("401", "No valid token"),
     ("403", "The token's roles or subject do not allow this"),
 ];
-const WITH_PATH_ID: (&str, &str) = ("404", "Nothing is at this path (or it is not visible to the caller)");
-const WITH_JSON_BODY: (&str, &str) = ("422", "A field of the body is invalid; `errors` names each one");
+const WITH_PATH_ID: (&str, &str) = (
+    "404",
+    "Nothing is at this path (or it is not visible to the caller)",
+);
+const WITH_JSON_BODY: (&str, &str) = (
+    "422",
+    "A field of the body is invalid; `errors` names each one",
+);
 const WITH_IF_MATCH: [(&str, &str); 2] = [
-    ("412", "The resource changed since the `ETag` sent in `If-Match`"),
+    (
+        "412",
+        "The resource changed since the `ETag` sent in `If-Match`",
+    ),
     ("428", "`If-Match` is missing: send the `ETag` last read"),
 ];
 

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
-use shared_domain::contracts::attendees::RegistrationStatusChanged;
+use shared_domain::contracts::attendees::{RegistrationRequested, RegistrationStatusChanged};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -30,4 +30,24 @@ pub async fn registration_status(
         changed_at: Utc::now(),
     };
     enqueue(conn, &changed, context).await.map(|_| ())
+}
+
+/// Announces a new (or reopened) registration: the seat request the events context
+/// decides, and the `registered` status.
+pub async fn seat_requested(
+    conn: &mut PgConnection,
+    id: Uuid,
+    event_id: Uuid,
+    attendee_id: Uuid,
+    context: &EventContext,
+) -> Result<(), event_bus::outbox::OutboxError> {
+    let requested = RegistrationRequested {
+        registration_id: id,
+        event_id,
+        attendee_id,
+        requested_at: Utc::now(),
+    };
+    enqueue(conn, &requested, context).await?;
+    let registered = RegistrationStatus::Registered;
+    registration_status(conn, id, event_id, attendee_id, registered, None, context).await
 }

@@ -8,8 +8,10 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::{ApiError, ProblemKind};
 use sha2::{Digest, Sha256};
-use shared_domain::contracts::attendees::NewsletterSubscriptionChanged;
-use sqlx::PgPool;
+use shared_domain::contracts::attendees::{
+    NewsletterConfirmationRequested, NewsletterSubscriptionChanged,
+};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::domain::enum_name;
@@ -25,13 +27,45 @@ pub enum LinkAction {
 }
 
 /// A fresh link token.
-pub fn new_token() -> String {
+fn new_token() -> String {
     format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
 }
 
 /// The stored form of a token.
-pub fn hash(token: &str) -> String {
+fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+/// Starts a pending subscription with its two link tokens (only their hashes are stored)
+/// and announces the confirmation the notifications context mails.
+pub async fn start_subscription(
+    conn: &mut PgConnection,
+    attendee_id: Uuid,
+    source: &str,
+    context: &EventContext,
+) -> Result<(), ApiError> {
+    let (id, now) = (shared_domain::new_id(), Utc::now());
+    let (confirmation_token, unsubscribe_token) = (new_token(), new_token());
+    let (confirm_hash, unsubscribe_hash) = (hash(&confirmation_token), hash(&unsubscribe_token));
+    store::newsletter::insert_pending(
+        conn,
+        id,
+        attendee_id,
+        &confirm_hash,
+        &unsubscribe_hash,
+        source,
+        now,
+    )
+    .await?;
+    let requested = NewsletterConfirmationRequested {
+        subscription_id: id,
+        attendee_id,
+        confirmation_token,
+        unsubscribe_token,
+        requested_at: now,
+    };
+    enqueue(conn, &requested, context).await?;
+    Ok(())
 }
 
 /// The subscription a token of `action` belongs to (404 when none).

@@ -6,19 +6,18 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Owner, RequestContext, Role};
-use shared_domain::contracts::attendees::NewsletterConfirmationRequested;
+use service_kit::{Actor, ApiError, Json, RequestContext, Role};
+use shared_domain::Validator;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
 use crate::domain::newsletter::SubscriptionStatus;
-use crate::domain::AttendeeError;
-use crate::newsletter_links::{self, hash, new_token, LinkAction};
+use crate::domain::registration::Registrar;
+use crate::newsletter_links::{self, LinkAction};
 use crate::store;
 use crate::store::newsletter::SubscriptionRecord;
 
@@ -81,32 +80,14 @@ pub async fn subscribe(
     Json(request): Json<SubscribeRequest>,
 ) -> Result<Response, ApiError> {
     let request_hash = idempotency::fingerprint(&request);
-    let attendee_id = match (
-        actor.has(Role::Organizer),
-        request.attendee_id,
-        actor.attendee_id,
-    ) {
-        (true, Some(id), _) => id,
-        (_, None, Some(own)) if actor.has(Role::Attendee) => own,
-        (true, None, _) => {
-            return Err(ApiError::invalid_field(
-                "attendeeId",
-                "is required when an organizer subscribes someone",
-            ))
-        }
-        (_, Some(id), _) => {
-            actor.require_self_or_organizer(Owner::Attendee(id))?;
-            id
-        }
-        _ => return Err(AttendeeError::Forbidden("attendees subscribe only themselves").into()),
+    let registrar = Registrar {
+        organizer: actor.has(Role::Organizer),
+        attendee: actor.attendee_id.filter(|_| actor.has(Role::Attendee)),
     };
-    let source = request.source.trim();
-    if source.is_empty() || source.len() > 100 {
-        return Err(ApiError::invalid_field(
-            "source",
-            "must have 1 to 100 characters",
-        ));
-    }
+    let attendee_id = registrar.whom(request.attendee_id)?;
+    let mut v = Validator::new();
+    let source = v.text("source", &request.source, 100);
+    let source = v.finish_with(source).map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
         Attempt::Proceed(once) => once,
@@ -118,35 +99,12 @@ pub async fn subscribe(
         .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
     if let Some(existing) = store::newsletter::lock_live(&mut tx, attendee_id).await? {
         let body = SubscriptionResponse::from(existing);
-        let response = once
-            .finish(
-                &mut tx,
-                SavedResponse::json(StatusCode::OK, HeaderMap::new(), &body),
-            )
-            .await?;
+        let answer = SavedResponse::json(StatusCode::OK, HeaderMap::new(), &body);
+        let response = once.finish(&mut tx, answer).await?;
         tx.commit().await?;
         return Ok(response);
     }
-    let (id, now) = (shared_domain::new_id(), Utc::now());
-    let (confirmation_token, unsubscribe_token) = (new_token(), new_token());
-    store::newsletter::insert_pending(
-        &mut tx,
-        id,
-        attendee_id,
-        &hash(&confirmation_token),
-        &hash(&unsubscribe_token),
-        source,
-        now,
-    )
-    .await?;
-    let requested = NewsletterConfirmationRequested {
-        subscription_id: id,
-        attendee_id,
-        confirmation_token,
-        unsubscribe_token,
-        requested_at: now,
-    };
-    enqueue(&mut tx, &requested, &context).await?;
+    newsletter_links::start_subscription(&mut tx, attendee_id, &source, &context).await?;
     let created = store::newsletter::lock_live(&mut tx, attendee_id)
         .await?
         .ok_or_else(|| ApiError::internal("subscription vanished"))?;

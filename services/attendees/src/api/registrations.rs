@@ -10,7 +10,7 @@ use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedR
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
-use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
+use shared_domain::contracts::attendees::RegistrationCancelled;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -102,24 +102,7 @@ pub async fn register(
             return Ok(response);
         }
     }
-    let requested = RegistrationRequested {
-        registration_id: id,
-        event_id: new.event_id,
-        attendee_id: new.attendee_id,
-        requested_at: now,
-    };
-    enqueue(&mut tx, &requested, &context).await?;
-    let registered = RegistrationStatus::Registered;
-    crate::announce::registration_status(
-        &mut tx,
-        id,
-        new.event_id,
-        new.attendee_id,
-        registered,
-        None,
-        &context,
-    )
-    .await?;
+    crate::announce::seat_requested(&mut tx, id, new.event_id, new.attendee_id, &context).await?;
     let record = store::registrations::fetch_registration(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;

@@ -61,6 +61,28 @@ pub struct Registrar {
     pub attendee: Option<Uuid>,
 }
 
+impl Registrar {
+    /// Whom the caller acts for when asking for `asked` (or nobody in particular):
+    /// organizers name the attendee, attendees act only for themselves.
+    pub fn whom(self, asked: Option<Uuid>) -> Result<Uuid, AttendeeError> {
+        match (self.organizer, asked, self.attendee) {
+            (true, Some(id), _) => Ok(id),
+            (_, None, Some(own)) => Ok(own),
+            (false, Some(asked), Some(own)) if asked == own => Ok(own),
+            (false, Some(_), Some(_)) => Err(AttendeeError::Forbidden(
+                "attendees act only for themselves",
+            )),
+            (true, None, None) => Err(AttendeeError::Invalid(vec![FieldError::new(
+                "attendeeId",
+                "is required when an organizer acts for someone",
+            )])),
+            (false, _, None) => Err(AttendeeError::Forbidden(
+                "only attendees act for themselves (or organizers for them)",
+            )),
+        }
+    }
+}
+
 /// A registration request as asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationInput {
@@ -84,27 +106,7 @@ impl NewRegistration {
     /// Decides whom `input` registers for `registrar` and checks its limits: organizers
     /// name the attendee, attendees register only themselves.
     pub fn parse(input: RegistrationInput, registrar: Registrar) -> Result<Self, AttendeeError> {
-        let attendee_id = match (registrar.organizer, input.attendee_id, registrar.attendee) {
-            (true, Some(id), _) => id,
-            (_, None, Some(own)) => own,
-            (false, Some(asked), Some(own)) if asked == own => own,
-            (false, Some(_), Some(_)) => {
-                return Err(AttendeeError::Forbidden(
-                    "attendees register only themselves",
-                ))
-            }
-            (true, None, None) => {
-                return Err(AttendeeError::Invalid(vec![FieldError::new(
-                    "attendeeId",
-                    "is required when an organizer registers someone",
-                )]))
-            }
-            (false, _, None) => {
-                return Err(AttendeeError::Forbidden(
-                    "only attendees register themselves (or organizers register them)",
-                ))
-            }
-        };
+        let attendee_id = registrar.whom(input.attendee_id)?;
         let mut errors = Vec::new();
         if input.session_preferences.len() > MAX_SESSION_PREFERENCES {
             errors.push(FieldError::new(

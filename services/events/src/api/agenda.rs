@@ -142,50 +142,49 @@ async fn serve(
             "event {event_id} has no published agenda"
         )));
     }
-    let cached = state
-        .agendas
-        .0
-        .lock()
-        .expect("agenda cache")
-        .get(&event_id)
-        .filter(|c| c.stamp == current)
-        .cloned();
-    let cached = match cached {
-        Some(cached) => cached,
-        None => {
-            let agenda = load(&state, event_id).await?;
-            let fresh = CachedAgenda {
-                stamp: current,
-                json: rendering(serde_json::to_vec(&agenda).map_err(ApiError::internal)?),
-                ical: rendering(agenda::ical::render(&agenda).into_bytes()),
-                frab: rendering(
-                    serde_json::to_vec(&agenda::frab::render(&agenda))
-                        .map_err(ApiError::internal)?,
-                ),
-            };
-            state
-                .agendas
-                .0
-                .lock()
-                .expect("agenda cache")
-                .insert(event_id, fresh.clone());
-            fresh
-        }
-    };
+    let cached = cached_agenda(&state, event_id, current).await?;
     let (rendering, content_type) = match format {
         Format::Json => (cached.json, "application/json"),
         Format::Ical => (cached.ical, "text/calendar; charset=utf-8"),
         Format::Frab => (cached.frab, "application/json"),
     };
+    Ok(conditional(rendering, content_type, &headers))
+}
+
+/// The renderings of the event's agenda for `stamp`: from the cache while the stamp is
+/// current, else rendered anew and cached.
+async fn cached_agenda(
+    state: &AppState,
+    event_id: Uuid,
+    stamp: String,
+) -> Result<CachedAgenda, ApiError> {
+    let cache = || state.agendas.0.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(cached) = cache().get(&event_id).filter(|c| c.stamp == stamp).cloned() {
+        return Ok(cached);
+    }
+    let agenda = load(state, event_id).await?;
+    let frab = serde_json::to_vec(&agenda::frab::render(&agenda)).map_err(ApiError::internal)?;
+    let fresh = CachedAgenda {
+        stamp,
+        json: rendering(serde_json::to_vec(&agenda).map_err(ApiError::internal)?),
+        ical: rendering(agenda::ical::render(&agenda).into_bytes()),
+        frab: rendering(frab),
+    };
+    cache().insert(event_id, fresh.clone());
+    Ok(fresh)
+}
+
+/// The rendering, or 304 when `If-None-Match` names its `ETag` (or `*`); cacheable for a
+/// minute either way.
+fn conditional(rendering: Rendering, content_type: &'static str, headers: &HeaderMap) -> Response {
+    let etag = rendering.etag.to_str().unwrap_or_default().to_owned();
     let not_modified = headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|tags| {
-            tags.split(',').any(|t| {
-                t.trim() == "*"
-                    || t.trim().trim_start_matches("W/")
-                        == rendering.etag.to_str().unwrap_or_default()
-            })
+            tags.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
         });
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
@@ -201,7 +200,7 @@ async fn serve(
     if !not_modified {
         response_headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
-    Ok(response)
+    response
 }
 
 /// The published agenda as JSON (no token needed).

@@ -422,6 +422,38 @@ pub struct AutoAssignResponse {
     pub slots: Vec<SlotResponse>,
 }
 
+impl AutoAssignResponse {
+    /// The answer to an automatic assignment with the slot grid after it.
+    pub fn new(
+        result: &slot_assignment::Assignment,
+        kept_manual: Vec<Uuid>,
+        slots: Vec<SlotResponse>,
+    ) -> Self {
+        AutoAssignResponse {
+            assigned: result
+                .pairs
+                .iter()
+                .map(|(session_id, slot_id, score)| PlacedSessionResponse {
+                    session_id: *session_id,
+                    slot_id: *slot_id,
+                    score: *score,
+                })
+                .collect(),
+            unassigned: result
+                .unassigned
+                .iter()
+                .map(|(session_id, reason)| UnplacedSessionResponse {
+                    session_id: *session_id,
+                    reason: *reason,
+                })
+                .collect(),
+            total_score: result.total_score,
+            kept_manual,
+            slots,
+        }
+    }
+}
+
 /// Body of `PUT /api/v1/events/{id}/slots/{slotId}/assignment`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -11,7 +11,6 @@ use service_kit::problem::Problem;
 use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
 use shared_domain::contracts::events::OverflowSpeakerDeclined;
-use shared_domain::validation::implausible_time;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -23,6 +22,7 @@ use crate::domain::session::lead_speaker;
 use crate::domain::EventError;
 use crate::store;
 use crate::store::overflow::{OverflowSpeakerRecord, VoteRecord};
+use crate::store::sessions::{SessionRecord, SessionSpeakerRecord};
 
 /// Topic fit of one session (0–100).
 #[derive(Debug, Deserialize, ToSchema, Serialize)]
@@ -158,25 +158,8 @@ pub async fn open_voting(
     let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
     let now = Utc::now();
-    if let Some(problem) = implausible_time("votingDeadline", request.voting_deadline) {
-        return Err(ApiError::validation(vec![problem]));
-    }
-    if request.voting_deadline <= now {
-        return Err(ApiError::invalid_field(
-            "votingDeadline",
-            "must be in the future",
-        ));
-    }
-    if let Some(index) = request
-        .topic_fit_scores
-        .iter()
-        .position(|t| !(0.0..=100.0).contains(&t.score))
-    {
-        return Err(ApiError::invalid_field(
-            &format!("topicFitScores[{index}].score"),
-            "must be between 0 and 100",
-        ));
-    }
+    let scores = request.topic_fit_scores.iter().map(|t| t.score);
+    overflow::check_opening(request.voting_deadline, scores, now).map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
         Attempt::Proceed(once) => once,
@@ -192,27 +175,7 @@ pub async fn open_voting(
         .count();
     let sessions = store::sessions::list_sessions(&mut *tx, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&mut *tx, event_id).await?;
-    let competing: Vec<OverflowSpeakerRecord> = sessions
-        .iter()
-        .filter(|s| s.cancelled_at.is_none() && s.session_type().has_speakers())
-        .filter_map(|s| {
-            let own: Vec<_> = speakers.iter().filter(|sp| sp.session_id == s.id).collect();
-            let accepted = !own.is_empty() && own.iter().all(|sp| sp.is_confirmed);
-            let lead = lead_speaker(&own, |sp| &sp.role)?;
-            accepted.then(|| OverflowSpeakerRecord {
-                speaker_id: lead.speaker_id,
-                session_id: s.id,
-                topic_fit_score: request
-                    .topic_fit_scores
-                    .iter()
-                    .find(|t| t.session_id == s.id)
-                    .map_or(0.0, |t| t.score),
-                is_selected: false,
-                declined_at: None,
-                decline_reason: None,
-            })
-        })
-        .collect();
+    let competing = competitors(&sessions, &speakers, &request.topic_fit_scores);
     let leads: Vec<Uuid> = competing.iter().map(|c| c.speaker_id).collect();
     overflow::ensure_overflow(seats, &leads)?;
     if !store::overflow::insert_overflow(
@@ -236,6 +199,35 @@ pub async fn open_voting(
         .await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// The speakers competing for the slots: the lead speaker of every live session with
+/// speakers whose speakers all accepted, with the session's topic fit (0 when not given).
+fn competitors(
+    sessions: &[SessionRecord],
+    speakers: &[SessionSpeakerRecord],
+    scores: &[TopicFit],
+) -> Vec<OverflowSpeakerRecord> {
+    sessions
+        .iter()
+        .filter(|s| s.cancelled_at.is_none() && s.session_type().has_speakers())
+        .filter_map(|s| {
+            let own: Vec<_> = speakers.iter().filter(|sp| sp.session_id == s.id).collect();
+            let accepted = !own.is_empty() && own.iter().all(|sp| sp.is_confirmed);
+            let lead = lead_speaker(&own, |sp| &sp.role)?;
+            accepted.then(|| OverflowSpeakerRecord {
+                speaker_id: lead.speaker_id,
+                session_id: s.id,
+                topic_fit_score: scores
+                    .iter()
+                    .find(|t| t.session_id == s.id)
+                    .map_or(0.0, |t| t.score),
+                is_selected: false,
+                declined_at: None,
+                decline_reason: None,
+            })
+        })
+        .collect()
 }
 
 /// The overflow voting of an event.

@@ -16,6 +16,7 @@ use service_kit::problem::Problem;
 use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::events::{RoleGranted, RoleRevoked};
+use shared_domain::Validator;
 use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -374,15 +375,12 @@ pub async fn create_role_change(
 ) -> Result<Response, ApiError> {
     let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
+    let mut v = Validator::new();
     if request.current_role == request.requested_role {
-        return Err(ApiError::invalid_field(
-            "requestedRole",
-            "must differ from currentRole",
-        ));
+        v.reject("requestedRole", "must differ from currentRole");
     }
-    if request.reason.trim().is_empty() {
-        return Err(ApiError::invalid_field("reason", "must not be empty"));
-    }
+    let reason = v.text("reason", &request.reason, 2000);
+    let reason = v.finish_with(reason).map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
         Attempt::Proceed(once) => once,
@@ -403,25 +401,8 @@ pub async fn create_role_change(
         ));
     }
     let now = Utc::now();
-    let requires_approval = roles::requires_approval(request.current_role, request.requested_role);
-    let record = RequestRecord {
-        id: shared_domain::new_id(),
-        user_id: request.user_id,
-        event_id: request.event_id,
-        current_role: Stored(request.current_role),
-        requested_role: Stored(request.requested_role),
-        requested_by: actor.subject.clone(),
-        requires_approval,
-        reason: request.reason,
-        status: Stored(if requires_approval {
-            RequestStatus::Pending
-        } else {
-            RequestStatus::Approved
-        }),
-        created_at: now,
-        expires_at: roles::expiry(now),
-        decided_at: (!requires_approval).then_some(now),
-    };
+    let record = new_request(request, reason, &actor.subject, now);
+    let requires_approval = record.requires_approval;
     store::insert_request(&mut tx, &record).await?;
     if !requires_approval {
         change_role(&mut tx, &record, &actor.subject, &context).await?;
@@ -431,6 +412,35 @@ pub async fn create_role_change(
     let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// A role change request as stored: organizer demotions wait for approval, other changes
+/// are approved at once.
+fn new_request(
+    request: CreateRoleChangeRequest,
+    reason: String,
+    by: &str,
+    now: DateTime<Utc>,
+) -> RequestRecord {
+    let requires_approval = roles::requires_approval(request.current_role, request.requested_role);
+    RequestRecord {
+        id: shared_domain::new_id(),
+        user_id: request.user_id,
+        event_id: request.event_id,
+        current_role: Stored(request.current_role),
+        requested_role: Stored(request.requested_role),
+        requested_by: by.to_owned(),
+        requires_approval,
+        reason,
+        status: Stored(if requires_approval {
+            RequestStatus::Pending
+        } else {
+            RequestStatus::Approved
+        }),
+        created_at: now,
+        expires_at: roles::expiry(now),
+        decided_at: (!requires_approval).then_some(now),
+    }
 }
 
 /// Lists role change requests, newest first (organizers).

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::dto::{SessionRequest, SessionResponse, SessionSpeakerRequest};
 use super::AppState;
-use crate::domain::session::SessionFields;
+use crate::domain::session::{ensure_inside_slot, SessionFields};
 use crate::domain::{enum_name, EventError};
 use crate::store;
 use crate::store::sessions::{SessionRecord, SessionSpeakerRecord};
@@ -174,30 +174,18 @@ pub async fn update_session(
         .await?
         .into_iter()
         .find(|s| s.assigned_session_id == Some(id));
-    if let Some(slot) =
-        slot.filter(|s| fields.start_time < s.start_time || fields.end_time > s.end_time)
-    {
-        return Err(ApiError::invalid_field(
-            "startTime",
-            format!(
-                "the session is in slot {} ({} to {}) and must stay inside it",
-                slot.slot_number, slot.start_time, slot.end_time
-            ),
-        ));
+    if let Some(slot) = slot {
+        let times = (fields.start_time, fields.end_time);
+        ensure_inside_slot(times, slot.slot_number, (slot.start_time, slot.end_time))
+            .map_err(|e| ApiError::validation(vec![e]))?;
     }
     if fields != current.fields() {
         store::sessions::update_session(&mut tx, id, &fields, Utc::now()).await?;
         let record = store::sessions::fetch_session(&mut *tx, id)
             .await?
             .ok_or(EventError::SessionNotFound(id))?;
-        enqueue(
-            &mut tx,
-            &SessionUpdated {
-                session: SessionRecord::snapshot(&record),
-            },
-            &context,
-        )
-        .await?;
+        let session = SessionRecord::snapshot(&record);
+        enqueue(&mut tx, &SessionUpdated { session }, &context).await?;
     }
     let response = respond(&mut tx, id, StatusCode::OK).await?;
     tx.commit().await?;

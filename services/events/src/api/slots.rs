@@ -19,8 +19,7 @@ use uuid::Uuid;
 
 use super::dto::{
     AutoAssignResponse, GenerateSlotsRequest, ManualAssignmentRequest, ManualAssignmentResponse,
-    PlacedSessionResponse, SlotPreferencesRequest, SlotPreferencesResponse, SlotResponse,
-    UnplacedSessionResponse, UpdateSlotRequest,
+    SlotPreferencesRequest, SlotPreferencesResponse, SlotResponse, UpdateSlotRequest,
 };
 use super::AppState;
 use crate::domain::session::lead_speaker;
@@ -355,39 +354,7 @@ pub async fn auto_assign(
     let mut tx = state.pool.begin().await?;
     let plan = planning(&mut tx, event_id).await?;
     let declined = store::overflow::declined_sessions(&mut *tx, event_id).await?;
-    let manual: Vec<&SlotRecord> = plan
-        .slots
-        .iter()
-        .filter(|s| s.manual_override == Some(true))
-        .collect();
-    let kept_sessions: Vec<Uuid> = manual
-        .iter()
-        .filter_map(|s| s.assigned_session_id)
-        .collect();
-    let open_slots: Vec<Slot> = plan
-        .slots
-        .iter()
-        .filter(|s| s.manual_override != Some(true))
-        .map(slot_input)
-        .collect();
-    let accepted = |s: &&SessionRecord| {
-        let own: Vec<_> = plan
-            .speakers
-            .iter()
-            .filter(|sp| sp.session_id == s.id)
-            .collect();
-        s.session_type().has_speakers()
-            && !own.is_empty()
-            && own.iter().all(|sp| sp.is_confirmed)
-            && !kept_sessions.contains(&s.id)
-            && !declined.contains(&s.id)
-    };
-    let candidates: Vec<Candidate> = plan
-        .sessions
-        .iter()
-        .filter(accepted)
-        .map(|s| candidate(s, &plan.speakers, &plan.preferences))
-        .collect();
+    let (open_slots, candidates, kept_manual) = assignment_inputs(&plan, &declined);
     let result = slot_assignment::assign(&open_slots, &candidates, &settings(&plan.event));
     store::slots::clear_automatic(&mut tx, event_id).await?;
     let origin = AssignmentOrigin {
@@ -407,30 +374,48 @@ pub async fn auto_assign(
             align_session(&mut tx, session, slot, &context).await?;
         }
     }
-    let response = AutoAssignResponse {
-        assigned: result
-            .pairs
-            .iter()
-            .map(|(session_id, slot_id, score)| PlacedSessionResponse {
-                session_id: *session_id,
-                slot_id: *slot_id,
-                score: *score,
-            })
-            .collect(),
-        unassigned: result
-            .unassigned
-            .iter()
-            .map(|(session_id, reason)| UnplacedSessionResponse {
-                session_id: *session_id,
-                reason: *reason,
-            })
-            .collect(),
-        total_score: result.total_score,
-        kept_manual: manual.iter().map(|s| s.id).collect(),
-        slots: slots_response(&mut tx, event_id).await?,
-    };
+    let slots = slots_response(&mut tx, event_id).await?;
     tx.commit().await?;
-    Ok(Json(response))
+    Ok(Json(AutoAssignResponse::new(&result, kept_manual, slots)))
+}
+
+/// What automatic assignment works with: the slots not placed by hand, the sessions that
+/// may be placed (with speakers who all accepted, not kept by hand, not declined in
+/// overflow voting) as candidates, and the slots placed by hand.
+fn assignment_inputs(plan: &Planning, declined: &[Uuid]) -> (Vec<Slot>, Vec<Candidate>, Vec<Uuid>) {
+    let manual = |s: &&SlotRecord| s.manual_override == Some(true);
+    let kept_manual: Vec<Uuid> = plan.slots.iter().filter(manual).map(|s| s.id).collect();
+    let kept_sessions: Vec<Uuid> = plan
+        .slots
+        .iter()
+        .filter(manual)
+        .filter_map(|s| s.assigned_session_id)
+        .collect();
+    let open_slots = plan
+        .slots
+        .iter()
+        .filter(|s| !manual(s))
+        .map(slot_input)
+        .collect();
+    let placeable = |s: &&SessionRecord| {
+        let own: Vec<_> = plan
+            .speakers
+            .iter()
+            .filter(|sp| sp.session_id == s.id)
+            .collect();
+        s.session_type().has_speakers()
+            && !own.is_empty()
+            && own.iter().all(|sp| sp.is_confirmed)
+            && !kept_sessions.contains(&s.id)
+            && !declined.contains(&s.id)
+    };
+    let candidates = plan
+        .sessions
+        .iter()
+        .filter(placeable)
+        .map(|s| candidate(s, &plan.speakers, &plan.preferences))
+        .collect();
+    (open_slots, candidates, kept_manual)
 }
 
 /// Places a session into a slot by hand (organizers), whatever the rules; the answer lists

@@ -2,7 +2,9 @@
 //! most net organizer approval take the slots; ties go to the better topic fit, then to the
 //! lower speaker id so the outcome is deterministic.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use shared_domain::{FieldError, Validator};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -39,6 +41,28 @@ impl OverflowCandidate {
             })
             .sum()
     }
+}
+
+/// Checks how voting is asked to open: a deadline in the future (and in the years the
+/// platform plans for), and topic-fit scores between 0 and 100.
+pub fn check_opening(
+    voting_deadline: DateTime<Utc>,
+    topic_fit_scores: impl IntoIterator<Item = f64>,
+    now: DateTime<Utc>,
+) -> Result<(), Vec<FieldError>> {
+    let mut v = Validator::new();
+    if v.plausible_time("votingDeadline", voting_deadline) && voting_deadline <= now {
+        v.reject("votingDeadline", "must be in the future");
+    }
+    for (index, score) in topic_fit_scores.into_iter().enumerate() {
+        if !(0.0..=100.0).contains(&score) {
+            v.reject(
+                &format!("topicFitScores[{index}].score"),
+                "must be between 0 and 100",
+            );
+        }
+    }
+    v.finish()
 }
 
 /// Whether voting may open for `seats` talk slots among the sessions led by `leads`: there

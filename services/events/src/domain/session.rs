@@ -54,6 +54,22 @@ pub fn lead_speaker<'a, S>(speakers: &[&'a S], role_of: impl Fn(&S) -> &str) -> 
         .copied()
 }
 
+/// A session placed in a slot stays inside it: `Err` names the slot when `start..end`
+/// leaves `slot_start..slot_end`.
+pub fn ensure_inside_slot(
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    slot_number: i32,
+    (slot_start, slot_end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<(), FieldError> {
+    if start < slot_start || end > slot_end {
+        return Err(FieldError::new(
+            "startTime",
+            format!("the session is in slot {slot_number} ({slot_start} to {slot_end}) and must stay inside it"),
+        ));
+    }
+    Ok(())
+}
+
 /// Who a session is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

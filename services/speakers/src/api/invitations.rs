@@ -14,7 +14,7 @@ use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerInvited};
 use shared_domain::names::enum_name;
-use shared_domain::StateMachine;
+use shared_domain::{StateMachine, Validator};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -26,6 +26,7 @@ use crate::domain::SpeakerError;
 use crate::invitation;
 use crate::store;
 use crate::store::assignments::NewInvitation;
+use crate::store::sessions::KnownSession;
 
 /// Body of `POST /api/v1/invitations`.
 #[derive(Debug, Deserialize, ToSchema, Serialize)]
@@ -77,36 +78,15 @@ pub async fn invite(
 ) -> Result<Response, ApiError> {
     let request_hash = idempotency::fingerprint(&r);
     actor.require_any(&[Role::Organizer])?;
-    let title = r
-        .presentation_title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    if title.is_some_and(|t| t.chars().count() > 255) {
-        return Err(ApiError::invalid_field(
-            "presentationTitle",
-            "must be at most 255 characters",
-        ));
-    }
-    store::speakers::fetch_speaker(&state.pool, r.speaker_id)
-        .await?
-        .ok_or_else(|| ApiError::invalid_field("speakerId", "is not a known speaker"))?;
-    // Sessions come from the events service: one created a moment ago is waited for.
-    let session = await_known("sessionId", "session", r.session_id, || {
-        store::sessions::fetch_session(&state.pool, r.session_id)
-    })
-    .await?;
+    let mut v = Validator::new();
+    let title = v.optional_text("presentationTitle", r.presentation_title.as_deref(), 255);
+    v.finish().map_err(ApiError::validation)?;
+    let session = invitable(&state, r.speaker_id, r.session_id).await?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
         Attempt::Proceed(once) => once,
         Attempt::Replay(answer) => return Ok(answer),
     };
-    if session.cancelled {
-        return Err(ApiError::invalid_field(
-            "sessionId",
-            "the session is cancelled",
-        ));
-    }
     let now = Utc::now();
     let (id, invitation_id) = (shared_domain::new_id(), shared_domain::new_id());
     let (token, expires_at) =
@@ -118,7 +98,7 @@ pub async fn invite(
         event_id: session.event_id,
         speaker_id: r.speaker_id,
         role: &role,
-        presentation_title: title,
+        presentation_title: title.as_deref(),
         invitation_id,
         expires_at,
     };
@@ -129,18 +109,7 @@ pub async fn invite(
         "{}/speaker/invitations/{id}?token={token}",
         state.public_base_url
     );
-    let invited = SpeakerInvited {
-        assignment_id: id,
-        speaker_id: r.speaker_id,
-        session_id: session.session_id,
-        event_id: session.event_id,
-        role,
-        presentation_title: title.map(str::to_owned),
-        invitation_link: link.clone(),
-        expires_at,
-        invited_at: now,
-    };
-    enqueue(&mut tx, &invited, &context).await?;
+    enqueue(&mut tx, &invited(&new, &link, now), &context).await?;
     let assignment = store::assignments::fetch_assignment(&mut tx, id, false)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
@@ -154,6 +123,44 @@ pub async fn invite(
     let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// The live session a known speaker may be invited to. Sessions come from the events
+/// service: one created a moment ago is waited for.
+async fn invitable(
+    state: &AppState,
+    speaker_id: Uuid,
+    session_id: Uuid,
+) -> Result<KnownSession, ApiError> {
+    store::speakers::fetch_speaker(&state.pool, speaker_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("speakerId", "is not a known speaker"))?;
+    let session = await_known("sessionId", "session", session_id, || {
+        store::sessions::fetch_session(&state.pool, session_id)
+    })
+    .await?;
+    if session.cancelled {
+        return Err(ApiError::invalid_field(
+            "sessionId",
+            "the session is cancelled",
+        ));
+    }
+    Ok(session)
+}
+
+/// What the invitation announces (the notifications context mails the link).
+fn invited(new: &NewInvitation, link: &str, now: DateTime<Utc>) -> SpeakerInvited {
+    SpeakerInvited {
+        assignment_id: new.id,
+        speaker_id: new.speaker_id,
+        session_id: new.session_id,
+        event_id: new.event_id,
+        role: new.role.to_owned(),
+        presentation_title: new.presentation_title.map(str::to_owned),
+        invitation_link: link.to_owned(),
+        expires_at: new.expires_at,
+        invited_at: now,
+    }
 }
 
 /// What the speaker holding the link sees: the invitation, its session and its event.

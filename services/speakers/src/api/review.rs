@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext, Role};
 use shared_domain::contracts::speakers::{ChangesRequested, MaterialSubmitted};
-use shared_domain::validation::implausible_time;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::domain::review::{decide, diff, on_revision, FieldChange, QualityReviewStatus};
+use crate::domain::review::{
+    check_decision, decide, diff, on_revision, DecisionInput, FieldChange, QualityReviewStatus,
+};
 use crate::domain::SpeakerError;
 use crate::store;
 use crate::store::assignments::AssignmentRecord;
@@ -234,85 +235,40 @@ pub async fn review(
 ) -> Result<Json<SubmissionResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
     let now = Utc::now();
-    let feedback = request
-        .feedback
-        .as_deref()
-        .map(str::trim)
-        .filter(|f| !f.is_empty());
-    let needs_feedback = matches!(
-        request.status,
-        QualityReviewStatus::RequiresChanges | QualityReviewStatus::Rejected
-    );
-    if needs_feedback && feedback.is_none() {
-        return Err(ApiError::invalid_field(
-            "feedback",
-            "is required when changes are required or the content is rejected",
-        ));
-    }
-    if let Some(problem) = request
-        .revision_deadline
-        .and_then(|d| implausible_time("revisionDeadline", d))
-    {
-        return Err(ApiError::validation(vec![problem]));
-    }
-    let deadline = match (request.status, request.revision_deadline) {
-        (QualityReviewStatus::RequiresChanges, Some(deadline)) if deadline > now => Some(deadline),
-        (QualityReviewStatus::RequiresChanges, _) => {
-            return Err(ApiError::invalid_field(
-                "revisionDeadline",
-                "a future deadline is required when changes are required",
-            ))
-        }
-        _ => None,
+    let asked = DecisionInput {
+        status: request.status,
+        feedback: request.feedback.clone(),
+        revision_deadline: request.revision_deadline,
     };
+    let checked = check_decision(asked, now).map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     let assignment = assignment_for(&mut tx, &actor, id).await?;
     let review = store::reviews::lock_review(&mut tx, id)
         .await?
         .ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
-    let status = decide(*review.status, request.status)?;
+    let status = decide(*review.status, checked.status)?;
     let latest = store::reviews::revision(&mut *tx, id, None)
         .await?
         .ok_or_else(|| ApiError::conflict("nothing was submitted yet"))?;
-    let mut abstract_review =
-        serde_json::to_value(&request.abstract_review).map_err(ApiError::internal)?;
-    if let Some(fields) = abstract_review.as_object_mut() {
-        fields.insert("content".into(), latest.abstract_text.clone().into());
-        fields.insert(
-            "characterCount".into(),
-            latest.abstract_text.chars().count().into(),
-        );
-    }
-    let bio_review = request
-        .bio_review
-        .as_ref()
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(ApiError::internal)?;
-    let photo_review = request
-        .photo_review
-        .as_ref()
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(ApiError::internal)?;
+    let (abstract_review, bio_review, photo_review) = review_documents(&request, &latest)?;
     let decision = Decision {
         status,
         reviewer_id: &actor.subject,
         abstract_review: &abstract_review,
         bio_review: bio_review.as_ref(),
         photo_review: photo_review.as_ref(),
-        feedback,
-        revision_deadline: deadline,
+        feedback: checked.feedback.as_deref(),
+        revision_deadline: checked.revision_deadline,
         reviewed_revision: latest.revision,
     };
     store::reviews::decide(&mut tx, id, &decision, now).await?;
-    if let (QualityReviewStatus::RequiresChanges, Some(revision_deadline)) = (status, deadline) {
+    if let Some(revision_deadline) = checked.revision_deadline {
         let requested = ChangesRequested {
             assignment_id: id,
             speaker_id: assignment.speaker_id,
             session_id: assignment.session_id,
             event_id: assignment.event_id,
-            feedback: feedback.unwrap_or_default().to_owned(),
+            feedback: checked.feedback.clone().unwrap_or_default(),
             revision_deadline,
             requested_at: now,
         };
@@ -326,4 +282,41 @@ pub async fn review(
     let response = respond(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(response))
+}
+
+/// The moderator's looks at abstract, bio and photo as stored with the decision; the
+/// abstract's record names the text it was about.
+fn review_documents(
+    request: &ReviewRequest,
+    latest: &RevisionRecord,
+) -> Result<
+    (
+        serde_json::Value,
+        Option<serde_json::Value>,
+        Option<serde_json::Value>,
+    ),
+    ApiError,
+> {
+    let mut abstract_review =
+        serde_json::to_value(&request.abstract_review).map_err(ApiError::internal)?;
+    if let Some(fields) = abstract_review.as_object_mut() {
+        fields.insert("content".into(), latest.abstract_text.clone().into());
+        fields.insert(
+            "characterCount".into(),
+            latest.abstract_text.chars().count().into(),
+        );
+    }
+    let bio = request
+        .bio_review
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    let photo = request
+        .photo_review
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    Ok((abstract_review, bio, photo))
 }

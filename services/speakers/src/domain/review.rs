@@ -1,8 +1,9 @@
 //! The content quality review of an assignment: its status machine (with the revision
 //! loop), the abstract checks, and the field-level diff a reviewer sees after a revision.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use shared_domain::StateMachine;
+use shared_domain::{FieldError, StateMachine, Validator};
 use utoipa::ToSchema;
 
 use super::SpeakerError;
@@ -45,6 +46,59 @@ pub fn decide(
     to: QualityReviewStatus,
 ) -> Result<QualityReviewStatus, SpeakerError> {
     Ok(from.transition(to)?)
+}
+
+/// A moderator's decision as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionInput {
+    pub status: QualityReviewStatus,
+    pub feedback: Option<String>,
+    pub revision_deadline: Option<DateTime<Utc>>,
+}
+
+/// A decision whose feedback and deadline fit its status: feedback (trimmed) is required
+/// when changes are required or the content is rejected; a future revision deadline is
+/// required when changes are required, and kept only then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedDecision {
+    pub status: QualityReviewStatus,
+    pub feedback: Option<String>,
+    pub revision_deadline: Option<DateTime<Utc>>,
+}
+
+/// Checks `input` at `now`, reporting every invalid field.
+pub fn check_decision(
+    input: DecisionInput,
+    now: DateTime<Utc>,
+) -> Result<CheckedDecision, Vec<FieldError>> {
+    let mut v = Validator::new();
+    let feedback = v.optional_text("feedback", input.feedback.as_deref(), 5000);
+    if matches!(input.status, RequiresChanges | Rejected) && feedback.is_none() {
+        v.reject(
+            "feedback",
+            "is required when changes are required or the content is rejected",
+        );
+    }
+    let plausible = input
+        .revision_deadline
+        .is_none_or(|deadline| v.plausible_time("revisionDeadline", deadline));
+    let revision_deadline = match (input.status, input.revision_deadline) {
+        (RequiresChanges, Some(deadline)) if deadline > now => Some(deadline),
+        (RequiresChanges, _) if plausible => {
+            v.reject(
+                "revisionDeadline",
+                "a future deadline is required when changes are required",
+            );
+            None
+        }
+        _ => None,
+    };
+    v.finish()?;
+    Ok(CheckedDecision {
+        status: input.status,
+        feedback,
+        revision_deadline,
+    })
 }
 
 /// The status after the speaker submits content: a first submission waits for review, a
@@ -93,6 +147,34 @@ pub fn diff(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn asked(status: QualityReviewStatus, feedback: &str, days: Option<i64>) -> DecisionInput {
+        DecisionInput {
+            status,
+            feedback: Some(feedback.to_owned()),
+            revision_deadline: days.map(|d| Utc::now() + chrono::Duration::days(d)),
+        }
+    }
+
+    #[test]
+    fn requiring_changes_needs_feedback_and_a_future_deadline() {
+        let errors = check_decision(asked(RequiresChanges, " ", None), Utc::now()).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["feedback", "revisionDeadline"]);
+        assert!(
+            check_decision(asked(RequiresChanges, "More detail", Some(-1)), Utc::now()).is_err()
+        );
+        let ok =
+            check_decision(asked(RequiresChanges, " More detail ", Some(7)), Utc::now()).unwrap();
+        assert_eq!(ok.feedback.as_deref(), Some("More detail"));
+        assert!(ok.revision_deadline.is_some());
+    }
+
+    #[test]
+    fn an_approval_keeps_no_deadline() {
+        let ok = check_decision(asked(Approved, "", Some(7)), Utc::now()).unwrap();
+        assert_eq!((ok.feedback, ok.revision_deadline), (None, None));
+    }
 
     #[test]
     fn the_revision_loop_runs_until_a_final_decision() {
