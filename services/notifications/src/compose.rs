@@ -10,7 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::schedule::{dispatch, Dispatch};
-use crate::domain::{enum_name, TemplateType};
+use crate::domain::{enum_name, DeliveryStatus, TemplateType};
 use crate::store::directory::{self, RecipientRow};
 use crate::store::log::{self, NewNotification};
 use crate::store::{preferences, templates};
@@ -91,9 +91,9 @@ pub async fn notify(
         }
     };
     let (status, send_after, digest_frequency, error_message) = match decision {
-        Dispatch::Send { at } => ("pending", at, None, None),
-        Dispatch::Hold(frequency) => ("held", now, Some(enum_name(&frequency)), None),
-        Dispatch::Suppress(why) => ("suppressed", now, None, Some(why.to_owned())),
+        Dispatch::Send { at } => (DeliveryStatus::Pending, at, None, None),
+        Dispatch::Hold(frequency) => (DeliveryStatus::Held, now, Some(enum_name(&frequency)), None),
+        Dispatch::Suppress(why) => (DeliveryStatus::Suppressed, now, None, Some(why.to_owned())),
     };
     let entry = NewNotification {
         user_id: recipient.id,

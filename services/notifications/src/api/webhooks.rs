@@ -20,6 +20,7 @@ use subtle::ConstantTimeEq;
 use utoipa::IntoParams;
 
 use super::AppState;
+use crate::domain::DeliveryStatus;
 use crate::store::{directory, log};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -53,7 +54,7 @@ fn same_secret(given: &str, expected: &str) -> bool {
 #[derive(Debug, PartialEq, Eq)]
 struct DeliveryEvent {
     message_id: String,
-    status: &'static str,
+    status: DeliveryStatus,
     /// Addresses to suppress.
     suppress: Vec<String>,
     detail: Option<String>,
@@ -92,7 +93,7 @@ fn read_event(event: &Value) -> Option<DeliveryEvent> {
     match kind {
         "Delivery" => Some(DeliveryEvent {
             message_id,
-            status: "delivered",
+            status: DeliveryStatus::Delivered,
             suppress: vec![],
             detail: None,
         }),
@@ -104,7 +105,7 @@ fn read_event(event: &Value) -> Option<DeliveryEvent> {
             let permanent = bounce_type == "Permanent";
             Some(DeliveryEvent {
                 message_id,
-                status: "bounced",
+                status: DeliveryStatus::Bounced,
                 suppress: if permanent {
                     addresses(event.pointer("/bounce/bouncedRecipients"))
                 } else {
@@ -115,7 +116,7 @@ fn read_event(event: &Value) -> Option<DeliveryEvent> {
         }
         "Complaint" => Some(DeliveryEvent {
             message_id,
-            status: "complained",
+            status: DeliveryStatus::Complained,
             suppress: addresses(event.pointer("/complaint/complainedRecipients")),
             detail: Some("the recipient complained".into()),
         }),
@@ -174,7 +175,7 @@ pub async fn ses_events(
     )
     .await?;
     for address in &event.suppress {
-        let reason = if event.status == "complained" {
+        let reason = if event.status == DeliveryStatus::Complained {
             "complaint"
         } else {
             "bounce"
@@ -182,7 +183,7 @@ pub async fn ses_events(
         directory::suppress_address(&mut tx, address, reason, &event.message_id, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(message_id = %event.message_id, status = event.status, applied = applied.is_some(), "SES event");
+    tracing::info!(message_id = %event.message_id, status = ?event.status, applied = applied.is_some(), "SES event");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -199,7 +200,7 @@ mod tests {
             "bounce": {"bounceType": "Transient", "bouncedRecipients": [{"emailAddress": "a@b.ch"}]}});
         let event = read_event(&transient).unwrap();
         assert!(event.suppress.is_empty());
-        assert_eq!(event.status, "bounced");
+        assert_eq!(event.status, DeliveryStatus::Bounced);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub struct NewNotification {
     pub subject: String,
     pub html_body: String,
     pub text_body: String,
-    pub delivery_status: &'static str,
+    pub delivery_status: DeliveryStatus,
     pub send_after: DateTime<Utc>,
     pub digest_frequency: Option<String>,
     pub error_message: Option<String>,
@@ -77,7 +77,7 @@ pub async fn insert_notification(
     .bind(&n.subject)
     .bind(&n.html_body)
     .bind(&n.text_body)
-    .bind(n.delivery_status)
+    .bind(Stored(n.delivery_status))
     .bind(n.send_after)
     .bind(&n.digest_frequency)
     .bind(&n.error_message)
@@ -95,10 +95,11 @@ pub async fn claim_due(
 ) -> sqlx::Result<Option<LogRow>> {
     sqlx::query_as(&format!(
         "select {COLUMNS} from notification_log
-         where delivery_status = 'pending' and send_after <= $1
+         where delivery_status = $2 and send_after <= $1
          order by send_after, id limit 1 for update skip locked"
     ))
     .bind(now)
+    .bind(Stored(DeliveryStatus::Pending))
     .fetch_optional(conn)
     .await
 }
@@ -110,13 +111,14 @@ pub async fn mark_sent(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "update notification_log set delivery_status = 'sent', ses_message_id = $2, sent_at = $3,
+        "update notification_log set delivery_status = $4, ses_message_id = $2, sent_at = $3,
              attempts = attempts + 1, error_message = null, updated_at = $3
          where id = $1",
     )
     .bind(id)
     .bind(ses_message_id)
     .bind(now)
+    .bind(Stored(DeliveryStatus::Sent))
     .execute(conn)
     .await
     .map(|_| ())
@@ -132,7 +134,7 @@ pub async fn mark_attempt_failed(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "update notification_log set attempts = attempts + 1, error_message = $2,
-             delivery_status = case when $3::timestamptz is null then 'failed' else 'pending' end,
+             delivery_status = case when $3::timestamptz is null then $5 else $6 end,
              send_after = coalesce($3, send_after), updated_at = $4
          where id = $1",
     )
@@ -140,6 +142,8 @@ pub async fn mark_attempt_failed(
     .bind(error)
     .bind(retry_at)
     .bind(now)
+    .bind(Stored(DeliveryStatus::Failed))
+    .bind(Stored(DeliveryStatus::Pending))
     .execute(conn)
     .await
     .map(|_| ())
@@ -153,11 +157,12 @@ pub async fn mark_suppressed(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "update notification_log set delivery_status = 'suppressed', error_message = $2, updated_at = $3 where id = $1",
+        "update notification_log set delivery_status = $4, error_message = $2, updated_at = $3 where id = $1",
     )
     .bind(id)
     .bind(why)
     .bind(now)
+    .bind(Stored(DeliveryStatus::Suppressed))
     .execute(conn)
     .await
     .map(|_| ())
@@ -167,20 +172,22 @@ pub async fn mark_suppressed(
 pub async fn apply_delivery_event(
     conn: &mut PgConnection,
     ses_message_id: &str,
-    status: &str,
+    status: DeliveryStatus,
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar(
         "update notification_log set delivery_status = $2, error_message = coalesce($3, error_message),
              updated_at = $4
-         where ses_message_id = $1 and delivery_status in ('sent', 'delivered')
+         where ses_message_id = $1 and delivery_status in ($5, $6)
          returning id",
     )
     .bind(ses_message_id)
-    .bind(status)
+    .bind(Stored(status))
     .bind(detail)
     .bind(now)
+    .bind(Stored(DeliveryStatus::Sent))
+    .bind(Stored(DeliveryStatus::Delivered))
     .fetch_optional(conn)
     .await
 }
@@ -188,13 +195,15 @@ pub async fn apply_delivery_event(
 /// Puts a failed mail back in the queue with fresh attempts.
 pub async fn requeue(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
     sqlx::query(
-        "update notification_log set delivery_status = 'pending', attempts = 0, send_after = $2,
+        "update notification_log set delivery_status = $3, attempts = 0, send_after = $2,
              updated_at = $2, metadata = metadata || jsonb_build_object('resentAt', $2::text,
                  'previousError', error_message)
-         where id = $1 and delivery_status = 'failed'",
+         where id = $1 and delivery_status = $4",
     )
     .bind(id)
     .bind(now)
+    .bind(Stored(DeliveryStatus::Pending))
+    .bind(Stored(DeliveryStatus::Failed))
     .execute(conn)
     .await
     .map(|r| r.rows_affected() == 1)
@@ -272,11 +281,12 @@ pub async fn take_held(
 ) -> sqlx::Result<Vec<(Uuid, String, String)>> {
     sqlx::query_as(
         "select id, subject, text_body from notification_log
-         where user_id = $1 and digest_frequency = $2 and delivery_status = 'held'
+         where user_id = $1 and digest_frequency = $2 and delivery_status = $3
          order by created_at, id for update skip locked",
     )
     .bind(user_id)
     .bind(frequency)
+    .bind(Stored(DeliveryStatus::Held))
     .fetch_all(conn)
     .await
 }
@@ -288,12 +298,13 @@ pub async fn mark_digested(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "update notification_log set delivery_status = 'digested', digest_id = $2, updated_at = $3
+        "update notification_log set delivery_status = $4, digest_id = $2, updated_at = $3
          where id = any($1)",
     )
     .bind(ids)
     .bind(digest_id)
     .bind(now)
+    .bind(Stored(DeliveryStatus::Digested))
     .execute(conn)
     .await
     .map(|_| ())
