@@ -8,6 +8,7 @@ use shared_domain::contracts::events::{RoleGranted, SessionCreated, SessionSnaps
 use shared_domain::contracts::speakers::{
     ChangesRequested, MaterialSubmitted, SpeakerAccepted, SpeakerInvited, SpeakerProfileChanged,
 };
+use shared_domain::contracts::Known;
 use uuid::Uuid;
 
 use crate::api::Api;
@@ -41,7 +42,7 @@ impl Upstream {
         let granted = RoleGranted {
             role_id: Uuid::now_v7(),
             user_id: user_id.to_string(),
-            role: "organizer".into(),
+            role: Known::named("organizer"),
             event_id: Some(event_id),
             granted_by: "admin".into(),
             granted_at: Utc::now(),
@@ -57,7 +58,7 @@ impl Upstream {
             email: email.into(),
             first_name: first_name.into(),
             last_name: "Muster".into(),
-            language: language.into(),
+            language: Known::named(language),
             email_notifications: true,
             changed_at: Utc::now(),
         };
@@ -73,7 +74,7 @@ impl Upstream {
                 session_id: id,
                 event_id,
                 title: title.into(),
-                session_type: "presentation".into(),
+                session_type: Known::named("presentation"),
                 start_time: "2027-03-12T17:00:00Z".parse().unwrap(),
                 end_time: "2027-03-12T17:40:00Z".parse().unwrap(),
                 room: Some("Arena".into()),
@@ -113,7 +114,7 @@ impl Upstream {
             speaker_id: a.speaker_id,
             session_id: a.session_id,
             event_id: a.event_id,
-            role: "primary_speaker".into(),
+            role: Known::named("primary_speaker"),
             presentation_title: Some("Event Sourcing in Practice".into()),
             invitation_link: format!("https://batbern.ch/invitations/{}?token=t", a.assignment_id),
             expires_at: "2027-02-01T12:00:00Z".parse().unwrap(),
@@ -128,7 +129,7 @@ impl Upstream {
             speaker_id: a.speaker_id,
             session_id: a.session_id,
             event_id: a.event_id,
-            role: "primary_speaker".into(),
+            role: Known::named("primary_speaker"),
             presentation_title: None,
             accepted_at: Utc::now(),
         };

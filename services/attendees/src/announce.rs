@@ -5,10 +5,10 @@ use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use shared_domain::contracts::attendees::{RegistrationRequested, RegistrationStatusChanged};
+use shared_domain::contracts::Known;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::enum_name;
 use crate::domain::registration::RegistrationStatus;
 
 /// Announces a registration's new status.
@@ -25,7 +25,7 @@ pub async fn registration_status(
         registration_id: id,
         event_id,
         attendee_id,
-        status: enum_name(&status),
+        status: Known::of(&status),
         reason: reason.map(str::to_owned),
         changed_at: Utc::now(),
     };

@@ -11,10 +11,10 @@ use sha2::{Digest, Sha256};
 use shared_domain::contracts::attendees::{
     NewsletterConfirmationRequested, NewsletterSubscriptionChanged,
 };
+use shared_domain::contracts::Known;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::domain::enum_name;
 use crate::domain::newsletter::{self, SubscriptionStatus};
 use crate::store;
 use crate::store::newsletter::SubscriptionRecord;
@@ -118,7 +118,7 @@ pub async fn follow(
         let changed = NewsletterSubscriptionChanged {
             subscription_id: subscription.id,
             attendee_id: subscription.attendee_id,
-            status: enum_name(&status),
+            status: Known::of(&status),
             changed_at: now,
         };
         enqueue(&mut tx, &changed, context).await?;

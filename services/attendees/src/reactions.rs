@@ -85,7 +85,8 @@ impl Reaction for AttendeesReactions {
             }
             EventStatusChanged::EVENT_TYPE => {
                 let e: EventStatusChanged = envelope.decode()?;
-                Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
+                let to = e.to.to_string();
+                Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &to).await?)
             }
             _ => service_kit::directory::apply_company_event(conn, envelope)
                 .await

@@ -50,7 +50,7 @@ impl Reaction for EventsReactions {
                     conn,
                     invited.session_id,
                     invited.speaker_id,
-                    invited.role,
+                    invited.role.to_string(),
                     invited.presentation_title,
                     false,
                 )
@@ -62,7 +62,7 @@ impl Reaction for EventsReactions {
                     conn,
                     accepted.session_id,
                     accepted.speaker_id,
-                    accepted.role,
+                    accepted.role.to_string(),
                     accepted.presentation_title,
                     true,
                 )

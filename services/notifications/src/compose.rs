@@ -92,7 +92,7 @@ pub async fn notify(
     };
     let (status, send_after, digest_frequency, error_message) = match decision {
         Dispatch::Send { at } => (DeliveryStatus::Pending, at, None, None),
-        Dispatch::Hold(frequency) => (DeliveryStatus::Held, now, Some(enum_name(&frequency)), None),
+        Dispatch::Hold(frequency) => (DeliveryStatus::Held, now, Some(frequency), None),
         Dispatch::Suppress(why) => (DeliveryStatus::Suppressed, now, None, Some(why.to_owned())),
     };
     let entry = NewNotification {

@@ -16,15 +16,17 @@ use event_bus::{Envelope, Reaction, ReactionError};
 use serde_json::{json, Map, Value};
 use shared_domain::contracts::attendees::{
     AttendeeErased, AttendeeProfileChanged, NewsletterConfirmationRequested,
-    NewsletterSubscriptionChanged, RegistrationStatusChanged,
+    NewsletterSubscriptionChanged, RegistrationState, RegistrationStatusChanged,
 };
 use shared_domain::contracts::events::{
-    EventDetailsChanged, EventPublished, RoleGranted, RoleRevoked, SessionCreated, SessionUpdated,
+    EventDetailsChanged, EventPublished, RoleGranted, RoleName, RoleRevoked, SessionCreated,
+    SessionUpdated,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
     SpeakerInvited, SpeakerProfileChanged,
 };
+use shared_domain::contracts::{Known, Language as ContractLanguage};
 use shared_domain::IntegrationEvent;
 use sqlx::Connection;
 use sqlx::PgConnection;
@@ -32,8 +34,9 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::compose::{notify, ComposeError, Notice};
+use crate::domain::escalation::RuleType;
 use crate::domain::template::local_time;
-use crate::domain::TemplateType;
+use crate::domain::{Language, RecipientKind, TemplateType};
 use crate::store::deferred;
 use crate::store::directory::{self, Contact, EventRow, RecipientRow};
 use crate::store::obligations::{self, Obligation};
@@ -170,10 +173,12 @@ impl NotificationsReactions {
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;
-                Ok(
-                    directory::set_subscription(step.conn, changed.attendee_id, &changed.status)
-                        .await?,
+                Ok(directory::set_subscription(
+                    step.conn,
+                    changed.attendee_id,
+                    &changed.status.to_string(),
                 )
+                .await?)
             }
             _ => Ok(()),
         }
@@ -186,6 +191,15 @@ struct Step<'a> {
     now: chrono::DateTime<chrono::Utc>,
     cause: Value,
     base: &'a str,
+}
+
+/// The mail language a contact event names; German when it names one this build does not
+/// know.
+fn mail_language(language: &Known<ContractLanguage>) -> Language {
+    match language.get() {
+        Some(ContractLanguage::En) => Language::En,
+        Some(ContractLanguage::De) | None => Language::De,
+    }
 }
 
 fn variables<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
@@ -229,11 +243,12 @@ impl Step<'_> {
 
     async fn on_speaker_profile_changed(self, e: SpeakerProfileChanged) -> Result<(), StepError> {
         let name = format!("{} {}", e.first_name, e.last_name);
+        let language = mail_language(&e.language);
         let contact = Contact {
-            kind: "speaker",
+            kind: RecipientKind::Speaker,
             email: &e.email,
             display_name: &name,
-            language: &e.language,
+            language,
             optional_mail: e.email_notifications,
         };
         Ok(directory::upsert_recipient(self.conn, e.speaker_id, &contact, e.changed_at).await?)
@@ -241,11 +256,12 @@ impl Step<'_> {
 
     async fn on_attendee_profile_changed(self, e: AttendeeProfileChanged) -> Result<(), StepError> {
         let name = format!("{} {}", e.first_name, e.last_name);
+        let language = mail_language(&e.language);
         let contact = Contact {
-            kind: "attendee",
+            kind: RecipientKind::Attendee,
             email: &e.email,
             display_name: &name,
-            language: &e.language,
+            language,
             optional_mail: true,
         };
         Ok(directory::upsert_recipient(self.conn, e.attendee_id, &contact, e.changed_at).await?)
@@ -253,8 +269,8 @@ impl Step<'_> {
 
     async fn on_role_granted(self, e: RoleGranted) -> Result<(), StepError> {
         // Organizers are mailed by id; subjects that are no uuid cannot be addressed.
-        match (e.role.as_str(), Uuid::parse_str(&e.user_id)) {
-            ("organizer", Ok(user_id)) => {
+        match (e.role.get(), Uuid::parse_str(&e.user_id)) {
+            (Some(RoleName::Organizer), Ok(user_id)) => {
                 Ok(directory::grant_organizer(self.conn, e.role_id, user_id, e.event_id).await?)
             }
             _ => Ok(()),
@@ -301,7 +317,7 @@ impl Step<'_> {
                 "presentationTitle",
                 e.presentation_title.unwrap_or_default().into(),
             ),
-            ("role", e.role.into()),
+            ("role", e.role.to_string().into()),
             ("invitationLink", e.invitation_link.into()),
             (
                 "expiresAt",
@@ -341,7 +357,7 @@ impl Step<'_> {
             speaker_id: e.speaker_id,
             session_id: e.session_id,
             event_id: e.event_id,
-            rule_type: "speaker_deadline",
+            rule_type: RuleType::SpeakerDeadline,
             deadline: None,
         };
         Ok(obligations::open_obligation(self.conn, &obligation, self.now).await?)
@@ -378,7 +394,7 @@ impl Step<'_> {
             speaker_id: e.speaker_id,
             session_id: e.session_id,
             event_id: e.event_id,
-            rule_type: "content_review",
+            rule_type: RuleType::ContentReview,
             deadline: Some(e.revision_deadline),
         };
         Ok(obligations::open_obligation(self.conn, &obligation, self.now).await?)
@@ -400,14 +416,15 @@ impl Step<'_> {
         mut self,
         e: RegistrationStatusChanged,
     ) -> Result<(), StepError> {
-        let template_type = match (e.status.as_str(), e.reason.as_deref()) {
-            ("confirmed", Some(reason)) if reason.contains("promoted") => {
+        use RegistrationState::*;
+        let template_type = match (e.status.get(), e.reason.as_deref()) {
+            (Some(Confirmed), Some(reason)) if reason.contains("promoted") => {
                 TemplateType::RegistrationPromoted
             }
-            ("confirmed", _) => TemplateType::RegistrationConfirmed,
-            ("waitlisted", _) => TemplateType::RegistrationWaitlisted,
-            ("cancelled", _) => TemplateType::RegistrationCancelled,
-            ("rejected", _) => TemplateType::RegistrationRejected,
+            (Some(Confirmed), _) => TemplateType::RegistrationConfirmed,
+            (Some(Waitlisted), _) => TemplateType::RegistrationWaitlisted,
+            (Some(Cancelled), _) => TemplateType::RegistrationCancelled,
+            (Some(Rejected), _) => TemplateType::RegistrationRejected,
             _ => return Ok(()),
         };
         let attendee = self.required(e.attendee_id, "attendee").await?;

@@ -133,7 +133,7 @@ impl Scheduler {
                 continue;
             }
             let mut tx = self.pool.begin().await?;
-            match send_digest(&mut tx, user_id, &frequency.to_string(), now).await {
+            match send_digest(&mut tx, user_id, parsed, now).await {
                 Err(ComposeError::Database(error)) => return Err(error),
                 Err(ComposeError::Template(error)) => {
                     tracing::error!(%user_id, %error, "digest not composed; retried next tick");
@@ -245,7 +245,7 @@ async fn alert_backups(
 async fn send_digest(
     conn: &mut PgConnection,
     user_id: uuid::Uuid,
-    frequency: &str,
+    frequency: Frequency,
     now: DateTime<Utc>,
 ) -> Result<(), ComposeError> {
     let held = log::take_held(conn, user_id, frequency).await?;
@@ -263,10 +263,9 @@ async fn send_digest(
         .into_iter()
         .map(|(_, subject, text)| json!({ "subject": subject, "text": text }))
         .collect();
-    let period = if frequency == "weekly_digest" {
-        "weekly"
-    } else {
-        "daily"
+    let period = match frequency {
+        Frequency::WeeklyDigest => "weekly",
+        Frequency::DailyDigest | Frequency::Immediate => "daily",
     };
     let mut variables = Map::new();
     variables.insert("period".into(), period.into());

@@ -9,6 +9,7 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::ApiError;
 use shared_domain::contracts::speakers::{SpeakerAccepted, SpeakerDeclined};
+use shared_domain::contracts::Known;
 use shared_domain::StateMachine;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -108,7 +109,7 @@ pub async fn accept(
             speaker_id: assignment.speaker_id,
             session_id: assignment.session_id,
             event_id: assignment.event_id,
-            role: assignment.role.clone(),
+            role: Known::named(&assignment.role),
             presentation_title: assignment.presentation_title.clone(),
             accepted_at: now,
         };

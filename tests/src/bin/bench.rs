@@ -20,6 +20,7 @@ use fleet_tests::bus::{BusHarness, Ticked};
 use fleet_tests::services::token_signed;
 use serde_json::{json, Value};
 use shared_domain::contracts::attendees::RegistrationRequested;
+use shared_domain::contracts::Known;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -479,14 +480,14 @@ async fn newsletter_figure(
             email: format!("{run}-reader-{n}@example.ch"),
             first_name: "Reader".into(),
             last_name: format!("No {n}"),
-            language: if n % 2 == 0 { "de" } else { "en" }.into(),
+            language: Known::named(if n % 2 == 0 { "de" } else { "en" }),
             changed_at: Utc::now(),
         };
         fleet_tests::publish(&producer, prefix, &profile).await;
         let confirmed = NewsletterSubscriptionChanged {
             subscription_id: Uuid::now_v7(),
             attendee_id,
-            status: "confirmed".into(),
+            status: Known::named("confirmed"),
             changed_at: Utc::now(),
         };
         fleet_tests::publish(&producer, prefix, &confirmed).await;

@@ -19,6 +19,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use shared_domain::contracts::attendees::{AttendeeErased, AttendeeProfileChanged};
 use shared_domain::contracts::speakers::SpeakerInvited;
+use shared_domain::contracts::Known;
 use uuid::Uuid;
 
 fn inbox(name: &str) -> String {
@@ -41,7 +42,7 @@ async fn the_same_event_delivered_twice_sends_one_mail() {
         speaker_id,
         session_id: assignment.session_id,
         event_id: assignment.event_id,
-        role: "primary_speaker".into(),
+        role: Known::named("primary_speaker"),
         presentation_title: None,
         invitation_link: link.into(),
         expires_at: "2027-02-01T12:00:00Z".parse().unwrap(),
@@ -338,7 +339,7 @@ async fn erasure_removes_the_attendee_from_the_directory_and_the_log() {
         email: address.clone(),
         first_name: "Eve".into(),
         last_name: "Gone".into(),
-        language: "en".into(),
+        language: Known::named("en"),
         changed_at: Utc::now(),
     };
     publish(&bus, &service.topic_prefix, &profile).await;

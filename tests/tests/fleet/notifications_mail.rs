@@ -14,6 +14,7 @@ use fleet_tests::{eventually, unique, TestDb, TestService};
 use notifications::clock::SystemClock;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use shared_domain::contracts::Known;
 use sqlx::Connection;
 use uuid::Uuid;
 
@@ -275,7 +276,7 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
         email: inbox.clone(),
         first_name: "Rita".into(),
         last_name: "Register".into(),
-        language: "en".into(),
+        language: Known::named("en"),
         changed_at: chrono::Utc::now(),
     };
     fleet_tests::publish(&bus, &prefix, &profile).await;
@@ -291,7 +292,7 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
             registration_id,
             event_id,
             attendee_id,
-            status: status.into(),
+            status: Known::named(status),
             reason: reason.map(str::to_owned),
             changed_at: chrono::Utc::now(),
         };

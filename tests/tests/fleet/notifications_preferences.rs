@@ -10,6 +10,7 @@ use fleet_tests::{eventually, unique, TestDb, TestService};
 use notifications::clock::{ManualClock, SystemClock};
 use reqwest::StatusCode;
 use serde_json::json;
+use shared_domain::contracts::Known;
 use uuid::Uuid;
 
 #[tokio::test]
@@ -235,7 +236,7 @@ async fn a_weekly_digest_goes_out_on_monday_and_an_opt_out_keeps_only_mandatory_
         email: quiet_inbox.clone(),
         first_name: "Otto".into(),
         last_name: "Optout".into(),
-        language: "de".into(),
+        language: Known::named("de"),
         email_notifications: false,
         changed_at: chrono::Utc::now(),
     };

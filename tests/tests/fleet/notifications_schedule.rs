@@ -13,6 +13,7 @@ use fleet_tests::{eventually, unique, TestDb, TestService};
 use notifications::clock::ManualClock;
 use reqwest::StatusCode;
 use serde_json::json;
+use shared_domain::contracts::Known;
 use uuid::Uuid;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -470,7 +471,7 @@ async fn events_parked_for_a_missing_session_keep_their_order() {
                 session_id: assignment.session_id,
                 event_id,
                 title: "Data Mesh Lessons".into(),
-                session_type: "presentation".into(),
+                session_type: Known::named("presentation"),
                 start_time: at("2027-03-12T17:00:00Z"),
                 end_time: at("2027-03-12T17:40:00Z"),
                 room: None,

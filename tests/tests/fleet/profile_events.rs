@@ -301,7 +301,7 @@ async fn contacts_from_before_profile_events_are_announced_once_by_a_migration()
     assert_eq!(announced[0]["emailNotifications"], false);
     let payload: shared_domain::contracts::speakers::SpeakerProfileChanged =
         serde_json::from_value(announced[0].clone()).expect("the contract's shape");
-    assert_eq!(payload.language, "en");
+    assert_eq!(payload.language.to_string(), "en");
     let on_the_bus = announced_on(
         &speakers.topic("speakers"),
         "speakers.speaker.profile_changed.v1",

@@ -5,7 +5,28 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::IntegrationEvent;
+use super::{IntegrationEvent, Known, Language};
+
+/// Where a registration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationState {
+    Registered,
+    Waitlisted,
+    Confirmed,
+    Cancelled,
+    Attended,
+    Rejected,
+}
+
+/// Where a newsletter subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionState {
+    Pending,
+    Confirmed,
+    Unsubscribed,
+}
 
 /// An attendee asks for a seat (a new registration, or a waitlisted one being promoted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,8 +55,7 @@ pub struct RegistrationStatusChanged {
     pub registration_id: Uuid,
     pub event_id: Uuid,
     pub attendee_id: Uuid,
-    /// registered, waitlisted, confirmed, cancelled, attended or rejected.
-    pub status: String,
+    pub status: Known<RegistrationState>,
     /// Why a registration was rejected (`closed`), or that it was promoted from the waitlist.
     pub reason: Option<String>,
     pub changed_at: DateTime<Utc>,
@@ -50,8 +70,8 @@ pub struct AttendeeProfileChanged {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    /// Language of mails: `de` or `en`.
-    pub language: String,
+    /// Language of mails.
+    pub language: Known<Language>,
     pub changed_at: DateTime<Utc>,
 }
 
@@ -113,8 +133,7 @@ pub struct NewsletterConfirmationRequested {
 pub struct NewsletterSubscriptionChanged {
     pub subscription_id: Uuid,
     pub attendee_id: Uuid,
-    /// confirmed or unsubscribed.
-    pub status: String,
+    pub status: Known<SubscriptionState>,
     pub changed_at: DateTime<Utc>,
 }
 

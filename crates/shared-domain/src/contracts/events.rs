@@ -7,15 +7,81 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::IntegrationEvent;
+use super::{IntegrationEvent, Known};
+
+/// The lifecycle status of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventState {
+    Planning,
+    TopicDefined,
+    SpeakersInvited,
+    AgendaDraft,
+    Published,
+    RegistrationOpen,
+    RegistrationClosed,
+    InProgress,
+    Completed,
+    Archived,
+}
+
+/// Where the organizers are in planning an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowState {
+    TopicSelection,
+    SpeakerBrainstorming,
+    SpeakerAssignment,
+    SpeakerOutreach,
+    ContentCollection,
+    QualityReview,
+    SlotAssignment,
+    AgendaFinalization,
+    Published,
+}
+
+/// The kind of an agenda item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    Keynote,
+    Presentation,
+    Workshop,
+    PanelDiscussion,
+    Networking,
+    Break,
+    Lunch,
+}
+
+/// A platform role a user is granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    Organizer,
+    Speaker,
+    Partner,
+    Attendee,
+}
+
+/// Where the event-level review of a session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    Pending,
+    InReview,
+    Approved,
+    RequiresChanges,
+    Rejected,
+    RevisionSubmitted,
+}
 
 /// An event moved from one status to another (every transition emits one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventStatusChanged {
     pub event_id: Uuid,
-    pub from: String,
-    pub to: String,
+    pub from: Known<EventState>,
+    pub to: Known<EventState>,
     pub changed_by: String,
     pub changed_at: DateTime<Utc>,
 }
@@ -25,8 +91,8 @@ pub struct EventStatusChanged {
 #[serde(rename_all = "camelCase")]
 pub struct EventWorkflowChanged {
     pub event_id: Uuid,
-    pub from: String,
-    pub to: String,
+    pub from: Known<WorkflowState>,
+    pub to: Known<WorkflowState>,
     pub changed_by: String,
     pub changed_at: DateTime<Utc>,
 }
@@ -69,7 +135,7 @@ pub struct SessionSnapshot {
     pub session_id: Uuid,
     pub event_id: Uuid,
     pub title: String,
-    pub session_type: String,
+    pub session_type: Known<SessionKind>,
     pub start_time: DateTime<Utc>,
     pub end_time: DateTime<Utc>,
     pub room: Option<String>,
@@ -163,7 +229,7 @@ pub struct OverflowSpeakerDeclined {
 pub struct RoleGranted {
     pub role_id: Uuid,
     pub user_id: String,
-    pub role: String,
+    pub role: Known<RoleName>,
     pub event_id: Option<Uuid>,
     pub granted_by: String,
     pub granted_at: DateTime<Utc>,
@@ -175,7 +241,7 @@ pub struct RoleGranted {
 pub struct RoleRevoked {
     pub role_id: Uuid,
     pub user_id: String,
-    pub role: String,
+    pub role: Known<RoleName>,
     pub event_id: Option<Uuid>,
     pub revoked_by: String,
     pub revoked_at: DateTime<Utc>,
@@ -283,8 +349,7 @@ events_event!(RoleRevoked, "events.role.revoked.v1", "role", |e| e.role_id);
 pub struct SessionReviewChanged {
     pub event_id: Uuid,
     pub session_id: Uuid,
-    /// pending, in_review, approved, requires_changes, rejected or revision_submitted.
-    pub status: String,
+    pub status: Known<ReviewState>,
     pub feedback: Option<String>,
     pub reviewer_id: String,
     pub changed_at: DateTime<Utc>,

@@ -2,14 +2,18 @@
 //!
 //! Compatibility rule: adding an optional field keeps a version; anything else is a new
 //! `v<N>` type published side by side until every consumer has moved. Consumers ignore
-//! unknown fields, so no payload type here denies them.
+//! unknown fields, so no payload type here denies them, and enum values travel as
+//! [`Known`], so a new value reaches an older consumer as `Unknown` instead of failing it.
 
 pub mod attendees;
 pub mod companies;
 pub mod events;
+pub mod known;
 pub mod speakers;
 
-use serde::{de::DeserializeOwned, Serialize};
+pub use known::Known;
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A payload that travels on the bus. The type string follows
@@ -24,6 +28,14 @@ pub trait IntegrationEvent: Serialize + DeserializeOwned + Send + Sync {
 
     /// The aggregate this event belongs to; it is the Kafka key, so order is per aggregate.
     fn aggregate_id(&self) -> Uuid;
+}
+
+/// The language of a person's mails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    De,
+    En,
 }
 
 /// The topic a context publishes on.

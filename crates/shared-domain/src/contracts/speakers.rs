@@ -5,7 +5,28 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::IntegrationEvent;
+use super::{IntegrationEvent, Known, Language};
+
+/// The role of a speaker in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeakerRole {
+    PrimarySpeaker,
+    CoSpeaker,
+    Moderator,
+    Panelist,
+}
+
+/// How much a speaker wants a window of the event day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreferenceLevel {
+    StronglyPreferred,
+    Preferred,
+    Acceptable,
+    NotPreferred,
+    Unavailable,
+}
 
 /// A speaker was invited to a session; `invitationLink` carries the signed, expiring
 /// self-service token the notifications context mails.
@@ -16,7 +37,7 @@ pub struct SpeakerInvited {
     pub speaker_id: Uuid,
     pub session_id: Uuid,
     pub event_id: Uuid,
-    pub role: String,
+    pub role: Known<SpeakerRole>,
     pub presentation_title: Option<String>,
     pub invitation_link: String,
     pub expires_at: DateTime<Utc>,
@@ -31,7 +52,7 @@ pub struct SpeakerAccepted {
     pub speaker_id: Uuid,
     pub session_id: Uuid,
     pub event_id: Uuid,
-    pub role: String,
+    pub role: Known<SpeakerRole>,
     pub presentation_title: Option<String>,
     pub accepted_at: DateTime<Utc>,
 }
@@ -67,7 +88,7 @@ pub struct PreferenceWindow {
     pub start_time: NaiveTime,
     pub end_time: NaiveTime,
     /// strongly_preferred, preferred, acceptable, not_preferred or unavailable.
-    pub preference: String,
+    pub preference: Known<PreferenceLevel>,
 }
 
 /// Something a speaker needs in the room.
@@ -128,8 +149,8 @@ pub struct SpeakerProfileChanged {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    /// Language of mails: `de` or `en`.
-    pub language: String,
+    /// Language of mails.
+    pub language: Known<Language>,
     /// False when the speaker opted out of optional mail.
     pub email_notifications: bool,
     pub changed_at: DateTime<Utc>,

@@ -13,6 +13,7 @@ use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::attendees::AttendeeProfileChanged;
+use shared_domain::contracts::Known;
 use shared_domain::Parse;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -86,7 +87,7 @@ fn profile_changed(
         email: fields.email.clone(),
         first_name: fields.first_name.clone(),
         last_name: fields.last_name.clone(),
-        language: fields.language.clone(),
+        language: Known::named(&fields.language),
         changed_at: now,
     }
 }

@@ -14,6 +14,7 @@ use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, EventStatusChanged, EventWorkflowChanged,
     RegistrationClosed, RegistrationOpened,
 };
+use shared_domain::contracts::Known;
 use shared_domain::Parse;
 use shared_domain::StateMachine;
 use sqlx::PgConnection;
@@ -26,7 +27,7 @@ use super::dto::{
 use super::AppState;
 use crate::domain::event::EventFields;
 use crate::domain::status::{EventStatus, EventWorkflowState};
-use crate::domain::{agenda, enum_name, EventError};
+use crate::domain::{agenda, EventError};
 use crate::store;
 use crate::store::events::EventRecord;
 
@@ -258,8 +259,8 @@ async fn emit_status_events(
     let now = event.updated_at;
     let changed = EventStatusChanged {
         event_id: event.id,
-        from: from.as_str(),
-        to: event.status.to_string(),
+        from: Known::of(&from),
+        to: Known::of(&*event.status),
         changed_by: actor.subject.clone(),
         changed_at: now,
     };
@@ -327,8 +328,8 @@ pub async fn change_workflow(
     store::events::update_states(&mut tx, id, current.status(), to, now).await?;
     let changed = EventWorkflowChanged {
         event_id: id,
-        from: enum_name(&from),
-        to: enum_name(&to),
+        from: Known::of(&from),
+        to: Known::of(&to),
         changed_by: actor.subject.clone(),
         changed_at: now,
     };

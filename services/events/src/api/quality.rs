@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
 use shared_domain::contracts::events::SessionReviewChanged;
+use shared_domain::contracts::Known;
 use shared_domain::StateMachine;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
@@ -21,7 +22,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use crate::domain::quality::{self, QualityReviewStatus};
-use crate::domain::{enum_name, EventError};
+use crate::domain::EventError;
 use crate::store;
 use crate::store::quality::{ReviewRecord, SessionReviewRow};
 
@@ -258,7 +259,7 @@ pub async fn put_session_review(
     let changed = SessionReviewChanged {
         event_id,
         session_id,
-        status: enum_name(&status),
+        status: Known::of(&status),
         feedback,
         reviewer_id: actor.subject.clone(),
         changed_at: now,

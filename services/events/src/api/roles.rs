@@ -16,6 +16,7 @@ use service_kit::problem::Problem;
 use service_kit::Stored;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::events::{RoleGranted, RoleRevoked};
+use shared_domain::contracts::Known;
 use shared_domain::Validator;
 use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
@@ -185,7 +186,7 @@ async fn emit_granted(
     let granted = RoleGranted {
         role_id: grant.id,
         user_id: grant.user_id.clone(),
-        role: grant.role.to_string(),
+        role: Known::of(&*grant.role),
         event_id: grant.event_id,
         granted_by: grant.granted_by.clone(),
         granted_at: grant.granted_at,
@@ -224,7 +225,7 @@ async fn change_role(
     let revoked = RoleRevoked {
         role_id: current.id,
         user_id: current.user_id.clone(),
-        role: current.role.to_string(),
+        role: Known::of(&*current.role),
         event_id: current.event_id,
         revoked_by: decided_by.to_owned(),
         revoked_at: now,
@@ -348,7 +349,7 @@ pub async fn revoke_role(
         let revoked = RoleRevoked {
             role_id: id,
             user_id: role.user_id.clone(),
-            role: role.role.to_string(),
+            role: Known::of(&*role.role),
             event_id: role.event_id,
             revoked_by: actor.subject.clone(),
             revoked_at: now,

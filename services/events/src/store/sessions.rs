@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_kit::Stored;
 use shared_domain::contracts::events::SessionSnapshot;
+use shared_domain::contracts::Known;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -39,7 +40,7 @@ impl SessionRecord {
             session_id: self.id,
             event_id: self.event_id,
             title: self.title.clone(),
-            session_type: self.session_type.to_string(),
+            session_type: Known::of(&*self.session_type),
             start_time: self.start_time,
             end_time: self.end_time,
             room: self.room.clone(),

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::domain::{enum_name, Channel, Frequency, Language, TemplateType};
+use crate::domain::{enum_name, Channel, Frequency, Language, RecipientKind, TemplateType};
 use crate::store::directory::{self, Contact};
 use crate::store::preferences::{self as store, PreferenceRow};
 
@@ -221,19 +221,18 @@ pub async fn set_contact(
     let (email, name) = (email.unwrap_or_default(), name.unwrap_or_default());
     let mut tx = state.pool.begin().await?;
     if let Some(existing) = directory::fetch_recipient(&mut tx, user_id).await? {
-        if existing.kind != "organizer" {
+        if !existing.kind.contact_set_here() {
             return Err(ApiError::conflict(format!(
                 "{user_id} is a {}; their contact comes from their profile",
-                existing.kind
+                enum_name(&*existing.kind)
             )));
         }
     }
-    let language = enum_name(&request.language);
     let contact = Contact {
-        kind: "organizer",
+        kind: RecipientKind::Organizer,
         email: &email,
         display_name: &name,
-        language: &language,
+        language: request.language,
         optional_mail: true,
     };
     directory::upsert_recipient(&mut tx, user_id, &contact, state.clock.now()).await?;

@@ -203,8 +203,7 @@ pub async fn create_rule(
     store::insert_rule(&mut tx, &row)
         .await
         .map_err(one_active)?;
-    obligations::restart_rule_progress(&mut tx, row.event_id, &row.rule_type.to_string(), now)
-        .await?;
+    obligations::restart_rule_progress(&mut tx, row.event_id, *row.rule_type, now).await?;
     let location = format!("/api/v1/escalation-rules/{}", row.id);
     let answer = idempotency::created(location, Some(row.version), &RuleResponse::from(row));
     let response = once.finish(&mut tx, answer).await?;
@@ -275,13 +274,8 @@ pub async fn update_rule(
     row.updated_at = state.clock.now();
     store::update_rule(&mut tx, &row).await?;
     if row.material_deadline != previous_deadline {
-        obligations::restart_rule_progress(
-            &mut tx,
-            row.event_id,
-            &row.rule_type.to_string(),
-            row.updated_at,
-        )
-        .await?;
+        obligations::restart_rule_progress(&mut tx, row.event_id, *row.rule_type, row.updated_at)
+            .await?;
     }
     let row = store::lock_rule(&mut tx, id)
         .await?

@@ -118,6 +118,23 @@ pub enum Language {
     En,
 }
 
+/// Whose contact a recipient is, which says which context describes it: speakers' and
+/// attendees' contacts follow their profiles, organizers set theirs here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientKind {
+    Speaker,
+    Attendee,
+    Organizer,
+}
+
+impl RecipientKind {
+    /// Whether the contact is set through this service rather than a profile elsewhere.
+    pub fn contact_set_here(self) -> bool {
+        self == Self::Organizer
+    }
+}
+
 /// A delivery channel; email is delivered, the others are kept as preferences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -7,13 +7,13 @@ use service_kit::Stored;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
-use crate::domain::Language;
+use crate::domain::{Language, RecipientKind};
 
 /// Someone who can be mailed.
 #[derive(Debug, Clone, FromRow)]
 pub struct RecipientRow {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: Stored<RecipientKind>,
     pub email: String,
     pub display_name: String,
     pub language: Stored<Language>,
@@ -28,10 +28,10 @@ impl RecipientRow {
 
 /// A recipient's contact as its owning context states it.
 pub struct Contact<'a> {
-    pub kind: &'a str,
+    pub kind: RecipientKind,
     pub email: &'a str,
     pub display_name: &'a str,
-    pub language: &'a str,
+    pub language: Language,
     pub optional_mail: bool,
 }
 
@@ -49,10 +49,10 @@ pub async fn upsert_recipient(
              optional_mail = excluded.optional_mail, updated_at = excluded.updated_at",
     )
     .bind(id)
-    .bind(contact.kind)
+    .bind(Stored(contact.kind))
     .bind(contact.email)
     .bind(contact.display_name)
-    .bind(contact.language)
+    .bind(Stored(contact.language))
     .bind(contact.optional_mail)
     .bind(now)
     .execute(conn)

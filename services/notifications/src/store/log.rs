@@ -23,7 +23,7 @@ pub struct NewNotification {
     pub text_body: String,
     pub delivery_status: DeliveryStatus,
     pub send_after: DateTime<Utc>,
-    pub digest_frequency: Option<String>,
+    pub digest_frequency: Option<Frequency>,
     pub error_message: Option<String>,
     pub metadata: Value,
 }
@@ -79,7 +79,7 @@ pub async fn insert_notification(
     .bind(&n.text_body)
     .bind(Stored(n.delivery_status))
     .bind(n.send_after)
-    .bind(&n.digest_frequency)
+    .bind(n.digest_frequency.map(Stored))
     .bind(&n.error_message)
     .bind(&n.metadata)
     .bind(now)
@@ -277,7 +277,7 @@ pub async fn held_groups(
 pub async fn take_held(
     conn: &mut PgConnection,
     user_id: Uuid,
-    frequency: &str,
+    frequency: Frequency,
 ) -> sqlx::Result<Vec<(Uuid, String, String)>> {
     sqlx::query_as(
         "select id, subject, text_body from notification_log
@@ -285,7 +285,7 @@ pub async fn take_held(
          order by created_at, id for update skip locked",
     )
     .bind(user_id)
-    .bind(frequency)
+    .bind(Stored(frequency))
     .bind(Stored(DeliveryStatus::Held))
     .fetch_all(conn)
     .await

@@ -1,16 +1,19 @@
 //! Material obligations of speakers and the scheduler's progress on each.
 
 use chrono::{DateTime, Utc};
+use service_kit::Stored;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use crate::domain::escalation::RuleType;
+
 /// Who owes what by when.
-pub struct Obligation<'a> {
+pub struct Obligation {
     pub assignment_id: Uuid,
     pub speaker_id: Uuid,
     pub session_id: Uuid,
     pub event_id: Uuid,
-    pub rule_type: &'a str,
+    pub rule_type: RuleType,
     /// Its own deadline (a revision's); none: the rule's material deadline.
     pub deadline: Option<DateTime<Utc>>,
 }
@@ -18,7 +21,7 @@ pub struct Obligation<'a> {
 /// Opens (or reopens, with fresh progress) the obligation of an assignment.
 pub async fn open_obligation(
     conn: &mut PgConnection,
-    obligation: &Obligation<'_>,
+    obligation: &Obligation,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -33,7 +36,7 @@ pub async fn open_obligation(
     .bind(obligation.speaker_id)
     .bind(obligation.session_id)
     .bind(obligation.event_id)
-    .bind(obligation.rule_type)
+    .bind(Stored(obligation.rule_type))
     .bind(obligation.deadline)
     .bind(now)
     .execute(conn)
@@ -136,7 +139,7 @@ pub async fn record_escalation(
 pub async fn restart_rule_progress(
     conn: &mut PgConnection,
     event_id: Uuid,
-    rule_type: &str,
+    rule_type: RuleType,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -144,7 +147,7 @@ pub async fn restart_rule_progress(
          where event_id = $1 and rule_type = $2 and deadline is null and submitted_at is null",
     )
     .bind(event_id)
-    .bind(rule_type)
+    .bind(Stored(rule_type))
     .bind(now)
     .execute(conn)
     .await

@@ -13,6 +13,7 @@ use service_kit::problem::Problem;
 use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::{InvitationWithdrawn, SpeakerInvited};
+use shared_domain::contracts::Known;
 use shared_domain::names::enum_name;
 use shared_domain::{StateMachine, Validator};
 use utoipa::{IntoParams, ToSchema};
@@ -155,7 +156,7 @@ fn invited(new: &NewInvitation, link: &str, now: DateTime<Utc>) -> SpeakerInvite
         speaker_id: new.speaker_id,
         session_id: new.session_id,
         event_id: new.event_id,
-        role: new.role.to_owned(),
+        role: Known::named(new.role),
         presentation_title: new.presentation_title.map(str::to_owned),
         invitation_link: link.to_owned(),
         expires_at: new.expires_at,

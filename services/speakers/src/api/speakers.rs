@@ -14,6 +14,7 @@ use service_kit::pagination::{Page, PageQuery, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::speakers::SpeakerProfileChanged;
+use shared_domain::contracts::Known;
 use shared_domain::Parse;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -101,7 +102,7 @@ fn profile_changed(id: Uuid, fields: &SpeakerFields, now: DateTime<Utc>) -> Spea
         email: fields.email.clone(),
         first_name: fields.first_name.clone(),
         last_name: fields.last_name.clone(),
-        language: fields.communication_preferences.language.clone(),
+        language: Known::named(&fields.communication_preferences.language),
         email_notifications: fields.communication_preferences.email_notifications,
         changed_at: now,
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use shared_domain::contracts::speakers::{
     PreferenceWindow, SlotPreferencesSubmitted, TechnicalNeed,
 };
-use shared_domain::names::enum_name;
+use shared_domain::contracts::Known;
 use shared_domain::{FieldError, Parse, Validator};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -133,7 +133,7 @@ impl SlotPreferences {
                 .map(|w| PreferenceWindow {
                     start_time: w.start_time,
                     end_time: w.end_time,
-                    preference: enum_name(&w.preference),
+                    preference: Known::of(&w.preference),
                 })
                 .collect(),
             technical_requirements: self

@@ -28,7 +28,7 @@ pub async fn upsert_session(
     .bind(s.session_id)
     .bind(s.event_id)
     .bind(&s.title)
-    .bind(&s.session_type)
+    .bind(s.session_type.to_string())
     .bind(s.start_time)
     .bind(s.end_time)
     .bind(s.version)
