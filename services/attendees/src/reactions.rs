@@ -16,8 +16,10 @@ use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::events::{
-    EventPublished, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased, SeatReserved,
+    EventPublished, EventState, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased,
+    SeatReserved,
 };
+use shared_domain::contracts::Known;
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -79,14 +81,13 @@ impl Reaction for AttendeesReactions {
                     conn,
                     e.event_id,
                     Some(e.event_date),
-                    "published",
+                    &Known::Value(EventState::Published),
                 )
                 .await?)
             }
             EventStatusChanged::EVENT_TYPE => {
                 let e: EventStatusChanged = envelope.decode()?;
-                let to = e.to.to_string();
-                Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &to).await?)
+                Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
             }
             _ => service_kit::directory::apply_company_event(conn, envelope)
                 .await

@@ -173,12 +173,10 @@ impl NotificationsReactions {
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;
-                Ok(directory::set_subscription(
-                    step.conn,
-                    changed.attendee_id,
-                    &changed.status.to_string(),
+                Ok(
+                    directory::set_subscription(step.conn, changed.attendee_id, &changed.status)
+                        .await?,
                 )
-                .await?)
             }
             _ => Ok(()),
         }

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
+use shared_domain::contracts::events::EventState;
+use shared_domain::contracts::Known;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -66,7 +68,7 @@ pub async fn upsert_calendar(
     conn: &mut PgConnection,
     event_id: Uuid,
     event_date: Option<DateTime<Utc>>,
-    status: &str,
+    status: &Known<EventState>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into event_calendar (event_id, event_date, status) values ($1, coalesce($2, 'epoch'::timestamptz), $3) \
@@ -74,7 +76,7 @@ pub async fn upsert_calendar(
     )
     .bind(event_id)
     .bind(event_date)
-    .bind(status)
+    .bind(Stored(status))
     .execute(conn)
     .await?;
     Ok(())

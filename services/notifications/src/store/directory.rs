@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
+use shared_domain::contracts::attendees::SubscriptionState;
+use shared_domain::contracts::Known;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
@@ -190,14 +192,14 @@ pub async fn session_title(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Op
 pub async fn set_subscription(
     conn: &mut PgConnection,
     attendee_id: Uuid,
-    status: &str,
+    status: &Known<SubscriptionState>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into newsletter_subscribers (attendee_id, status) values ($1, $2)
          on conflict (attendee_id) do update set status = excluded.status",
     )
     .bind(attendee_id)
-    .bind(status)
+    .bind(Stored(status))
     .execute(conn)
     .await
     .map(|_| ())
@@ -206,8 +208,9 @@ pub async fn set_subscription(
 /// Attendees whose newsletter subscription is confirmed.
 pub async fn confirmed_subscribers(conn: &mut PgConnection) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar(
-        "select attendee_id from newsletter_subscribers where status = 'confirmed' order by attendee_id",
+        "select attendee_id from newsletter_subscribers where status = $1 order by attendee_id",
     )
+    .bind(Stored(SubscriptionState::Confirmed))
     .fetch_all(conn)
     .await
 }

@@ -65,7 +65,7 @@ pub async fn insert_notification(
         "insert into notification_log (id, user_id, recipient_email, notification_type, channel,
              template_id, template_version, language, subject, html_body, text_body,
              delivery_status, send_after, digest_frequency, error_message, metadata, created_at, updated_at)
-         values ($1, $2, $3, $4, 'email', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+         values ($1, $2, $3, $4, $17, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
     )
     .bind(id)
     .bind(n.user_id)
@@ -83,6 +83,7 @@ pub async fn insert_notification(
     .bind(&n.error_message)
     .bind(&n.metadata)
     .bind(now)
+    .bind(Stored(Channel::Email))
     .execute(conn)
     .await?;
     Ok(id)

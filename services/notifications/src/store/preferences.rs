@@ -82,11 +82,12 @@ pub async fn email_preference(
 ) -> sqlx::Result<Option<Preference>> {
     let row: Option<PreferenceRow> = sqlx::query_as(&format!(
         "select {COLUMNS} from notification_preferences
-         where user_id = $1 and channel = 'email' and notification_type in ($2, 'all')
+         where user_id = $1 and channel = $3 and notification_type in ($2, 'all')
          order by notification_type = 'all' limit 1"
     ))
     .bind(user_id)
     .bind(notification_type)
+    .bind(Stored(Channel::Email))
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|r| r.preference()))
