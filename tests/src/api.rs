@@ -32,6 +32,32 @@ impl Answer {
         assert_eq!(self.status, expected, "unexpected answer: {}", self.body);
         self.body
     }
+
+    /// Panics with the body unless this is an `application/problem+json` answer whose status,
+    /// in the status line and in the body, is `expected`, and whose `errors[].field` name
+    /// `field` when one is given; returns the body.
+    pub fn expect_problem(self, expected: StatusCode, field: Option<&str>) -> Value {
+        assert_eq!(self.status, expected, "unexpected answer: {}", self.body);
+        assert_eq!(
+            self.headers.get("content-type").map(|v| v.as_bytes()),
+            Some(&b"application/problem+json"[..]),
+            "not a problem: {}",
+            self.body
+        );
+        assert_eq!(
+            self.body["status"],
+            expected.as_u16(),
+            "another status in the body: {}",
+            self.body
+        );
+        if let Some(field) = field {
+            let named = self.body["errors"]
+                .as_array()
+                .is_some_and(|errors| errors.iter().any(|e| e["field"] == field));
+            assert!(named, "no error names {field}: {}", self.body);
+        }
+        self.body
+    }
 }
 
 impl Api {

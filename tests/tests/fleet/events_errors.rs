@@ -3,11 +3,20 @@
 use fleet_tests::api::Api;
 use fleet_tests::planning::evening_event;
 use fleet_tests::{TestDb, TestService};
-use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use reqwest::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
 
-#[tokio::test]
-async fn bad_requests_to_events_get_problems_naming_the_field() {
+struct Fixture {
+    service: TestService,
+    organizer: Api,
+    /// An event in planning.
+    event: String,
+    /// An id nothing has.
+    missing: Uuid,
+}
+
+async fn fixture() -> Fixture {
     let db = TestDb::create().await;
     let service = TestService::events(&db).await;
     let organizer = Api::as_roles(&service, &["organizer"]);
@@ -15,174 +24,174 @@ async fn bad_requests_to_events_get_problems_naming_the_field() {
         .post("/api/v1/events", &evening_event(90, 100))
         .await
         .expect(StatusCode::CREATED);
-    let id = event["id"].as_str().unwrap();
-    let missing = uuid::Uuid::now_v7();
-    let mut wrong_type = evening_event(91, 100);
-    wrong_type["capacity"] = json!("lots");
-    let mut bad_enum = evening_event(92, 100);
-    bad_enum["eventType"] = json!("brunch");
-    let mut bad_date = evening_event(93, 100);
-    bad_date["eventDate"] = json!("next tuesday");
-    type Case<'a> = (
-        &'a str,
-        Method,
-        String,
-        Option<Value>,
-        StatusCode,
-        Option<&'a str>,
-    );
-    let cases: Vec<Case> = vec![
-        (
-            "wrong type",
-            Method::POST,
-            "/api/v1/events".into(),
-            Some(wrong_type),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("capacity"),
-        ),
-        (
-            "unknown enum value",
-            Method::POST,
-            "/api/v1/events".into(),
-            Some(bad_enum),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("eventType"),
-        ),
-        (
-            "bad date",
-            Method::POST,
-            "/api/v1/events".into(),
-            Some(bad_date),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("eventDate"),
-        ),
-        (
-            "unknown field",
-            Method::POST,
-            format!("/api/v1/events/{id}/sessions"),
-            Some(
-                json!({"title": "T", "sessionType": "keynote", "startTime": "2027-03-12T16:00:00Z", "endTime": "2027-03-12T16:30:00Z", "speaker": "me"}),
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("speaker"),
-        ),
-        (
-            "unknown session type",
-            Method::POST,
-            format!("/api/v1/events/{id}/sessions"),
-            Some(
-                json!({"title": "T", "sessionType": "talk", "startTime": "2027-03-12T16:00:00Z", "endTime": "2027-03-12T16:30:00Z"}),
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("sessionType"),
-        ),
-        (
-            "bad event id",
-            Method::GET,
-            "/api/v1/events/42".into(),
-            None,
-            StatusCode::BAD_REQUEST,
-            Some("id"),
-        ),
-        (
-            "unknown event",
-            Method::GET,
-            format!("/api/v1/events/{missing}"),
-            None,
-            StatusCode::NOT_FOUND,
-            None,
-        ),
-        (
-            "unknown session",
-            Method::GET,
-            format!("/api/v1/sessions/{missing}"),
-            None,
-            StatusCode::NOT_FOUND,
-            None,
-        ),
-        (
-            "bad status filter",
-            Method::GET,
-            "/api/v1/events?status=sleeping".into(),
-            None,
-            StatusCode::BAD_REQUEST,
-            Some("status"),
-        ),
-        (
-            "slot count out of range",
-            Method::POST,
-            format!("/api/v1/events/{id}/slots/generate"),
-            Some(json!({"slotCount": 9})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("slotCount"),
-        ),
-        (
-            "unknown slot",
-            Method::PUT,
-            format!("/api/v1/events/{id}/slots/{missing}/assignment"),
-            Some(json!({"sessionId": missing})),
-            StatusCode::NOT_FOUND,
-            None,
-        ),
-        (
-            "bad preference level",
-            Method::PUT,
-            format!("/api/v1/events/{id}/slot-preferences/{missing}"),
-            Some(
-                json!({"preferredTimeSlots": [{"startTime": "17:00:00", "endTime": "18:00:00", "preference": "love"}]}),
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-        ),
-        (
-            "status without If-Match",
-            Method::POST,
-            format!("/api/v1/events/{id}/status"),
-            Some(json!({"status": "topic_defined"})),
-            StatusCode::PRECONDITION_REQUIRED,
-            None,
-        ),
-        (
-            "agenda of a planning event",
-            Method::GET,
-            format!("/api/v1/events/{id}/agenda/ical"),
-            None,
-            StatusCode::NOT_FOUND,
-            None,
-        ),
-    ];
-    for (name, method, path, body, expected, field) in cases {
-        let answer = organizer.call(method, &path, body.as_ref(), None).await;
-        assert_eq!(answer.status, expected, "{name}: {}", answer.body);
-        assert_eq!(
-            answer.headers["content-type"], "application/problem+json",
-            "{name}"
-        );
-        assert_eq!(answer.body["status"], expected.as_u16(), "{name}");
-        if let Some(field) = field {
-            let fields: Vec<&str> = answer.body["errors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["field"].as_str().unwrap())
-                .collect();
-            assert!(fields.contains(&field), "{name}: {fields:?}");
-        }
+    Fixture {
+        event: event["id"].as_str().unwrap().to_owned(),
+        missing: Uuid::now_v7(),
+        service,
+        organizer,
     }
-    let anonymous = Api::anonymous(&service);
-    assert_eq!(
-        anonymous.get("/api/v1/events").await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    let speaker = Api::as_roles(&service, &["speaker"]);
-    assert_eq!(
-        speaker
-            .post(
-                &format!("/api/v1/events/{id}/slots/auto-assign"),
-                &json!({})
-            )
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+}
+
+#[tokio::test]
+async fn a_capacity_that_is_no_number_is_refused_naming_capacity() {
+    let f = fixture().await;
+    let mut event = evening_event(91, 100);
+    event["capacity"] = json!("lots");
+    f.organizer
+        .post("/api/v1/events", &event)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("capacity"));
+}
+
+#[tokio::test]
+async fn an_unknown_event_type_is_refused_naming_event_type() {
+    let f = fixture().await;
+    let mut event = evening_event(92, 100);
+    event["eventType"] = json!("brunch");
+    f.organizer
+        .post("/api/v1/events", &event)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("eventType"));
+}
+
+#[tokio::test]
+async fn an_event_date_that_is_no_date_is_refused_naming_event_date() {
+    let f = fixture().await;
+    let mut event = evening_event(93, 100);
+    event["eventDate"] = json!("next tuesday");
+    f.organizer
+        .post("/api/v1/events", &event)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("eventDate"));
+}
+
+#[tokio::test]
+async fn an_unknown_session_field_is_refused_naming_it() {
+    let f = fixture().await;
+    let session = json!({"title": "T", "sessionType": "keynote", "startTime": "2027-03-12T16:00:00Z", "endTime": "2027-03-12T16:30:00Z", "speaker": "me"});
+    f.organizer
+        .post(&format!("/api/v1/events/{}/sessions", f.event), &session)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("speaker"));
+}
+
+#[tokio::test]
+async fn an_unknown_session_type_is_refused_naming_session_type() {
+    let f = fixture().await;
+    let session = json!({"title": "T", "sessionType": "talk", "startTime": "2027-03-12T16:00:00Z", "endTime": "2027-03-12T16:30:00Z"});
+    f.organizer
+        .post(&format!("/api/v1/events/{}/sessions", f.event), &session)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("sessionType"));
+}
+
+#[tokio::test]
+async fn an_event_id_that_is_no_uuid_is_a_bad_request_naming_id() {
+    let f = fixture().await;
+    f.organizer
+        .get("/api/v1/events/42")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("id"));
+}
+
+#[tokio::test]
+async fn an_unknown_event_is_not_found() {
+    let f = fixture().await;
+    f.organizer
+        .get(&format!("/api/v1/events/{}", f.missing))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+}
+
+#[tokio::test]
+async fn an_unknown_session_is_not_found() {
+    let f = fixture().await;
+    f.organizer
+        .get(&format!("/api/v1/sessions/{}", f.missing))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+}
+
+#[tokio::test]
+async fn an_unknown_status_filter_is_a_bad_request_naming_status() {
+    let f = fixture().await;
+    f.organizer
+        .get("/api/v1/events?status=sleeping")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("status"));
+}
+
+#[tokio::test]
+async fn a_slot_count_out_of_range_is_refused_naming_slot_count() {
+    let f = fixture().await;
+    f.organizer
+        .post(
+            &format!("/api/v1/events/{}/slots/generate", f.event),
+            &json!({"slotCount": 9}),
+        )
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("slotCount"));
+}
+
+#[tokio::test]
+async fn assigning_to_an_unknown_slot_is_not_found() {
+    let f = fixture().await;
+    let path = format!("/api/v1/events/{}/slots/{}/assignment", f.event, f.missing);
+    f.organizer
+        .put(&path, &json!({"sessionId": f.missing}))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+}
+
+#[tokio::test]
+async fn an_unknown_preference_level_is_unprocessable() {
+    let f = fixture().await;
+    let path = format!("/api/v1/events/{}/slot-preferences/{}", f.event, f.missing);
+    let preferences = json!({"preferredTimeSlots": [{"startTime": "17:00:00", "endTime": "18:00:00", "preference": "love"}]});
+    f.organizer
+        .put(&path, &preferences)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, None);
+}
+
+#[tokio::test]
+async fn a_status_change_without_if_match_is_refused_as_precondition_required() {
+    let f = fixture().await;
+    f.organizer
+        .post(
+            &format!("/api/v1/events/{}/status", f.event),
+            &json!({"status": "topic_defined"}),
+        )
+        .await
+        .expect_problem(StatusCode::PRECONDITION_REQUIRED, None);
+}
+
+#[tokio::test]
+async fn the_agenda_of_an_event_in_planning_is_not_found() {
+    let f = fixture().await;
+    f.organizer
+        .get(&format!("/api/v1/events/{}/agenda/ical", f.event))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+}
+
+#[tokio::test]
+async fn listing_events_anonymously_is_unauthorized() {
+    let f = fixture().await;
+    Api::anonymous(&f.service)
+        .get("/api/v1/events")
+        .await
+        .expect_problem(StatusCode::UNAUTHORIZED, None);
+}
+
+#[tokio::test]
+async fn a_speaker_may_not_auto_assign_slots() {
+    let f = fixture().await;
+    Api::as_roles(&f.service, &["speaker"])
+        .post(
+            &format!("/api/v1/events/{}/slots/auto-assign", f.event),
+            &json!({}),
+        )
+        .await
+        .expect_problem(StatusCode::FORBIDDEN, None);
 }

@@ -2,158 +2,168 @@
 
 use fleet_tests::api::Api;
 use fleet_tests::{TestDb, TestService};
-use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use reqwest::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
 
-#[tokio::test]
-async fn bad_requests_to_speakers_get_problems_naming_the_field() {
+struct Fixture {
+    service: TestService,
+    _events: TestService,
+    organizer: Api,
+    /// An id nothing has.
+    missing: Uuid,
+}
+
+async fn fixture() -> Fixture {
     let db = TestDb::create().await;
     let events = TestService::events(&db).await;
     let service = TestService::speakers_beside(&db, &events).await;
-    let organizer = Api::as_roles(&service, &["organizer"]);
-    // Not minted recently, so no service waits for it to arrive.
-    let missing = uuid::Uuid::new_v4();
-    type Case<'a> = (
-        &'a str,
-        Method,
-        String,
-        Option<Value>,
-        StatusCode,
-        Option<&'a str>,
-    );
-    let cases: Vec<Case> = vec![
-        (
-            "unknown company",
-            Method::POST,
-            "/api/v1/speakers".into(),
-            Some(
-                json!({"email": "a@b.ch", "firstName": "A", "lastName": "B", "companyId": missing}),
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("companyId"),
-        ),
-        (
-            "bad email",
-            Method::POST,
-            "/api/v1/speakers".into(),
-            Some(json!({"email": "nope", "firstName": "A", "lastName": "B", "companyId": missing})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("email"),
-        ),
-        (
-            "bad availability",
-            Method::POST,
-            "/api/v1/speakers".into(),
-            Some(
-                json!({"email": "a@b.ch", "firstName": "A", "lastName": "B", "companyId": missing, "availability": "invited"}),
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("availability"),
-        ),
-        (
-            "bad language",
-            Method::POST,
-            "/api/v1/speakers".into(),
-            Some(
-                json!({"email": "a@b.ch", "firstName": "A", "lastName": "B", "companyId": missing, "communicationPreferences": {"language": "fr", "emailNotifications": true}}),
-            ),
+    Fixture {
+        organizer: Api::as_roles(&service, &["organizer"]),
+        // Not minted recently, so no service waits for it to arrive.
+        missing: Uuid::new_v4(),
+        service,
+        _events: events,
+    }
+}
+
+#[tokio::test]
+async fn a_speaker_of_an_unknown_company_is_refused_naming_company_id() {
+    let f = fixture().await;
+    let speaker =
+        json!({"email": "a@b.ch", "firstName": "A", "lastName": "B", "companyId": f.missing});
+    f.organizer
+        .post("/api/v1/speakers", &speaker)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("companyId"));
+}
+
+#[tokio::test]
+async fn a_malformed_email_is_refused_naming_email() {
+    let f = fixture().await;
+    let speaker =
+        json!({"email": "nope", "firstName": "A", "lastName": "B", "companyId": f.missing});
+    f.organizer
+        .post("/api/v1/speakers", &speaker)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("email"));
+}
+
+#[tokio::test]
+async fn an_unknown_availability_is_refused_naming_availability() {
+    let f = fixture().await;
+    let speaker = json!({"email": "a@b.ch", "firstName": "A", "lastName": "B", "companyId": f.missing, "availability": "invited"});
+    f.organizer
+        .post("/api/v1/speakers", &speaker)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("availability"));
+}
+
+#[tokio::test]
+async fn an_unsupported_language_is_refused_naming_it() {
+    let f = fixture().await;
+    let speaker = json!({"email": "a@b.ch", "firstName": "A", "lastName": "B", "companyId": f.missing, "communicationPreferences": {"language": "fr", "emailNotifications": true}});
+    f.organizer
+        .post("/api/v1/speakers", &speaker)
+        .await
+        .expect_problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("communicationPreferences.language"),
-        ),
-        (
-            "unknown speaker",
-            Method::GET,
-            format!("/api/v1/speakers/{missing}"),
-            None,
-            StatusCode::NOT_FOUND,
-            None,
-        ),
-        (
-            "bad speaker id",
-            Method::GET,
-            "/api/v1/speakers/xyz".into(),
-            None,
-            StatusCode::BAD_REQUEST,
-            Some("id"),
-        ),
-        (
-            "invite unknown speaker",
-            Method::POST,
-            "/api/v1/invitations".into(),
-            Some(json!({"speakerId": missing, "sessionId": missing, "role": "primary_speaker"})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("speakerId"),
-        ),
-        (
-            "bad role",
-            Method::POST,
-            "/api/v1/invitations".into(),
-            Some(json!({"speakerId": missing, "sessionId": missing, "role": "keynoter"})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("role"),
-        ),
-        (
-            "garbage link",
-            Method::GET,
-            format!("/api/v1/invitations/{missing}?token=garbage"),
-            None,
-            StatusCode::UNAUTHORIZED,
-            None,
-        ),
-        (
-            "link without token",
-            Method::GET,
-            format!("/api/v1/invitations/{missing}"),
-            None,
-            StatusCode::BAD_REQUEST,
-            None,
-        ),
-        (
-            "unknown assignment",
-            Method::POST,
-            format!("/api/v1/session-speakers/{missing}/workflow"),
-            Some(json!({"workflowState": "ready"})),
-            StatusCode::NOT_FOUND,
-            None,
-        ),
-        (
-            "me as organizer",
-            Method::GET,
-            "/api/v1/speakers/me".into(),
-            None,
-            StatusCode::FORBIDDEN,
-            None,
-        ),
-    ];
-    for (name, method, path, body, expected, field) in cases {
-        let answer = organizer.call(method, &path, body.as_ref(), None).await;
-        assert_eq!(answer.status, expected, "{name}: {}", answer.body);
-        assert_eq!(
-            answer.headers["content-type"], "application/problem+json",
-            "{name}"
         );
-        if let Some(field) = field {
-            let fields: Vec<&str> = answer.body["errors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["field"].as_str().unwrap())
-                .collect();
-            assert!(fields.contains(&field), "{name}: {fields:?}");
-        }
-    }
-    assert_eq!(
-        Api::anonymous(&service)
-            .get("/api/v1/speakers")
-            .await
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        Api::as_roles(&service, &["attendee"])
-            .get("/api/v1/speakers")
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+}
+
+#[tokio::test]
+async fn an_unknown_speaker_is_not_found() {
+    let f = fixture().await;
+    f.organizer
+        .get(&format!("/api/v1/speakers/{}", f.missing))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+}
+
+#[tokio::test]
+async fn a_speaker_id_that_is_no_uuid_is_a_bad_request_naming_id() {
+    let f = fixture().await;
+    f.organizer
+        .get("/api/v1/speakers/xyz")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("id"));
+}
+
+#[tokio::test]
+async fn inviting_an_unknown_speaker_is_refused_naming_speaker_id() {
+    let f = fixture().await;
+    let invitation =
+        json!({"speakerId": f.missing, "sessionId": f.missing, "role": "primary_speaker"});
+    f.organizer
+        .post("/api/v1/invitations", &invitation)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("speakerId"));
+}
+
+#[tokio::test]
+async fn an_unknown_invitation_role_is_refused_naming_role() {
+    let f = fixture().await;
+    let invitation = json!({"speakerId": f.missing, "sessionId": f.missing, "role": "keynoter"});
+    f.organizer
+        .post("/api/v1/invitations", &invitation)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("role"));
+}
+
+#[tokio::test]
+async fn an_invitation_link_with_a_garbage_token_is_unauthorized() {
+    let f = fixture().await;
+    f.organizer
+        .get(&format!("/api/v1/invitations/{}?token=garbage", f.missing))
+        .await
+        .expect_problem(StatusCode::UNAUTHORIZED, None);
+}
+
+#[tokio::test]
+async fn an_invitation_link_without_token_is_a_bad_request() {
+    let f = fixture().await;
+    f.organizer
+        .get(&format!("/api/v1/invitations/{}", f.missing))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, None);
+}
+
+#[tokio::test]
+async fn moving_an_unknown_assignment_is_not_found() {
+    let f = fixture().await;
+    f.organizer
+        .post(
+            &format!("/api/v1/session-speakers/{}/workflow", f.missing),
+            &json!({"workflowState": "ready"}),
+        )
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+}
+
+#[tokio::test]
+async fn an_organizer_has_no_own_speaker_profile() {
+    let f = fixture().await;
+    f.organizer
+        .get("/api/v1/speakers/me")
+        .await
+        .expect_problem(StatusCode::FORBIDDEN, None);
+}
+
+#[tokio::test]
+async fn listing_speakers_anonymously_is_unauthorized() {
+    let f = fixture().await;
+    Api::anonymous(&f.service)
+        .get("/api/v1/speakers")
+        .await
+        .expect_problem(StatusCode::UNAUTHORIZED, None);
+}
+
+#[tokio::test]
+async fn an_attendee_may_not_list_speakers() {
+    let f = fixture().await;
+    Api::as_roles(&f.service, &["attendee"])
+        .get("/api/v1/speakers")
+        .await
+        .expect_problem(StatusCode::FORBIDDEN, None);
 }
