@@ -88,8 +88,30 @@ impl Api {
         Self::at(&service.base_url, None)
     }
 
-    /// Sends `method path` with an optional JSON body and `If-Match`.
+    /// Sends `method path` with an optional JSON body and `If-Match`, and repeats it after
+    /// `Retry-After` while the service answers `not_yet_known` (its read model is still
+    /// catching up with another service), as every client of the platform does.
     pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        if_match: Option<&str>,
+    ) -> Answer {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
+        loop {
+            let answer = self.send(method.clone(), path, body, if_match).await;
+            let catching_up = answer.status == StatusCode::SERVICE_UNAVAILABLE
+                && answer.body["code"] == "not_yet_known";
+            if !catching_up || tokio::time::Instant::now() > deadline {
+                return answer;
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+
+    /// Sends `method path` once, whatever the answer.
+    pub async fn send(
         &self,
         method: Method,
         path: &str,

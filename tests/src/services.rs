@@ -9,6 +9,7 @@ use std::time::Duration;
 use notifications::clock::Clock;
 use notifications::settings::MailSettings;
 use service_kit::auth::{mint_hs256, Claims};
+use service_kit::credentials::{DEV_JWT_AUDIENCE, DEV_JWT_ISSUER};
 use service_kit::ServiceConfig;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -326,11 +327,40 @@ pub fn token_of_speaker(speaker_id: &str) -> String {
             speaker_id: Some(speaker_id.parse().expect("a speaker id")),
             company_id: None,
             attendee_id: None,
+            email: None,
             exp: chrono::Utc::now().timestamp() + 3600,
-            iss: None,
-            aud: None,
+            nbf: None,
+            iss: Some(DEV_JWT_ISSUER.into()),
+            aud: Some(DEV_JWT_AUDIENCE.into()),
         },
     )
+}
+
+/// A test token of a person without a record yet whose account holds `email`.
+pub fn token_of_account(subject: &str, roles: &[&str], email: &str) -> String {
+    mint_hs256(
+        TEST_SECRET,
+        &Claims {
+            email: Some(email.to_owned()),
+            ..claims(subject, roles)
+        },
+    )
+}
+
+/// The claims of a test token of `subject` with `roles` and nothing else.
+pub fn claims(subject: &str, roles: &[&str]) -> Claims {
+    Claims {
+        sub: subject.to_owned(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        speaker_id: None,
+        company_id: None,
+        attendee_id: None,
+        email: None,
+        exp: chrono::Utc::now().timestamp() + 3600,
+        nbf: None,
+        iss: Some(DEV_JWT_ISSUER.into()),
+        aud: Some(DEV_JWT_AUDIENCE.into()),
+    }
 }
 
 fn token_of(secret: &str, subject: &str, roles: &[&str], company_id: Option<Uuid>) -> String {
@@ -342,9 +372,11 @@ fn token_of(secret: &str, subject: &str, roles: &[&str], company_id: Option<Uuid
             speaker_id: None,
             company_id,
             attendee_id: None,
+            email: None,
             exp: chrono::Utc::now().timestamp() + 3600,
-            iss: None,
-            aud: None,
+            nbf: None,
+            iss: Some(DEV_JWT_ISSUER.into()),
+            aud: Some(DEV_JWT_AUDIENCE.into()),
         },
     )
 }

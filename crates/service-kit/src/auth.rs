@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
+use crate::credentials::TokenRules;
 use crate::problem::ApiError;
 
 /// The platform roles.
@@ -49,6 +50,8 @@ pub struct Actor {
     pub speaker_id: Option<Uuid>,
     pub company_id: Option<Uuid>,
     pub attendee_id: Option<Uuid>,
+    /// The account's email address (the token's `email` claim).
+    pub email: Option<String>,
 }
 
 impl Actor {
@@ -118,6 +121,8 @@ impl Actor {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Claims {
+    /// The subject; a token without one is refused.
+    #[serde(default)]
     pub sub: String,
     #[serde(default)]
     pub roles: Vec<String>,
@@ -127,11 +132,18 @@ pub struct Claims {
     pub company_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendee_id: Option<Uuid>,
+    /// The account's email address, as the identity provider vouches for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub exp: i64,
+    /// Not valid before (seconds since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
+    /// One audience or several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<serde_json::Value>,
 }
 
 impl From<Claims> for Actor {
@@ -142,6 +154,7 @@ impl From<Claims> for Actor {
             speaker_id: claims.speaker_id,
             company_id: claims.company_id,
             attendee_id: claims.attendee_id,
+            email: claims.email,
         }
     }
 }
@@ -155,11 +168,13 @@ pub enum AuthConfig {
     Jwks { url: String },
 }
 
+/// The longest bearer token accepted; real ones are well under 2 KB.
+pub const MAX_TOKEN_BYTES: usize = 4096;
+
 /// Verifies bearer tokens.
 pub struct Authenticator {
     mode: Mode,
-    issuer: Option<String>,
-    audience: Option<String>,
+    rules: TokenRules,
 }
 
 enum Mode {
@@ -172,8 +187,8 @@ enum Mode {
 }
 
 impl Authenticator {
-    /// An authenticator for `config`, optionally checking `iss` and `aud`.
-    pub fn new(config: &AuthConfig, issuer: Option<String>, audience: Option<String>) -> Arc<Self> {
+    /// An authenticator for `config` that requires what `rules` state of every token.
+    pub fn new(config: &AuthConfig, rules: TokenRules) -> Arc<Self> {
         let mode = match config {
             AuthConfig::Hs256 { secret } => {
                 Mode::Hs256(DecodingKey::from_secret(secret.as_bytes()))
@@ -187,31 +202,27 @@ impl Authenticator {
                 keys: RwLock::new((HashMap::new(), None)),
             },
         };
-        Arc::new(Self {
-            mode,
-            issuer,
-            audience,
-        })
+        Arc::new(Self { mode, rules })
     }
 
     fn validation(&self, algorithm: Algorithm) -> Validation {
         let mut validation = Validation::new(algorithm);
         validation.leeway = 30;
-        match &self.audience {
-            Some(aud) => validation.set_audience(&[aud]),
-            None => validation.validate_aud = false,
-        }
-        if let Some(iss) = &self.issuer {
-            validation.set_issuer(&[iss]);
-        }
+        validation.validate_nbf = true;
+        validation.set_audience(&[&self.rules.audience]);
+        validation.set_issuer(&[&self.rules.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         validation
     }
 
-    /// Verifies `token` and returns its actor; any failure is a 401.
+    /// Verifies `token` and returns its actor; any failure is a 401 with a stable message.
     pub async fn authenticate(&self, token: &str) -> Result<Actor, ApiError> {
-        let invalid = |e: jsonwebtoken::errors::Error| {
-            ApiError::unauthenticated(format!("The bearer token is not valid: {e}"))
-        };
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(ApiError::unauthenticated(format!(
+                "The bearer token is longer than {MAX_TOKEN_BYTES} bytes"
+            )));
+        }
+        let invalid = |e: jsonwebtoken::errors::Error| ApiError::unauthenticated(refusal(&e));
         let claims = match &self.mode {
             Mode::Hs256(key) => {
                 decode::<Claims>(token, key, &self.validation(Algorithm::HS256))
@@ -234,6 +245,18 @@ impl Authenticator {
                     .claims
             }
         };
+        if claims.sub.trim().is_empty() {
+            return Err(ApiError::unauthenticated(
+                "The bearer token lacks the claim sub",
+            ));
+        }
+        let longest = i64::try_from(self.rules.max_lifetime.as_secs()).unwrap_or(i64::MAX);
+        if claims.exp.saturating_sub(chrono::Utc::now().timestamp()) > longest {
+            return Err(ApiError::unauthenticated(format!(
+                "The bearer token is valid for longer than the {} hours a token may live",
+                longest / 3600
+            )));
+        }
         Ok(claims.into())
     }
 
@@ -273,6 +296,27 @@ impl Authenticator {
         cache.0.get(kid).cloned().ok_or_else(|| {
             ApiError::unauthenticated(format!("The token's key id {kid} is unknown"))
         })
+    }
+}
+
+/// A stable, human answer to why a token was refused (never the parser's words).
+fn refusal(error: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind;
+    match error.kind() {
+        ErrorKind::ExpiredSignature => "The bearer token has expired".into(),
+        ErrorKind::ImmatureSignature => "The bearer token is not valid yet (nbf)".into(),
+        ErrorKind::InvalidIssuer => {
+            "The bearer token was issued by an issuer this platform does not trust".into()
+        }
+        ErrorKind::InvalidAudience => "The bearer token is meant for another audience".into(),
+        ErrorKind::MissingRequiredClaim(claim) => {
+            format!("The bearer token lacks the claim {claim}")
+        }
+        ErrorKind::InvalidSignature => "The bearer token's signature does not verify".into(),
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+            "The bearer token is signed with an algorithm this platform does not accept".into()
+        }
+        _ => "The bearer token is malformed".into(),
     }
 }
 
@@ -346,6 +390,14 @@ where
 mod tests {
     use super::*;
 
+    fn rules() -> TokenRules {
+        TokenRules {
+            issuer: "https://id.test".into(),
+            audience: "batbern-api".into(),
+            max_lifetime: Duration::from_secs(24 * 3600),
+        }
+    }
+
     fn claims(roles: &[&str], exp_offset: i64) -> Claims {
         Claims {
             sub: "u-1".into(),
@@ -353,9 +405,11 @@ mod tests {
             speaker_id: None,
             company_id: Some(Uuid::nil()),
             attendee_id: None,
+            email: None,
             exp: chrono::Utc::now().timestamp() + exp_offset,
-            iss: None,
-            aud: None,
+            nbf: None,
+            iss: Some("https://id.test".into()),
+            aud: Some("batbern-api".into()),
         }
     }
 
@@ -365,8 +419,7 @@ mod tests {
             &AuthConfig::Hs256 {
                 secret: "s3cret".into(),
             },
-            None,
-            None,
+            rules(),
         );
         let actor = auth
             .authenticate(&mint_hs256("s3cret", &claims(&["partner", "wizard"], 60)))
@@ -383,8 +436,7 @@ mod tests {
             &AuthConfig::Hs256 {
                 secret: "s3cret".into(),
             },
-            None,
-            None,
+            rules(),
         );
         let forged = mint_hs256("other", &claims(&["organizer"], 60));
         assert_eq!(

@@ -9,11 +9,8 @@ use event_bus::{BusConfig, Topics};
 
 use crate::auth::AuthConfig;
 
-/// The HS256 secret the local fleet uses when `JWT_SECRET` is not given (never in production).
-pub const DEV_JWT_SECRET: &str = "batbern-local-dev-secret";
-
-/// The key of self-service links locally when `SIGNING_SECRET` is not given (never in production).
-pub const DEV_SIGNING_SECRET: &str = "batbern-local-link-signing-key";
+use crate::credentials::TokenRules;
+pub use crate::credentials::{DEV_JWT_SECRET, DEV_SIGNING_SECRET};
 
 /// A configuration value that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -56,9 +53,8 @@ pub struct ServiceConfig {
     pub bus: BusConfig,
     /// `JWT_SECRET` or `JWT_JWKS_URL`.
     pub auth: AuthConfig,
-    /// `JWT_ISSUER`, `JWT_AUDIENCE` (checked when set).
-    pub jwt_issuer: Option<String>,
-    pub jwt_audience: Option<String>,
+    /// `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_MAX_LIFETIME_HOURS`.
+    pub tokens: TokenRules,
     /// `CORS_ALLOWED_ORIGINS`, comma separated.
     pub cors_origins: Vec<String>,
     /// `REQUEST_TIMEOUT_SECS`.
@@ -97,33 +93,7 @@ impl ServiceConfig {
             Some("production") => Environment::Production,
             Some(other) => return Err(invalid("APP_ENV", other, "expected local or production")),
         };
-        let auth = match (env.get("JWT_JWKS_URL"), env.get("JWT_SECRET")) {
-            (Some(url), _) => AuthConfig::Jwks { url },
-            (None, Some(secret)) if secret.len() >= 16 => AuthConfig::Hs256 { secret },
-            (None, Some(secret)) => {
-                return Err(invalid(
-                    "JWT_SECRET",
-                    &"*".repeat(secret.len()),
-                    "must be at least 16 characters",
-                ))
-            }
-            (None, None) if environment == Environment::Local => AuthConfig::Hs256 {
-                secret: DEV_JWT_SECRET.to_owned(),
-            },
-            (None, None) => return Err(ConfigError::Missing("JWT_JWKS_URL")),
-        };
-        let signing_secret = match env.get("SIGNING_SECRET") {
-            Some(secret) if secret.len() >= 16 => secret,
-            Some(secret) => {
-                return Err(invalid(
-                    "SIGNING_SECRET",
-                    &"*".repeat(secret.len()),
-                    "must be at least 16 characters",
-                ))
-            }
-            None if environment == Environment::Local => DEV_SIGNING_SECRET.to_owned(),
-            None => return Err(ConfigError::Missing("SIGNING_SECRET")),
-        };
+        let credentials = crate::credentials::read(environment, |name| env.get(name))?;
         let log_default = if environment == Environment::Production {
             LogFormat::Json
         } else {
@@ -151,9 +121,8 @@ impl ServiceConfig {
                 ),
                 partitions: env.parse_or("KAFKA_PARTITIONS", 3)?,
             },
-            auth,
-            jwt_issuer: env.get("JWT_ISSUER"),
-            jwt_audience: env.get("JWT_AUDIENCE"),
+            auth: credentials.auth,
+            tokens: credentials.tokens,
             cors_origins: env
                 .get("CORS_ALLOWED_ORIGINS")
                 .map(|v| {
@@ -169,7 +138,7 @@ impl ServiceConfig {
                 3600 * env.parse_or::<u64>("OUTBOX_RETENTION_HOURS", 24 * 7)?,
             ),
             log_format,
-            signing_secret,
+            signing_secret: credentials.signing_secret,
             public_base_url: env
                 .get("PUBLIC_BASE_URL")
                 .unwrap_or_else(|| "http://127.0.0.1:8080".into())
@@ -269,7 +238,12 @@ mod tests {
             config(&pairs).unwrap_err(),
             ConfigError::Missing("SIGNING_SECRET")
         );
-        pairs.push(("SIGNING_SECRET", "a-long-production-signing-key"));
+        pairs.push((
+            "SIGNING_SECRET",
+            "a-production-signing-key-of-40-bytes-long",
+        ));
+        pairs.push(("JWT_ISSUER", "https://id.example"));
+        pairs.push(("JWT_AUDIENCE", "batbern-api"));
         assert_eq!(config(&pairs).unwrap().log_format, LogFormat::Json);
     }
 }

@@ -7,10 +7,12 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod db;
 pub mod directory;
 pub mod etag;
 pub mod extract;
+pub mod headers;
 pub mod idempotency;
 pub mod openapi;
 pub mod ops;

@@ -134,10 +134,10 @@ async fn metrics(State(state): State<OpsState>) -> Response {
     }
 }
 
-/// Records request count and latency per matched route (never the raw path, to keep the
-/// label set bounded).
+/// Records request count and latency per matched route and known method (never the raw
+/// path or an invented method, to keep the label set bounded whatever callers send).
 pub async fn record_metrics(request: Request, next: Next) -> Response {
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -146,12 +146,32 @@ pub async fn record_metrics(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = next.run(request).await;
     HTTP_DURATION
-        .with_label_values(&[&method, &route])
+        .with_label_values(&[method, &route])
         .observe(started.elapsed().as_secs_f64());
     HTTP_REQUESTS
-        .with_label_values(&[&method, &route, response.status().as_str()])
+        .with_label_values(&[method, &route, response.status().as_str()])
         .inc();
     response
+}
+
+/// The method's name when it is one HTTP defines, else `other`.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::HEAD, "HEAD"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::PATCH, "PATCH"),
+        (Method::DELETE, "DELETE"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::TRACE, "TRACE"),
+        (Method::CONNECT, "CONNECT"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(known, _)| known == method)
+        .map_or("other", |(_, name)| name)
 }
 
 #[derive(Debug, Deserialize)]

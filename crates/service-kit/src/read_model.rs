@@ -58,6 +58,30 @@ where
     }
 }
 
+/// [`await_known`], then the same short while for the read model to reach a state that
+/// `settled` accepts (a change the caller may have made elsewhere a moment ago); answers the
+/// last state seen either way, for the caller to decide on.
+pub async fn await_settled<T, F, Fut>(
+    field: &str,
+    noun: &str,
+    id: Uuid,
+    mut lookup: F,
+    settled: impl Fn(&T) -> bool,
+) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, sqlx::Error>>,
+{
+    let deadline = tokio::time::Instant::now() + CATCH_UP_WAIT;
+    loop {
+        let found = await_known(field, noun, id, &mut lookup).await?;
+        if settled(&found) || tokio::time::Instant::now() >= deadline {
+            return Ok(found);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 /// Whether `id` is a UUIDv7 minted within [`RECENT`] (or slightly in the future, for clock
 /// skew between services).
 pub fn minted_recently(id: Uuid) -> bool {

@@ -87,11 +87,7 @@ impl Platform {
                 "topic not created at start-up; the relay creates it when the broker answers"
             );
         }
-        let auth = Authenticator::new(
-            &config.auth,
-            config.jwt_issuer.clone(),
-            config.jwt_audience.clone(),
-        );
+        let auth = Authenticator::new(&config.auth, config.tokens.clone());
         let mut platform = Self {
             workers: Workers::new(config.worker_stall),
             spec,
@@ -246,6 +242,7 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(cors)
+                .layer(middleware::from_fn(crate::headers::security_headers))
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn(ops::record_metrics))
                 .layer(middleware::from_fn(problem_details))

@@ -4,6 +4,7 @@
 use axum::routing::get;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use service_kit::auth::{AuthConfig, Authenticator, Claims};
+use service_kit::credentials::TokenRules;
 use service_kit::{ProblemKind, Role};
 
 const PRIVATE_KEY: &[u8] = include_bytes!("fixtures/jwks-test-key.pem");
@@ -27,7 +28,9 @@ fn claims() -> Claims {
         speaker_id: None,
         company_id: None,
         attendee_id: None,
+        email: None,
         exp: chrono::Utc::now().timestamp() + 600,
+        nbf: None,
         iss: Some("https://id.batbern.test".into()),
         aud: Some("batbern-api".into()),
     }
@@ -49,8 +52,11 @@ async fn rs256_tokens_are_verified_with_the_published_keys() {
     let url = serve_jwks().await;
     let auth = Authenticator::new(
         &AuthConfig::Jwks { url },
-        Some("https://id.batbern.test".into()),
-        Some("batbern-api".into()),
+        TokenRules {
+            issuer: "https://id.batbern.test".into(),
+            audience: "batbern-api".into(),
+            max_lifetime: std::time::Duration::from_secs(3600),
+        },
     );
 
     let actor = auth
@@ -67,8 +73,11 @@ async fn unknown_keys_wrong_audience_and_shared_secrets_are_refused() {
     let url = serve_jwks().await;
     let auth = Authenticator::new(
         &AuthConfig::Jwks { url },
-        Some("https://id.batbern.test".into()),
-        Some("batbern-api".into()),
+        TokenRules {
+            issuer: "https://id.batbern.test".into(),
+            audience: "batbern-api".into(),
+            max_lifetime: std::time::Duration::from_secs(3600),
+        },
     );
     let unauthenticated = |result: Result<_, service_kit::ApiError>| {
         result.unwrap_err().kind == ProblemKind::Unauthenticated

@@ -51,12 +51,44 @@ impl Validator {
         self.errors.push(FieldError::new(field, message));
     }
 
-    /// Trims `value` and checks it is non-empty and at most `max` characters; returns the
-    /// trimmed text when valid.
+    /// One line of text (a name, a title): trims `value` and checks it is non-empty, at
+    /// most `max` characters and free of control characters (line breaks included);
+    /// returns the trimmed text when valid.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        self.checked_text(field, value, max, |c| c.is_control())
+    }
+
+    /// Text of several lines (an abstract, a description): like [`Validator::text`], but
+    /// line breaks and tabs are allowed.
+    pub fn paragraphs(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        self.checked_text(field, value, max, |c| {
+            c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+        })
+    }
+
+    /// Like [`Validator::paragraphs`] for an optional value; blank text counts as absent.
+    pub fn optional_paragraphs(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        match value.map(str::trim) {
+            None | Some("") => None,
+            Some(v) => self.paragraphs(field, v, max),
+        }
+    }
+
+    fn checked_text(
+        &mut self,
+        field: &str,
+        value: &str,
+        max: usize,
+        refused: impl Fn(char) -> bool,
+    ) -> Option<String> {
         let trimmed = value.trim();
-        if trimmed.contains('\0') {
-            self.reject(field, "must not contain NUL characters");
+        if trimmed.chars().any(refused) {
+            self.reject(field, "must not contain control characters");
             None
         } else if trimmed.is_empty() {
             self.reject(field, "must not be empty");
@@ -242,6 +274,27 @@ impl<T> std::ops::Deref for Valid<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_of_text_refuses_every_control_character() {
+        let mut v = Validator::new();
+        assert_eq!(v.text("name", "Acme\u{7}", 50), None);
+        assert_eq!(v.text("title", "Acme\r\nBcc: x", 50), None);
+        assert_eq!(v.text("industry", "IT\tServices", 50), None);
+        assert_eq!(v.text("city", "Bern", 50).as_deref(), Some("Bern"));
+        let errors = v.finish().unwrap_err();
+        assert_eq!(errors.len(), 3);
+        assert_eq!(errors[0].message, "must not contain control characters");
+    }
+
+    #[test]
+    fn paragraphs_keep_line_breaks_and_tabs_but_no_other_control_character() {
+        let mut v = Validator::new();
+        let text = "First line.\r\n\tSecond line.";
+        assert_eq!(v.paragraphs("abstract", text, 100).as_deref(), Some(text));
+        assert_eq!(v.paragraphs("abstract", "ring\u{7}", 100), None);
+        assert_eq!(v.paragraphs("bio", "nul\0", 100), None);
+    }
 
     #[test]
     fn collects_every_invalid_field() {

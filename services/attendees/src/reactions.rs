@@ -16,8 +16,8 @@ use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::events::{
-    EventPublished, EventState, EventStatusChanged, SeatRefusal, SeatRefused, SeatReleased,
-    SeatReserved,
+    EventDetailsChanged, EventPublished, EventState, EventStatusChanged, SeatRefusal, SeatRefused,
+    SeatReleased, SeatReserved,
 };
 use shared_domain::contracts::Known;
 use shared_domain::IntegrationEvent;
@@ -82,6 +82,16 @@ impl Reaction for AttendeesReactions {
                     e.event_id,
                     Some(e.event_date),
                     &Known::Value(EventState::Published),
+                )
+                .await?)
+            }
+            EventDetailsChanged::EVENT_TYPE => {
+                let e: EventDetailsChanged = envelope.decode()?;
+                Ok(store::engagement::upsert_calendar_details(
+                    conn,
+                    e.event_id,
+                    e.event_date,
+                    e.registration_deadline,
                 )
                 .await?)
             }

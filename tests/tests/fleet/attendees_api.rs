@@ -5,7 +5,7 @@ use std::time::Duration;
 use fleet_tests::api::Api;
 use fleet_tests::planning::published_evening;
 use fleet_tests::{eventually, TestDb, TestService};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Connection;
 use uuid::Uuid;
@@ -23,9 +23,11 @@ fn as_attendee(service: &TestService, id: &str) -> Api {
             speaker_id: None,
             company_id: None,
             attendee_id: Some(id.parse().unwrap()),
+            email: None,
             exp: chrono::Utc::now().timestamp() + 600,
-            iss: None,
-            aud: None,
+            nbf: None,
+            iss: Some(service_kit::credentials::DEV_JWT_ISSUER.into()),
+            aud: Some(service_kit::credentials::DEV_JWT_AUDIENCE.into()),
         },
     );
     Api::at(&service.base_url, Some(token))
@@ -94,10 +96,11 @@ async fn attendees_manage_only_themselves() {
     assert_eq!(unknown_company.body["errors"][0]["field"], "companyId");
     // An id minted a moment ago may still be on its way from the companies service.
     let not_yet_known = ada_api
-        .patch_if(
+        .send(
+            Method::PATCH,
             &format!("/api/v1/attendees/{id}"),
-            &json!({"companyId": Uuid::now_v7()}),
-            "\"2\"",
+            Some(&json!({"companyId": Uuid::now_v7()})),
+            Some("\"2\""),
         )
         .await;
     assert_eq!(not_yet_known.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -115,7 +118,7 @@ async fn attendees_manage_only_themselves() {
 }
 
 #[tokio::test]
-async fn registering_is_idempotent_and_closed_events_reject_with_a_reason() {
+async fn registering_is_idempotent_and_an_event_not_open_creates_nothing() {
     let db = TestDb::create().await;
     let events = TestService::events(&db).await;
     let service = TestService::attendees_beside(&db, &events).await;
@@ -131,6 +134,21 @@ async fn registering_is_idempotent_and_closed_events_reject_with_a_reason() {
         .to_owned();
     let ada_api = as_attendee(&service, &id);
 
+    let not_open = ada_api
+        .post("/api/v1/registrations", &json!({"eventId": event_id}))
+        .await
+        .expect_problem(StatusCode::CONFLICT, None);
+    assert_eq!(
+        not_open["detail"],
+        "Registration for this event is not open yet"
+    );
+    let registrations = ada_api
+        .get("/api/v1/registrations")
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(registrations["items"], json!([]), "nothing was created");
+
+    fleet_tests::planning::walk_status(&planner, &event_id, &["registration_open"]).await;
     let first = ada_api
         .post(
             "/api/v1/registrations",
@@ -143,24 +161,7 @@ async fn registering_is_idempotent_and_closed_events_reject_with_a_reason() {
         .await
         .expect(StatusCode::OK);
     assert_eq!(first["id"], again["id"]);
-    let registration = first["id"].as_str().unwrap();
-    let rejected = eventually(
-        Duration::from_secs(60),
-        "the registration is rejected",
-        || async {
-            let r = ada_api
-                .get(&format!("/api/v1/registrations/{registration}"))
-                .await
-                .body;
-            (r["status"] == "rejected").then_some(r)
-        },
-    )
-    .await;
-    assert_eq!(
-        rejected["refusalReason"], "closed",
-        "registration was not open yet"
-    );
-    assert_eq!(rejected["specialRequests"], "wheelchair access");
+    assert_eq!(first["specialRequests"], "wheelchair access");
     let someone_else = ada_api
         .post(
             "/api/v1/registrations",
@@ -168,6 +169,20 @@ async fn registering_is_idempotent_and_closed_events_reject_with_a_reason() {
         )
         .await;
     assert_eq!(someone_else.status, StatusCode::FORBIDDEN);
+
+    fleet_tests::planning::walk_status(&planner, &event_id, &["registration_closed"]).await;
+    let late = as_attendee(&service, &id);
+    let closed = eventually(Duration::from_secs(30), "registration closes", || async {
+        let answer = late
+            .post(
+                "/api/v1/registrations",
+                &json!({"eventId": event_id, "attendeeId": id}),
+            )
+            .await;
+        (answer.status == StatusCode::CONFLICT).then_some(answer.body)
+    })
+    .await;
+    assert_eq!(closed["detail"], "Registration for this event is closed");
 }
 
 #[tokio::test]

@@ -89,9 +89,11 @@ impl Caller {
             speaker_id: ids.speaker,
             company_id: None,
             attendee_id: ids.attendee,
+            email: None,
             exp: chrono::Utc::now().timestamp() + 3600,
-            iss: None,
-            aud: None,
+            nbf: None,
+            iss: Some(service_kit::credentials::DEV_JWT_ISSUER.into()),
+            aud: Some(service_kit::credentials::DEV_JWT_AUDIENCE.into()),
         };
         Caller {
             token: Some(mint_hs256(DEV_SECRET, &claims)),

@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use service_kit::auth::{mint_hs256, Claims};
-use service_kit::config::DEV_JWT_SECRET;
+use service_kit::credentials::{DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET};
 use service_kit::Role;
 use uuid::Uuid;
 
@@ -23,11 +23,18 @@ struct Args {
     company_id: Option<Uuid>,
     #[arg(long)]
     attendee_id: Option<Uuid>,
+    /// The account's email address (an attendee signing up needs it)
+    #[arg(long)]
+    email: Option<String>,
     /// Validity in hours
     #[arg(long, default_value_t = 12)]
     hours: i64,
     #[arg(long, env = "JWT_SECRET", default_value = DEV_JWT_SECRET, hide_env_values = true)]
     secret: String,
+    #[arg(long, env = "JWT_ISSUER", default_value = DEV_JWT_ISSUER)]
+    issuer: String,
+    #[arg(long, env = "JWT_AUDIENCE", default_value = DEV_JWT_AUDIENCE)]
+    audience: String,
 }
 
 fn main() {
@@ -48,9 +55,11 @@ fn main() {
         speaker_id: args.speaker_id,
         company_id: args.company_id,
         attendee_id: args.attendee_id,
+        email: args.email,
         exp: chrono::Utc::now().timestamp() + args.hours * 3600,
-        iss: None,
-        aud: None,
+        nbf: None,
+        iss: Some(args.issuer),
+        aud: Some(args.audience.into()),
     };
     println!("{}", mint_hs256(&args.secret, &claims));
 }

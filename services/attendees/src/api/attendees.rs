@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::dto::AttendeeResponse;
 use super::AppState;
 use crate::domain::attendee::{AttendeeFields, GdprConsent, LANGUAGES};
+use crate::domain::signup::Signup;
 use crate::domain::AttendeeError;
 use crate::store;
 
@@ -128,9 +129,15 @@ pub async fn create_attendee(
     let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer, Role::Attendee])?;
     let organizer = actor.has(Role::Organizer);
-    if !organizer && actor.attendee_id.is_some() {
-        return Err(AttendeeError::Forbidden("this account already has an attendee record").into());
-    }
+    let signup = if organizer {
+        Signup::Organizer
+    } else {
+        Signup::Themself {
+            subject: &actor.subject,
+            email: actor.email.as_deref(),
+            has_record: actor.attendee_id.is_some(),
+        }
+    };
     let fields = AttendeeFields {
         email: request.email,
         first_name: request.first_name,
@@ -147,6 +154,7 @@ pub async fn create_attendee(
     }
     .into_valid()
     .map_err(ApiError::validation)?;
+    let account = signup.account_for(&fields.email)?;
     check_company(&state, fields.company_id).await?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
@@ -154,7 +162,9 @@ pub async fn create_attendee(
         Attempt::Replay(answer) => return Ok(answer),
     };
     let (id, now) = (shared_domain::new_id(), Utc::now());
-    if let Err(existing_id) = store::attendees::insert_attendee(&mut tx, id, &fields, now).await? {
+    if let Err(existing_id) =
+        store::attendees::insert_attendee(&mut tx, id, &fields, account, now).await?
+    {
         // Only organizers learn whom an email belongs to.
         return Err(if organizer {
             AttendeeError::EmailTaken { existing_id }.into()

@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
+use service_kit::{read_model, Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::contracts::attendees::RegistrationCancelled;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::dto::RegistrationResponse;
 use super::AppState;
+use crate::domain::calendar::{CalendarEntry, Window};
 use crate::domain::registration::{
     cancel, on_request, Cancellation, NewRegistration, Registrar, RegistrationInput,
     RegistrationRequest, RegistrationStatus,
@@ -54,7 +55,8 @@ pub struct ListRegistrationsQuery {
 /// (a cancelled or rejected one is requested anew, under a new id).
 #[utoipa::path(post, path = "/api/v1/registrations", tag = "registrations", request_body = RegisterRequest,
     responses((status = 201, description = "Requested", body = RegistrationResponse), (status = 200, description = "Already registered", body = RegistrationResponse),
-        (status = 403, body = Problem), (status = 422, body = Problem)),
+        (status = 403, body = Problem), (status = 409, description = "Registration for the event is not open", body = Problem), (status = 422, body = Problem),
+        (status = 503, description = "The event is not known here yet: repeat the request", body = Problem)),
     security(("bearer" = [])))]
 pub async fn register(
     State(state): State<AppState>,
@@ -75,15 +77,16 @@ pub async fn register(
         special_requests: request.special_requests,
     };
     let new = NewRegistration::parse(asked, registrar)?;
+    store::attendees::fetch_attendee(&state.pool, new.attendee_id)
+        .await?
+        .filter(|a| a.erased_at.is_none())
+        .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
+    ensure_open(&state.pool, new.event_id).await?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
         Attempt::Proceed(once) => once,
         Attempt::Replay(answer) => return Ok(answer),
     };
-    store::attendees::fetch_attendee(&mut *tx, new.attendee_id)
-        .await?
-        .filter(|a| a.erased_at.is_none())
-        .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
     let (id, now) = (shared_domain::new_id(), Utc::now());
     let existing = store::registrations::insert_registration(&mut tx, id, &new, now).await?;
     match existing.map(|r| (on_request(Some(*r.status)), r)) {
@@ -111,6 +114,22 @@ pub async fn register(
     let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// 409 unless the event takes registrations now, after giving an event about to open (its
+/// organizer may have opened it a moment ago) a short while to do so. Nothing is created
+/// and nobody is mailed for an event that is not open.
+async fn ensure_open(pool: &sqlx::PgPool, event_id: Uuid) -> Result<(), ApiError> {
+    let lookup = || store::engagement::calendar_entry(pool, event_id);
+    let not_yet = |entry: &CalendarEntry| entry.window(Utc::now()) != Window::NotYet;
+    let entry = read_model::await_settled("eventId", "event", event_id, lookup, not_yet).await?;
+    match entry.window(Utc::now()) {
+        Window::Open => Ok(()),
+        Window::NotYet => Err(ApiError::conflict(
+            "Registration for this event is not open yet",
+        )),
+        Window::Over => Err(ApiError::conflict("Registration for this event is closed")),
+    }
 }
 
 /// Reads a registration with its waitlist position (its attendee or organizers).

@@ -2,8 +2,10 @@
 //! registration saga. No I/O.
 
 pub mod attendee;
+pub mod calendar;
 pub mod newsletter;
 pub mod registration;
+pub mod signup;
 
 use uuid::Uuid;
 

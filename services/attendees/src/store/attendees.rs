@@ -61,11 +61,12 @@ pub async fn insert_attendee(
     conn: &mut PgConnection,
     id: Uuid,
     f: &Valid<AttendeeFields>,
+    account: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Result<(), Uuid>, sqlx::Error> {
     let inserted = sqlx::query(
         "insert into attendees (id, email, first_name, last_name, company_id, position, newsletter_subscription, gdpr_consent_given, \
-         gdpr_consent_date, gdpr_policy_version, language, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+         gdpr_consent_date, gdpr_policy_version, language, created_at, updated_at, account_subject) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) \
          on conflict (lower(email)) do nothing",
     )
     .bind(id)
@@ -80,6 +81,7 @@ pub async fn insert_attendee(
     .bind(&f.consent.policy_version)
     .bind(&f.language)
     .bind(now)
+    .bind(account)
     .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 1 {
@@ -204,7 +206,7 @@ pub async fn erase_attendee(
     let erased = sqlx::query(
         "update attendees set email = 'erased-' || id || '@erased.invalid', first_name = 'Erased', last_name = 'Erased', \
          company_id = null, position = null, newsletter_subscription = false, gdpr_consent_given = false, gdpr_consent_date = null, \
-         gdpr_policy_version = null, last_login_at = null, erased_at = $2, updated_at = $2, version = version + 1 \
+         gdpr_policy_version = null, last_login_at = null, account_subject = null, erased_at = $2, updated_at = $2, version = version + 1 \
          where id = $1 and erased_at is null",
     )
     .bind(id)

@@ -11,6 +11,11 @@ pub static CONSTRAINTS: &[ConstraintAnswer] = &[
         message: "cannot be used for this attendee",
     },
     ConstraintAnswer {
+        constraint: "attendees_account_subject_unique",
+        field: "email",
+        message: "this account already has an attendee record",
+    },
+    ConstraintAnswer {
         constraint: "event_registrations_once_per_event",
         field: "eventId",
         message: "the attendee is registered for this event already",

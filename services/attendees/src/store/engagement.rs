@@ -7,6 +7,7 @@ use shared_domain::contracts::Known;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::domain::calendar::CalendarEntry;
 use crate::domain::registration::RegistrationStatus;
 
 /// One engagement to record.
@@ -80,6 +81,46 @@ pub async fn upsert_calendar(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Keeps an event's date and registration deadline (from its details). An event first
+/// known this way is in planning, as every event starts; its status changes follow.
+pub async fn upsert_calendar_details(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    event_date: DateTime<Utc>,
+    registration_deadline: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into event_calendar (event_id, event_date, status, registration_deadline) values ($1, $2, $3, $4) \
+         on conflict (event_id) do update set event_date = $2, registration_deadline = $4",
+    )
+    .bind(event_id)
+    .bind(event_date)
+    .bind(Stored(EventState::Planning))
+    .bind(registration_deadline)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+type CalendarRow = (Stored<Known<EventState>>, Option<DateTime<Utc>>);
+
+/// What is known of an event's registration.
+pub async fn calendar_entry(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Option<CalendarEntry>, sqlx::Error> {
+    let row: Option<CalendarRow> = sqlx::query_as(
+        "select status, registration_deadline from event_calendar where event_id = $1",
+    )
+    .bind(event_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(status, registration_deadline)| CalendarEntry {
+        status: status.0,
+        registration_deadline,
+    }))
 }
 
 /// The date of an event, when known.

@@ -46,6 +46,7 @@ mod tests {
             speaker_id: None,
             company_id,
             attendee_id: None,
+            email: None,
         }
     }
 

@@ -57,7 +57,7 @@ impl Parse for CompanyFields {
         let employee_count =
             v.optional_range("employeeCount", self.employee_count, 0, EMPLOYEES_MAX);
         let description =
-            v.optional_text("description", self.description.as_deref(), DESCRIPTION_MAX);
+            v.optional_paragraphs("description", self.description.as_deref(), DESCRIPTION_MAX);
         let headquarters = self.headquarters.and_then(|a| validate_address(&mut v, a));
         let links = &self.social_links;
         let social_links = SocialLinks {

@@ -380,7 +380,7 @@ pub async fn create_role_change(
     if request.current_role == request.requested_role {
         v.reject("requestedRole", "must differ from currentRole");
     }
-    let reason = v.text("reason", &request.reason, 2000);
+    let reason = v.paragraphs("reason", &request.reason, 2000);
     let reason = v.finish_with(reason).map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {

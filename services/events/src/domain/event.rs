@@ -129,7 +129,7 @@ impl Parse for EventFields {
             v.reject("eventNumber", "must be a positive number");
         }
         let title = v.text("title", &self.title, 255);
-        let description = v.optional_text("description", self.description.as_deref(), 10_000);
+        let description = v.optional_paragraphs("description", self.description.as_deref(), 10_000);
         let dated = v.plausible_time("eventDate", self.event_date)
             & v.plausible_time("registrationDeadline", self.registration_deadline);
         if dated && self.registration_deadline > self.event_date {

@@ -119,7 +119,7 @@ impl SessionFields {
     ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let title = v.text("title", &self.title, 255);
-        let description = v.optional_text("description", self.description.as_deref(), 10_000);
+        let description = v.optional_paragraphs("description", self.description.as_deref(), 10_000);
         let room = v.optional_text("room", self.room.as_deref(), 100);
         let language = self.language.trim().to_ascii_lowercase();
         if !(2..=10).contains(&language.len())

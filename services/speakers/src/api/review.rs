@@ -166,8 +166,8 @@ pub async fn submit(
     Json(request): Json<SubmissionRequest>,
 ) -> Result<Json<SubmissionResponse>, ApiError> {
     let mut v = shared_domain::Validator::new();
-    let abstract_text = v.text("abstract", &request.abstract_text, 5000);
-    let bio = v.optional_text("bio", request.bio.as_deref(), 5000);
+    let abstract_text = v.paragraphs("abstract", &request.abstract_text, 5000);
+    let bio = v.optional_paragraphs("bio", request.bio.as_deref(), 5000);
     let photo = v.optional_url("photoUrl", request.photo_url.as_deref(), 500);
     v.finish().map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;

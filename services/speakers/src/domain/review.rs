@@ -72,7 +72,7 @@ pub fn check_decision(
     now: DateTime<Utc>,
 ) -> Result<CheckedDecision, Vec<FieldError>> {
     let mut v = Validator::new();
-    let feedback = v.optional_text("feedback", input.feedback.as_deref(), 5000);
+    let feedback = v.optional_paragraphs("feedback", input.feedback.as_deref(), 5000);
     if matches!(input.status, RequiresChanges | Rejected) && feedback.is_none() {
         v.reject(
             "feedback",

@@ -1,0 +1,77 @@
+//! What every answer tells a browser, and what callers can do to the metrics.
+
+use fleet_tests::api::Api;
+use fleet_tests::{token, TestDb, TestService};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn every_answer_forbids_content_sniffing() {
+    let db = TestDb::create().await;
+    let service = TestService::companies(&db).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let created = organizer
+        .post(
+            "/api/v1/companies",
+            &json!({"name": "Acme", "industry": "IT"}),
+        )
+        .await;
+    let unknown = Api::anonymous(&service).get("/nothing-here").await;
+    for answer in [created, unknown] {
+        assert_eq!(answer.headers["x-content-type-options"], "nosniff");
+    }
+}
+
+#[tokio::test]
+async fn what_an_authenticated_caller_reads_is_never_cached() {
+    let db = TestDb::create().await;
+    let service = TestService::companies(&db).await;
+    let answer = Api::as_roles(&service, &["organizer"])
+        .get("/api/v1/companies")
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.headers["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn the_invitation_page_carries_a_restrictive_content_security_policy() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let speakers = TestService::speakers_beside(&db, &events).await;
+    let page = reqwest::get(speakers.url(&format!(
+        "/speaker/invitations/{}?token=not-a-token",
+        uuid::Uuid::now_v7()
+    )))
+    .await
+    .unwrap();
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.starts_with("default-src 'none'"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn invented_methods_add_no_metric_series() {
+    let db = TestDb::create().await;
+    let service = TestService::companies(&db).await;
+    let client = reqwest::Client::new();
+    for n in 0..20 {
+        let method = Method::from_bytes(format!("BREW{n}").as_bytes()).unwrap();
+        client
+            .request(method, service.url("/api/v1/companies"))
+            .bearer_auth(token(&["organizer"], None))
+            .send()
+            .await
+            .unwrap();
+    }
+    let metrics = client
+        .get(service.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!metrics.contains("BREW"), "invented methods became labels");
+    assert!(metrics.contains("method=\"other\""), "{metrics}");
+}
