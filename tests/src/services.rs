@@ -56,6 +56,9 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
         ("JWT_SECRET".into(), TEST_SECRET.into()),
         ("BIND_ADDR".into(), "127.0.0.1:0".into()),
         ("BODY_LIMIT_BYTES".into(), "65536".into()),
+        // Rush tests send hundreds of requests with one organizer token, as a bulk import
+        // would; the budgets have tests of their own (security_rate_limits).
+        ("RATE_LIMIT_PER_MINUTE".into(), "60000".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     ServiceConfig::from_lookup(0, |name| vars.get(name).cloned())
@@ -65,10 +68,16 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
 impl TestService {
     /// Starts the companies service on a fresh schema of `db`.
     pub async fn companies(db: &TestDb) -> Self {
+        Self::companies_with(db, &[]).await
+    }
+
+    /// Starts the companies service on a fresh schema of `db` with `extra` configuration.
+    pub async fn companies_with(db: &TestDb, extra: &[(&str, &str)]) -> Self {
         let database_url = db.service_url("companies").await;
-        Self::start(
+        Self::start_with(
             database_url,
             crate::unique("t"),
+            extra,
             |config, listener, shutdown| tokio::spawn(companies::run(config, listener, shutdown)),
         )
         .await

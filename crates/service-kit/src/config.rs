@@ -11,6 +11,7 @@ use crate::auth::AuthConfig;
 
 use crate::credentials::TokenRules;
 pub use crate::credentials::{DEV_JWT_SECRET, DEV_SIGNING_SECRET};
+use crate::rate_limit::RateLimitConfig;
 
 /// A configuration value that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -74,6 +75,8 @@ pub struct ServiceConfig {
     /// `CONSUMER_JOIN_TIMEOUT_SECS`: a consumer without a group assignment this long is
     /// replaced by a fresh group member.
     pub consumer_join_timeout: Duration,
+    /// `RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_ANONYMOUS_PER_MINUTE`.
+    pub rate_limits: RateLimitConfig,
 }
 
 impl ServiceConfig {
@@ -148,6 +151,16 @@ impl ServiceConfig {
             consumer_join_timeout: Duration::from_secs(
                 env.parse_or("CONSUMER_JOIN_TIMEOUT_SECS", 90)?,
             ),
+            rate_limits: RateLimitConfig {
+                per_token: env.parse_or(
+                    "RATE_LIMIT_PER_MINUTE",
+                    RateLimitConfig::default().per_token,
+                )?,
+                anonymous: env.parse_or(
+                    "RATE_LIMIT_ANONYMOUS_PER_MINUTE",
+                    RateLimitConfig::default().anonymous,
+                )?,
+            },
         })
     }
 }

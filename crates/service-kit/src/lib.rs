@@ -20,6 +20,7 @@ pub mod pages;
 pub mod pagination;
 pub mod patch;
 pub mod problem;
+pub mod rate_limit;
 pub mod read_model;
 pub mod server;
 pub mod stored;

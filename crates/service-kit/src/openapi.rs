@@ -35,15 +35,16 @@ impl utoipa::Modify for BearerAuth {
 /// Declares the error answers of every operation once: each error response's body is
 /// `application/problem+json`, and every operation documents the statuses the shared
 /// layers and extractors return whatever the handler (malformed input 400, timeout 408,
-/// internal 500, unavailable 503; with a body: too large 413, wrong media type 415,
+/// over budget 429, internal 500, unavailable 503; with a body: too large 413, wrong media type 415,
 /// invalid field 422; with a token: 401 and 403; with an id in the path: 404; with
 /// `If-Match`: 412 and 428). Apply after the operations are collected
 /// (`OpenApiRouter::split_for_parts`).
 pub struct ProblemResponses;
 
-const COMMON: [(&str, &str); 4] = [
+const COMMON: [(&str, &str); 5] = [
     ("400", "The request could not be read (malformed JSON, parameter or cursor)"),
     ("408", "The request took too long"),
+    ("429", "The caller's request budget is spent; repeat after `Retry-After` seconds"),
     ("500", "An unexpected error; logged with the request id"),
     ("503", "A dependency is not reachable, or a referenced resource is not known here yet (`not_yet_known`, with `Retry-After`)"),
 ];

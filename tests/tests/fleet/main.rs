@@ -30,6 +30,7 @@ mod registration_saga;
 mod registry;
 mod security_headers;
 mod security_input;
+mod security_rate_limits;
 mod security_signup;
 mod security_tokens;
 mod speakers_errors;
