@@ -1,14 +1,18 @@
-//! The registration events the attendees context announces from more than one place (the
-//! registration handlers and the seat reactions), written into the caller's transaction.
+//! The events the attendees context announces from more than one place (registration
+//! handlers and seat reactions; profile handlers and the address-change link), written
+//! into the caller's transaction.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
-use shared_domain::contracts::attendees::{RegistrationRequested, RegistrationStatusChanged};
+use shared_domain::contracts::attendees::{
+    AttendeeProfileChanged, RegistrationRequested, RegistrationStatusChanged,
+};
 use shared_domain::contracts::Known;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::domain::attendee::AttendeeFields;
 use crate::domain::registration::RegistrationStatus;
 
 /// Announces a registration's new status.
@@ -50,4 +54,20 @@ pub async fn seat_requested(
     enqueue(conn, &requested, context).await?;
     let registered = RegistrationStatus::Registered;
     registration_status(conn, id, event_id, attendee_id, registered, None, context).await
+}
+
+/// What the other contexts learn of an attendee's profile.
+pub fn profile_changed(
+    id: Uuid,
+    fields: &AttendeeFields,
+    now: DateTime<Utc>,
+) -> AttendeeProfileChanged {
+    AttendeeProfileChanged {
+        attendee_id: id,
+        email: fields.email.clone(),
+        first_name: fields.first_name.clone(),
+        last_name: fields.last_name.clone(),
+        language: Known::named(&fields.language),
+        changed_at: now,
+    }
 }

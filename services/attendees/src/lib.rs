@@ -4,6 +4,7 @@
 pub mod announce;
 pub mod api;
 pub mod domain;
+pub mod email_links;
 pub mod newsletter_links;
 pub mod pages;
 pub mod reactions;

@@ -1,8 +1,8 @@
-//! The pages the newsletter links in mails open: `/newsletter/confirm?token=…` and
-//! `/newsletter/unsubscribe?token=…` show a button in the subscriber's language that posts
-//! the token back; only the post changes the subscription, so a mail scanner following
-//! the link changes nothing. The unsubscribe post also serves one-click unsubscription
-//! (RFC 8058) with the token in the query.
+//! The pages the links in mails open: `/newsletter/confirm?token=…`,
+//! `/newsletter/unsubscribe?token=…` and `/attendee/email/confirm?token=…` show a button in
+//! the person's language that posts the token back; only the post changes anything, so a
+//! mail scanner following the link changes nothing. The unsubscribe post also serves
+//! one-click unsubscription (RFC 8058) with the token in the query.
 
 use std::sync::LazyLock;
 
@@ -34,6 +34,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/newsletter/unsubscribe",
             get(show_unsubscribe).post(unsubscribe),
+        )
+        .route(
+            "/attendee/email/confirm",
+            get(show_email_change).post(confirm_email_change),
         )
         .with_state(state)
 }
@@ -174,4 +178,63 @@ async fn unsubscribe(
     form: Result<Form<TokenParam>, FormRejection>,
 ) -> Response {
     follow(state, q.token, form, LinkAction::Unsubscribe, context).await
+}
+
+const EMAIL_CHANGE: &str = "/attendee/email/confirm";
+
+fn email_change_words(language: &str) -> Words {
+    match language {
+        "en" => Words {
+            title: "Confirm your new address",
+            question: "Please confirm that BATbern should write to this address from now on:",
+            button: "Confirm address",
+            done: "Thank you: mails now go to your new address.",
+        },
+        _ => Words {
+            title: "Neue Adresse bestätigen",
+            question:
+                "Bitte bestätigen Sie, dass BATbern Ihnen ab jetzt an diese Adresse schreibt:",
+            button: "Adresse bestätigen",
+            done: "Vielen Dank: Mails gehen ab jetzt an Ihre neue Adresse.",
+        },
+    }
+}
+
+async fn show_email_change(State(state): State<AppState>, Query(q): Query<TokenParam>) -> Response {
+    let shown = async {
+        let token = token_of(q.token)?;
+        let (change, language) = crate::email_links::pending(&state.pool, &token).await?;
+        Ok::<_, ApiError>((token, change.new_email, language))
+    };
+    match shown.await {
+        Ok((token, address, language)) => {
+            let w = email_change_words(&language);
+            let question = format!("{} {address}", w.question);
+            let context = json!({"lang": language, "title": w.title, "question": question,
+                "button": w.button, "action": EMAIL_CHANGE, "token": token});
+            PAGES.render(StatusCode::OK, "link.html", context)
+        }
+        Err(error) => problem_page(error),
+    }
+}
+
+async fn confirm_email_change(
+    State(state): State<AppState>,
+    Query(q): Query<TokenParam>,
+    RequestContext(context): RequestContext,
+    form: Result<Form<TokenParam>, FormRejection>,
+) -> Response {
+    let followed = async {
+        let from_form = form.ok().and_then(|Form(f)| f.token);
+        let token = token_of(from_form.or(q.token))?;
+        crate::email_links::confirm(&state.pool, &token, &context).await
+    };
+    match followed.await {
+        Ok(language) => {
+            let w = email_change_words(&language);
+            let context = json!({"lang": language, "title": w.title, "message": w.done});
+            PAGES.render(StatusCode::OK, "message.html", context)
+        }
+        Err(error) => problem_page(error),
+    }
 }

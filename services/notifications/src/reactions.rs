@@ -15,8 +15,9 @@ use chrono::Utc;
 use event_bus::{Envelope, Reaction, ReactionError};
 use serde_json::{json, Map, Value};
 use shared_domain::contracts::attendees::{
-    AttendeeErased, AttendeeProfileChanged, NewsletterConfirmationRequested,
-    NewsletterSubscriptionChanged, RegistrationState, RegistrationStatusChanged,
+    AttendeeEmailChangeRequested, AttendeeErased, AttendeeProfileChanged,
+    NewsletterConfirmationRequested, NewsletterSubscriptionChanged, RegistrationState,
+    RegistrationStatusChanged,
 };
 use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, RoleGranted, RoleName, RoleRevoked, SessionCreated,
@@ -170,6 +171,9 @@ impl NotificationsReactions {
             NewsletterConfirmationRequested::EVENT_TYPE => {
                 step.on_newsletter_confirmation_requested(envelope.decode()?)
                     .await
+            }
+            AttendeeEmailChangeRequested::EVENT_TYPE => {
+                step.on_email_change_requested(envelope.decode()?).await
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;
@@ -464,6 +468,34 @@ impl Step<'_> {
             ),
         ]);
         self.mail(&attendee, TemplateType::NewsletterConfirmation, vars)
+            .await
+    }
+
+    /// The link goes to the new address (nothing else does until it is followed); the
+    /// current address is told.
+    async fn on_email_change_requested(
+        mut self,
+        e: AttendeeEmailChangeRequested,
+    ) -> Result<(), StepError> {
+        let attendee = self.required(e.attendee_id, "attendee").await?;
+        let link = format!(
+            "{}/attendee/email/confirm?token={}",
+            self.base, e.confirmation_token
+        );
+        let vars = variables([
+            ("confirmationLink", link.into()),
+            (
+                "expiresAt",
+                local_time(e.expires_at, attendee.language()).into(),
+            ),
+        ]);
+        let new_address = RecipientRow {
+            email: e.new_email,
+            ..attendee.clone()
+        };
+        self.mail(&new_address, TemplateType::EmailChangeConfirmation, vars)
+            .await?;
+        self.mail(&attendee, TemplateType::EmailChangeNotice, Map::new())
             .await
     }
 }

@@ -28,6 +28,7 @@ mod openapi;
 mod profile_events;
 mod registration_saga;
 mod registry;
+mod security_email_change;
 mod security_headers;
 mod security_input;
 mod security_rate_limits;

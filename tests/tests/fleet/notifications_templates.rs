@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const TYPES: [&str; 20] = [
+const TYPES: [&str; 22] = [
     "speaker_invitation",
     "deadline_reminder_48h",
     "deadline_reminder_24h",
@@ -32,6 +32,8 @@ const TYPES: [&str; 20] = [
     "changes_requested",
     "deadline_escalation",
     "digest",
+    "email_change_confirmation",
+    "email_change_notice",
 ];
 
 async fn active(api: &Api, template_type: &str, language: &str) -> Vec<Value> {

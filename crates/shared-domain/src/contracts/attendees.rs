@@ -137,6 +137,20 @@ pub struct NewsletterSubscriptionChanged {
     pub changed_at: DateTime<Utc>,
 }
 
+/// An attendee asked to move their profile to another address. Mail keeps going to the
+/// current address until the new one is confirmed with the link mailed there; the current
+/// address is told of the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeEmailChangeRequested {
+    pub change_id: Uuid,
+    pub attendee_id: Uuid,
+    pub new_email: String,
+    pub confirmation_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+}
+
 macro_rules! newsletter_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {
@@ -153,6 +167,10 @@ macro_rules! newsletter_event {
 newsletter_event!(
     NewsletterConfirmationRequested,
     "attendees.newsletter.confirmation_requested.v1"
+);
+newsletter_event!(
+    AttendeeEmailChangeRequested,
+    "attendees.attendee.email_change_requested.v1"
 );
 newsletter_event!(
     NewsletterSubscriptionChanged,

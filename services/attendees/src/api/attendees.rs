@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
@@ -12,8 +12,7 @@ use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
-use shared_domain::contracts::attendees::AttendeeProfileChanged;
-use shared_domain::contracts::Known;
+use shared_domain::validation::Validator;
 use shared_domain::Parse;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -21,6 +20,7 @@ use uuid::Uuid;
 use super::dto::AttendeeResponse;
 use super::AppState;
 use crate::domain::attendee::{AttendeeFields, GdprConsent, LANGUAGES};
+use crate::domain::email_change::{address_change, AddressChange};
 use crate::domain::signup::Signup;
 use crate::domain::AttendeeError;
 use crate::store;
@@ -78,21 +78,6 @@ pub struct ListAttendeesQuery {
 }
 
 /// The announcement of an attendee's contact details as they are now.
-fn profile_changed(
-    id: Uuid,
-    fields: &AttendeeFields,
-    now: DateTime<Utc>,
-) -> AttendeeProfileChanged {
-    AttendeeProfileChanged {
-        attendee_id: id,
-        email: fields.email.clone(),
-        first_name: fields.first_name.clone(),
-        last_name: fields.last_name.clone(),
-        language: Known::named(&fields.language),
-        changed_at: now,
-    }
-}
-
 /// True when a change touches what `AttendeeProfileChanged` carries.
 fn profile_differs(before: &AttendeeFields, after: &AttendeeFields) -> bool {
     (
@@ -172,7 +157,12 @@ pub async fn create_attendee(
             ApiError::conflict("an attendee with this email already exists")
         });
     }
-    enqueue(&mut tx, &profile_changed(id, &fields, now), &context).await?;
+    enqueue(
+        &mut tx,
+        &crate::announce::profile_changed(id, &fields, now),
+        &context,
+    )
+    .await?;
     let record = store::attendees::fetch_attendee(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
@@ -250,8 +240,68 @@ pub async fn update_attendee(
     }
     if_match.check(current.version)?;
     let before = current.fields();
-    let fields = AttendeeFields {
-        email: patch.email.unwrap_or(before.email.clone()),
+    let change = requested_address(&actor, &before.email, patch.email.as_deref())?;
+    let fields = merged(&before, patch, &change)
+        .into_valid()
+        .map_err(ApiError::validation)?;
+    if fields.company_id != before.company_id {
+        check_company(&state, fields.company_id).await?;
+    }
+    let now = Utc::now();
+    store::attendees::update_attendee(&mut tx, id, &fields, now)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("email", "belongs to another attendee"))?;
+    if let AddressChange::Confirm(new_email) = &change {
+        crate::email_links::request(&mut tx, id, new_email, &context).await?;
+    }
+    if profile_differs(&before, &fields) {
+        enqueue(
+            &mut tx,
+            &crate::announce::profile_changed(id, &fields, now),
+            &context,
+        )
+        .await?;
+    }
+    let record = store::attendees::fetch_attendee(&mut *tx, id)
+        .await?
+        .ok_or(AttendeeError::NotFound(id))?;
+    let pending_email = store::email_changes::pending_email(&mut tx, id).await?;
+    tx.commit().await?;
+    let body = AttendeeResponse {
+        pending_email,
+        ..AttendeeResponse::from(record)
+    };
+    Ok((etag_header(body.version), Json(body)).into_response())
+}
+
+/// The address change a profile update asks for (a malformed address is a 422).
+fn requested_address(
+    actor: &Actor,
+    current: &str,
+    requested: Option<&str>,
+) -> Result<AddressChange, ApiError> {
+    let mut v = Validator::new();
+    let requested = requested.and_then(|email| v.email("email", email));
+    v.finish().map_err(ApiError::validation)?;
+    Ok(address_change(
+        actor.has(Role::Organizer),
+        current,
+        requested.as_deref(),
+    ))
+}
+
+/// The fields after `patch`, with the address `change` writes now (if any).
+fn merged(
+    before: &AttendeeFields,
+    patch: UpdateAttendeeRequest,
+    change: &AddressChange,
+) -> AttendeeFields {
+    let email = match change {
+        AddressChange::Now(new_email) => new_email.clone(),
+        AddressChange::Keep | AddressChange::Confirm(_) => before.email.clone(),
+    };
+    AttendeeFields {
+        email,
         first_name: patch.first_name.unwrap_or(before.first_name.clone()),
         last_name: patch.last_name.unwrap_or(before.last_name.clone()),
         company_id: service_kit::patch::apply(before.company_id, patch.company_id),
@@ -267,25 +317,4 @@ pub async fn update_attendee(
             .unwrap_or(before.consent.clone()),
         language: patch.language.unwrap_or(before.language.clone()),
     }
-    .into_valid()
-    .map_err(ApiError::validation)?;
-    if fields.company_id != before.company_id {
-        check_company(&state, fields.company_id).await?;
-    }
-    let now = Utc::now();
-    store::attendees::update_attendee(&mut tx, id, &fields, now)
-        .await?
-        .ok_or_else(|| ApiError::invalid_field("email", "belongs to another attendee"))?;
-    if profile_differs(&before, &fields) {
-        enqueue(&mut tx, &profile_changed(id, &fields, now), &context).await?;
-    }
-    let record = store::attendees::fetch_attendee(&mut *tx, id)
-        .await?
-        .ok_or(AttendeeError::NotFound(id))?;
-    tx.commit().await?;
-    Ok((
-        etag_header(record.version),
-        Json(AttendeeResponse::from(record)),
-    )
-        .into_response())
 }

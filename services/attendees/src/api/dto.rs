@@ -29,6 +29,9 @@ pub struct AttendeeResponse {
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub version: i64,
+    /// The address the attendee is moving to, until they follow the link mailed there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
 }
 
 impl From<AttendeeRecord> for AttendeeResponse {
@@ -48,6 +51,7 @@ impl From<AttendeeRecord> for AttendeeResponse {
             updated_at: r.updated_at,
             last_login_at: r.last_login_at,
             version: r.version,
+            pending_email: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod attendees;
 pub mod constraints;
+pub mod email_changes;
 pub mod engagement;
 pub mod newsletter;
 pub mod registrations;

@@ -39,6 +39,8 @@ pub enum TemplateType {
     ChangesRequested,
     DeadlineEscalation,
     Digest,
+    EmailChangeConfirmation,
+    EmailChangeNotice,
 }
 
 impl TemplateType {
@@ -58,6 +60,8 @@ impl TemplateType {
                 | Self::RegistrationRejected
                 | Self::NewsletterConfirmation
                 | Self::Digest
+                | Self::EmailChangeConfirmation
+                | Self::EmailChangeNotice
         )
     }
 
@@ -106,6 +110,8 @@ impl TemplateType {
                 "deadline",
             ],
             Self::Digest => &["recipientName", "period", "items"],
+            Self::EmailChangeConfirmation => &["recipientName", "confirmationLink", "expiresAt"],
+            Self::EmailChangeNotice => &["recipientName"],
         }
     }
 }

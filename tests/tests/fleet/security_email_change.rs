@@ -1,0 +1,131 @@
+//! A person's new address is used only once its owner follows the link mailed there; the
+//! current address is told; and the answer to a change tells nobody whether the new
+//! address is someone else's.
+
+use std::sync::Arc;
+
+use fleet_tests::api::Api;
+use fleet_tests::mail::wait_for_mails;
+use fleet_tests::services::{claims, TEST_SECRET};
+use fleet_tests::{unique, TestDb, TestService};
+use notifications::clock::SystemClock;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use service_kit::auth::{mint_hs256, Claims};
+
+fn person(email: &str) -> Value {
+    json!({"email": email, "firstName": "Ada", "lastName": "Lovelace",
+        "gdprConsent": {"given": true, "policyVersion": "2026-01"}})
+}
+
+/// The attendee `id` acting with their own token.
+fn themself(service: &TestService, id: &str) -> Api {
+    let claims = Claims {
+        attendee_id: Some(id.parse().unwrap()),
+        ..claims(&format!("attendee-{id}"), &["attendee"])
+    };
+    Api::at(&service.base_url, Some(mint_hs256(TEST_SECRET, &claims)))
+}
+
+async fn create(organizer: &Api, email: &str) -> String {
+    organizer
+        .post("/api/v1/attendees", &person(email))
+        .await
+        .expect(StatusCode::CREATED)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let _notifications =
+        TestService::notifications_beside(&db, &events, Arc::new(SystemClock)).await;
+    let organizer = Api::as_roles(&attendees, &["organizer"]);
+    let (old, new) = (
+        format!("{}@example.ch", unique("old")),
+        format!("{}@example.ch", unique("new")),
+    );
+    let id = create(&organizer, &old).await;
+    let ada = themself(&attendees, &id);
+
+    let asked = ada
+        .patch_if(
+            &format!("/api/v1/attendees/{id}"),
+            &json!({"email": new}),
+            "\"1\"",
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        asked["email"],
+        old.as_str(),
+        "mail keeps going to the current address"
+    );
+    assert_eq!(asked["pendingEmail"], new.as_str());
+
+    let notice = wait_for_mails(&old, 1).await;
+    assert!(
+        notice[0].text().contains("new e-mail address")
+            || notice[0].text().contains("neue E-Mail-Adresse")
+    );
+    let confirmation = wait_for_mails(&new, 1).await;
+    let text = confirmation[0].text();
+    let token = text
+        .split("/attendee/email/confirm?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        .to_owned();
+
+    let page = reqwest::get(attendees.url(&format!("/attendee/email/confirm?token={token}")))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains(&new));
+    let confirmed = reqwest::Client::new()
+        .post(attendees.url("/attendee/email/confirm"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+
+    let now = ada
+        .get(&format!("/api/v1/attendees/{id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(now["email"], new.as_str());
+    assert!(now.get("pendingEmail").is_none());
+    let again = reqwest::Client::new()
+        .post(attendees.url("/attendee/email/confirm"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND, "a link works once");
+}
+
+#[tokio::test]
+async fn moving_to_someone_elses_address_reveals_nothing() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let organizer = Api::as_roles(&attendees, &["organizer"]);
+    let ada = create(&organizer, "ada@example.ch").await;
+    let grace = create(&organizer, "grace@example.ch").await;
+
+    let answer = themself(&attendees, &ada)
+        .patch_if(
+            &format!("/api/v1/attendees/{ada}"),
+            &json!({"email": "grace@example.ch"}),
+            "\"1\"",
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(answer["email"], "ada@example.ch");
+    assert!(!answer.to_string().contains(&grace), "no other person's id");
+}
