@@ -10,6 +10,8 @@ pub mod config;
 pub mod credentials;
 pub mod db;
 pub mod directory;
+pub mod email_change;
+pub mod email_change_page;
 pub mod etag;
 pub mod extract;
 pub mod headers;

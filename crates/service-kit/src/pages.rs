@@ -3,10 +3,14 @@
 //! headers that keep the link's token out of caches, referrers and frames. A page changes
 //! nothing on GET; its buttons post forms back to the owning service.
 
+use std::sync::LazyLock;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
+
+use crate::problem::{ApiError, ProblemKind};
 
 const LAYOUT: &str = r#"<!doctype html>
 <html lang="{{ lang }}">
@@ -71,6 +75,31 @@ impl Pages {
             }
         }
     }
+}
+
+/// The one message page every service shows when a link does not work.
+static MESSAGE: LazyLock<Pages> = LazyLock::new(|| {
+    Pages::new(&[(
+        "message.html",
+        r#"{% extends "layout.html" %}
+{% block content %}
+<p class="notice">{{ message }}</p>
+{% endblock %}"#,
+    )])
+});
+
+/// A page telling why a link does not work, with the status of the API's answer.
+pub fn problem_page(error: ApiError) -> Response {
+    let (status, _, title) = error.kind.describe();
+    let message = match error.kind {
+        ProblemKind::Internal => "Something went wrong; please try again later.".to_owned(),
+        _ => error.detail,
+    };
+    MESSAGE.render(
+        status,
+        "message.html",
+        serde_json::json!({"lang": "en", "title": title, "message": message}),
+    )
 }
 
 fn html_response(status: StatusCode, html: String) -> Response {

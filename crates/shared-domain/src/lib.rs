@@ -3,6 +3,7 @@
 //!
 //! Nothing here performs I/O; the crate is the only contract between services.
 
+pub mod address_change;
 pub mod contracts;
 pub mod names;
 pub mod transitions;

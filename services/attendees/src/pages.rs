@@ -14,8 +14,9 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::json;
-use service_kit::pages::Pages;
-use service_kit::{ApiError, ProblemKind, RequestContext};
+use service_kit::email_change_page;
+use service_kit::pages::{problem_page, Pages};
+use service_kit::{ApiError, RequestContext};
 
 use crate::api::AppState;
 use crate::newsletter_links::{self, LinkAction};
@@ -89,19 +90,6 @@ fn path(action: LinkAction) -> &'static str {
         LinkAction::Confirm => "/newsletter/confirm",
         LinkAction::Unsubscribe => "/newsletter/unsubscribe",
     }
-}
-
-fn problem_page(error: ApiError) -> Response {
-    let (status, _, title) = error.kind.describe();
-    let message = match error.kind {
-        ProblemKind::Internal => "Something went wrong; please try again later.".to_owned(),
-        _ => error.detail,
-    };
-    PAGES.render(
-        status,
-        "message.html",
-        json!({"lang": "en", "title": title, "message": message}),
-    )
 }
 
 fn token_of(param: Option<String>) -> Result<String, ApiError> {
@@ -182,40 +170,12 @@ async fn unsubscribe(
 
 const EMAIL_CHANGE: &str = "/attendee/email/confirm";
 
-fn email_change_words(language: &str) -> Words {
-    match language {
-        "en" => Words {
-            title: "Confirm your new address",
-            question: "Please confirm that BATbern should write to this address from now on:",
-            button: "Confirm address",
-            done: "Thank you: mails now go to your new address.",
-        },
-        _ => Words {
-            title: "Neue Adresse bestätigen",
-            question:
-                "Bitte bestätigen Sie, dass BATbern Ihnen ab jetzt an diese Adresse schreibt:",
-            button: "Adresse bestätigen",
-            done: "Vielen Dank: Mails gehen ab jetzt an Ihre neue Adresse.",
-        },
-    }
-}
-
 async fn show_email_change(State(state): State<AppState>, Query(q): Query<TokenParam>) -> Response {
-    let shown = async {
-        let token = token_of(q.token)?;
+    email_change_page::show(q.token, EMAIL_CHANGE, |token| async move {
         let (change, language) = crate::email_links::pending(&state.pool, &token).await?;
-        Ok::<_, ApiError>((token, change.new_email, language))
-    };
-    match shown.await {
-        Ok((token, address, language)) => {
-            let w = email_change_words(&language);
-            let question = format!("{} {address}", w.question);
-            let context = json!({"lang": language, "title": w.title, "question": question,
-                "button": w.button, "action": EMAIL_CHANGE, "token": token});
-            PAGES.render(StatusCode::OK, "link.html", context)
-        }
-        Err(error) => problem_page(error),
-    }
+        Ok((change.new_email, language))
+    })
+    .await
 }
 
 async fn confirm_email_change(
@@ -224,17 +184,9 @@ async fn confirm_email_change(
     RequestContext(context): RequestContext,
     form: Result<Form<TokenParam>, FormRejection>,
 ) -> Response {
-    let followed = async {
-        let from_form = form.ok().and_then(|Form(f)| f.token);
-        let token = token_of(from_form.or(q.token))?;
+    let from_form = form.ok().and_then(|Form(f)| f.token);
+    email_change_page::follow(from_form, q.token, |token| async move {
         crate::email_links::confirm(&state.pool, &token, &context).await
-    };
-    match followed.await {
-        Ok(language) => {
-            let w = email_change_words(&language);
-            let context = json!({"lang": language, "title": w.title, "message": w.done});
-            PAGES.render(StatusCode::OK, "message.html", context)
-        }
-        Err(error) => problem_page(error),
-    }
+    })
+    .await
 }

@@ -25,7 +25,7 @@ use shared_domain::contracts::events::{
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
-    SpeakerInvited, SpeakerProfileChanged,
+    SpeakerEmailChangeRequested, SpeakerInvited, SpeakerProfileChanged,
 };
 use shared_domain::contracts::{Known, Language as ContractLanguage};
 use shared_domain::IntegrationEvent;
@@ -173,7 +173,28 @@ impl NotificationsReactions {
                     .await
             }
             AttendeeEmailChangeRequested::EVENT_TYPE => {
-                step.on_email_change_requested(envelope.decode()?).await
+                let e: AttendeeEmailChangeRequested = envelope.decode()?;
+                let link = format!("/attendee/email/confirm?token={}", e.confirmation_token);
+                let change = AddressChange {
+                    person_id: e.attendee_id,
+                    kind: "attendee",
+                    new_email: e.new_email,
+                    link,
+                    expires_at: e.expires_at,
+                };
+                step.on_email_change_requested(change).await
+            }
+            SpeakerEmailChangeRequested::EVENT_TYPE => {
+                let e: SpeakerEmailChangeRequested = envelope.decode()?;
+                let link = format!("/speaker/email/confirm?token={}", e.confirmation_token);
+                let change = AddressChange {
+                    person_id: e.speaker_id,
+                    kind: "speaker",
+                    new_email: e.new_email,
+                    link,
+                    expires_at: e.expires_at,
+                };
+                step.on_email_change_requested(change).await
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;
@@ -197,6 +218,16 @@ struct Step<'a> {
 
 /// The mail language a contact event names; German when it names one this build does not
 /// know.
+/// A person's requested move to a new address (an attendee's or a speaker's): the link
+/// (a path under the public base URL) goes to the new address, a notice to the current one.
+struct AddressChange {
+    person_id: Uuid,
+    kind: &'static str,
+    new_email: String,
+    link: String,
+    expires_at: chrono::DateTime<Utc>,
+}
+
 fn mail_language(language: &Known<ContractLanguage>) -> Language {
     match language.get() {
         Some(ContractLanguage::En) => Language::En,
@@ -473,29 +504,25 @@ impl Step<'_> {
 
     /// The link goes to the new address (nothing else does until it is followed); the
     /// current address is told.
-    async fn on_email_change_requested(
-        mut self,
-        e: AttendeeEmailChangeRequested,
-    ) -> Result<(), StepError> {
-        let attendee = self.required(e.attendee_id, "attendee").await?;
-        let link = format!(
-            "{}/attendee/email/confirm?token={}",
-            self.base, e.confirmation_token
-        );
+    async fn on_email_change_requested(mut self, change: AddressChange) -> Result<(), StepError> {
+        let person = self.required(change.person_id, change.kind).await?;
         let vars = variables([
-            ("confirmationLink", link.into()),
+            (
+                "confirmationLink",
+                format!("{}{}", self.base, change.link).into(),
+            ),
             (
                 "expiresAt",
-                local_time(e.expires_at, attendee.language()).into(),
+                local_time(change.expires_at, person.language()).into(),
             ),
         ]);
         let new_address = RecipientRow {
-            email: e.new_email,
-            ..attendee.clone()
+            email: change.new_email,
+            ..person.clone()
         };
         self.mail(&new_address, TemplateType::EmailChangeConfirmation, vars)
             .await?;
-        self.mail(&attendee, TemplateType::EmailChangeNotice, Map::new())
+        self.mail(&person, TemplateType::EmailChangeNotice, Map::new())
             .await
     }
 }

@@ -1,9 +1,11 @@
 //! The speakers service: speakers and their self-service, assignments to sessions with the
 //! 8-state workflow, and the invitation saga with signed, expiring self-service links.
 
+pub mod announce;
 pub mod answers;
 pub mod api;
 pub mod domain;
+pub mod email_links;
 pub mod invitation;
 pub mod pages;
 pub mod reactions;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use fleet_tests::api::Api;
 use fleet_tests::mail::wait_for_mails;
-use fleet_tests::services::{claims, TEST_SECRET};
+use fleet_tests::services::{claims, token_of_speaker, TEST_SECRET};
 use fleet_tests::{unique, TestDb, TestService};
 use notifications::clock::SystemClock;
 use reqwest::StatusCode;
@@ -128,4 +128,99 @@ async fn moving_to_someone_elses_address_reveals_nothing() {
         .expect(StatusCode::OK);
     assert_eq!(answer["email"], "ada@example.ch");
     assert!(!answer.to_string().contains(&grace), "no other person's id");
+}
+
+#[tokio::test]
+async fn a_speaker_confirms_a_new_address_with_the_link_mailed_there() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let companies = TestService::companies_beside(&db, &events).await;
+    let speakers = TestService::speakers_beside(&db, &events).await;
+    let _notifications =
+        TestService::notifications_beside(&db, &events, Arc::new(SystemClock)).await;
+    let company = Api::as_roles(&companies, &["organizer"])
+        .post(
+            "/api/v1/companies",
+            &json!({"name": "Gamma AG", "industry": "IT"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let (old, new) = (
+        format!("{}@example.ch", unique("talk")),
+        format!("{}@example.ch", unique("moved")),
+    );
+    let speaker = Api::as_roles(&speakers, &["organizer"])
+        .post(
+            "/api/v1/speakers",
+            &json!({"email": old, "firstName": "Leo", "lastName": "Lamport", "companyId": company["id"]}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let id = speaker["id"].as_str().unwrap();
+    let leo = Api::at(&speakers.base_url, Some(token_of_speaker(id)));
+
+    let asked = leo
+        .patch_if("/api/v1/speakers/me", &json!({"email": new}), "\"1\"")
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(asked["email"], old.as_str());
+    assert_eq!(asked["pendingEmail"], new.as_str());
+    wait_for_mails(&old, 1).await;
+    let confirmation = wait_for_mails(&new, 1).await;
+    let text = confirmation[0].text();
+    let token = text
+        .split("/speaker/email/confirm?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        .to_owned();
+    let confirmed = reqwest::Client::new()
+        .post(speakers.url("/speaker/email/confirm"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let now = leo.get("/api/v1/speakers/me").await.expect(StatusCode::OK);
+    assert_eq!(now["email"], new.as_str());
+}
+
+#[tokio::test]
+async fn a_speaker_moving_to_another_speakers_address_learns_nothing() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let companies = TestService::companies_beside(&db, &events).await;
+    let speakers = TestService::speakers_beside(&db, &events).await;
+    let company = Api::as_roles(&companies, &["organizer"])
+        .post(
+            "/api/v1/companies",
+            &json!({"name": "Delta AG", "industry": "IT"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let organizer = Api::as_roles(&speakers, &["organizer"]);
+    let mut ids = Vec::new();
+    for email in ["leo@example.ch", "barbara@example.ch"] {
+        let created = organizer
+            .post(
+                "/api/v1/speakers",
+                &json!({"email": email, "firstName": "A", "lastName": "B", "companyId": company["id"]}),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let answer = Api::at(&speakers.base_url, Some(token_of_speaker(&ids[0])))
+        .patch_if(
+            "/api/v1/speakers/me",
+            &json!({"email": "barbara@example.ch"}),
+            "\"1\"",
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(answer["email"], "leo@example.ch");
+    assert!(
+        !answer.to_string().contains(&ids[1]),
+        "no other speaker's id"
+    );
 }

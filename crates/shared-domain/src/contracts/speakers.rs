@@ -165,6 +165,29 @@ impl IntegrationEvent for SpeakerProfileChanged {
     }
 }
 
+/// A speaker asked to move their profile to another address. Mail keeps going to the
+/// current address until the new one is confirmed with the link mailed there; the current
+/// address is told of the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerEmailChangeRequested {
+    pub change_id: Uuid,
+    pub speaker_id: Uuid,
+    pub new_email: String,
+    pub confirmation_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for SpeakerEmailChangeRequested {
+    const EVENT_TYPE: &'static str = "speakers.speaker.email_change_requested.v1";
+    const CONTEXT: &'static str = "speakers";
+    const AGGREGATE_TYPE: &'static str = "speaker";
+    fn aggregate_id(&self) -> Uuid {
+        self.speaker_id
+    }
+}
+
 /// A speaker submitted the material of an assignment (the first submission or a revision);
 /// it stops the deadline reminders of the notifications context.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

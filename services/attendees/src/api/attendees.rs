@@ -12,7 +12,6 @@ use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
-use shared_domain::validation::Validator;
 use shared_domain::Parse;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -20,10 +19,10 @@ use uuid::Uuid;
 use super::dto::AttendeeResponse;
 use super::AppState;
 use crate::domain::attendee::{AttendeeFields, GdprConsent, LANGUAGES};
-use crate::domain::email_change::{address_change, AddressChange};
 use crate::domain::signup::Signup;
 use crate::domain::AttendeeError;
 use crate::store;
+use shared_domain::address_change::{self, AddressChange};
 
 /// Consent as a client sends it.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -240,7 +239,12 @@ pub async fn update_attendee(
     }
     if_match.check(current.version)?;
     let before = current.fields();
-    let change = requested_address(&actor, &before.email, patch.email.as_deref())?;
+    let change = address_change::requested(
+        actor.has(Role::Organizer),
+        &before.email,
+        patch.email.as_deref(),
+    )
+    .map_err(ApiError::validation)?;
     let fields = merged(&before, patch, &change)
         .into_valid()
         .map_err(ApiError::validation)?;
@@ -265,29 +269,13 @@ pub async fn update_attendee(
     let record = store::attendees::fetch_attendee(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
-    let pending_email = store::email_changes::pending_email(&mut tx, id).await?;
+    let pending_email = service_kit::email_change::pending_email(&mut tx, id).await?;
     tx.commit().await?;
     let body = AttendeeResponse {
         pending_email,
         ..AttendeeResponse::from(record)
     };
     Ok((etag_header(body.version), Json(body)).into_response())
-}
-
-/// The address change a profile update asks for (a malformed address is a 422).
-fn requested_address(
-    actor: &Actor,
-    current: &str,
-    requested: Option<&str>,
-) -> Result<AddressChange, ApiError> {
-    let mut v = Validator::new();
-    let requested = requested.and_then(|email| v.email("email", email));
-    v.finish().map_err(ApiError::validation)?;
-    Ok(address_change(
-        actor.has(Role::Organizer),
-        current,
-        requested.as_deref(),
-    ))
 }
 
 /// The fields after `patch`, with the address `change` writes now (if any).

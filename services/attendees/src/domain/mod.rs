@@ -3,7 +3,6 @@
 
 pub mod attendee;
 pub mod calendar;
-pub mod email_change;
 pub mod newsletter;
 pub mod registration;
 pub mod signup;

@@ -3,7 +3,6 @@
 
 pub mod attendees;
 pub mod constraints;
-pub mod email_changes;
 pub mod engagement;
 pub mod newsletter;
 pub mod registrations;

@@ -13,8 +13,7 @@ use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageQuery, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
-use shared_domain::contracts::speakers::SpeakerProfileChanged;
-use shared_domain::contracts::Known;
+use shared_domain::address_change::{self, AddressChange};
 use shared_domain::Parse;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -73,6 +72,9 @@ pub struct SpeakerResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// The address the speaker is moving to, until they follow the link mailed there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
 }
 
 impl From<SpeakerRecord> for SpeakerResponse {
@@ -91,20 +93,8 @@ impl From<SpeakerRecord> for SpeakerResponse {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            pending_email: None,
         }
-    }
-}
-
-/// The announcement of a speaker's contact details as they are now.
-fn profile_changed(id: Uuid, fields: &SpeakerFields, now: DateTime<Utc>) -> SpeakerProfileChanged {
-    SpeakerProfileChanged {
-        speaker_id: id,
-        email: fields.email.clone(),
-        first_name: fields.first_name.clone(),
-        last_name: fields.last_name.clone(),
-        language: Known::named(&fields.communication_preferences.language),
-        email_notifications: fields.communication_preferences.email_notifications,
-        changed_at: now,
     }
 }
 
@@ -166,7 +156,12 @@ pub async fn create_speaker(
     store::speakers::insert_speaker(&mut tx, id, &fields, now)
         .await?
         .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
-    enqueue(&mut tx, &profile_changed(id, &fields, now), &context).await?;
+    enqueue(
+        &mut tx,
+        &crate::announce::profile_changed(id, &fields, now),
+        &context,
+    )
+    .await?;
     let record = store::speakers::fetch_speaker(&mut *tx, id)
         .await?
         .ok_or(SpeakerError::NotFound(id))?;
@@ -229,6 +224,7 @@ pub async fn get_me(State(state): State<AppState>, actor: Actor) -> Result<Respo
 
 async fn update(
     state: &AppState,
+    actor: &Actor,
     id: Uuid,
     if_match: IfMatch,
     context: &event_bus::EventContext,
@@ -240,8 +236,58 @@ async fn update(
         .ok_or(SpeakerError::NotFound(id))?;
     if_match.check(current.version)?;
     let before = current.fields();
-    let fields = SpeakerFields {
-        email: patch.email.unwrap_or(before.email.clone()),
+    let change = address_change::requested(
+        actor.has(Role::Organizer),
+        &before.email,
+        patch.email.as_deref(),
+    )
+    .map_err(ApiError::validation)?;
+    let fields = merged(&before, patch, &change)
+        .into_valid()
+        .map_err(ApiError::validation)?;
+    if fields.company_id != before.company_id {
+        service_kit::directory::require_company(&state.pool, "companyId", fields.company_id)
+            .await?;
+    }
+    let now = Utc::now();
+    store::speakers::update_speaker(&mut tx, id, &fields, now)
+        .await?
+        .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
+    if let AddressChange::Confirm(new_email) = &change {
+        crate::email_links::request(&mut tx, id, new_email, context).await?;
+    }
+    if profile_differs(&before, &fields) {
+        enqueue(
+            &mut tx,
+            &crate::announce::profile_changed(id, &fields, now),
+            context,
+        )
+        .await?;
+    }
+    let record = store::speakers::fetch_speaker(&mut *tx, id)
+        .await?
+        .ok_or(SpeakerError::NotFound(id))?;
+    let pending_email = service_kit::email_change::pending_email(&mut tx, id).await?;
+    tx.commit().await?;
+    let body = SpeakerResponse {
+        pending_email,
+        ..SpeakerResponse::from(record)
+    };
+    Ok((etag_header(body.version), Json(body)).into_response())
+}
+
+/// The fields after `patch`, with the address `change` writes now (if any).
+fn merged(
+    before: &SpeakerFields,
+    patch: UpdateSpeakerRequest,
+    change: &AddressChange,
+) -> SpeakerFields {
+    let email = match change {
+        AddressChange::Now(new_email) => new_email.clone(),
+        AddressChange::Keep | AddressChange::Confirm(_) => before.email.clone(),
+    };
+    SpeakerFields {
+        email,
         first_name: patch.first_name.unwrap_or(before.first_name.clone()),
         last_name: patch.last_name.unwrap_or(before.last_name.clone()),
         company_id: patch.company_id.unwrap_or(before.company_id),
@@ -252,28 +298,6 @@ async fn update(
             .communication_preferences
             .unwrap_or(before.communication_preferences.clone()),
     }
-    .into_valid()
-    .map_err(ApiError::validation)?;
-    if fields.company_id != before.company_id {
-        service_kit::directory::require_company(&state.pool, "companyId", fields.company_id)
-            .await?;
-    }
-    let now = Utc::now();
-    store::speakers::update_speaker(&mut tx, id, &fields, now)
-        .await?
-        .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
-    if profile_differs(&before, &fields) {
-        enqueue(&mut tx, &profile_changed(id, &fields, now), context).await?;
-    }
-    let record = store::speakers::fetch_speaker(&mut *tx, id)
-        .await?
-        .ok_or(SpeakerError::NotFound(id))?;
-    tx.commit().await?;
-    Ok((
-        etag_header(record.version),
-        Json(SpeakerResponse::from(record)),
-    )
-        .into_response())
 }
 
 /// Updates a speaker with `If-Match` (itself or organizers).
@@ -289,7 +313,7 @@ pub async fn update_speaker(
     Json(patch): Json<UpdateSpeakerRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_self_or_organizer(Owner::Speaker(id))?;
-    update(&state, id, if_match, &context, patch).await
+    update(&state, &actor, id, if_match, &context, patch).await
 }
 
 /// Updates the calling speaker's own profile with `If-Match`.
@@ -303,5 +327,5 @@ pub async fn update_me(
     Json(patch): Json<UpdateSpeakerRequest>,
 ) -> Result<Response, ApiError> {
     let id = own_id(&actor)?;
-    update(&state, id, if_match, &context, patch).await
+    update(&state, &actor, id, if_match, &context, patch).await
 }

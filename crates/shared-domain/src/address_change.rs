@@ -1,8 +1,11 @@
-//! How an attendee's address changes. An organizer corrects it at once; a person moving to
-//! a new address confirms it with a link mailed there, so nobody can point our mail at a
-//! stranger, and nobody learns from the answer whether the new address is anyone's.
+//! How a person's address (an attendee's, a speaker's) changes. An organizer corrects it at
+//! once; a person moving to a new address confirms it with a link mailed there, so nobody
+//! can point our mail at a stranger, and nobody learns from the answer whether the new
+//! address is anyone's.
 
 use chrono::{DateTime, Duration, Utc};
+
+use crate::validation::{FieldError, Validator};
 
 /// How long the confirmation link of a new address works.
 pub const LINK_LIFETIME: Duration = Duration::hours(48);
@@ -26,6 +29,19 @@ pub fn address_change(organizer: bool, current: &str, requested: Option<&str>) -
         Some(new) if organizer => AddressChange::Now(new.to_owned()),
         Some(new) => AddressChange::Confirm(new.to_owned()),
     }
+}
+
+/// The change a profile update asks for: `requested` is checked as an address (refused
+/// naming `email`), then [`address_change`] decides.
+pub fn requested(
+    organizer: bool,
+    current: &str,
+    requested: Option<&str>,
+) -> Result<AddressChange, Vec<FieldError>> {
+    let mut v = Validator::new();
+    let requested = requested.and_then(|email| v.email("email", email));
+    v.finish()?;
+    Ok(address_change(organizer, current, requested.as_deref()))
 }
 
 /// Whether a link requested at `expires_at` still works at `now`.

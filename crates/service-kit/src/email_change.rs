@@ -1,0 +1,97 @@
+//! Pending address changes of a service's people (attendees, speakers): each schema has an
+//! `email_changes` table keyed by `person_id`; only the link token's hash is kept, and a
+//! newer request replaces an older one. The rule of when a change needs a link is
+//! `shared_domain::address_change`.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use shared_domain::address_change::{link_works, LINK_LIFETIME};
+use sqlx::{FromRow, PgConnection};
+use uuid::Uuid;
+
+use crate::problem::{ApiError, ProblemKind};
+
+/// An address change waiting for its link.
+#[derive(Debug, Clone, FromRow)]
+pub struct PendingChange {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub new_email: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+/// Records a change of `person_id` to `new_email` (replacing an earlier one); answers it
+/// with the token of the link to mail to the new address.
+pub async fn start(
+    conn: &mut PgConnection,
+    person_id: Uuid,
+    new_email: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<(PendingChange, String)> {
+    let token = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    let change = PendingChange {
+        id: shared_domain::new_id(),
+        person_id,
+        new_email: new_email.to_lowercase(),
+        expires_at: now + LINK_LIFETIME,
+    };
+    sqlx::query(
+        "insert into email_changes (id, person_id, new_email, token_hash, requested_at, expires_at)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (person_id) do update set id = excluded.id, new_email = excluded.new_email,
+             token_hash = excluded.token_hash, requested_at = excluded.requested_at,
+             expires_at = excluded.expires_at",
+    )
+    .bind(change.id)
+    .bind(change.person_id)
+    .bind(&change.new_email)
+    .bind(hash(&token))
+    .bind(now)
+    .bind(change.expires_at)
+    .execute(conn)
+    .await?;
+    Ok((change, token))
+}
+
+/// The change a token belongs to, locked: 404 for an unknown token, 410 once expired.
+pub async fn live(conn: &mut PgConnection, token: &str) -> Result<PendingChange, ApiError> {
+    let change: Option<PendingChange> = sqlx::query_as(
+        "select id, person_id, new_email, expires_at from email_changes
+         where token_hash = $1 for update",
+    )
+    .bind(hash(token))
+    .fetch_optional(conn)
+    .await?;
+    let change = change.ok_or_else(|| ApiError::not_found("This link is not valid"))?;
+    if !link_works(change.expires_at, Utc::now()) {
+        return Err(ApiError::new(
+            ProblemKind::Gone,
+            "This link has expired; change the address in your profile again",
+        ));
+    }
+    Ok(change)
+}
+
+/// The address a person is moving to, if a change is pending.
+pub async fn pending_email(
+    conn: &mut PgConnection,
+    person_id: Uuid,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select new_email from email_changes where person_id = $1")
+        .bind(person_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Ends a change once it was applied: its link stops working.
+pub async fn finish(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("delete from email_changes where id = $1")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,76 @@
+//! The link that moves a speaker to a new address: requested by a profile change, mailed to
+//! the new address by the notifications context (the current address is told), opened as a
+//! page and followed with a post (`service_kit::email_change` keeps it).
+
+use chrono::Utc;
+use event_bus::outbox::enqueue;
+use event_bus::EventContext;
+use service_kit::email_change::{self, PendingChange};
+use service_kit::ApiError;
+use shared_domain::contracts::speakers::SpeakerEmailChangeRequested;
+use shared_domain::Parse;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::store;
+
+/// Records the change (replacing an earlier one) and announces the link to mail.
+pub async fn request(
+    conn: &mut PgConnection,
+    speaker_id: Uuid,
+    new_email: &str,
+    context: &EventContext,
+) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let (change, token) = email_change::start(conn, speaker_id, new_email, now).await?;
+    let requested = SpeakerEmailChangeRequested {
+        change_id: change.id,
+        speaker_id,
+        new_email: change.new_email,
+        confirmation_token: token,
+        expires_at: change.expires_at,
+        requested_at: now,
+    };
+    enqueue(conn, &requested, context).await?;
+    Ok(())
+}
+
+/// The pending change of a token (404 unknown, 410 expired) and the speaker's language.
+pub async fn pending(pool: &PgPool, token: &str) -> Result<(PendingChange, String), ApiError> {
+    let mut conn = pool.acquire().await?;
+    let change = email_change::live(&mut conn, token).await?;
+    let language = store::speakers::fetch_speaker(&mut *conn, change.person_id)
+        .await?
+        .map_or_else(
+            || "de".into(),
+            |s| s.fields().communication_preferences.language,
+        );
+    Ok((change, language))
+}
+
+/// Follows the link: the speaker's address becomes the new one (announced to the other
+/// contexts) and the link stops working. An address another profile holds is refused.
+pub async fn confirm(
+    pool: &PgPool,
+    token: &str,
+    context: &EventContext,
+) -> Result<String, ApiError> {
+    let mut tx = pool.begin().await?;
+    let change = email_change::live(&mut tx, token).await?;
+    let current = store::speakers::lock_speaker(&mut tx, change.person_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("This profile no longer exists"))?;
+    let mut fields = current.fields();
+    let language = fields.communication_preferences.language.clone();
+    fields.email = change.new_email.clone();
+    let fields = fields.into_valid().map_err(ApiError::validation)?;
+    let now = Utc::now();
+    store::speakers::update_speaker(&mut tx, change.person_id, &fields, now)
+        .await?
+        .map_err(|_| ApiError::conflict("This address belongs to another profile"))?;
+    email_change::finish(&mut tx, change.id).await?;
+    let changed = crate::announce::profile_changed(change.person_id, &fields, now);
+    enqueue(&mut tx, &changed, context).await?;
+    tx.commit().await?;
+    Ok(language)
+}
