@@ -243,13 +243,13 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(cors)
                 .layer(middleware::from_fn(crate::headers::security_headers))
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn(ops::record_metrics))
+                .layer(middleware::from_fn(problem_details))
                 .layer(middleware::from_fn_with_state(
                     crate::rate_limit::RateLimits::new(config.rate_limits),
                     crate::rate_limit::limit,
                 ))
-                .layer(CompressionLayer::new())
-                .layer(middleware::from_fn(ops::record_metrics))
-                .layer(middleware::from_fn(problem_details))
                 .layer(CatchPanicLayer::custom(panic_problem))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,

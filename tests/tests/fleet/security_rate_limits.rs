@@ -58,9 +58,11 @@ async fn a_token_over_its_budget_is_refused_and_others_are_not() {
     for _ in 0..5 {
         busy.get("/api/v1/companies").await.expect(StatusCode::OK);
     }
-    busy.get("/api/v1/companies")
+    let refused = busy
+        .get("/api/v1/companies")
         .await
         .expect_problem(StatusCode::TOO_MANY_REQUESTS, None);
+    assert_eq!(refused["instance"], "/api/v1/companies");
     let calm = Api::at(&service.base_url, Some(token_for("calm", &["organizer"])));
     calm.get("/api/v1/companies").await.expect(StatusCode::OK);
 }
