@@ -359,9 +359,17 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?
             .ok_or_else(|| ApiError::unauthenticated("A bearer token is required"))?;
-        Arc::<Authenticator>::from_ref(state)
+        let actor = Arc::<Authenticator>::from_ref(state)
             .authenticate(token)
-            .await
+            .await?;
+        // Refused before the body is read: a caller without any role learns nothing from
+        // how its input would have been judged.
+        if actor.roles.is_empty() {
+            return Err(ApiError::forbidden(
+                "This token carries no role of the platform",
+            ));
+        }
+        Ok(actor)
     }
 }
 

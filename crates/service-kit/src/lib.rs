@@ -24,6 +24,7 @@ pub mod patch;
 pub mod problem;
 pub mod rate_limit;
 pub mod read_model;
+pub mod redact;
 pub mod server;
 pub mod stored;
 pub mod telemetry;

@@ -188,7 +188,13 @@ async fn list_dead_letters(
     actor.require_any(&[Role::Organizer])?;
     let page = PageRequest::parse::<Uuid>(query.limit, query.cursor.as_deref())?;
     let rows = dead_letters::list_pending(&state.pool, page.after, page.fetch_limit()).await?;
-    Ok(Json(Page::from_rows(rows, page.limit, |letter| letter.id)))
+    let page = Page::from_rows(rows, page.limit, |letter| letter.id).map(|letter| {
+        dead_letters::DeadLetter {
+            payload: letter.payload.as_deref().map(crate::redact::payload),
+            ..letter
+        }
+    });
+    Ok(Json(page))
 }
 
 async fn replay_dead_letter(

@@ -75,3 +75,38 @@ async fn invented_methods_add_no_metric_series() {
     assert!(!metrics.contains("BREW"), "invented methods became labels");
     assert!(metrics.contains("method=\"other\""), "{metrics}");
 }
+
+#[tokio::test]
+async fn dead_letters_show_operators_no_link_tokens() {
+    use rdkafka::producer::FutureRecord;
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let producer = fleet_tests::producer(&fleet_tests::brokers());
+    let leaked = r#"{"confirmationToken": "s3cret-a", "link": "https://x/confirm?token=s3cret-b"}"#;
+    producer
+        .send(
+            FutureRecord::to(&attendees.topic("events"))
+                .key("k")
+                .payload(leaked),
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .expect("raw message produced");
+    let organizer = Api::as_roles(&attendees, &["organizer"]);
+    let letters = fleet_tests::eventually(
+        std::time::Duration::from_secs(90),
+        "the malformed message is dead-lettered",
+        || async {
+            let page = organizer.get("/ops/dead-letters").await.body;
+            (page["items"]
+                .as_array()
+                .is_some_and(|items| !items.is_empty()))
+            .then_some(page)
+        },
+    )
+    .await;
+    let shown = letters.to_string();
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+}

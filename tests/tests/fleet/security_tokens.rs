@@ -142,3 +142,17 @@ async fn a_token_without_subject_gets_a_human_answer_not_the_parsers() {
     let detail = refused(token).await;
     assert_eq!(detail, "The bearer token lacks the claim sub");
 }
+
+#[tokio::test]
+async fn a_token_without_a_role_is_forbidden_before_its_body_is_judged() {
+    let db = TestDb::create().await;
+    let service = TestService::companies(&db).await;
+    let claims = Claims {
+        roles: vec![],
+        ..organizer()
+    };
+    Api::at(&service.base_url, Some(mint_hs256(TEST_SECRET, &claims)))
+        .post("/api/v1/companies", &json!({"name": ""}))
+        .await
+        .expect_problem(StatusCode::FORBIDDEN, None);
+}

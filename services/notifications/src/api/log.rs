@@ -45,39 +45,6 @@ pub struct NotificationResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Hides the secret of self-service links (`token=…`): the log shows what was sent without
-/// letting its reader act as the recipient (answer an invitation, confirm a subscription).
-fn redact(text: &str) -> String {
-    const MARK: &str = "token=";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(MARK) {
-        let (before, after) = rest.split_at(at + MARK.len());
-        out.push_str(before);
-        let end = after
-            .find(|c: char| c.is_whitespace() || "&\"'<>".contains(c))
-            .unwrap_or(after.len());
-        if end > 0 {
-            out.push_str("[redacted]");
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn redact_json(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(text) => Value::String(redact(&text)),
-        Value::Array(items) => Value::Array(items.into_iter().map(redact_json).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, redact_json(v))).collect())
-        }
-        other => other,
-    }
-}
-
 impl From<LogRow> for NotificationResponse {
     fn from(row: LogRow) -> Self {
         Self {
@@ -89,8 +56,8 @@ impl From<LogRow> for NotificationResponse {
             template_id: row.template_id,
             template_version: row.template_version,
             language: row.language,
-            subject: redact(&row.subject),
-            text_body: redact(&row.text_body),
+            subject: service_kit::redact::text(&row.subject),
+            text_body: service_kit::redact::text(&row.text_body),
             delivery_status: *row.delivery_status,
             send_after: row.send_after,
             digest_id: row.digest_id,
@@ -98,7 +65,7 @@ impl From<LogRow> for NotificationResponse {
             sent_at: row.sent_at,
             ses_message_id: row.ses_message_id,
             error_message: row.error_message,
-            metadata: redact_json(row.metadata),
+            metadata: service_kit::redact::json(row.metadata),
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -215,19 +182,4 @@ pub async fn resend_notification(
         .ok_or(NotificationError::NotFound("notification", id))?;
     tx.commit().await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(row.into())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn link_secrets_are_redacted_and_the_rest_is_kept() {
-        assert_eq!(
-            redact("Answer at https://b.ch/i/1?token=abc.def&x=1 or reply.\nconfirm?token=zz"),
-            "Answer at https://b.ch/i/1?token=[redacted]&x=1 or reply.\nconfirm?token=[redacted]"
-        );
-        assert_eq!(redact("no secrets here"), "no secrets here");
-        assert_eq!(redact("token="), "token=");
-    }
 }
