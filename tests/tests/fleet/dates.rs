@@ -72,3 +72,13 @@ async fn a_cursor_holding_year_minus_5000_is_a_client_error() {
     );
     assert_eq!(answer.headers["content-type"], "application/problem+json");
 }
+
+#[tokio::test]
+async fn a_new_event_in_the_past_is_refused_naming_its_date() {
+    let db = TestDb::create().await;
+    let service = TestService::events(&db).await;
+    Api::as_roles(&service, &["organizer"])
+        .post("/api/v1/events", &dated("2020-03-12T16:00:00Z"))
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("eventDate"));
+}

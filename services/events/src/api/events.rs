@@ -62,6 +62,9 @@ pub async fn create_event(
     let fields = EventFields::from(request.clone())
         .into_valid()
         .map_err(ApiError::validation)?;
+    fields
+        .check_ahead(Utc::now())
+        .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(
         &mut tx,

@@ -121,6 +121,19 @@ pub struct EventFields {
     pub metadata: serde_json::Value,
 }
 
+impl EventFields {
+    /// A new event lies ahead: nobody plans an evening that is over.
+    pub fn check_ahead(&self, now: DateTime<Utc>) -> Result<(), Vec<FieldError>> {
+        if self.event_date <= now {
+            return Err(vec![FieldError::new(
+                "eventDate",
+                "must lie in the future for a new event",
+            )]);
+        }
+        Ok(())
+    }
+}
+
 impl Parse for EventFields {
     /// Validates and normalises; `Err` lists every invalid field.
     fn check(self) -> Result<Self, Vec<FieldError>> {
@@ -217,5 +230,14 @@ mod tests {
                 "slotConfiguration.minSlots"
             ]
         );
+    }
+
+    #[test]
+    fn a_new_event_must_lie_ahead() {
+        let event = evening();
+        let before: DateTime<Utc> = "2027-01-01T00:00:00Z".parse().unwrap();
+        assert!(event.check_ahead(before).is_ok());
+        let after: DateTime<Utc> = "2027-04-01T00:00:00Z".parse().unwrap();
+        assert_eq!(event.check_ahead(after).unwrap_err()[0].field, "eventDate");
     }
 }
