@@ -50,3 +50,25 @@ async fn a_description_keeps_its_paragraphs() {
         .expect(StatusCode::CREATED);
     assert_eq!(created["description"], description);
 }
+
+#[tokio::test]
+async fn a_capacity_beyond_any_hall_is_refused_naming_it() {
+    let db = TestDb::create().await;
+    let service = TestService::events(&db).await;
+    let mut event = fleet_tests::planning::evening_event(7002, 100);
+    event["venue"]["capacity"] = json!(2_147_483_647);
+    event["capacity"] = json!(2_147_483_647);
+    Api::as_roles(&service, &["organizer"])
+        .post("/api/v1/events", &event)
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("venue.capacity"));
+}
+
+#[test]
+fn seat_counts_are_bounded_in_the_documents() {
+    let document: serde_json::Value =
+        serde_json::from_str(include_str!("../../../openapi/events.json")).unwrap();
+    let venue = &document["components"]["schemas"]["Venue"]["properties"]["capacity"];
+    assert_eq!(venue["minimum"], 1);
+    assert_eq!(venue["maximum"], 100_000);
+}

@@ -21,6 +21,7 @@ pub struct CreateCompanyRequest {
     pub is_partner: bool,
     pub website: Option<String>,
     pub industry: String,
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub employee_count: Option<i64>,
     pub headquarters: Option<Address>,
     pub description: Option<String>,
@@ -56,7 +57,7 @@ pub struct UpdateCompanyRequest {
     pub website: Option<Option<String>>,
     pub industry: Option<String>,
     #[serde(default, deserialize_with = "service_kit::patch::field")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000)]
     pub employee_count: Option<Option<i64>>,
     #[serde(default, deserialize_with = "service_kit::patch::field")]
     #[schema(value_type = Option<Address>)]

@@ -18,6 +18,7 @@ use crate::store::slots::{SlotRecord, TechnicalRequirement};
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateEventRequest {
+    #[schema(minimum = 1, maximum = 100_000)]
     pub event_number: i32,
     pub title: String,
     pub description: Option<String>,
@@ -27,6 +28,7 @@ pub struct CreateEventRequest {
     pub event_type: EventType,
     pub venue: Venue,
     /// Seats for attendees; at most the venue's capacity.
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: i32,
     /// Defaults to the event type's configuration.
     pub slot_configuration: Option<EventSlotConfiguration>,
@@ -61,6 +63,7 @@ impl From<CreateEventRequest> for EventFields {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateEventRequest {
+    #[schema(minimum = 1, maximum = 100_000)]
     pub event_number: Option<i32>,
     pub title: Option<String>,
     #[serde(default, deserialize_with = "service_kit::patch::field")]
@@ -70,6 +73,7 @@ pub struct UpdateEventRequest {
     pub registration_deadline: Option<DateTime<Utc>>,
     pub event_type: Option<EventType>,
     pub venue: Option<Venue>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: Option<i32>,
     pub slot_configuration: Option<EventSlotConfiguration>,
     pub metadata: Option<serde_json::Value>,
@@ -268,6 +272,7 @@ pub struct SessionRequest {
     pub start_time: DateTime<Utc>,
     pub end_time: DateTime<Utc>,
     pub room: Option<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: Option<i32>,
     /// Language tag, `de` by default.
     pub language: Option<String>,
@@ -310,6 +315,7 @@ pub struct SessionResponse {
     pub start_time: DateTime<Utc>,
     pub end_time: DateTime<Utc>,
     pub room: Option<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: Option<i32>,
     pub tags: Vec<String>,
     pub prerequisites: Vec<String>,

@@ -27,12 +27,17 @@ impl EventType {
     }
 }
 
+/// The most seats a venue, an event or a session can have (and the highest event number):
+/// far above any hall in Bern, far below what could overflow a count.
+pub const MAX_SEATS: i32 = 100_000;
+
 /// Where the event takes place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Venue {
     pub name: String,
     pub address: String,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: i32,
 }
 
@@ -138,8 +143,8 @@ impl Parse for EventFields {
     /// Validates and normalises; `Err` lists every invalid field.
     fn check(self) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
-        if self.event_number < 1 {
-            v.reject("eventNumber", "must be a positive number");
+        if !(1..=MAX_SEATS).contains(&self.event_number) {
+            v.reject("eventNumber", format!("must be between 1 and {MAX_SEATS}"));
         }
         let title = v.text("title", &self.title, 255);
         let description = v.optional_paragraphs("description", self.description.as_deref(), 10_000);
@@ -150,8 +155,11 @@ impl Parse for EventFields {
         }
         let venue_name = v.text("venue.name", &self.venue.name, 255);
         let venue_address = v.text("venue.address", &self.venue.address, 1000);
-        if self.venue.capacity < 1 {
-            v.reject("venue.capacity", "must be positive");
+        if !(1..=MAX_SEATS).contains(&self.venue.capacity) {
+            v.reject(
+                "venue.capacity",
+                format!("must be between 1 and {MAX_SEATS}"),
+            );
         }
         if self.capacity < 1 {
             v.reject("capacity", "must be positive");

@@ -7,6 +7,8 @@ use shared_domain::{FieldError, Validator};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::event::MAX_SEATS;
+
 /// The kind of agenda item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -129,8 +131,8 @@ impl SessionFields {
         {
             v.reject("language", "must be a language tag such as de or en");
         }
-        if self.capacity.is_some_and(|c| c < 1) {
-            v.reject("capacity", "must be positive");
+        if self.capacity.is_some_and(|c| !(1..=MAX_SEATS).contains(&c)) {
+            v.reject("capacity", format!("must be between 1 and {MAX_SEATS}"));
         }
         if self.start_time >= self.end_time {
             v.reject("endTime", "must be after startTime");
