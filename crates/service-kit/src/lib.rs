@@ -12,6 +12,7 @@ pub mod db;
 pub mod directory;
 pub mod email_change;
 pub mod email_change_page;
+pub mod erasure;
 pub mod etag;
 pub mod extract;
 pub mod headers;

@@ -29,6 +29,7 @@ mod profile_events;
 mod registration_saga;
 mod registry;
 mod security_email_change;
+mod security_erasure;
 mod security_headers;
 mod security_input;
 mod security_rate_limits;

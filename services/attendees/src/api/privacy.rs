@@ -66,10 +66,11 @@ pub async fn erase_attendee(
 ) -> Result<Response, ApiError> {
     actor.require_self_or_organizer(Owner::Attendee(id))?;
     let mut tx = state.pool.begin().await?;
-    store::attendees::lock_attendee(&mut tx, id)
+    let attendee = store::attendees::lock_attendee(&mut tx, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
     let now = Utc::now();
+    service_kit::erasure::forget_person(&mut tx, id, &attendee.email).await?;
     if store::attendees::erase_attendee(&mut tx, id, now).await? {
         enqueue(
             &mut tx,

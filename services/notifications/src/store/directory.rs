@@ -75,9 +75,13 @@ pub async fn fetch_recipient(
 }
 
 /// Removes everything personal held about a person: contact, preferences, subscription,
-/// the mails sent to them and events parked about them. A suppression of their address
+/// the mails sent to them, events parked about them, and dead letters and stored answers
+/// that name them. A suppression of their address
 /// stays (it holds only a hash).
 pub async fn erase_person(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
+    if let Some(person) = fetch_recipient(conn, id).await? {
+        service_kit::erasure::forget_person(conn, id, &person.email).await?;
+    }
     for statement in [
         "delete from recipients where id = $1",
         "delete from notification_preferences where user_id = $1",
