@@ -25,7 +25,7 @@ use shared_domain::contracts::events::{
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
-    SpeakerEmailChangeRequested, SpeakerInvited, SpeakerProfileChanged,
+    SpeakerEmailChangeRequested, SpeakerErased, SpeakerInvited, SpeakerProfileChanged,
 };
 use shared_domain::contracts::{Known, Language as ContractLanguage};
 use shared_domain::IntegrationEvent;
@@ -123,6 +123,10 @@ impl NotificationsReactions {
             AttendeeErased::EVENT_TYPE => {
                 let erased: AttendeeErased = envelope.decode()?;
                 Ok(directory::erase_person(step.conn, erased.attendee_id).await?)
+            }
+            SpeakerErased::EVENT_TYPE => {
+                let erased: SpeakerErased = envelope.decode()?;
+                Ok(directory::erase_person(step.conn, erased.speaker_id).await?)
             }
             RoleGranted::EVENT_TYPE => step.on_role_granted(envelope.decode()?).await,
             RoleRevoked::EVENT_TYPE => {

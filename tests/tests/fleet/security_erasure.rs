@@ -80,3 +80,114 @@ async fn erasure_forgets_dead_letters_and_stored_answers_naming_the_person() {
         "a dead letter or a stored answer still shows the person"
     );
 }
+
+/// Counts the rows of every table of `schemas` that still show `needle`.
+async fn rows_showing(db: &TestDb, schemas: &[&str], needle: &str) -> Vec<String> {
+    let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select table_schema || '.' || table_name from information_schema.tables
+         where table_schema = any($1) and table_type = 'BASE TABLE'",
+    )
+    .bind(schemas)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    let mut showing = Vec::new();
+    for table in tables {
+        let hits: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from {table} t where t::text ilike '%' || $1 || '%'"
+        ))
+        .bind(needle)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+        if hits > 0 {
+            showing.push(table);
+        }
+    }
+    showing
+}
+
+#[tokio::test]
+async fn an_erased_speaker_is_gone_from_the_speakers_and_the_mail_directory() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let companies = TestService::companies_beside(&db, &events).await;
+    let speakers = TestService::speakers_beside(&db, &events).await;
+    let _notifications = TestService::notifications_beside(
+        &db,
+        &events,
+        std::sync::Arc::new(notifications::clock::SystemClock),
+    )
+    .await;
+    let company = Api::as_roles(&companies, &["organizer"])
+        .post(
+            "/api/v1/companies",
+            &json!({"name": "Epsilon AG", "industry": "IT"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let speaker = Api::as_roles(&speakers, &["organizer"])
+        .post(
+            "/api/v1/speakers",
+            &json!({"email": "edsger.erase@example.ch", "firstName": "Edsger", "lastName": "Dijkstraerase",
+                "companyId": company["id"]}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let id = speaker["id"].as_str().unwrap();
+    eventually(
+        Duration::from_secs(90),
+        "the mail directory knows the speaker",
+        || async {
+            let showing = rows_showing(&db, &["notifications"], "edsger.erase@example.ch").await;
+            (!showing.is_empty()).then_some(())
+        },
+    )
+    .await;
+
+    let themself = Api::at(
+        &speakers.base_url,
+        Some(fleet_tests::services::token_of_speaker(id)),
+    );
+    let erased = themself
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/speakers/{id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::NO_CONTENT);
+    let again = themself
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/speakers/{id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::NO_CONTENT,
+        "erasing again changes nothing"
+    );
+
+    eventually(
+        Duration::from_secs(90),
+        "nothing shows the speaker",
+        || async {
+            let mut showing =
+                rows_showing(&db, &["speakers", "notifications"], "edsger.erase").await;
+            showing
+                .extend(rows_showing(&db, &["speakers", "notifications"], "dijkstraerase").await);
+            showing.is_empty().then_some(())
+        },
+    )
+    .await;
+    let shown = themself
+        .get(&format!("/api/v1/speakers/{id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(shown["lastName"], "Erased");
+}

@@ -165,6 +165,24 @@ impl IntegrationEvent for SpeakerProfileChanged {
     }
 }
 
+/// A speaker's personal data was erased (GDPR): every context forgets what it holds about
+/// the person; assignments and agendas keep the id only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerErased {
+    pub speaker_id: Uuid,
+    pub erased_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for SpeakerErased {
+    const EVENT_TYPE: &'static str = "speakers.speaker.erased.v1";
+    const CONTEXT: &'static str = "speakers";
+    const AGGREGATE_TYPE: &'static str = "speaker";
+    fn aggregate_id(&self) -> Uuid {
+        self.speaker_id
+    }
+}
+
 /// A speaker asked to move their profile to another address. Mail keeps going to the
 /// current address until the new one is confirmed with the link mailed there; the current
 /// address is told of the request.

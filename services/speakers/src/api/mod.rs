@@ -68,7 +68,11 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(speakers::create_speaker, speakers::list_speakers))
         .routes(routes!(speakers::get_me, speakers::update_me))
-        .routes(routes!(speakers::get_speaker, speakers::update_speaker))
+        .routes(routes!(
+            speakers::get_speaker,
+            speakers::update_speaker,
+            speakers::erase_speaker
+        ))
         .routes(routes!(preferences::submit_preferences))
         .routes(routes!(assignments::change_workflow))
         .routes(routes!(assignments::speaking_history))

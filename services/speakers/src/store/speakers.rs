@@ -7,6 +7,9 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use shared_domain::contracts::speakers::SpeakerProfileChanged;
+use shared_domain::IntegrationEvent;
+
 use crate::domain::speaker::{
     ContactPreferences, SpeakerAvailability, SpeakerFields, SpeakerProfile,
 };
@@ -26,6 +29,7 @@ pub struct SpeakerRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl SpeakerRecord {
@@ -44,7 +48,7 @@ impl SpeakerRecord {
     }
 }
 
-const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, profile, availability, communication_preferences, created_at, updated_at, version";
+const COLUMNS: &str = "id, email, first_name, last_name, company_id, position, profile, availability, communication_preferences, created_at, updated_at, version, erased_at";
 
 /// Inserts a speaker; `Err(existing id)` when the email is taken.
 pub async fn insert_speaker(
@@ -152,4 +156,42 @@ pub async fn list_speakers(
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// Replaces every personal field with a neutral value; the row (and so every assignment)
+/// stays, as do the contact preferences (language, opt-out: no personal data). A pending
+/// address change goes, and the retained outbox rows announcing the profile get the same
+/// neutral values, so neither the table nor a later replay gives the person back. Returns
+/// whether the speaker was erased now (false: already erased).
+pub async fn erase_speaker(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let erased = sqlx::query(
+        "update speakers set email = 'erased-' || id || '@erased.invalid', first_name = 'Erased', \
+         last_name = 'Erased', position = null, profile = '{}', erased_at = $2, updated_at = $2, \
+         version = version + 1 where id = $1 and erased_at is null",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if erased.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("delete from email_changes where person_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "update outbox set payload = payload || jsonb_build_object('email', 'erased-' || aggregate_id || '@erased.invalid', \
+         'firstName', 'Erased', 'lastName', 'Erased') where aggregate_type = $2 and aggregate_id = $1 and event_type = $3",
+    )
+    .bind(id.to_string())
+    .bind(SpeakerProfileChanged::AGGREGATE_TYPE)
+    .bind(SpeakerProfileChanged::EVENT_TYPE)
+    .execute(conn)
+    .await?;
+    Ok(true)
 }
