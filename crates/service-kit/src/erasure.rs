@@ -2,6 +2,7 @@
 //! letters whose message names them and stored idempotent answers that show them. The
 //! owning service erases its own rows; this covers what every schema carries.
 
+use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -27,6 +28,37 @@ pub async fn forget_person(conn: &mut PgConnection, id: Uuid, email: &str) -> sq
     )
     .bind(&id)
     .bind(&email)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// What a service that holds people's profiles (attendees, speakers) forgets besides the
+/// profile row: a pending address change, and the retained outbox rows announcing the
+/// profile (event type `E`) or an address change, which get neutral values, so neither the
+/// table nor a later replay gives the person back.
+pub async fn forget_profile<E: IntegrationEvent>(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query("delete from email_changes where person_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "update outbox set payload = payload || jsonb_build_object('email', 'erased-' || aggregate_id || '@erased.invalid', \
+         'firstName', 'Erased', 'lastName', 'Erased') where aggregate_type = $2 and aggregate_id = $1 and event_type = $3",
+    )
+    .bind(id.to_string())
+    .bind(E::AGGREGATE_TYPE)
+    .bind(E::EVENT_TYPE)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update outbox set payload = payload || jsonb_build_object('newEmail', 'erased-' || aggregate_id || '@erased.invalid', \
+         'confirmationToken', '') where aggregate_id = $1 and payload ? 'newEmail'",
+    )
+    .bind(id.to_string())
     .execute(conn)
     .await
     .map(|_| ())

@@ -191,3 +191,58 @@ async fn an_erased_speaker_is_gone_from_the_speakers_and_the_mail_directory() {
         .expect(StatusCode::OK);
     assert_eq!(shown["lastName"], "Erased");
 }
+
+#[tokio::test]
+async fn erasure_forgets_an_address_change_still_waiting_for_its_link() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let organizer = Api::as_roles(&attendees, &["organizer"]);
+    let id = organizer
+        .post(
+            "/api/v1/attendees",
+            &json!({"email": "ada.moving@example.ch", "firstName": "Ada", "lastName": "Moving",
+                "gdprConsent": {"given": true, "policyVersion": "2026-01"}}),
+        )
+        .await
+        .expect(StatusCode::CREATED)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let claims = service_kit::auth::Claims {
+        attendee_id: Some(id.parse().unwrap()),
+        ..fleet_tests::services::claims(&format!("attendee-{id}"), &["attendee"])
+    };
+    let ada = Api::at(
+        &attendees.base_url,
+        Some(service_kit::auth::mint_hs256(
+            fleet_tests::services::TEST_SECRET,
+            &claims,
+        )),
+    );
+    ada.patch_if(
+        &format!("/api/v1/attendees/{id}"),
+        &json!({"email": "ada.new.home@example.ch"}),
+        "\"1\"",
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert!(!rows_showing(&db, &["attendees"], "ada.new.home")
+        .await
+        .is_empty());
+
+    let erased = ada
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/attendees/{id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::NO_CONTENT);
+    let showing = rows_showing(&db, &["attendees"], "ada.new.home").await;
+    assert!(
+        showing.is_empty(),
+        "still showing the new address: {showing:?}"
+    );
+}

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
 use shared_domain::contracts::attendees::AttendeeProfileChanged;
-use shared_domain::IntegrationEvent;
 use shared_domain::Valid;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -194,9 +193,8 @@ pub async fn list_attendees(
 }
 
 /// Replaces every personal field with a neutral value; the row (and so every registration
-/// and count) stays. The retained outbox rows announcing the attendee's profile get the same
-/// neutral values, so neither the table nor a later replay gives the person back; the
-/// language stays (it is no personal data). Returns whether the attendee was erased now
+/// and count) stays; a pending address change and the retained profile announcements go
+/// with it (`service_kit::erasure::forget_profile`); the language stays (no personal data). Returns whether the attendee was erased now
 /// (false: already erased).
 pub async fn erase_attendee(
     conn: &mut PgConnection,
@@ -223,14 +221,6 @@ pub async fn erase_attendee(
         .bind(Stored(SubscriptionStatus::Unsubscribed))
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
-        "update outbox set payload = payload || jsonb_build_object('email', 'erased-' || aggregate_id || '@erased.invalid', \
-         'firstName', 'Erased', 'lastName', 'Erased') where aggregate_type = $2 and aggregate_id = $1 and event_type = $3",
-    )
-    .bind(id.to_string())
-    .bind(AttendeeProfileChanged::AGGREGATE_TYPE)
-    .bind(AttendeeProfileChanged::EVENT_TYPE)
-    .execute(conn)
-    .await?;
+    service_kit::erasure::forget_profile::<AttendeeProfileChanged>(conn, id).await?;
     Ok(true)
 }

@@ -8,7 +8,6 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use shared_domain::contracts::speakers::SpeakerProfileChanged;
-use shared_domain::IntegrationEvent;
 
 use crate::domain::speaker::{
     ContactPreferences, SpeakerAvailability, SpeakerFields, SpeakerProfile,
@@ -159,9 +158,9 @@ pub async fn list_speakers(
 }
 
 /// Replaces every personal field with a neutral value; the row (and so every assignment)
-/// stays, as do the contact preferences (language, opt-out: no personal data). A pending
-/// address change goes, and the retained outbox rows announcing the profile get the same
-/// neutral values, so neither the table nor a later replay gives the person back. Returns
+/// stays, as do the contact preferences (language, opt-out: no personal data); a pending
+/// address change and the retained profile announcements go with it
+/// (`service_kit::erasure::forget_profile`). Returns
 /// whether the speaker was erased now (false: already erased).
 pub async fn erase_speaker(
     conn: &mut PgConnection,
@@ -180,18 +179,6 @@ pub async fn erase_speaker(
     if erased.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("delete from email_changes where person_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "update outbox set payload = payload || jsonb_build_object('email', 'erased-' || aggregate_id || '@erased.invalid', \
-         'firstName', 'Erased', 'lastName', 'Erased') where aggregate_type = $2 and aggregate_id = $1 and event_type = $3",
-    )
-    .bind(id.to_string())
-    .bind(SpeakerProfileChanged::AGGREGATE_TYPE)
-    .bind(SpeakerProfileChanged::EVENT_TYPE)
-    .execute(conn)
-    .await?;
+    service_kit::erasure::forget_profile::<SpeakerProfileChanged>(conn, id).await?;
     Ok(true)
 }
