@@ -114,3 +114,97 @@ pub fn producer(brokers: &str) -> rdkafka::producer::FutureProducer {
         .create()
         .expect("producer")
 }
+
+/// One record exactly as it lies in a topic, bytes and all.
+#[derive(Debug, Clone)]
+pub struct RawRecord {
+    pub topic: String,
+    pub key: Vec<u8>,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub value: Vec<u8>,
+}
+
+impl RawRecord {
+    /// Key, header names and values and value, lower-cased where they are text.
+    pub fn text(&self) -> String {
+        let mut text = String::from_utf8_lossy(&self.key).into_owned();
+        for (name, value) in &self.headers {
+            text.push_str(name);
+            text.push_str(&String::from_utf8_lossy(value));
+        }
+        text.push_str(&String::from_utf8_lossy(&self.value));
+        text.to_lowercase()
+    }
+}
+
+/// Every record of every topic whose name starts with `prefix`, read by an independent
+/// client (no consumer group: each partition assigned from its first offset up to its
+/// high watermark).
+pub async fn read_every_topic(brokers: &str, prefix: &str) -> Vec<RawRecord> {
+    use rdkafka::consumer::BaseConsumer;
+    use rdkafka::{Offset, TopicPartitionList};
+    let (brokers, prefix) = (brokers.to_owned(), prefix.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &brokers)
+            .set("group.id", crate::unique("auditor-"))
+            .set("enable.auto.commit", "false")
+            .create()
+            .expect("auditor consumer");
+        let timeout = Duration::from_secs(10);
+        let metadata = consumer.fetch_metadata(None, timeout).expect("topic list");
+        let mut ends = HashMap::new();
+        let mut assignment = TopicPartitionList::new();
+        for topic in metadata
+            .topics()
+            .iter()
+            .filter(|t| t.name().starts_with(&prefix))
+        {
+            for partition in topic.partitions() {
+                let (low, high) = consumer
+                    .fetch_watermarks(topic.name(), partition.id(), timeout)
+                    .expect("watermarks");
+                if high > low {
+                    ends.insert((topic.name().to_owned(), partition.id()), high);
+                    assignment
+                        .add_partition_offset(topic.name(), partition.id(), Offset::Offset(low))
+                        .expect("assignable");
+                }
+            }
+        }
+        consumer.assign(&assignment).expect("assign");
+        let mut records = Vec::new();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !ends.is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "topics not read to their end: {ends:?}"
+            );
+            let Some(result) = consumer.poll(Duration::from_millis(500)) else {
+                continue;
+            };
+            let m = result.expect("a record");
+            let headers = m
+                .headers()
+                .map(|hs| {
+                    hs.iter()
+                        .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            records.push(RawRecord {
+                topic: m.topic().to_owned(),
+                key: m.key().unwrap_or_default().to_vec(),
+                headers,
+                value: m.payload().unwrap_or_default().to_vec(),
+            });
+            let place = (m.topic().to_owned(), m.partition());
+            if ends.get(&place).is_some_and(|end| m.offset() + 1 >= *end) {
+                ends.remove(&place);
+            }
+        }
+        records
+    })
+    .await
+    .expect("the auditor ran")
+}

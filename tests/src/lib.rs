@@ -9,13 +9,14 @@ pub mod bus;
 pub mod database;
 pub mod mail;
 pub mod planning;
+pub mod sealed;
 pub mod services;
 pub mod upstream;
 
 use std::future::Future;
 use std::time::Duration;
 
-pub use broker::{brokers, producer, publish, read_topic, RawMessage};
+pub use broker::{brokers, producer, publish, read_every_topic, read_topic, RawMessage, RawRecord};
 pub use database::TestDb;
 pub use services::{token, TestService};
 

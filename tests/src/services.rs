@@ -59,6 +59,10 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
         // Rush tests send hundreds of requests with one organizer token, as a bulk import
         // would; the budgets have tests of their own (security_rate_limits).
         ("RATE_LIMIT_PER_MINUTE".into(), "60000".into()),
+        // People's keys come only from the owners a test names (`notifications_keyed`),
+        // never from a fleet that happens to run on the registry's ports.
+        ("ATTENDEES_URL".into(), "http://127.0.0.1:9".into()),
+        ("SPEAKERS_URL".into(), "http://127.0.0.1:9".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     ServiceConfig::from_lookup(0, |name| vars.get(name).cloned())
@@ -153,6 +157,40 @@ impl TestService {
             peer.topic_prefix.clone(),
             mail_settings(),
             clock,
+        )
+        .await
+    }
+
+    /// Starts the notifications service on a fresh schema of `db`, on the bus of `peer`,
+    /// fetching people's keys from `owners` (e.g. `("attendees", &attendees)`) as the
+    /// fleet's notifications service does.
+    pub async fn notifications_keyed(
+        db: &TestDb,
+        peer: &TestService,
+        owners: &[(&str, &TestService)],
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let database_url = db.service_url("notifications").await;
+        let urls: Vec<(String, String)> = owners
+            .iter()
+            .map(|(name, owner)| {
+                (
+                    format!("{}_URL", name.to_uppercase()),
+                    owner.base_url.clone(),
+                )
+            })
+            .collect();
+        let extra: Vec<(&str, &str)> = urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mail = mail_settings();
+        Self::start_with(
+            database_url,
+            peer.topic_prefix.clone(),
+            &extra,
+            move |config, listener, shutdown| {
+                tokio::spawn(notifications::run_with(
+                    config, mail, clock, listener, shutdown,
+                ))
+            },
         )
         .await
     }

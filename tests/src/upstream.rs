@@ -6,7 +6,7 @@ use rdkafka::producer::FutureProducer;
 use serde_json::Value;
 use shared_domain::contracts::events::{RoleGranted, SessionCreated, SessionSnapshot};
 use shared_domain::contracts::speakers::{
-    ChangesRequested, MaterialSubmitted, SpeakerAccepted, SpeakerInvited, SpeakerProfileChanged,
+    ChangesRequested, MaterialSubmitted, SpeakerAccepted, SpeakerInvited, SpeakerProfileChangedV1,
 };
 use shared_domain::contracts::Known;
 use uuid::Uuid;
@@ -53,7 +53,7 @@ impl Upstream {
     /// Announces a speaker (the speakers context's profile event).
     pub async fn speaker(&self, email: &str, first_name: &str, language: &str) -> Uuid {
         let id = Uuid::now_v7();
-        let profile = SpeakerProfileChanged {
+        let profile = SpeakerProfileChangedV1 {
             speaker_id: id,
             email: email.into(),
             first_name: first_name.into(),

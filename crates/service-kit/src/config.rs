@@ -11,6 +11,7 @@ use crate::auth::AuthConfig;
 
 use crate::credentials::TokenRules;
 pub use crate::credentials::{DEV_JWT_SECRET, DEV_SIGNING_SECRET};
+use crate::peers::Peers;
 use crate::rate_limit::RateLimitConfig;
 
 /// A configuration value that cannot be used.
@@ -77,6 +78,8 @@ pub struct ServiceConfig {
     pub consumer_join_timeout: Duration,
     /// `RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_ANONYMOUS_PER_MINUTE`.
     pub rate_limits: RateLimitConfig,
+    /// `<SERVICE>_URL` and `SERVICE_SECRET`: the other services' internal routes.
+    pub peers: Peers,
 }
 
 impl ServiceConfig {
@@ -161,6 +164,11 @@ impl ServiceConfig {
                     RateLimitConfig::default().anonymous,
                 )?,
             },
+            peers: Peers::read(
+                environment == Environment::Production,
+                credentials.service_secret,
+                |name| env.get(name),
+            ),
         })
     }
 }
@@ -257,6 +265,7 @@ mod tests {
         ));
         pairs.push(("JWT_ISSUER", "https://id.example"));
         pairs.push(("JWT_AUDIENCE", "batbern-api"));
+        pairs.push(("SERVICE_SECRET", "a-production-service-secret-of-40-bytes"));
         assert_eq!(config(&pairs).unwrap().log_format, LogFormat::Json);
     }
 }

@@ -43,6 +43,8 @@ pub struct Credentials {
     pub auth: AuthConfig,
     pub tokens: TokenRules,
     pub signing_secret: String,
+    /// `SERVICE_SECRET`: what the fleet's services present on each other's internal routes.
+    pub service_secret: String,
 }
 
 /// Reads the credentials through `get` (an environment lookup that ignores blank values).
@@ -72,6 +74,22 @@ pub fn read(
             "must differ from SIGNING_SECRET: a link key must never sign tokens",
         ));
     }
+    let service_secret = secret(
+        "SERVICE_SECRET",
+        get("SERVICE_SECRET"),
+        crate::peers::DEV_SERVICE_SECRET,
+        production,
+    )?;
+    let token_secret = match &auth {
+        AuthConfig::Hs256 { secret } => Some(secret.as_str()),
+        AuthConfig::Jwks { .. } => None,
+    };
+    if service_secret == signing_secret || Some(service_secret.as_str()) == token_secret {
+        return Err(refused(
+            "SERVICE_SECRET",
+            "must differ from JWT_SECRET and SIGNING_SECRET",
+        ));
+    }
     let named = |name: &'static str, local: &str| match get(name) {
         Some(value) => Ok(value),
         None if production => Err(ConfigError::Missing(name)),
@@ -92,6 +110,7 @@ pub fn read(
             max_lifetime: Duration::from_secs(hours * 3600),
         },
         signing_secret,
+        service_secret,
     })
 }
 
@@ -145,6 +164,7 @@ mod tests {
 
     const STRONG: &str = "a-production-secret-of-forty-two-bytes-len";
     const LINKS: &str = "another-production-secret-for-signing-links";
+    const SERVICES: &str = "a-third-production-secret-between-services";
 
     #[test]
     fn local_runs_on_defaults_that_dev_tokens_share() {
@@ -211,10 +231,34 @@ mod tests {
     }
 
     #[test]
+    fn production_requires_its_own_service_secret() {
+        let base = [("JWT_SECRET", STRONG), ("SIGNING_SECRET", LINKS)];
+        assert_eq!(
+            production(&base).unwrap_err(),
+            ConfigError::Missing("SERVICE_SECRET")
+        );
+        for reused in [STRONG, LINKS] {
+            let mut pairs = base.to_vec();
+            pairs.push(("SERVICE_SECRET", reused));
+            assert!(matches!(
+                production(&pairs),
+                Err(ConfigError::Invalid {
+                    name: "SERVICE_SECRET",
+                    ..
+                })
+            ));
+        }
+        let mut pairs = base.to_vec();
+        pairs.push(("SERVICE_SECRET", crate::peers::DEV_SERVICE_SECRET));
+        assert!(production(&pairs).is_err(), "the published local secret");
+    }
+
+    #[test]
     fn production_requires_issuer_and_audience() {
         let base = [
             ("JWT_JWKS_URL", "https://id/jwks"),
             ("SIGNING_SECRET", LINKS),
+            ("SERVICE_SECRET", SERVICES),
         ];
         assert_eq!(
             production(&base).unwrap_err(),

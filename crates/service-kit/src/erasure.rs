@@ -2,7 +2,6 @@
 //! letters whose message names them and stored idempotent answers that show them. The
 //! owning service erases its own rows; this covers what every schema carries.
 
-use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -34,29 +33,26 @@ pub async fn forget_person(conn: &mut PgConnection, id: Uuid, email: &str) -> sq
 }
 
 /// What a service that holds people's profiles (attendees, speakers) forgets besides the
-/// profile row: a pending address change, and the retained outbox rows announcing the
-/// profile (event type `E`) or an address change, which get neutral values, so neither the
-/// table nor a later replay gives the person back.
-pub async fn forget_profile<E: IntegrationEvent>(
-    conn: &mut PgConnection,
-    id: Uuid,
-) -> sqlx::Result<()> {
+/// profile row: a pending address change and the person's key, which leaves everything ever
+/// sealed for them on the bus, in outboxes and in dead letters unreadable. Outbox rows
+/// written before sealing carried the identity in plain text; they get neutral values, so
+/// neither the table nor a later replay gives the person back.
+pub async fn forget_profile(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("delete from email_changes where person_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    crate::person_keys::destroy(conn, id).await?;
     sqlx::query(
         "update outbox set payload = payload || jsonb_build_object('email', 'erased-' || aggregate_id || '@erased.invalid', \
-         'firstName', 'Erased', 'lastName', 'Erased') where aggregate_type = $2 and aggregate_id = $1 and event_type = $3",
+         'firstName', 'Erased', 'lastName', 'Erased') where aggregate_id = $1 and payload ? 'email'",
     )
     .bind(id.to_string())
-    .bind(E::AGGREGATE_TYPE)
-    .bind(E::EVENT_TYPE)
     .execute(&mut *conn)
     .await?;
     sqlx::query(
         "update outbox set payload = payload || jsonb_build_object('newEmail', 'erased-' || aggregate_id || '@erased.invalid', \
-         'confirmationToken', '') where aggregate_id = $1 and payload ? 'newEmail'",
+         'confirmationToken', '') where aggregate_id = $1 and jsonb_typeof(payload -> 'newEmail') = 'string'",
     )
     .bind(id.to_string())
     .execute(conn)

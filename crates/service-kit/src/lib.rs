@@ -22,6 +22,8 @@ pub mod ops;
 pub mod pages;
 pub mod pagination;
 pub mod patch;
+pub mod peers;
+pub mod person_keys;
 pub mod problem;
 pub mod rate_limit;
 pub mod read_model;

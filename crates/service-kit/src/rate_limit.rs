@@ -83,8 +83,10 @@ fn client_address(request: &Request) -> String {
         .to_owned()
 }
 
+/// Probes, metrics and the fleet's internal routes (which take the service secret) are
+/// not budgeted.
 fn exempt(path: &str) -> bool {
-    path.starts_with("/health/") || path == "/metrics"
+    path.starts_with("/health/") || path == "/metrics" || path.starts_with("/internal/")
 }
 
 /// The middleware: `429` when the caller's budget is spent.

@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
+use service_kit::{person_keys, ApiError};
 use shared_domain::contracts::attendees::{
     AttendeeProfileChanged, RegistrationRequested, RegistrationStatusChanged,
 };
-use shared_domain::contracts::Known;
+use shared_domain::contracts::{Identity, Known};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -56,18 +57,25 @@ pub async fn seat_requested(
     registration_status(conn, id, event_id, attendee_id, registered, None, context).await
 }
 
-/// What the other contexts learn of an attendee's profile.
-pub fn profile_changed(
+/// Announces an attendee's profile as it is now; who they are travels sealed with their key.
+pub async fn profile(
+    conn: &mut PgConnection,
     id: Uuid,
     fields: &AttendeeFields,
     now: DateTime<Utc>,
-) -> AttendeeProfileChanged {
-    AttendeeProfileChanged {
-        attendee_id: id,
+    context: &EventContext,
+) -> Result<(), ApiError> {
+    let identity = Identity {
         email: fields.email.clone(),
         first_name: fields.first_name.clone(),
         last_name: fields.last_name.clone(),
+    };
+    let changed = AttendeeProfileChanged {
+        attendee_id: id,
+        identity: person_keys::seal(conn, id, &identity).await?,
         language: Known::named(&fields.language),
         changed_at: now,
-    }
+    };
+    enqueue(conn, &changed, context).await?;
+    Ok(())
 }

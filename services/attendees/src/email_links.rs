@@ -6,8 +6,9 @@ use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::email_change::{self, PendingChange};
-use service_kit::{ApiError, ProblemKind};
+use service_kit::{person_keys, ApiError, ProblemKind};
 use shared_domain::contracts::attendees::AttendeeEmailChangeRequested;
+use shared_domain::contracts::Address;
 use shared_domain::Parse;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -26,7 +27,14 @@ pub async fn request(
     let requested = AttendeeEmailChangeRequested {
         change_id: change.id,
         attendee_id,
-        new_email: change.new_email,
+        new_email: person_keys::seal(
+            conn,
+            attendee_id,
+            &Address {
+                email: change.new_email,
+            },
+        )
+        .await?,
         confirmation_token: token,
         expires_at: change.expires_at,
         requested_at: now,
@@ -66,8 +74,7 @@ pub async fn confirm(
         .await?
         .ok_or_else(|| ApiError::conflict("This address belongs to another profile"))?;
     email_change::finish(&mut tx, change.id).await?;
-    let changed = crate::announce::profile_changed(change.person_id, &fields, now);
-    enqueue(&mut tx, &changed, context).await?;
+    crate::announce::profile(&mut tx, change.person_id, &fields, now, context).await?;
     tx.commit().await?;
     Ok(current.language)
 }

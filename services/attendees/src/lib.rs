@@ -44,6 +44,9 @@ pub async fn run(
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
     };
-    let routes = api::router(state.clone()).merge(pages::router(state));
+    let keys = service_kit::peers::person_key_routes(platform.pool.clone(), &platform.config.peers);
+    let routes = api::router(state.clone())
+        .merge(pages::router(state))
+        .merge(keys);
     platform.serve(routes, listener).await
 }

@@ -60,6 +60,7 @@ pub async fn run_with(
     let reactions = Arc::new(reactions::NotificationsReactions {
         clock: clock.clone(),
         public_base_url: config.public_base_url.clone(),
+        peers: config.peers.clone(),
     });
     let mut platform = Platform::start(SPEC, config, shutdown.clone()).await?;
     platform.consume(&["speakers", "attendees", "events"], reactions.clone());

@@ -13,9 +13,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::{Envelope, Reaction, ReactionError};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
+use service_kit::peers::{PeerError, Peers};
 use shared_domain::contracts::attendees::{
-    AttendeeEmailChangeRequested, AttendeeErased, AttendeeProfileChanged,
+    AttendeeEmailChangeRequested, AttendeeErased, AttendeeProfileChanged, AttendeeProfileChangedV1,
     NewsletterConfirmationRequested, NewsletterSubscriptionChanged, RegistrationState,
     RegistrationStatusChanged,
 };
@@ -26,8 +28,9 @@ use shared_domain::contracts::events::{
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
     SpeakerEmailChangeRequested, SpeakerErased, SpeakerInvited, SpeakerProfileChanged,
+    SpeakerProfileChangedV1,
 };
-use shared_domain::contracts::{Known, Language as ContractLanguage};
+use shared_domain::contracts::{Identity, Known, Language as ContractLanguage, Sealed};
 use shared_domain::IntegrationEvent;
 use sqlx::Connection;
 use sqlx::PgConnection;
@@ -69,6 +72,8 @@ pub struct NotificationsReactions {
     pub clock: Arc<dyn Clock>,
     /// Where links in mails point (the gateway / front end).
     pub public_base_url: String,
+    /// The services that keep people's keys (personal data arrives sealed).
+    pub peers: Peers,
 }
 
 #[async_trait]
@@ -112,13 +117,46 @@ impl NotificationsReactions {
             now,
             cause,
             base: &self.public_base_url,
+            peers: &self.peers,
         };
         match envelope.event_type.as_str() {
             SpeakerProfileChanged::EVENT_TYPE => {
-                step.on_speaker_profile_changed(envelope.decode()?).await
+                let e: SpeakerProfileChanged = envelope.decode()?;
+                let Some(who) = step.unseal("speakers", &e.identity).await? else {
+                    return Ok(());
+                };
+                let prefers = (e.language, e.email_notifications);
+                step.on_speaker_profile(e.speaker_id, who, prefers, e.changed_at)
+                    .await
+            }
+            SpeakerProfileChangedV1::EVENT_TYPE => {
+                let e: SpeakerProfileChangedV1 = envelope.decode()?;
+                let who = Identity {
+                    email: e.email,
+                    first_name: e.first_name,
+                    last_name: e.last_name,
+                };
+                let prefers = (e.language, e.email_notifications);
+                step.on_speaker_profile(e.speaker_id, who, prefers, e.changed_at)
+                    .await
             }
             AttendeeProfileChanged::EVENT_TYPE => {
-                step.on_attendee_profile_changed(envelope.decode()?).await
+                let e: AttendeeProfileChanged = envelope.decode()?;
+                let Some(who) = step.unseal("attendees", &e.identity).await? else {
+                    return Ok(());
+                };
+                step.on_attendee_profile(e.attendee_id, who, e.language, e.changed_at)
+                    .await
+            }
+            AttendeeProfileChangedV1::EVENT_TYPE => {
+                let e: AttendeeProfileChangedV1 = envelope.decode()?;
+                let who = Identity {
+                    email: e.email,
+                    first_name: e.first_name,
+                    last_name: e.last_name,
+                };
+                step.on_attendee_profile(e.attendee_id, who, e.language, e.changed_at)
+                    .await
             }
             AttendeeErased::EVENT_TYPE => {
                 let erased: AttendeeErased = envelope.decode()?;
@@ -178,11 +216,14 @@ impl NotificationsReactions {
             }
             AttendeeEmailChangeRequested::EVENT_TYPE => {
                 let e: AttendeeEmailChangeRequested = envelope.decode()?;
+                let Some(new_address) = step.unseal("attendees", &e.new_email).await? else {
+                    return Ok(());
+                };
                 let link = format!("/attendee/email/confirm?token={}", e.confirmation_token);
                 let change = AddressChange {
                     person_id: e.attendee_id,
                     kind: "attendee",
-                    new_email: e.new_email,
+                    new_email: new_address.email,
                     link,
                     expires_at: e.expires_at,
                 };
@@ -190,11 +231,14 @@ impl NotificationsReactions {
             }
             SpeakerEmailChangeRequested::EVENT_TYPE => {
                 let e: SpeakerEmailChangeRequested = envelope.decode()?;
+                let Some(new_address) = step.unseal("speakers", &e.new_email).await? else {
+                    return Ok(());
+                };
                 let link = format!("/speaker/email/confirm?token={}", e.confirmation_token);
                 let change = AddressChange {
                     person_id: e.speaker_id,
                     kind: "speaker",
-                    new_email: e.new_email,
+                    new_email: new_address.email,
                     link,
                     expires_at: e.expires_at,
                 };
@@ -218,6 +262,7 @@ struct Step<'a> {
     now: chrono::DateTime<chrono::Utc>,
     cause: Value,
     base: &'a str,
+    peers: &'a Peers,
 }
 
 /// The mail language a contact event names; German when it names one this build does not
@@ -278,30 +323,56 @@ impl Step<'_> {
             .ok_or_else(|| StepError::Waiting(format!("event {id}")))
     }
 
-    async fn on_speaker_profile_changed(self, e: SpeakerProfileChanged) -> Result<(), StepError> {
-        let name = format!("{} {}", e.first_name, e.last_name);
-        let language = mail_language(&e.language);
-        let contact = Contact {
-            kind: RecipientKind::Speaker,
-            email: &e.email,
-            display_name: &name,
-            language,
-            optional_mail: e.email_notifications,
-        };
-        Ok(directory::upsert_recipient(self.conn, e.speaker_id, &contact, e.changed_at).await?)
+    /// Opens what `owner` sealed: none when the person was erased meanwhile (their key is
+    /// gone); the step waits while the owner cannot be asked.
+    async fn unseal<T: DeserializeOwned>(
+        &self,
+        owner: &str,
+        sealed: &Sealed<T>,
+    ) -> Result<Option<T>, StepError> {
+        self.peers
+            .open(owner, sealed)
+            .await
+            .map_err(|error| match error {
+                PeerError::Unreachable { .. } => StepError::Waiting(error.to_string()),
+                PeerError::Seal(_) => StepError::Failed(ReactionError::Refused(error.to_string())),
+            })
     }
 
-    async fn on_attendee_profile_changed(self, e: AttendeeProfileChanged) -> Result<(), StepError> {
-        let name = format!("{} {}", e.first_name, e.last_name);
-        let language = mail_language(&e.language);
+    async fn on_speaker_profile(
+        self,
+        id: Uuid,
+        who: Identity,
+        (language, optional_mail): (Known<ContractLanguage>, bool),
+        changed_at: chrono::DateTime<Utc>,
+    ) -> Result<(), StepError> {
+        let name = format!("{} {}", who.first_name, who.last_name);
+        let contact = Contact {
+            kind: RecipientKind::Speaker,
+            email: &who.email,
+            display_name: &name,
+            language: mail_language(&language),
+            optional_mail,
+        };
+        Ok(directory::upsert_recipient(self.conn, id, &contact, changed_at).await?)
+    }
+
+    async fn on_attendee_profile(
+        self,
+        id: Uuid,
+        who: Identity,
+        language: Known<ContractLanguage>,
+        changed_at: chrono::DateTime<Utc>,
+    ) -> Result<(), StepError> {
+        let name = format!("{} {}", who.first_name, who.last_name);
         let contact = Contact {
             kind: RecipientKind::Attendee,
-            email: &e.email,
+            email: &who.email,
             display_name: &name,
-            language,
+            language: mail_language(&language),
             optional_mail: true,
         };
-        Ok(directory::upsert_recipient(self.conn, e.attendee_id, &contact, e.changed_at).await?)
+        Ok(directory::upsert_recipient(self.conn, id, &contact, changed_at).await?)
     }
 
     async fn on_role_granted(self, e: RoleGranted) -> Result<(), StepError> {

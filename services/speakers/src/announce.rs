@@ -2,25 +2,37 @@
 //! and from the address-change link alike.
 
 use chrono::{DateTime, Utc};
+use event_bus::outbox::enqueue;
+use event_bus::EventContext;
+use service_kit::{person_keys, ApiError};
 use shared_domain::contracts::speakers::SpeakerProfileChanged;
-use shared_domain::contracts::Known;
+use shared_domain::contracts::{Identity, Known};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::speaker::SpeakerFields;
 
-/// The announcement of a speaker's contact details as they are now.
-pub fn profile_changed(
+/// Announces a speaker's contact details as they are now; who they are travels sealed with
+/// their key.
+pub async fn profile(
+    conn: &mut PgConnection,
     id: Uuid,
     fields: &SpeakerFields,
     now: DateTime<Utc>,
-) -> SpeakerProfileChanged {
-    SpeakerProfileChanged {
-        speaker_id: id,
+    context: &EventContext,
+) -> Result<(), ApiError> {
+    let identity = Identity {
         email: fields.email.clone(),
         first_name: fields.first_name.clone(),
         last_name: fields.last_name.clone(),
+    };
+    let changed = SpeakerProfileChanged {
+        speaker_id: id,
+        identity: person_keys::seal(conn, id, &identity).await?,
         language: Known::named(&fields.communication_preferences.language),
         email_notifications: fields.communication_preferences.email_notifications,
         changed_at: now,
-    }
+    };
+    enqueue(conn, &changed, context).await?;
+    Ok(())
 }

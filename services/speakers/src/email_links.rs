@@ -6,8 +6,9 @@ use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::email_change::{self, PendingChange};
-use service_kit::ApiError;
+use service_kit::{person_keys, ApiError};
 use shared_domain::contracts::speakers::SpeakerEmailChangeRequested;
+use shared_domain::contracts::Address;
 use shared_domain::Parse;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -26,7 +27,14 @@ pub async fn request(
     let requested = SpeakerEmailChangeRequested {
         change_id: change.id,
         speaker_id,
-        new_email: change.new_email,
+        new_email: person_keys::seal(
+            conn,
+            speaker_id,
+            &Address {
+                email: change.new_email,
+            },
+        )
+        .await?,
         confirmation_token: token,
         expires_at: change.expires_at,
         requested_at: now,
@@ -69,8 +77,7 @@ pub async fn confirm(
         .await?
         .map_err(|_| ApiError::conflict("This address belongs to another profile"))?;
     email_change::finish(&mut tx, change.id).await?;
-    let changed = crate::announce::profile_changed(change.person_id, &fields, now);
-    enqueue(&mut tx, &changed, context).await?;
+    crate::announce::profile(&mut tx, change.person_id, &fields, now, context).await?;
     tx.commit().await?;
     Ok(language)
 }

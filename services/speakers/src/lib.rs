@@ -51,6 +51,9 @@ pub async fn run(
         signing_secret,
         public_base_url,
     };
-    let routes = api::router(state.clone()).merge(pages::router(state));
+    let keys = service_kit::peers::person_key_routes(platform.pool.clone(), &platform.config.peers);
+    let routes = api::router(state.clone())
+        .merge(pages::router(state))
+        .merge(keys);
     platform.serve(routes, listener).await
 }

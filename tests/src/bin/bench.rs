@@ -468,14 +468,14 @@ async fn newsletter_figure(
     total: usize,
 ) {
     use shared_domain::contracts::attendees::{
-        AttendeeProfileChanged, NewsletterSubscriptionChanged,
+        AttendeeProfileChangedV1, NewsletterSubscriptionChanged,
     };
     use shared_domain::contracts::events::EventPublished;
     let producer = fleet_tests::producer(&fleet_tests::brokers());
     let prefix = &service.topic_prefix;
     for n in 0..total {
         let attendee_id = Uuid::now_v7();
-        let profile = AttendeeProfileChanged {
+        let profile = AttendeeProfileChangedV1 {
             attendee_id,
             email: format!("{run}-reader-{n}@example.ch"),
             first_name: "Reader".into(),

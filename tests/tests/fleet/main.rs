@@ -33,6 +33,7 @@ mod security_erasure;
 mod security_headers;
 mod security_input;
 mod security_rate_limits;
+mod security_shredding;
 mod security_signup;
 mod security_tokens;
 mod speakers_errors;

@@ -17,7 +17,7 @@ use fleet_tests::{brokers, eventually, producer, publish, unique, TestDb, TestSe
 use notifications::clock::{ManualClock, SystemClock};
 use reqwest::StatusCode;
 use serde_json::json;
-use shared_domain::contracts::attendees::{AttendeeErased, AttendeeProfileChanged};
+use shared_domain::contracts::attendees::{AttendeeErased, AttendeeProfileChangedV1};
 use shared_domain::contracts::speakers::SpeakerInvited;
 use shared_domain::contracts::Known;
 use uuid::Uuid;
@@ -334,7 +334,7 @@ async fn erasure_removes_the_attendee_from_the_directory_and_the_log() {
     let bus = producer(&brokers());
     let attendee_id = Uuid::now_v7();
     let address = inbox("erase");
-    let profile = AttendeeProfileChanged {
+    let profile = AttendeeProfileChangedV1 {
         attendee_id,
         email: address.clone(),
         first_name: "Eve".into(),

@@ -28,8 +28,10 @@ async fn an_invitation_reaches_the_speaker_once_in_their_language_with_the_link(
     let events_service = TestService::events(&db).await;
     let companies_service = TestService::companies_beside(&db, &events_service).await;
     let speakers_service = TestService::speakers_beside(&db, &events_service).await;
+    let owners = [("speakers", &speakers_service)];
     let service =
-        TestService::notifications_beside(&db, &events_service, Arc::new(SystemClock)).await;
+        TestService::notifications_keyed(&db, &events_service, &owners, Arc::new(SystemClock))
+            .await;
     let (events, speakers, log) = (
         Api::as_roles(&events_service, &["organizer"]),
         Api::as_roles(&speakers_service, &["organizer"]),
@@ -110,8 +112,10 @@ async fn a_registration_confirmation_reaches_the_attendee_once_in_german() {
     let db = TestDb::create().await;
     let events_service = TestService::events(&db).await;
     let attendees_service = TestService::attendees_beside(&db, &events_service).await;
+    let owners = [("attendees", &attendees_service)];
     let service =
-        TestService::notifications_beside(&db, &events_service, Arc::new(SystemClock)).await;
+        TestService::notifications_keyed(&db, &events_service, &owners, Arc::new(SystemClock))
+            .await;
     let (events, people, log) = (
         Api::as_roles(&events_service, &["organizer"]),
         Api::as_roles(&attendees_service, &["organizer"]),
@@ -170,8 +174,10 @@ async fn a_published_event_sends_the_newsletter_once_to_confirmed_subscribers_on
     let db = TestDb::create().await;
     let events_service = TestService::events(&db).await;
     let attendees_service = TestService::attendees_beside(&db, &events_service).await;
+    let owners = [("attendees", &attendees_service)];
     let service =
-        TestService::notifications_beside(&db, &events_service, Arc::new(SystemClock)).await;
+        TestService::notifications_keyed(&db, &events_service, &owners, Arc::new(SystemClock))
+            .await;
     let (events, people, log) = (
         Api::as_roles(&events_service, &["organizer"]),
         Api::as_roles(&attendees_service, &["organizer"]),
@@ -248,7 +254,9 @@ async fn a_published_event_sends_the_newsletter_once_to_confirmed_subscribers_on
 
 #[tokio::test]
 async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person() {
-    use shared_domain::contracts::attendees::{AttendeeProfileChanged, RegistrationStatusChanged};
+    use shared_domain::contracts::attendees::{
+        AttendeeProfileChangedV1, RegistrationStatusChanged,
+    };
     use shared_domain::contracts::events::EventPublished;
     use shared_domain::contracts::speakers::SpeakerDeclined;
 
@@ -271,7 +279,7 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
     fleet_tests::publish(&bus, &prefix, &published).await;
     let attendee_id = Uuid::now_v7();
     let inbox = format!("{}@example.ch", unique("rita"));
-    let profile = AttendeeProfileChanged {
+    let profile = AttendeeProfileChangedV1 {
         attendee_id,
         email: inbox.clone(),
         first_name: "Rita".into(),

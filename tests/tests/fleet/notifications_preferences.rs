@@ -231,7 +231,7 @@ async fn a_weekly_digest_goes_out_on_monday_and_an_opt_out_keeps_only_mandatory_
     // A speaker who opted out of optional mail in their profile.
     let quiet_inbox = format!("{}@example.ch", unique("otto"));
     let quiet = Uuid::now_v7();
-    let profile = shared_domain::contracts::speakers::SpeakerProfileChanged {
+    let profile = shared_domain::contracts::speakers::SpeakerProfileChangedV1 {
         speaker_id: quiet,
         email: quiet_inbox.clone(),
         first_name: "Otto".into(),

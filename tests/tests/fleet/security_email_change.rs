@@ -42,8 +42,9 @@ async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
     let db = TestDb::create().await;
     let events = TestService::events(&db).await;
     let attendees = TestService::attendees_beside(&db, &events).await;
+    let owners = [("attendees", &attendees)];
     let _notifications =
-        TestService::notifications_beside(&db, &events, Arc::new(SystemClock)).await;
+        TestService::notifications_keyed(&db, &events, &owners, Arc::new(SystemClock)).await;
     let organizer = Api::as_roles(&attendees, &["organizer"]);
     let (old, new) = (
         format!("{}@example.ch", unique("old")),
@@ -136,8 +137,9 @@ async fn a_speaker_confirms_a_new_address_with_the_link_mailed_there() {
     let events = TestService::events(&db).await;
     let companies = TestService::companies_beside(&db, &events).await;
     let speakers = TestService::speakers_beside(&db, &events).await;
+    let owners = [("speakers", &speakers)];
     let _notifications =
-        TestService::notifications_beside(&db, &events, Arc::new(SystemClock)).await;
+        TestService::notifications_keyed(&db, &events, &owners, Arc::new(SystemClock)).await;
     let company = Api::as_roles(&companies, &["organizer"])
         .post(
             "/api/v1/companies",

@@ -114,9 +114,10 @@ async fn an_erased_speaker_is_gone_from_the_speakers_and_the_mail_directory() {
     let events = TestService::events(&db).await;
     let companies = TestService::companies_beside(&db, &events).await;
     let speakers = TestService::speakers_beside(&db, &events).await;
-    let _notifications = TestService::notifications_beside(
+    let _notifications = TestService::notifications_keyed(
         &db,
         &events,
+        &[("speakers", &speakers)],
         std::sync::Arc::new(notifications::clock::SystemClock),
     )
     .await;

@@ -71,6 +71,12 @@ async fn attendee(journey: &Journey, name: &str, language: &'static str) -> Pers
         .await
         .expect(StatusCode::CREATED);
     let id: Uuid = created["id"].as_str().unwrap().parse().unwrap();
+    // The fleet's internal routes (a person's key) are not reachable through the gateway.
+    let from_outside = journey
+        .public
+        .get(&format!("/internal/person-keys/{id}"))
+        .await;
+    assert_eq!(from_outside.status, StatusCode::NOT_FOUND);
     let caller = journey.public.with_token(
         &format!("attendee-{id}"),
         &["attendee"],

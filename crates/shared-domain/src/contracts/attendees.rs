@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{IntegrationEvent, Known, Language};
+use super::{Address, Identity, IntegrationEvent, Known, Language, Sealed};
 
 /// Where a registration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,20 +62,41 @@ pub struct RegistrationStatusChanged {
 }
 
 /// An attendee's contact details were set, at creation or by a change; the notifications
-/// context keeps its recipient directory from it.
+/// context keeps its recipient directory from it. Who the attendee is travels sealed with
+/// the attendee's key, which erasure destroys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeProfileChanged {
     pub attendee_id: Uuid,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
+    pub identity: Sealed<Identity>,
     /// Language of mails.
     pub language: Known<Language>,
     pub changed_at: DateTime<Utc>,
 }
 
 impl IntegrationEvent for AttendeeProfileChanged {
+    const EVENT_TYPE: &'static str = "attendees.attendee.profile_changed.v2";
+    const CONTEXT: &'static str = "attendees";
+    const AGGREGATE_TYPE: &'static str = "attendee";
+    fn aggregate_id(&self) -> Uuid {
+        self.attendee_id
+    }
+}
+
+/// The first version of the profile announcement, with the identity in plain text. No
+/// longer published; consumers still read it from outboxes written before sealing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeProfileChangedV1 {
+    pub attendee_id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: Known<Language>,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for AttendeeProfileChangedV1 {
     const EVENT_TYPE: &'static str = "attendees.attendee.profile_changed.v1";
     const CONTEXT: &'static str = "attendees";
     const AGGREGATE_TYPE: &'static str = "attendee";
@@ -139,13 +160,13 @@ pub struct NewsletterSubscriptionChanged {
 
 /// An attendee asked to move their profile to another address. Mail keeps going to the
 /// current address until the new one is confirmed with the link mailed there; the current
-/// address is told of the request.
+/// address is told of the request. The new address travels sealed with the attendee's key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeEmailChangeRequested {
     pub change_id: Uuid,
     pub attendee_id: Uuid,
-    pub new_email: String,
+    pub new_email: Sealed<Address>,
     pub confirmation_token: String,
     pub expires_at: DateTime<Utc>,
     pub requested_at: DateTime<Utc>,
@@ -170,7 +191,7 @@ newsletter_event!(
 );
 newsletter_event!(
     AttendeeEmailChangeRequested,
-    "attendees.attendee.email_change_requested.v1"
+    "attendees.attendee.email_change_requested.v2"
 );
 newsletter_event!(
     NewsletterSubscriptionChanged,

@@ -9,9 +9,11 @@ pub mod attendees;
 pub mod companies;
 pub mod events;
 pub mod known;
+pub mod sealed;
 pub mod speakers;
 
 pub use known::Known;
+pub use sealed::{Address, Identity, Sealed};
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use uuid::Uuid;

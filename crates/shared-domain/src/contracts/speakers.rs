@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{IntegrationEvent, Known, Language};
+use super::{Address, Identity, IntegrationEvent, Known, Language, Sealed};
 
 /// The role of a speaker in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,14 +141,13 @@ pub struct ChangesRequested {
 }
 
 /// A speaker's contact details were set, at creation or by a change; the notifications
-/// context keeps its recipient directory from it.
+/// context keeps its recipient directory from it. Who the speaker is travels sealed with
+/// the speaker's key, which erasure destroys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerProfileChanged {
     pub speaker_id: Uuid,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
+    pub identity: Sealed<Identity>,
     /// Language of mails.
     pub language: Known<Language>,
     /// False when the speaker opted out of optional mail.
@@ -157,6 +156,29 @@ pub struct SpeakerProfileChanged {
 }
 
 impl IntegrationEvent for SpeakerProfileChanged {
+    const EVENT_TYPE: &'static str = "speakers.speaker.profile_changed.v2";
+    const CONTEXT: &'static str = "speakers";
+    const AGGREGATE_TYPE: &'static str = "speaker";
+    fn aggregate_id(&self) -> Uuid {
+        self.speaker_id
+    }
+}
+
+/// The first version of the profile announcement, with the identity in plain text. No
+/// longer published; consumers still read it from outboxes written before sealing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerProfileChangedV1 {
+    pub speaker_id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: Known<Language>,
+    pub email_notifications: bool,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for SpeakerProfileChangedV1 {
     const EVENT_TYPE: &'static str = "speakers.speaker.profile_changed.v1";
     const CONTEXT: &'static str = "speakers";
     const AGGREGATE_TYPE: &'static str = "speaker";
@@ -185,20 +207,20 @@ impl IntegrationEvent for SpeakerErased {
 
 /// A speaker asked to move their profile to another address. Mail keeps going to the
 /// current address until the new one is confirmed with the link mailed there; the current
-/// address is told of the request.
+/// address is told of the request. The new address travels sealed with the speaker's key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerEmailChangeRequested {
     pub change_id: Uuid,
     pub speaker_id: Uuid,
-    pub new_email: String,
+    pub new_email: Sealed<Address>,
     pub confirmation_token: String,
     pub expires_at: DateTime<Utc>,
     pub requested_at: DateTime<Utc>,
 }
 
 impl IntegrationEvent for SpeakerEmailChangeRequested {
-    const EVENT_TYPE: &'static str = "speakers.speaker.email_change_requested.v1";
+    const EVENT_TYPE: &'static str = "speakers.speaker.email_change_requested.v2";
     const CONTEXT: &'static str = "speakers";
     const AGGREGATE_TYPE: &'static str = "speaker";
     fn aggregate_id(&self) -> Uuid {

@@ -5,7 +5,6 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
@@ -156,12 +155,7 @@ pub async fn create_attendee(
             ApiError::conflict("an attendee with this email already exists")
         });
     }
-    enqueue(
-        &mut tx,
-        &crate::announce::profile_changed(id, &fields, now),
-        &context,
-    )
-    .await?;
+    crate::announce::profile(&mut tx, id, &fields, now, &context).await?;
     let record = store::attendees::fetch_attendee(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
@@ -259,12 +253,7 @@ pub async fn update_attendee(
         crate::email_links::request(&mut tx, id, new_email, &context).await?;
     }
     if profile_differs(&before, &fields) {
-        enqueue(
-            &mut tx,
-            &crate::announce::profile_changed(id, &fields, now),
-            &context,
-        )
-        .await?;
+        crate::announce::profile(&mut tx, id, &fields, now, &context).await?;
     }
     let record = store::attendees::fetch_attendee(&mut *tx, id)
         .await?

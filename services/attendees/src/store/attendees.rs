@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
-use shared_domain::contracts::attendees::AttendeeProfileChanged;
 use shared_domain::Valid;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -221,6 +220,6 @@ pub async fn erase_attendee(
         .bind(Stored(SubscriptionStatus::Unsubscribed))
         .execute(&mut *conn)
         .await?;
-    service_kit::erasure::forget_profile::<AttendeeProfileChanged>(conn, id).await?;
+    service_kit::erasure::forget_profile(conn, id).await?;
     Ok(true)
 }

@@ -157,12 +157,7 @@ pub async fn create_speaker(
     store::speakers::insert_speaker(&mut tx, id, &fields, now)
         .await?
         .map_err(|existing_id| SpeakerError::EmailTaken { existing_id })?;
-    enqueue(
-        &mut tx,
-        &crate::announce::profile_changed(id, &fields, now),
-        &context,
-    )
-    .await?;
+    crate::announce::profile(&mut tx, id, &fields, now, &context).await?;
     let record = store::speakers::fetch_speaker(&mut *tx, id)
         .await?
         .ok_or(SpeakerError::NotFound(id))?;
@@ -261,12 +256,7 @@ async fn update(
         crate::email_links::request(&mut tx, id, new_email, context).await?;
     }
     if profile_differs(&before, &fields) {
-        enqueue(
-            &mut tx,
-            &crate::announce::profile_changed(id, &fields, now),
-            context,
-        )
-        .await?;
+        crate::announce::profile(&mut tx, id, &fields, now, context).await?;
     }
     let record = store::speakers::fetch_speaker(&mut *tx, id)
         .await?

@@ -7,8 +7,6 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use shared_domain::contracts::speakers::SpeakerProfileChanged;
-
 use crate::domain::speaker::{
     ContactPreferences, SpeakerAvailability, SpeakerFields, SpeakerProfile,
 };
@@ -179,6 +177,6 @@ pub async fn erase_speaker(
     if erased.rows_affected() == 0 {
         return Ok(false);
     }
-    service_kit::erasure::forget_profile::<SpeakerProfileChanged>(conn, id).await?;
+    service_kit::erasure::forget_profile(conn, id).await?;
     Ok(true)
 }
