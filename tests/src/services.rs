@@ -59,10 +59,13 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
         // Rush tests send hundreds of requests with one organizer token, as a bulk import
         // would; the budgets have tests of their own (security_rate_limits).
         ("RATE_LIMIT_PER_MINUTE".into(), "60000".into()),
-        // People's keys come only from the owners a test names (`notifications_keyed`),
-        // never from a fleet that happens to run on the registry's ports.
+        // Other services answer only where a test says (`notifications_keyed`,
+        // `PeopleFleet`), never a fleet that happens to run on the registry's ports.
+        ("COMPANIES_URL".into(), "http://127.0.0.1:9".into()),
+        ("EVENTS_URL".into(), "http://127.0.0.1:9".into()),
         ("ATTENDEES_URL".into(), "http://127.0.0.1:9".into()),
         ("SPEAKERS_URL".into(), "http://127.0.0.1:9".into()),
+        ("NOTIFICATIONS_URL".into(), "http://127.0.0.1:9".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     ServiceConfig::from_lookup(0, |name| vars.get(name).cloned())
@@ -247,10 +250,26 @@ impl TestService {
             CancellationToken,
         ) -> tokio::task::JoinHandle<anyhow::Result<()>>,
     ) -> Self {
-        let config = config(&database_url, &topic_prefix, extra);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");
+        Self::start_on(listener, database_url, topic_prefix, extra, run).await
+    }
+
+    /// Starts a service on `listener` (bound beforehand, so other services can be told
+    /// where it answers).
+    pub(crate) async fn start_on(
+        listener: tokio::net::TcpListener,
+        database_url: String,
+        topic_prefix: String,
+        extra: &[(&str, &str)],
+        run: impl FnOnce(
+            ServiceConfig,
+            tokio::net::TcpListener,
+            CancellationToken,
+        ) -> tokio::task::JoinHandle<anyhow::Result<()>>,
+    ) -> Self {
+        let config = config(&database_url, &topic_prefix, extra);
         let address = listener.local_addr().unwrap();
         let shutdown = CancellationToken::new();
         let task = run(config, listener, shutdown.clone());

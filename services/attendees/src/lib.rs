@@ -43,6 +43,7 @@ pub async fn run(
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
+        peers: platform.config.peers.clone(),
     };
     let keys = service_kit::peers::person_key_routes(platform.pool.clone(), &platform.config.peers);
     let routes = api::router(state.clone())

@@ -42,5 +42,12 @@ pub async fn run(
         auth: platform.auth.clone(),
         agendas: Default::default(),
     };
-    platform.serve(api::router(state), listener).await
+    let holdings = service_kit::peers::holdings_routes(
+        platform.pool.clone(),
+        &platform.config.peers,
+        store::PERSON_HOLDINGS,
+    );
+    platform
+        .serve(api::router(state).merge(holdings), listener)
+        .await
 }

@@ -86,5 +86,12 @@ pub async fn run_with(
         clock,
         webhook_token: mail.webhook_token.into(),
     };
-    platform.serve(api::router(state), listener).await
+    let holdings = service_kit::peers::holdings_routes(
+        platform.pool.clone(),
+        &platform.config.peers,
+        store::PERSON_HOLDINGS,
+    );
+    platform
+        .serve(api::router(state).merge(holdings), listener)
+        .await
 }

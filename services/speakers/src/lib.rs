@@ -50,6 +50,7 @@ pub async fn run(
         auth: platform.auth.clone(),
         signing_secret,
         public_base_url,
+        peers: platform.config.peers.clone(),
     };
     let keys = service_kit::peers::person_key_routes(platform.pool.clone(), &platform.config.peers);
     let routes = api::router(state.clone())

@@ -188,12 +188,12 @@ async fn registering_is_idempotent_and_an_event_not_open_creates_nothing() {
 #[tokio::test]
 async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
     let db = TestDb::create().await;
-    let events = TestService::events(&db).await;
-    let service = TestService::attendees_beside(&db, &events).await;
-    let planner = Api::as_roles(&events, &["organizer"]);
+    let fleet = fleet_tests::people::PeopleFleet::start(&db).await;
+    let (events, service) = (&fleet.events, &fleet.attendees);
+    let planner = Api::as_roles(events, &["organizer"]);
     let (event_id, _, _) = published_evening(&planner, 82, 10).await;
     fleet_tests::planning::walk_status(&planner, &event_id, &["registration_open"]).await;
-    let organizer = Api::as_roles(&service, &["organizer"]);
+    let organizer = Api::as_roles(service, &["organizer"]);
     let id = organizer
         .post("/api/v1/attendees", &ada("ada.erase@example.ch"))
         .await
@@ -201,7 +201,7 @@ async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
         .as_str()
         .unwrap()
         .to_owned();
-    let ada_api = as_attendee(&service, &id);
+    let ada_api = as_attendee(service, &id);
     let registration = ada_api
         .post(
             "/api/v1/registrations",
@@ -227,6 +227,12 @@ async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
         .expect(StatusCode::OK);
     assert_eq!(export["attendee"]["email"], "ada.erase@example.ch");
     assert_eq!(export["registrations"].as_array().unwrap().len(), 1);
+    let seats = &export["elsewhere"]["events"]["seat_reservations"];
+    assert_eq!(
+        seats.as_array().unwrap().len(),
+        1,
+        "the events context's seat: {seats}"
+    );
 
     assert_eq!(
         ada_api

@@ -30,6 +30,7 @@ mod registration_saga;
 mod registry;
 mod security_email_change;
 mod security_erasure;
+mod security_export;
 mod security_headers;
 mod security_input;
 mod security_rate_limits;

@@ -67,11 +67,8 @@ async fn an_attendee_profile_is_announced_at_creation_and_on_each_contact_change
         .await
         .expect(StatusCode::OK);
     assert_eq!(changed["language"], "en");
-    let export = organizer
-        .get(&format!("{path}/export"))
-        .await
-        .expect(StatusCode::OK);
-    assert_eq!(export["attendee"]["language"], "en");
+    let read = organizer.get(&path).await.expect(StatusCode::OK);
+    assert_eq!(read["language"], "en");
 
     let profiles = announced(
         &service.topic("attendees"),

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use axum::Router;
 use service_kit::openapi::{BearerAuth, ProblemResponses};
+use service_kit::peers::Peers;
 use service_kit::{ApiError, Authenticator};
 use sqlx::PgPool;
 use utoipa::OpenApi;
@@ -25,6 +26,8 @@ use crate::domain::AttendeeError;
 pub struct AppState {
     pub pool: PgPool,
     pub auth: Arc<Authenticator>,
+    /// The other services, for what they hold about a person (the export).
+    pub peers: Peers,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {

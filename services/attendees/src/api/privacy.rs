@@ -2,12 +2,15 @@
 //! anonymises the attendee here (registrations and counts stay right) and announces
 //! `AttendeeErased` so every other context removes what it holds; it is idempotent.
 
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::Serialize;
+use serde_json::Value;
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext};
 use shared_domain::contracts::attendees::AttendeeErased;
@@ -20,18 +23,26 @@ use super::AppState;
 use crate::domain::AttendeeError;
 use crate::store;
 
-/// Everything the attendees context holds about one person.
+/// Everything the platform holds about one attendee: the attendees context's records and,
+/// by service, the rows every other context keeps about the person.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeExport {
     pub attendee: AttendeeResponse,
     pub registrations: Vec<RegistrationResponse>,
+    /// By service (`events`, `notifications`), by table: the rows about the person.
+    #[schema(value_type = Object)]
+    pub elsewhere: BTreeMap<String, Value>,
     pub exported_at: DateTime<Utc>,
 }
 
-/// Exports everything held about the attendee (itself or organizers).
+/// The contexts besides the owner that keep rows about a person.
+pub const HOLDERS: [&str; 2] = ["events", "notifications"];
+
+/// Exports everything the platform holds about the attendee (itself or organizers), in one
+/// answer; 503 while a context holding data about people does not answer.
 #[utoipa::path(get, path = "/api/v1/attendees/{id}/export", tag = "attendees", params(("id" = Uuid, Path)),
-    responses((status = 200, body = AttendeeExport), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = AttendeeExport), (status = 403, body = Problem), (status = 404, body = Problem), (status = 503, body = Problem)), security(("bearer" = [])))]
 pub async fn export_attendee(
     State(state): State<AppState>,
     actor: Actor,
@@ -44,12 +55,14 @@ pub async fn export_attendee(
     let registrations =
         store::registrations::list_registrations(&state.pool, None, Some(id), None, None, 10_000)
             .await?;
+    let elsewhere = state.peers.gather(id, &HOLDERS).await?;
     Ok(Json(AttendeeExport {
         attendee: AttendeeResponse::from(attendee),
         registrations: registrations
             .into_iter()
             .map(RegistrationResponse::from)
             .collect(),
+        elsewhere,
         exported_at: Utc::now(),
     }))
 }

@@ -10,3 +10,13 @@ pub mod seats;
 pub mod sessions;
 pub mod slots;
 pub mod topics;
+
+/// The rows this context keeps about a person (by attendee or speaker id), exported to the
+/// person through the owning service: seats, session line-ups, slot preferences, overflow.
+pub const PERSON_HOLDINGS: &[service_kit::peers::Holding] = &[
+    ("seat_reservations", "attendee_id = $1"),
+    ("session_speakers", "speaker_id = $1"),
+    ("speaker_slot_preferences", "speaker_id = $1"),
+    ("overflow_speakers", "speaker_id = $1"),
+    ("speaker_selection_votes", "speaker_id = $1"),
+];

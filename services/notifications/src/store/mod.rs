@@ -9,3 +9,14 @@ pub mod obligations;
 pub mod preferences;
 pub mod rules;
 pub mod templates;
+
+/// The rows this context keeps about a person (by attendee or speaker id), exported to the
+/// person through the owning service: the contact, preferences, newsletter, deadlines and
+/// every mail logged for them.
+pub const PERSON_HOLDINGS: &[service_kit::peers::Holding] = &[
+    ("recipients", "id = $1"),
+    ("notification_preferences", "user_id = $1"),
+    ("newsletter_subscribers", "attendee_id = $1"),
+    ("material_obligations", "speaker_id = $1"),
+    ("notification_log", "user_id = $1"),
+];

@@ -4,6 +4,7 @@ pub mod assignments;
 pub mod dto;
 pub mod invitations;
 pub mod preferences;
+pub mod privacy;
 pub mod review;
 pub mod speakers;
 
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use axum::Router;
 use service_kit::openapi::{BearerAuth, ProblemResponses};
+use service_kit::peers::Peers;
 use service_kit::{ApiError, Authenticator, ProblemKind};
 use sqlx::PgPool;
 use utoipa::OpenApi;
@@ -29,6 +31,8 @@ pub struct AppState {
     pub signing_secret: String,
     /// Where invitation links point.
     pub public_base_url: String,
+    /// The other services, for what they hold about a person (the export).
+    pub peers: Peers,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
@@ -71,8 +75,9 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(
             speakers::get_speaker,
             speakers::update_speaker,
-            speakers::erase_speaker
+            privacy::erase_speaker
         ))
+        .routes(routes!(privacy::export_speaker))
         .routes(routes!(preferences::submit_preferences))
         .routes(routes!(assignments::change_workflow))
         .routes(routes!(assignments::speaking_history))

@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
@@ -14,7 +13,6 @@ use service_kit::pagination::{Page, PageQuery, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
 use shared_domain::address_change::{self, AddressChange};
-use shared_domain::contracts::speakers::SpeakerErased;
 use shared_domain::Parse;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -322,34 +320,4 @@ pub async fn update_me(
 ) -> Result<Response, ApiError> {
     let id = own_id(&actor)?;
     update(&state, &actor, id, if_match, &context, patch).await
-}
-
-/// Erases a speaker's personal data (the speaker themself or organizers): names, address,
-/// position and profile become neutral values, the other contexts are told to forget the
-/// person, and dead letters and stored answers naming them go. Erasing again changes nothing.
-#[utoipa::path(delete, path = "/api/v1/speakers/{id}", tag = "speakers", params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Erased"), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("bearer" = [])))]
-pub async fn erase_speaker(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path(id): Path<Uuid>,
-    RequestContext(context): RequestContext,
-) -> Result<Response, ApiError> {
-    actor.require_self_or_organizer(Owner::Speaker(id))?;
-    let mut tx = state.pool.begin().await?;
-    let speaker = store::speakers::lock_speaker(&mut tx, id)
-        .await?
-        .ok_or(SpeakerError::NotFound(id))?;
-    let now = Utc::now();
-    service_kit::erasure::forget_person(&mut tx, id, &speaker.email).await?;
-    if store::speakers::erase_speaker(&mut tx, id, now).await? {
-        let erased = SpeakerErased {
-            speaker_id: id,
-            erased_at: now,
-        };
-        enqueue(&mut tx, &erased, &context).await?;
-    }
-    tx.commit().await?;
-    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
