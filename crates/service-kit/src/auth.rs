@@ -17,6 +17,7 @@ use jsonwebtoken::{
     decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
 };
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
@@ -46,7 +47,10 @@ impl std::str::FromStr for Role {
 pub struct Actor {
     /// The token subject (user id at the identity provider).
     pub subject: String,
+    /// Platform-wide roles: the token's, refined by the platform's grants.
     pub roles: Vec<Role>,
+    /// Roles the platform granted for one event only.
+    pub event_roles: Vec<(Role, Uuid)>,
     pub speaker_id: Option<Uuid>,
     pub company_id: Option<Uuid>,
     pub attendee_id: Option<Uuid>,
@@ -58,6 +62,22 @@ impl Actor {
     /// Whether the caller has `role`.
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Whether the caller has `role` for event `event_id` (platform-wide or for that event).
+    pub fn has_for(&self, role: Role, event_id: Uuid) -> bool {
+        self.has(role) || self.event_roles.contains(&(role, event_id))
+    }
+
+    /// 403 unless the caller organizes event `event_id` (platform-wide or for that event).
+    pub fn require_organizer_of(&self, event_id: Uuid) -> Result<(), ApiError> {
+        if self.has_for(Role::Organizer, event_id) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "This operation requires the organizer role for this event",
+            ))
+        }
     }
 
     /// 403 unless the caller has one of `roles`.
@@ -151,6 +171,7 @@ impl From<Claims> for Actor {
         Actor {
             subject: claims.sub,
             roles: claims.roles.iter().filter_map(|r| r.parse().ok()).collect(),
+            event_roles: Vec::new(),
             speaker_id: claims.speaker_id,
             company_id: claims.company_id,
             attendee_id: claims.attendee_id,
@@ -175,6 +196,8 @@ pub const MAX_TOKEN_BYTES: usize = 4096;
 pub struct Authenticator {
     mode: Mode,
     rules: TokenRules,
+    /// The service's pool with its `role_grants` read model (none: the token alone decides).
+    grants: Option<PgPool>,
 }
 
 enum Mode {
@@ -189,6 +212,16 @@ enum Mode {
 impl Authenticator {
     /// An authenticator for `config` that requires what `rules` state of every token.
     pub fn new(config: &AuthConfig, rules: TokenRules) -> Arc<Self> {
+        Arc::new(Self::build(config, rules, None))
+    }
+
+    /// An authenticator whose actors carry the platform's grants from `pool`'s
+    /// `role_grants` read model ([`crate::grants`]).
+    pub fn with_grants(config: &AuthConfig, rules: TokenRules, pool: PgPool) -> Arc<Self> {
+        Arc::new(Self::build(config, rules, Some(pool)))
+    }
+
+    fn build(config: &AuthConfig, rules: TokenRules, grants: Option<PgPool>) -> Self {
         let mode = match config {
             AuthConfig::Hs256 { secret } => {
                 Mode::Hs256(DecodingKey::from_secret(secret.as_bytes()))
@@ -202,7 +235,11 @@ impl Authenticator {
                 keys: RwLock::new((HashMap::new(), None)),
             },
         };
-        Arc::new(Self { mode, rules })
+        Self {
+            mode,
+            rules,
+            grants,
+        }
     }
 
     fn validation(&self, algorithm: Algorithm) -> Validation {
@@ -257,7 +294,12 @@ impl Authenticator {
                 longest / 3600
             )));
         }
-        Ok(claims.into())
+        let mut actor: Actor = claims.into();
+        if let Some(pool) = &self.grants {
+            let grants = crate::grants::of_subject(pool, &actor.subject).await?;
+            crate::grants::refine(&mut actor, &grants);
+        }
+        Ok(actor)
     }
 
     async fn jwks_key(&self, kid: &str) -> Result<DecodingKey, ApiError> {
@@ -364,7 +406,7 @@ where
             .await?;
         // Refused before the body is read: a caller without any role learns nothing from
         // how its input would have been judged.
-        if actor.roles.is_empty() {
+        if actor.roles.is_empty() && actor.event_roles.is_empty() {
             return Err(ApiError::forbidden(
                 "This token carries no role of the platform",
             ));

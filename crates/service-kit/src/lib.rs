@@ -15,6 +15,7 @@ pub mod email_change_page;
 pub mod erasure;
 pub mod etag;
 pub mod extract;
+pub mod grants;
 pub mod headers;
 pub mod idempotency;
 pub mod openapi;

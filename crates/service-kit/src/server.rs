@@ -87,7 +87,7 @@ impl Platform {
                 "topic not created at start-up; the relay creates it when the broker answers"
             );
         }
-        let auth = Authenticator::new(&config.auth, config.tokens.clone());
+        let auth = Authenticator::with_grants(&config.auth, config.tokens.clone(), pool.clone());
         let mut platform = Self {
             workers: Workers::new(config.worker_stall),
             spec,

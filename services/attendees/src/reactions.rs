@@ -43,6 +43,9 @@ impl Reaction for AttendeesReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
+        if service_kit::grants::record(conn, envelope).await? {
+            return Ok(());
+        }
         let context = EventContext::caused_by(envelope);
         match envelope.event_type.as_str() {
             SeatReserved::EVENT_TYPE => {

@@ -28,7 +28,12 @@ pub async fn run(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let platform = Platform::start(SPEC, config, shutdown).await?;
+    let mut platform = Platform::start(SPEC, config, shutdown).await?;
+    // The platform's role grants (from the events context) refine every caller's roles.
+    platform.consume(
+        &["events"],
+        std::sync::Arc::new(service_kit::grants::GrantsReaction),
+    );
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),

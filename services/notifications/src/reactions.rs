@@ -166,8 +166,12 @@ impl NotificationsReactions {
                 let erased: SpeakerErased = envelope.decode()?;
                 Ok(directory::erase_person(step.conn, erased.speaker_id).await?)
             }
-            RoleGranted::EVENT_TYPE => step.on_role_granted(envelope.decode()?).await,
+            RoleGranted::EVENT_TYPE => {
+                service_kit::grants::record(step.conn, envelope).await?;
+                step.on_role_granted(envelope.decode()?).await
+            }
             RoleRevoked::EVENT_TYPE => {
+                service_kit::grants::record(step.conn, envelope).await?;
                 let revoked: RoleRevoked = envelope.decode()?;
                 Ok(directory::revoke_organizer(step.conn, revoked.role_id).await?)
             }

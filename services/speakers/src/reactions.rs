@@ -26,6 +26,9 @@ impl Reaction for SpeakersReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
+        if service_kit::grants::record(conn, envelope).await? {
+            return Ok(());
+        }
         match envelope.event_type.as_str() {
             EventDetailsChanged::EVENT_TYPE => Ok(store::events::upsert_event(
                 conn,

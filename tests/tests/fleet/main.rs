@@ -31,6 +31,7 @@ mod registry;
 mod security_email_change;
 mod security_erasure;
 mod security_export;
+mod security_grants;
 mod security_headers;
 mod security_input;
 mod security_rate_limits;

@@ -43,6 +43,7 @@ mod tests {
         Actor {
             subject: "s".into(),
             roles: vec![role],
+            event_roles: Vec::new(),
             speaker_id: None,
             company_id,
             attendee_id: None,

@@ -158,7 +158,7 @@ pub async fn update_event(
     RequestContext(context): RequestContext,
     Json(patch): Json<UpdateEventRequest>,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(id)?;
     let mut tx = state.pool.begin().await?;
     let current = store::events::lock_event(&mut tx, id)
         .await?
@@ -209,7 +209,7 @@ pub async fn change_status(
     RequestContext(context): RequestContext,
     Json(request): Json<StatusChangeRequest>,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(id)?;
     let mut tx = state.pool.begin().await?;
     let current = store::events::lock_event(&mut tx, id)
         .await?
@@ -319,7 +319,7 @@ pub async fn change_workflow(
     RequestContext(context): RequestContext,
     Json(request): Json<WorkflowChangeRequest>,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(id)?;
     let mut tx = state.pool.begin().await?;
     let current = store::events::lock_event(&mut tx, id)
         .await?

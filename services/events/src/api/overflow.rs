@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::problem::Problem;
 use service_kit::Stored;
-use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
+use service_kit::{Actor, ApiError, Json, Path, RequestContext};
 use shared_domain::contracts::events::OverflowSpeakerDeclined;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
@@ -156,7 +156,7 @@ pub async fn open_voting(
     Json(request): Json<OpenVotingRequest>,
 ) -> Result<Response, ApiError> {
     let request_hash = idempotency::fingerprint(&request);
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let now = Utc::now();
     let scores = request.topic_fit_scores.iter().map(|t| t.score);
     overflow::check_opening(request.voting_deadline, scores, now).map_err(ApiError::validation)?;
@@ -238,7 +238,7 @@ pub async fn get_overflow(
     actor: Actor,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<OverflowResponse>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(respond(&mut conn, event_id).await?))
 }
@@ -253,7 +253,7 @@ pub async fn cast_vote(
     Path((event_id, speaker_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<VoteRequest>,
 ) -> Result<Json<OverflowResponse>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut tx = state.pool.begin().await?;
     let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true)
         .await?
@@ -297,7 +297,7 @@ pub async fn complete_voting(
     Path(event_id): Path<Uuid>,
     RequestContext(context): RequestContext,
 ) -> Result<Json<OverflowResponse>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut tx = state.pool.begin().await?;
     // The event's lock orders completion with automatic assignment and publication.
     let event = store::events::lock_event(&mut tx, event_id)

@@ -158,7 +158,7 @@ pub async fn put_quality_review(
     Path(event_id): Path<Uuid>,
     Json(request): Json<QualityReviewRequest>,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let moderator_id = request.moderator_id.trim();
     if moderator_id.is_empty() || moderator_id.len() > 255 {
         return Err(ApiError::invalid_field(

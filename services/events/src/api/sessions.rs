@@ -63,7 +63,7 @@ pub async fn create_session(
     Json(request): Json<SessionRequest>,
 ) -> Result<Response, ApiError> {
     let request_hash = idempotency::fingerprint(&request);
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
         Attempt::Proceed(once) => once,

@@ -51,7 +51,7 @@ pub async fn generate_slots(
     Path(event_id): Path<Uuid>,
     Json(request): Json<GenerateSlotsRequest>,
 ) -> Result<Json<Vec<SlotResponse>>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut tx = state.pool.begin().await?;
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
@@ -114,7 +114,7 @@ pub async fn update_slot(
     Path((event_id, slot_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<UpdateSlotRequest>,
 ) -> Result<Json<SlotResponse>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut tx = state.pool.begin().await?;
     store::events::lock_event(&mut tx, event_id)
         .await?
@@ -154,7 +154,7 @@ pub async fn put_slot_preferences(
     Path((event_id, speaker_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<SlotPreferencesRequest>,
 ) -> Result<Json<SlotPreferencesResponse>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     if let Some(index) = request
         .preferred_time_slots
         .iter()
@@ -188,7 +188,7 @@ pub async fn list_slot_preferences(
     actor: Actor,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<Vec<SlotPreferencesResponse>>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(preferences(&mut conn, event_id).await?))
 }
@@ -350,7 +350,7 @@ pub async fn auto_assign(
     Path(event_id): Path<Uuid>,
     RequestContext(context): RequestContext,
 ) -> Result<Json<AutoAssignResponse>, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut tx = state.pool.begin().await?;
     let plan = planning(&mut tx, event_id).await?;
     let declined = store::overflow::declined_sessions(&mut *tx, event_id).await?;
@@ -431,7 +431,7 @@ pub async fn assign_manually(
     RequestContext(context): RequestContext,
     Json(request): Json<ManualAssignmentRequest>,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let mut tx = state.pool.begin().await?;
     let plan = planning(&mut tx, event_id).await?;
     let slot = plan

@@ -434,7 +434,7 @@ pub async fn assign_topic(
     Json(request): Json<AssignTopicRequest>,
 ) -> Result<Response, ApiError> {
     let request_hash = idempotency::fingerprint(&request);
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     let topic_id = request.topic_id;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
@@ -499,7 +499,7 @@ pub async fn put_usage_feedback(
     Path((id, event_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<FeedbackRequest>,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_of(event_id)?;
     if !(0.0..=5.0).contains(&request.feedback_score) {
         return Err(ApiError::invalid_field(
             "feedbackScore",
