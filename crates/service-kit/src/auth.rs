@@ -69,6 +69,17 @@ impl Actor {
         self.has(role) || self.event_roles.contains(&(role, event_id))
     }
 
+    /// 403 unless the caller organizes some event (or all): the check before loading what
+    /// names the event, so others learn nothing of what exists.
+    pub fn require_organizer_somewhere(&self) -> Result<(), ApiError> {
+        if self.has(Role::Organizer) || self.event_roles.iter().any(|(r, _)| *r == Role::Organizer)
+        {
+            Ok(())
+        } else {
+            self.require_any(&[Role::Organizer])
+        }
+    }
+
     /// 403 unless the caller organizes event `event_id` (platform-wide or for that event).
     pub fn require_organizer_of(&self, event_id: Uuid) -> Result<(), ApiError> {
         if self.has_for(Role::Organizer, event_id) {

@@ -149,12 +149,13 @@ pub async fn update_session(
     RequestContext(context): RequestContext,
     Json(request): Json<SessionRequest>,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_somewhere()?;
     let mut tx = state.pool.begin().await?;
     let event_id = store::sessions::fetch_session(&mut *tx, id)
         .await?
         .ok_or(EventError::SessionNotFound(id))?
         .event_id;
+    actor.require_organizer_of(event_id)?;
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
@@ -202,12 +203,13 @@ pub async fn cancel_session(
     if_match: IfMatch,
     RequestContext(context): RequestContext,
 ) -> Result<Response, ApiError> {
-    actor.require_any(&[Role::Organizer])?;
+    actor.require_organizer_somewhere()?;
     let mut tx = state.pool.begin().await?;
     let event_id = store::sessions::fetch_session(&mut *tx, id)
         .await?
         .ok_or(EventError::SessionNotFound(id))?
         .event_id;
+    actor.require_organizer_of(event_id)?;
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
