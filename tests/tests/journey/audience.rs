@@ -62,8 +62,18 @@ pub async fn browser_preflight_is_granted(journey: &Journey) {
 
 /// An attendee the organizer created, acting with their own token.
 async fn attendee(journey: &Journey, name: &str, language: &'static str) -> Person {
+    attendee_named(journey, name, name, language).await.0
+}
+
+/// An attendee with the address of `name` and the first name `first_name`, and their id.
+pub async fn attendee_named(
+    journey: &Journey,
+    name: &str,
+    first_name: &str,
+    language: &'static str,
+) -> (Person, Uuid) {
     let inbox = journey.address(name);
-    let body = json!({"email": inbox, "firstName": name, "lastName": "Journey", "language": language,
+    let body = json!({"email": inbox, "firstName": first_name, "lastName": "Journey", "language": language,
         "gdprConsent": {"given": true, "policyVersion": "2026-01"}});
     let created = journey
         .organizer
@@ -85,11 +95,12 @@ async fn attendee(journey: &Journey, name: &str, language: &'static str) -> Pers
             attendee: Some(id),
         },
     );
-    Person {
+    let person = Person {
         inbox,
         language,
         caller,
-    }
+    };
+    (person, id)
 }
 
 /// A reader subscribes, opens the confirmation link of the mail and confirms on its page.

@@ -18,6 +18,8 @@ pub struct Fleet {
     pub gateway: String,
     pub ses: String,
     pub logs: String,
+    /// The fleet's broker, read by an independent client.
+    pub broker: String,
 }
 
 impl Fleet {
@@ -33,6 +35,7 @@ impl Fleet {
             gateway: get("JOURNEY_GATEWAY").trim_end_matches('/').to_owned(),
             ses: get("JOURNEY_SES").trim_end_matches('/').to_owned(),
             logs: get("JOURNEY_LOGS"),
+            broker: get("JOURNEY_BROKER"),
         }
     }
 }

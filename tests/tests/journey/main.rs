@@ -13,6 +13,7 @@ mod browser;
 mod gateway;
 mod mailbox;
 mod planning;
+mod privacy;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -82,6 +83,7 @@ async fn an_event_from_planning_to_its_waitlist_through_the_gateway_alone() {
     planning::assign_and_publish(&mut journey, &plan, &speakers).await;
     audience::read_the_public_agenda(&mut journey, &plan, &reader).await;
     audience::register_past_capacity(&mut journey, &plan).await;
+    privacy::export_and_erase(&journey).await;
 
     every_mail_arrived_once(&journey).await;
     no_server_error_at_the_gateway(&journey);
