@@ -34,13 +34,14 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(
-        &["attendees", "speakers"],
+        &["attendees", "speakers", "companies"],
         Arc::new(reactions::EventsReactions),
     );
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
         agendas: Default::default(),
+        peers: platform.config.peers.clone(),
     };
     let holdings = service_kit::peers::holdings_routes(
         platform.pool.clone(),

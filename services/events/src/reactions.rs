@@ -12,15 +12,66 @@ use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
+use shared_domain::contracts::companies::{CompanyCreated, CompanyUpdated};
 use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
 use shared_domain::contracts::speakers::{
-    InvitationWithdrawn, SlotPreferencesSubmitted, SpeakerAccepted, SpeakerDeclined, SpeakerInvited,
+    ContentApproved, InvitationWithdrawn, SlotPreferencesSubmitted, SpeakerAccepted,
+    SpeakerDeclined, SpeakerErased, SpeakerInvited, SpeakerProfileChanged,
 };
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
 use crate::domain::seats::{decide, SeatDecision, SeatInventory};
 use crate::store;
+
+/// Keeps who the published agenda names (speakers' sealed profiles, company names, approved
+/// content); false for any other event.
+async fn people(conn: &mut PgConnection, envelope: &Envelope) -> Result<bool, ReactionError> {
+    match envelope.event_type.as_str() {
+        SpeakerProfileChanged::EVENT_TYPE => {
+            let e: SpeakerProfileChanged = envelope.decode()?;
+            let identity = serde_json::to_value(&e.identity)
+                .map_err(|error| ReactionError::Refused(error.to_string()))?;
+            store::people::upsert_profile(
+                conn,
+                e.speaker_id,
+                &identity,
+                e.company_id,
+                e.changed_at,
+            )
+            .await?;
+        }
+        SpeakerErased::EVENT_TYPE => {
+            let e: SpeakerErased = envelope.decode()?;
+            store::people::forget_speaker(conn, e.speaker_id, e.erased_at).await?;
+        }
+        CompanyCreated::EVENT_TYPE => {
+            let e: CompanyCreated = envelope.decode()?;
+            store::people::upsert_company(conn, e.company_id, &e.display_name, e.created_at)
+                .await?;
+        }
+        CompanyUpdated::EVENT_TYPE => {
+            let e: CompanyUpdated = envelope.decode()?;
+            store::people::upsert_company(conn, e.company_id, &e.display_name, e.updated_at)
+                .await?;
+        }
+        ContentApproved::EVENT_TYPE => {
+            let e: ContentApproved = envelope.decode()?;
+            let photo = e.photo_url.as_deref();
+            store::people::approve_content(
+                conn,
+                e.session_id,
+                e.speaker_id,
+                &e.abstract_text,
+                photo,
+                e.approved_at,
+            )
+            .await?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
 
 /// The consumer of the events service.
 pub struct EventsReactions;
@@ -36,6 +87,9 @@ impl Reaction for EventsReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
+        if people(conn, envelope).await? {
+            return Ok(());
+        }
         let context = EventContext::caused_by(envelope);
         match envelope.event_type.as_str() {
             RegistrationRequested::EVENT_TYPE => {

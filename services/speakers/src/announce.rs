@@ -31,6 +31,7 @@ pub async fn profile(
         identity: person_keys::seal(conn, id, &identity).await?,
         language: Known::named(&fields.communication_preferences.language),
         email_notifications: fields.communication_preferences.email_notifications,
+        company_id: Some(fields.company_id),
         changed_at: now,
     };
     enqueue(conn, &changed, context).await?;

@@ -1,14 +1,18 @@
 //! The speakers service's read models: companies (a speaker's company must be known and
 //! active), sessions (speakers are invited only to known, live sessions) and events (what
-//! an invitation shows of the event).
+//! an invitation shows of the event); and the agenda's progress, which moves confirmed
+//! speakers to `slot_assigned` and `final_agenda` (their speaking history).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use event_bus::{Envelope, Reaction, ReactionError};
 use shared_domain::contracts::events::{
-    EventDetailsChanged, SessionCancelled, SessionCreated, SessionUpdated,
+    EventDetailsChanged, EventPublished, SessionCancelled, SessionCreated, SessionScheduled,
+    SessionUpdated,
 };
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::store;
 
@@ -45,6 +49,14 @@ impl Reaction for SpeakersReactions {
                 &envelope.decode::<SessionUpdated>()?.session,
             )
             .await?),
+            SessionScheduled::EVENT_TYPE => {
+                let e: SessionScheduled = envelope.decode()?;
+                Ok(on_agenda(conn, &[e.session_id], false, e.scheduled_at).await?)
+            }
+            EventPublished::EVENT_TYPE => {
+                let e: EventPublished = envelope.decode()?;
+                Ok(on_agenda(conn, &e.sessions, true, e.published_at).await?)
+            }
             SessionCancelled::EVENT_TYPE => {
                 let cancelled: SessionCancelled = envelope.decode()?;
                 Ok(store::sessions::cancel_session(
@@ -59,4 +71,19 @@ impl Reaction for SpeakersReactions {
                 .map(|_| ()),
         }
     }
+}
+
+/// Moves the confirmed speakers of `sessions` along with the agenda: scheduled, or published.
+async fn on_agenda(
+    conn: &mut PgConnection,
+    sessions: &[Uuid],
+    published: bool,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    for assignment in store::assignments::of_sessions(conn, sessions).await? {
+        if let Some(next) = assignment.workflow_state.on_agenda(published) {
+            store::assignments::set_state(conn, assignment.id, next, None, at).await?;
+        }
+    }
+    Ok(())
 }

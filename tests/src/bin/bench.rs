@@ -512,6 +512,7 @@ async fn newsletter_figure(
         registration_deadline: "2027-03-10T22:59:00Z".parse().unwrap(),
         capacity: 300,
         published_at: Utc::now(),
+        sessions: Vec::new(),
     };
     let started = Instant::now();
     fleet_tests::publish(&producer, prefix, &published).await;

@@ -176,9 +176,20 @@ async fn the_agenda_of_an_event_in_planning_is_not_found() {
 }
 
 #[tokio::test]
-async fn listing_events_anonymously_is_unauthorized() {
+async fn anonymous_readers_see_no_event_in_planning() {
     let f = fixture().await;
-    Api::anonymous(&f.service)
+    let anonymous = Api::anonymous(&f.service);
+    let listed = anonymous.get("/api/v1/events").await.expect(StatusCode::OK);
+    assert_eq!(
+        listed["items"],
+        serde_json::json!([]),
+        "the fixture's event is in planning"
+    );
+    anonymous
+        .get(&format!("/api/v1/events/{}", f.event))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+    Api::at(&f.service.base_url, Some("not-a-token".into()))
         .get("/api/v1/events")
         .await
         .expect_problem(StatusCode::UNAUTHORIZED, None);

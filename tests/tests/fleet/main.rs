@@ -13,6 +13,7 @@ mod events_agenda;
 mod events_errors;
 mod events_overflow;
 mod events_planning;
+mod events_publication;
 mod events_quality;
 mod events_roles;
 mod events_seats;

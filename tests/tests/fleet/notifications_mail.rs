@@ -275,6 +275,7 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
         registration_deadline: "2027-06-08T21:59:00Z".parse().unwrap(),
         capacity: 100,
         published_at: chrono::Utc::now(),
+        sessions: Vec::new(),
     };
     fleet_tests::publish(&bus, &prefix, &published).await;
     let attendee_id = Uuid::now_v7();

@@ -163,6 +163,28 @@ pub async fn read_the_public_agenda(journey: &mut Journey, plan: &Plan, reader: 
         .filter(|s| !s["session"].is_null())
         .collect();
     assert_eq!(sessions.len(), plan.people.len(), "{body}");
+    let named: Vec<&Value> = sessions
+        .iter()
+        .flat_map(|s| s["session"]["speakers"].as_array().unwrap())
+        .collect();
+    for (_, name, _, _) in &plan.people {
+        let speaker = named
+            .iter()
+            .find(|s| s["name"] == name.as_str())
+            .unwrap_or_else(|| panic!("{name} is not named on the agenda: {body}"));
+        assert!(
+            speaker["company"]
+                .as_str()
+                .unwrap()
+                .starts_with("Journey AG"),
+            "{speaker}"
+        );
+        let approved = speaker["abstract"].as_str().unwrap_or_default();
+        assert!(
+            approved.contains("lessons we learned"),
+            "the approved abstract: {speaker}"
+        );
+    }
     let base = format!("/api/v1/events/{}/agenda", plan.event_id);
     let ical = journey.public.get(&format!("{base}/ical")).await;
     assert_eq!(ical.status, StatusCode::OK);
@@ -175,6 +197,28 @@ pub async fn read_the_public_agenda(journey: &mut Journey, plan: &Plan, reader: 
         .await
         .expect(StatusCode::OK);
     assert!(frab["schedule"].is_object(), "{frab}");
+    // iCalendar folds long lines; unfolded, every name is there.
+    let unfolded = ical.text.replace("\r\n ", "");
+    for (_, name, _, _) in &plan.people {
+        assert!(unfolded.contains(name.as_str()), "iCal names {name}");
+        assert!(
+            frab.to_string()
+                .contains(&format!("\"public_name\":\"{name}\"")),
+            "frab names {name}"
+        );
+    }
+    let listed = journey
+        .public
+        .get("/api/v1/events?limit=100")
+        .await
+        .expect(StatusCode::OK);
+    let shown = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == plan.event_id.as_str());
+    let shown = shown.unwrap_or_else(|| panic!("the tokenless list shows the event: {listed}"));
+    assert_eq!(shown["title"], plan.event_title.as_str());
     let tag = agenda.etag();
     let again = journey
         .public

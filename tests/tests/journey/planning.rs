@@ -3,7 +3,7 @@
 //! the slots and publish.
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::gateway::{form_of, Caller, SubjectIds};
@@ -360,14 +360,42 @@ pub async fn assign_and_publish(journey: &mut Journey, plan: &Plan, speakers: &[
         "published",
         "registration_open",
     ] {
-        let moved: Value = o
-            .post_current(
-                &event,
-                &format!("{event}/status"),
-                &json!({"status": status}),
-            )
-            .await
-            .expect(StatusCode::OK);
+        // The reviews were approved a moment ago in the speakers service; until the events
+        // service has heard of them, publication names the speakers still waiting.
+        let moved = fleet_tests::eventually(
+            std::time::Duration::from_secs(60),
+            "every approval reached the events service",
+            || async {
+                let answer = o
+                    .post_current(
+                        &event,
+                        &format!("{event}/status"),
+                        &json!({"status": status}),
+                    )
+                    .await;
+                let waiting = answer.status == StatusCode::CONFLICT
+                    && answer.body["unapprovedSpeakers"].is_array();
+                (!waiting).then_some(answer)
+            },
+        )
+        .await
+        .expect(StatusCode::OK);
         assert_eq!(moved["status"], status);
+    }
+    for speaker in speakers {
+        let history = format!("/api/v1/speakers/{}/history", speaker.id);
+        fleet_tests::eventually(
+            std::time::Duration::from_secs(60),
+            "the published session is in the speaker's history",
+            || async {
+                let engagements = speaker.caller.get(&history).await.expect(StatusCode::OK);
+                let shown = engagements.as_array().is_some_and(|e| {
+                    e.iter()
+                        .any(|x| x["sessionId"] == speaker.session.0.as_str())
+                });
+                shown.then_some(())
+            },
+        )
+        .await;
     }
 }

@@ -108,6 +108,9 @@ pub struct EventPublished {
     pub registration_deadline: DateTime<Utc>,
     pub capacity: i32,
     pub published_at: DateTime<Utc>,
+    /// The sessions on the published agenda (their confirmed speakers reach `final_agenda`).
+    #[serde(default)]
+    pub sessions: Vec<Uuid>,
 }
 
 /// Registration for an event opened.
@@ -166,6 +169,19 @@ pub struct SessionCancelled {
     pub session_id: Uuid,
     pub event_id: Uuid,
     pub cancelled_at: DateTime<Utc>,
+}
+
+/// A session was placed in a slot of its event's agenda (by the automatic assignment or an
+/// organizer's manual choice); its confirmed speakers move to `slot_assigned`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionScheduled {
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub slot_number: i32,
+    pub start_time: DateTime<Utc>,
+    pub end_time: DateTime<Utc>,
+    pub scheduled_at: DateTime<Utc>,
 }
 
 /// Why a seat was refused.
@@ -324,6 +340,12 @@ events_event!(
 events_event!(
     SessionCancelled,
     "events.session.cancelled.v1",
+    "session",
+    |e| e.session_id
+);
+events_event!(
+    SessionScheduled,
+    "events.session.scheduled.v1",
     "session",
     |e| e.session_id
 );

@@ -152,6 +152,9 @@ pub struct SpeakerProfileChanged {
     pub language: Known<Language>,
     /// False when the speaker opted out of optional mail.
     pub email_notifications: bool,
+    /// The company the speaker speaks for (shown beside their name on a published agenda).
+    #[serde(default)]
+    pub company_id: Option<Uuid>,
     pub changed_at: DateTime<Utc>,
 }
 
@@ -242,6 +245,23 @@ pub struct MaterialSubmitted {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// A moderator approved a speaker's submitted content: the approved abstract (and photo)
+/// is what the published agenda shows for the speaker's session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContentApproved {
+    pub assignment_id: Uuid,
+    pub speaker_id: Uuid,
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    /// The approved revision.
+    pub revision: i32,
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    pub photo_url: Option<String>,
+    pub approved_at: DateTime<Utc>,
+}
+
 macro_rules! speakers_event {
     ($ty:ty, $name:literal) => {
         impl IntegrationEvent for $ty {
@@ -260,6 +280,10 @@ speakers_event!(SpeakerAccepted, "speakers.speaker.accepted.v1");
 speakers_event!(SpeakerDeclined, "speakers.speaker.declined.v1");
 speakers_event!(InvitationWithdrawn, "speakers.invitation.withdrawn.v1");
 speakers_event!(MaterialSubmitted, "speakers.material.submitted.v1");
+speakers_event!(
+    ContentApproved,
+    "speakers.quality_review.content_approved.v1"
+);
 speakers_event!(
     ChangesRequested,
     "speakers.quality_review.changes_requested.v1"

@@ -43,7 +43,7 @@ pub fn render(agenda: &Agenda) -> Value {
             "language": session.map(|s| s.language.clone()).unwrap_or_else(|| "de".into()),
             "abstract": session.and_then(|s| s.description.clone()).unwrap_or_default(),
             "description": "",
-            "persons": session.map(|s| s.speakers.iter().map(|p| json!({"guid": p.speaker_id, "public_name": p.presentation_title.clone().unwrap_or_default()})).collect::<Vec<_>>()).unwrap_or_default(),
+            "persons": session.map(|s| s.speakers.iter().map(person).collect::<Vec<_>>()).unwrap_or_default(),
             "links": [],
             "attachments": [],
         });
@@ -88,5 +88,17 @@ pub fn render(agenda: &Agenda) -> Value {
                 }],
             },
         },
+    })
+}
+
+/// A speaker as a frab person: the name as `public_name`, the approved abstract as the
+/// biography field's neighbour `abstract`.
+fn person(speaker: &super::AgendaSpeaker) -> Value {
+    json!({
+        "guid": speaker.speaker_id,
+        "public_name": speaker.name.clone().unwrap_or_else(|| "Speaker".into()),
+        "company": speaker.company,
+        "avatar": speaker.photo_url,
+        "abstract": speaker.abstract_text,
     })
 }

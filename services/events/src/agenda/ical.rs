@@ -31,8 +31,18 @@ pub fn render(agenda: &Agenda) -> String {
                     None => location.clone(),
                 },
             );
-        if let Some(description) = slot.session.as_ref().and_then(|s| s.description.as_deref()) {
-            event.description(description);
+        if let Some(session) = &slot.session {
+            let mut text: Vec<String> = session.speakers.iter().map(|s| s.public_name()).collect();
+            text.extend(session.description.clone());
+            text.extend(
+                session
+                    .speakers
+                    .iter()
+                    .filter_map(|s| s.abstract_text.clone()),
+            );
+            if !text.is_empty() {
+                event.description(&text.join("\n\n"));
+            }
         }
         calendar.push(event.done());
     }

@@ -69,8 +69,27 @@ pub struct AgendaSession {
 #[serde(rename_all = "camelCase")]
 pub struct AgendaSpeaker {
     pub speaker_id: Uuid,
+    /// First and last name; none once the speaker is erased (or not yet known).
+    pub name: Option<String>,
+    /// The company the speaker speaks for.
+    pub company: Option<String>,
+    pub photo_url: Option<String>,
     pub role: String,
     pub presentation_title: Option<String>,
+    /// The abstract a moderator approved.
+    #[serde(rename = "abstract")]
+    pub abstract_text: Option<String>,
+}
+
+impl AgendaSpeaker {
+    /// How the speaker is shown where one line is all there is.
+    pub fn public_name(&self) -> String {
+        match (&self.name, &self.company) {
+            (Some(name), Some(company)) => format!("{name} ({company})"),
+            (Some(name), None) => name.clone(),
+            (None, _) => "Speaker".into(),
+        }
+    }
 }
 
 impl AgendaSlot {

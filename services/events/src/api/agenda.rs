@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use service_kit::problem::Problem;
 use service_kit::{ApiError, Path};
 use sha2::{Digest, Sha256};
+use shared_domain::contracts::{Identity, Sealed};
 use uuid::Uuid;
 
 use super::AppState;
@@ -75,6 +76,9 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
     let slots = store::slots::list_slots(&mut *conn, event_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
+    let people = store::people::of_event(&mut *conn, event_id).await?;
+    drop(conn);
+    let names = names(state, &people).await?;
     let slots = slots
         .iter()
         .map(|slot| AgendaSlot {
@@ -101,10 +105,19 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
                     speakers: speakers
                         .iter()
                         .filter(|sp| sp.session_id == s.id && sp.is_confirmed)
-                        .map(|sp| AgendaSpeaker {
-                            speaker_id: sp.speaker_id,
-                            role: sp.role.clone(),
-                            presentation_title: sp.presentation_title.clone(),
+                        .map(|sp| {
+                            let person = people
+                                .iter()
+                                .find(|p| p.session_id == s.id && p.speaker_id == sp.speaker_id);
+                            AgendaSpeaker {
+                                speaker_id: sp.speaker_id,
+                                name: names.get(&sp.speaker_id).cloned(),
+                                company: person.and_then(|p| p.company.clone()),
+                                photo_url: person.and_then(|p| p.photo_url.clone()),
+                                role: sp.role.clone(),
+                                presentation_title: sp.presentation_title.clone(),
+                                abstract_text: person.and_then(|p| p.abstract_text.clone()),
+                            }
                         })
                         .collect(),
                 }),
@@ -126,6 +139,32 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
         },
         slots,
     })
+}
+
+/// The names of the agenda's speakers, opened with each speaker's key from the speakers
+/// service; an erased speaker (whose key is gone) has none.
+pub(super) async fn names(
+    state: &AppState,
+    people: &[store::people::AgendaPerson],
+) -> Result<HashMap<Uuid, String>, ApiError> {
+    let mut names = HashMap::new();
+    for person in people {
+        let Some(sealed) = &person.identity else {
+            continue;
+        };
+        if names.contains_key(&person.speaker_id) {
+            continue;
+        }
+        let sealed: Sealed<Identity> = serde_json::from_value(sealed.0.clone())
+            .map_err(|_| ApiError::internal("a stored sealed identity is unreadable"))?;
+        if let Some(who) = state.peers.open("speakers", &sealed).await? {
+            names.insert(
+                person.speaker_id,
+                format!("{} {}", who.first_name, who.last_name),
+            );
+        }
+    }
+    Ok(names)
 }
 
 async fn serve(

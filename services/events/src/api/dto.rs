@@ -164,6 +164,10 @@ impl From<EventRecord> for EventResponse {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatusChangeRequest {
     pub status: EventStatus,
+    /// Publishes although some speakers' content is not approved yet: why (organizers
+    /// only; kept in the log of the status change).
+    #[serde(default)]
+    pub override_content_review: Option<String>,
 }
 
 /// Body of `POST /api/v1/events/{id}/workflow`.

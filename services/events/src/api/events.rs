@@ -90,17 +90,18 @@ pub async fn create_event(
     Ok(response)
 }
 
-/// Reads an event (organizers: any; others: published ones).
+/// Reads an event (its organizers: any; everyone else, also without a token: published ones).
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", params(("id" = Uuid, Path)),
-    responses((status = 200, body = EventResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = EventResponse), (status = 404, body = Problem)), security((), ("bearer" = [])))]
 pub async fn get_event(
     State(state): State<AppState>,
-    actor: Actor,
+    actor: Option<Actor>,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
+    let organizer = actor.is_some_and(|a| a.has_for(Role::Organizer, id));
     let record = store::events::fetch_event(&state.pool, id)
         .await?
-        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
+        .filter(|e| e.status().visible_to(organizer))
         .ok_or(EventError::NotFound(id))?;
     Ok((
         etag_header(record.version),
@@ -109,18 +110,20 @@ pub async fn get_event(
         .into_response())
 }
 
-/// Lists events by date (organizers: all; others: published ones).
+/// Lists events by date (organizers: all; everyone else, also without a token, as a public
+/// site does: published ones with their registration state).
 #[utoipa::path(get, path = "/api/v1/events", tag = "events", params(ListEventsQuery),
-    responses((status = 200, body = Page<EventResponse>), (status = 400, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<EventResponse>), (status = 400, body = Problem)), security((), ("bearer" = [])))]
 pub async fn list_events(
     State(state): State<AppState>,
-    actor: Actor,
+    actor: Option<Actor>,
     Query(query): Query<ListEventsQuery>,
 ) -> Result<Json<Page<EventResponse>>, ApiError> {
     let page =
         PageRequest::parse::<(chrono::DateTime<Utc>, Uuid)>(query.limit, query.cursor.as_deref())?;
     let public = EventStatus::PUBLIC;
-    let statuses: Option<Vec<String>> = match (query.status, actor.has(Role::Organizer)) {
+    let organizer = actor.is_some_and(|a| a.has(Role::Organizer));
+    let statuses: Option<Vec<String>> = match (query.status, organizer) {
         (Some(status), true) => Some(vec![status.as_str()]),
         (Some(status), false) => Some(
             public
@@ -231,6 +234,9 @@ pub async fn change_status(
             if !missing.is_empty() {
                 return Err(EventError::AgendaIncomplete(missing).into());
             }
+            let waiting = unapproved_speakers(&state, &mut tx, id).await?;
+            let reason = request.override_content_review.as_deref();
+            agenda::check_content(waiting, reason)?;
             EventWorkflowState::Published
         }
         (EventStatus::AgendaDraft, EventStatus::Published) => {
@@ -250,6 +256,26 @@ pub async fn change_status(
         Json(EventResponse::from(record)),
     )
         .into_response())
+}
+
+/// The speakers on the agenda whose content is not approved yet, by name where their key
+/// opens it (else by id).
+async fn unapproved_speakers(
+    state: &AppState,
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<String>, ApiError> {
+    let waiting = store::people::unapproved_on_agenda(conn, event_id).await?;
+    let names = super::agenda::names(state, &waiting).await?;
+    Ok(waiting
+        .iter()
+        .map(|p| {
+            names
+                .get(&p.speaker_id)
+                .cloned()
+                .unwrap_or_else(|| p.speaker_id.to_string())
+        })
+        .collect())
 }
 
 async fn emit_status_events(
@@ -278,6 +304,7 @@ async fn emit_status_events(
                 registration_deadline: event.registration_deadline,
                 capacity: event.capacity,
                 published_at: event.published_at.unwrap_or(now),
+                sessions: store::slots::scheduled_sessions(conn, event.id).await?,
             };
             enqueue(conn, &published, context).await?;
         }

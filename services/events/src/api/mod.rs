@@ -29,6 +29,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub auth: Arc<Authenticator>,
     pub agendas: agenda::AgendaCache,
+    /// The speakers service's key route opens the names a published agenda shows.
+    pub peers: service_kit::peers::Peers,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
@@ -49,6 +51,9 @@ impl From<EventError> for ApiError {
             EventError::Transition(refused) => ApiError::from(refused),
             EventError::AgendaIncomplete(missing) => {
                 ApiError::conflict(detail).with("missing", missing)
+            }
+            EventError::ContentNotApproved(speakers) => {
+                ApiError::conflict(detail).with("unapprovedSpeakers", speakers)
             }
         }
     }

@@ -11,7 +11,7 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext, Role};
-use shared_domain::contracts::events::SessionUpdated;
+use shared_domain::contracts::events::{SessionScheduled, SessionUpdated};
 use shared_domain::validation::implausible_time;
 use slot_assignment::{Candidate, Settings, Slot};
 use sqlx::PgConnection;
@@ -312,20 +312,31 @@ async fn planning(conn: &mut PgConnection, event_id: Uuid) -> Result<Planning, A
     })
 }
 
-/// Moves a session into its slot's time; emits `SessionUpdated` when that changed it.
+/// Moves a session into its slot's time (`SessionUpdated` when that changed it) and
+/// announces it scheduled there (its confirmed speakers move to `slot_assigned`).
 async fn align_session(
     conn: &mut PgConnection,
     session: &SessionRecord,
     slot: &SlotRecord,
     context: &EventContext,
 ) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let scheduled = SessionScheduled {
+        session_id: session.id,
+        event_id: session.event_id,
+        slot_number: slot.slot_number,
+        start_time: slot.start_time,
+        end_time: slot.end_time,
+        scheduled_at: now,
+    };
+    enqueue(&mut *conn, &scheduled, context).await?;
     if session.start_time == slot.start_time && session.end_time == slot.end_time {
         return Ok(());
     }
     let mut fields = session.fields();
     fields.start_time = slot.start_time;
     fields.end_time = slot.end_time;
-    store::sessions::update_session(&mut *conn, session.id, &fields, Utc::now()).await?;
+    store::sessions::update_session(&mut *conn, session.id, &fields, now).await?;
     let record = store::sessions::fetch_session(&mut *conn, session.id)
         .await?
         .ok_or(EventError::SessionNotFound(session.id))?;

@@ -48,9 +48,31 @@ pub fn missing_for_publication(slots: &[SlotState]) -> Vec<String> {
     missing
 }
 
+/// Publication needs every speaker on the agenda with approved content, unless an organizer
+/// overrides the content review with a reason (`unapproved` names those still waiting).
+pub fn check_content(
+    unapproved: Vec<String>,
+    override_reason: Option<&str>,
+) -> Result<(), super::EventError> {
+    match override_reason.map(str::trim) {
+        _ if unapproved.is_empty() => Ok(()),
+        Some(reason) if !reason.is_empty() => Ok(()),
+        _ => Err(super::EventError::ContentNotApproved(unapproved)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn publication_waits_for_approved_content_unless_overridden_with_a_reason() {
+        let waiting = || vec!["Anna Aebi".to_owned()];
+        assert!(check_content(Vec::new(), None).is_ok());
+        assert!(check_content(waiting(), None).is_err());
+        assert!(check_content(waiting(), Some("  ")).is_err());
+        assert!(check_content(waiting(), Some("a surprise talk")).is_ok());
+    }
 
     #[test]
     fn empty_slots_and_pending_speakers_block_publication() {

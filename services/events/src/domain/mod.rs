@@ -31,6 +31,8 @@ pub enum EventError {
     Transition(#[from] shared_domain::TransitionRefused),
     #[error("the agenda is not complete: {}", .0.join("; "))]
     AgendaIncomplete(Vec<String>),
+    #[error("publishing needs the approved content of every speaker on the agenda; not yet approved: {}. An organizer may publish anyway with overrideContentReview and a reason", .0.join(", "))]
+    ContentNotApproved(Vec<String>),
     #[error("{0}")]
     Conflict(String),
 }

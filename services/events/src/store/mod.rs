@@ -4,6 +4,7 @@
 pub mod constraints;
 pub mod events;
 pub mod overflow;
+pub mod people;
 pub mod quality;
 pub mod roles;
 pub mod seats;
@@ -16,6 +17,7 @@ pub mod topics;
 pub const PERSON_HOLDINGS: &[service_kit::peers::Holding] = &[
     ("seat_reservations", "attendee_id = $1"),
     ("session_speakers", "speaker_id = $1"),
+    ("speaker_profiles", "speaker_id = $1"),
     ("speaker_slot_preferences", "speaker_id = $1"),
     ("overflow_speakers", "speaker_id = $1"),
     ("speaker_selection_votes", "speaker_id = $1"),

@@ -225,3 +225,17 @@ pub async fn slot_states(
         })
         .collect())
 }
+
+/// The sessions placed in the event's slots.
+pub async fn scheduled_sessions(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select assigned_session_id from event_slots where event_id = $1 and assigned_session_id is not null \
+         order by slot_number",
+    )
+    .bind(event_id)
+    .fetch_all(conn)
+    .await
+}

@@ -11,7 +11,7 @@ use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext, Role};
-use shared_domain::contracts::speakers::{ChangesRequested, MaterialSubmitted};
+use shared_domain::contracts::speakers::{ChangesRequested, ContentApproved, MaterialSubmitted};
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -279,9 +279,32 @@ pub async fn review(
     {
         store::assignments::set_state(&mut tx, id, next, None, now).await?;
     }
+    if status == QualityReviewStatus::Approved {
+        let approved = approval(id, &assignment, &latest, now);
+        enqueue(&mut tx, &approved, &context).await?;
+    }
     let response = respond(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(response))
+}
+
+/// What the agenda learns of approved content: the approved revision's abstract and photo.
+fn approval(
+    id: Uuid,
+    assignment: &AssignmentRecord,
+    latest: &RevisionRecord,
+    now: chrono::DateTime<Utc>,
+) -> ContentApproved {
+    ContentApproved {
+        assignment_id: id,
+        speaker_id: assignment.speaker_id,
+        session_id: assignment.session_id,
+        event_id: assignment.event_id,
+        revision: latest.revision,
+        abstract_text: latest.abstract_text.clone(),
+        photo_url: latest.photo_url.clone(),
+        approved_at: now,
+    }
 }
 
 /// The moderator's looks at abstract, bio and photo as stored with the decision; the

@@ -104,11 +104,13 @@ fn profile_differs(before: &SpeakerFields, after: &SpeakerFields) -> bool {
         &before.first_name,
         &before.last_name,
         &before.communication_preferences,
+        before.company_id,
     ) != (
         &after.email,
         &after.first_name,
         &after.last_name,
         &after.communication_preferences,
+        after.company_id,
     )
 }
 

@@ -48,6 +48,8 @@ const TRANSITIONS: &[(SpeakerWorkflowState, SpeakerWorkflowState)] = &[
     (Accepted, QualityReviewed),
     (SlotAssigned, QualityReviewed),
     (QualityReviewed, FinalAgenda),
+    // Published by an organizer's override of the content review.
+    (SlotAssigned, FinalAgenda),
 ];
 
 impl StateMachine for SpeakerWorkflowState {
@@ -74,6 +76,19 @@ impl SpeakerWorkflowState {
         !matches!(self, Open | Declined)
     }
 
+    /// Where the agenda's progress takes a confirmed assignment: scheduled in a slot
+    /// (`slot_assigned`), then published (`final_agenda`); each step applies where the
+    /// workflow allows it, so an announcement that arrives late still lands.
+    pub fn on_agenda(self, published: bool) -> Option<SpeakerWorkflowState> {
+        let scheduled = self.transition(SlotAssigned).unwrap_or(self);
+        let reached = if published {
+            scheduled.transition(FinalAgenda).unwrap_or(scheduled)
+        } else {
+            scheduled
+        };
+        (reached != self).then_some(reached)
+    }
+
     /// The state an approved content review moves the assignment to, if it moves.
     pub fn on_content_approved(self) -> Option<SpeakerWorkflowState> {
         self.transition(QualityReviewed).ok()
@@ -98,6 +113,16 @@ mod tests {
         for pair in path.windows(2) {
             assert_eq!(pair[0].transition(pair[1]).unwrap(), pair[1]);
         }
+    }
+
+    #[test]
+    fn the_agenda_moves_confirmed_speakers_to_slot_assigned_then_final_agenda() {
+        assert_eq!(Accepted.on_agenda(false), Some(SlotAssigned));
+        assert_eq!(QualityReviewed.on_agenda(false), None);
+        assert_eq!(QualityReviewed.on_agenda(true), Some(FinalAgenda));
+        assert_eq!(Accepted.on_agenda(true), Some(FinalAgenda));
+        assert_eq!(Contacted.on_agenda(true), None, "not a confirmed speaker");
+        assert_eq!(FinalAgenda.on_agenda(true), None);
     }
 
     #[test]

@@ -128,3 +128,16 @@ pub async fn of_speaker(
     .fetch_all(db)
     .await
 }
+
+/// The assignments of the sessions `session_ids`, locked.
+pub async fn of_sessions(
+    conn: &mut PgConnection,
+    session_ids: &[Uuid],
+) -> Result<Vec<AssignmentRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from session_speakers where session_id = any($1) order by id for update"
+    ))
+    .bind(session_ids)
+    .fetch_all(conn)
+    .await
+}
