@@ -10,6 +10,7 @@
 
 mod audience;
 mod browser;
+mod demo;
 mod gateway;
 mod mailbox;
 mod planning;

@@ -1,0 +1,51 @@
+//! `scripts/fleet --demo` (which the journeys' fleet runs) loads a whole conference through
+//! the gateway; its public agenda names every speaker with company and approved abstract.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::gateway::{Caller, Fleet};
+
+#[tokio::test]
+async fn the_demo_conference_is_published_with_its_speakers_named() {
+    let fleet = Fleet::from_env();
+    let public = Caller::anonymous(&fleet, &Default::default());
+    let events = public
+        .get("/api/v1/events?limit=100")
+        .await
+        .expect(StatusCode::OK);
+    let demo = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["eventNumber"] == 42)
+        .unwrap_or_else(|| panic!("the demo event is listed without a token: {events}"));
+    assert_eq!(demo["status"], "registration_open");
+    let agenda = public
+        .get(&format!(
+            "/api/v1/events/{}/agenda",
+            demo["id"].as_str().unwrap()
+        ))
+        .await
+        .expect(StatusCode::OK);
+    let speakers: Vec<&Value> = agenda["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["session"]["speakers"].as_array())
+        .flatten()
+        .collect();
+    assert_eq!(speakers.len(), 3, "{agenda}");
+    for speaker in speakers {
+        assert!(speaker["name"].is_string(), "named: {speaker}");
+        assert_eq!(speaker["company"], "Puzzle ITC");
+        assert!(
+            speaker["abstract"].is_string(),
+            "approved abstract: {speaker}"
+        );
+    }
+    assert_eq!(
+        agenda["event"]["seatsTaken"], 3,
+        "full, the fourth attendee waits"
+    );
+}
