@@ -22,8 +22,8 @@ use shared_domain::contracts::attendees::{
     RegistrationStatusChanged,
 };
 use shared_domain::contracts::events::{
-    EventDetailsChanged, EventPublished, RoleGranted, RoleName, RoleRevoked, SessionCreated,
-    SessionUpdated,
+    AgendaChanged, EventDetailsChanged, EventPublished, RoleGranted, RoleName, RoleRevoked,
+    SessionCreated, SessionUpdated,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
@@ -44,6 +44,7 @@ use crate::domain::{Language, RecipientKind, TemplateType};
 use crate::store::deferred;
 use crate::store::directory::{self, Contact, EventRow, RecipientRow};
 use crate::store::obligations::{self, Obligation};
+use crate::store::registrations;
 
 /// Why a step was not applied.
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +191,7 @@ impl NotificationsReactions {
                 )
             }
             EventPublished::EVENT_TYPE => step.on_event_published(envelope.decode()?).await,
+            AgendaChanged::EVENT_TYPE => step.on_agenda_changed(envelope.decode()?).await,
             EventDetailsChanged::EVENT_TYPE => {
                 let e: EventDetailsChanged = envelope.decode()?;
                 let event = EventRow {
@@ -420,6 +422,28 @@ impl Step<'_> {
         Ok(())
     }
 
+    /// Each attendee holding a confirmed seat hears of the change once, with the agenda link.
+    async fn on_agenda_changed(mut self, e: AgendaChanged) -> Result<(), StepError> {
+        let event = self.event(e.event_id).await?;
+        let agenda = format!("{}/api/v1/events/{}/agenda", self.base, e.event_id);
+        for attendee_id in registrations::confirmed_attendees(self.conn, e.event_id).await? {
+            let Some(attendee) = directory::fetch_recipient(self.conn, attendee_id).await? else {
+                continue;
+            };
+            let vars = variables([
+                ("eventTitle", event.title.clone().into()),
+                (
+                    "eventDate",
+                    local_time(event.event_date, attendee.language()).into(),
+                ),
+                ("agendaLink", agenda.clone().into()),
+            ]);
+            self.mail(&attendee, TemplateType::AgendaUpdate, vars)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn on_speaker_invited(mut self, e: SpeakerInvited) -> Result<(), StepError> {
         let speaker = self.required(e.speaker_id, "speaker").await?;
         let session_title = self.session_title(e.session_id).await?;
@@ -539,6 +563,9 @@ impl Step<'_> {
             (Some(Rejected), _) => TemplateType::RegistrationRejected,
             _ => return Ok(()),
         };
+        let confirmed = matches!(e.status.get(), Some(Confirmed));
+        let (id, at) = (e.registration_id, e.changed_at);
+        registrations::record(self.conn, id, e.event_id, e.attendee_id, confirmed, at).await?;
         let attendee = self.required(e.attendee_id, "attendee").await?;
         let event = self.event(e.event_id).await?;
         let mut vars = variables([

@@ -20,6 +20,7 @@ mod events_seats;
 mod events_topics;
 mod idempotency;
 mod invitation_saga;
+mod notifications_agenda;
 mod notifications_delivery;
 mod notifications_mail;
 mod notifications_preferences;

@@ -184,6 +184,15 @@ pub struct SessionScheduled {
     pub scheduled_at: DateTime<Utc>,
 }
 
+/// The agenda of a published event changed (a session edited, cancelled or moved to
+/// another slot): its registered attendees are told once per change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgendaChanged {
+    pub event_id: Uuid,
+    pub changed_at: DateTime<Utc>,
+}
+
 /// Why a seat was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -343,6 +352,8 @@ events_event!(
     "session",
     |e| e.session_id
 );
+events_event!(AgendaChanged, "events.agenda.changed.v1", "event", |e| e
+    .event_id);
 events_event!(
     SessionScheduled,
     "events.session.scheduled.v1",

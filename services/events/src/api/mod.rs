@@ -1,6 +1,7 @@
 //! The events HTTP API and its OpenAPI document.
 
 pub mod agenda;
+pub mod agenda_changes;
 pub mod dto;
 pub mod events;
 pub mod overflow;

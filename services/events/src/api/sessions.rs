@@ -187,6 +187,7 @@ pub async fn update_session(
             .ok_or(EventError::SessionNotFound(id))?;
         let session = SessionRecord::snapshot(&record);
         enqueue(&mut tx, &SessionUpdated { session }, &context).await?;
+        super::agenda_changes::announce(&mut tx, &event, &context).await?;
     }
     let response = respond(&mut tx, id, StatusCode::OK).await?;
     tx.commit().await?;
@@ -231,6 +232,7 @@ pub async fn cancel_session(
             &context,
         )
         .await?;
+        super::agenda_changes::announce(&mut tx, &event, &context).await?;
     }
     let response = respond(&mut tx, id, StatusCode::OK).await?;
     tx.commit().await?;

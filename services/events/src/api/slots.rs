@@ -385,6 +385,9 @@ pub async fn auto_assign(
             align_session(&mut tx, session, slot, &context).await?;
         }
     }
+    if !result.pairs.is_empty() {
+        super::agenda_changes::announce(&mut tx, &plan.event, &context).await?;
+    }
     let slots = slots_response(&mut tx, event_id).await?;
     tx.commit().await?;
     Ok(Json(AutoAssignResponse::new(&result, kept_manual, slots)))
@@ -479,6 +482,7 @@ pub async fn assign_manually(
     };
     store::slots::assign(&mut tx, slot_id, session.id, &origin, Utc::now()).await?;
     align_session(&mut tx, session, slot, &context).await?;
+    super::agenda_changes::announce(&mut tx, &plan.event, &context).await?;
     let slot = store::slots::list_slots(&mut *tx, event_id)
         .await?
         .into_iter()

@@ -87,6 +87,7 @@ pub async fn erase_person(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()>
         "delete from notification_preferences where user_id = $1",
         "delete from newsletter_subscribers where attendee_id = $1",
         "delete from notification_log where user_id = $1",
+        "delete from event_registrations where attendee_id = $1",
     ] {
         sqlx::query(statement).bind(id).execute(&mut *conn).await?;
     }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod log;
 pub mod obligations;
 pub mod preferences;
+pub mod registrations;
 pub mod rules;
 pub mod templates;
 
@@ -19,4 +20,5 @@ pub const PERSON_HOLDINGS: &[service_kit::peers::Holding] = &[
     ("newsletter_subscribers", "attendee_id = $1"),
     ("material_obligations", "speaker_id = $1"),
     ("notification_log", "user_id = $1"),
+    ("event_registrations", "attendee_id = $1"),
 ];
