@@ -433,3 +433,77 @@ async fn topics_with_query_operators_in_their_text_are_stored_and_compared() {
         reqwest::StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn topics_sort_and_filter_by_staleness_and_a_resting_topic_is_flagged() {
+    let db = TestDb::create().await;
+    let service = TestService::events(&db).await;
+    let api = Api::as_roles(&service, &["organizer"]);
+    let used = create_topic(
+        &api,
+        "Observability budgets",
+        "Paying for telemetry",
+        "technical",
+    )
+    .await["id"]
+        .clone();
+    create_topic(
+        &api,
+        "Pairing at scale",
+        "Mob and pair programming",
+        "soft_skills",
+    )
+    .await;
+    let mut events = Vec::new();
+    for number in [73, 74] {
+        let event = api
+            .post("/api/v1/events", &evening_event(number, 100))
+            .await
+            .expect(StatusCode::CREATED);
+        events.push(event["id"].as_str().unwrap().to_owned());
+    }
+    let first = api
+        .post(
+            &format!("/api/v1/events/{}/topics", events[0]),
+            &json!({"topicId": used}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert!(
+        first.get("warnings").is_none(),
+        "a fresh topic rests nothing: {first}"
+    );
+
+    let by_staleness = api
+        .get("/api/v1/topics?sort=staleness")
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        titles(&by_staleness["items"]),
+        ["Pairing at scale", "Observability budgets"]
+    );
+    assert_eq!(by_staleness["items"][0]["stalenessScore"], 100.0);
+    let rested = api
+        .get("/api/v1/topics?minStaleness=100")
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(titles(&rested["items"]), ["Pairing at scale"]);
+    let tired = api
+        .get("/api/v1/topics?maxStaleness=50&sort=staleness")
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(titles(&tired["items"]), ["Observability budgets"]);
+    api.get("/api/v1/topics?minStaleness=101")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("minStaleness"));
+
+    let again = api
+        .post(
+            &format!("/api/v1/events/{}/topics", events[1]),
+            &json!({"topicId": used}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let warning = again["warnings"][0].as_str().unwrap_or_default();
+    assert!(warning.contains("wait period"), "{again}");
+}

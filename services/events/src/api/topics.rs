@@ -82,9 +82,25 @@ pub struct ListTopicsQuery {
     pub category: Option<TopicCategory>,
     /// Only active (`true`) or retired (`false`) topics.
     pub active: Option<bool>,
+    /// Only topics at least this stale (0–100; 100: rested for their whole wait period).
+    #[param(minimum = 0, maximum = 100)]
+    pub min_staleness: Option<f64>,
+    /// Only topics at most this stale (0–100).
+    #[param(minimum = 0, maximum = 100)]
+    pub max_staleness: Option<f64>,
+    /// `title` (default) or `staleness` (most rested first); ignored with `q`.
+    pub sort: Option<TopicSort>,
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page of the same query.
     pub cursor: Option<String>,
+}
+
+/// How a topic list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicSort {
+    Title,
+    Staleness,
 }
 
 /// One use of a topic.
@@ -124,6 +140,10 @@ pub struct TopicResponse {
     /// The full-text rank, in search results only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<f32>,
+    /// What an organizer should know about the answer (e.g. a topic put on an event inside
+    /// its wait period); only on assignments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl TopicResponse {
@@ -159,6 +179,7 @@ impl TopicResponse {
             is_active: record.is_active,
             version: record.version,
             rank: None,
+            warnings: Vec::new(),
         }
     }
 }
@@ -313,9 +334,22 @@ pub async fn list_topics(
     actor: Actor,
     Query(query): Query<ListTopicsQuery>,
 ) -> Result<Json<Page<TopicResponse>>, ApiError> {
+    for (field, value) in [
+        ("minStaleness", query.min_staleness),
+        ("maxStaleness", query.max_staleness),
+    ] {
+        if value.is_some_and(|v| !(0.0..=100.0).contains(&v)) {
+            return Err(ApiError::malformed_field(
+                field,
+                "must lie between 0 and 100",
+            ));
+        }
+    }
     let filter = TopicFilter {
         category: query.category,
         active: query.active,
+        min_staleness: query.min_staleness,
+        max_staleness: query.max_staleness,
     };
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > TITLE_MAX_CHARS) {
@@ -338,6 +372,18 @@ pub async fn list_topics(
             .await?;
             Page::from_rows(rows, page.limit, |r| (r.rank, r.topic.id))
                 .map(|r| (r.topic, Some(r.rank)))
+        }
+        None if query.sort == Some(TopicSort::Staleness) => {
+            let page = PageRequest::parse::<(f64, Uuid)>(query.limit, query.cursor.as_deref())?;
+            let rows = store::topics::list_topics_by_staleness(
+                &mut *conn,
+                filter,
+                page.after.as_ref(),
+                page.fetch_limit(),
+            )
+            .await?;
+            Page::from_rows(rows, page.limit, |t| (t.staleness, t.topic.id))
+                .map(|t| (t.topic, None))
         }
         None => {
             let page = PageRequest::parse::<(String, Uuid)>(query.limit, query.cursor.as_deref())?;
@@ -450,6 +496,8 @@ pub async fn assign_topic(
     if !topic.is_active {
         return Err(EventError::Conflict(format!("topic {topic_id} is not active")).into());
     }
+    let resting = topic_response(&mut tx, topic_id).await?;
+    let warnings = wait_warning(&resting);
     let now = Utc::now();
     let used = (event.event_date, event.current_attendee_count);
     if !store::topics::insert_event_topic(&mut tx, event_id, topic_id, used, &actor.subject, now)
@@ -461,12 +509,29 @@ pub async fn assign_topic(
         .into());
     }
     refresh_usage(&mut tx, topic_id, now).await?;
-    let topic = topic_response(&mut tx, topic_id).await?;
+    let topic = TopicResponse {
+        warnings,
+        ..topic_response(&mut tx, topic_id).await?
+    };
     let location = format!("/api/v1/topics/{topic_id}");
     let answer = idempotency::created(location, Some(topic.version), &topic);
     let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// A warning when a topic is put on an event before it has rested for its wait period.
+fn wait_warning(topic: &TopicResponse) -> Vec<String> {
+    match topic.last_used_date {
+        Some(last) if topic.staleness_score < 100.0 => vec![format!(
+            "topic \u{201c}{}\u{201d} is inside its wait period: last used {}, it should rest {} months (staleness {})",
+            topic.title,
+            last.date_naive(),
+            topic.calculated_wait_period,
+            topic.staleness_score
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// The topics assigned to an event, in assignment order.

@@ -84,6 +84,23 @@ pub struct EventTopicRecord {
 pub struct TopicFilter {
     pub category: Option<TopicCategory>,
     pub active: Option<bool>,
+    /// Only topics whose staleness (as of now) is at least / at most these.
+    pub min_staleness: Option<f64>,
+    pub max_staleness: Option<f64>,
+}
+
+/// A topic's staleness as of now from its stored last use and wait period, as
+/// `domain::topic::staleness` computes it (uses at events still being planned count).
+const STALENESS: &str = "(case when last_used_date is null or calculated_wait_period = 0 then 100::float8 \
+    else round(least(100, greatest(0, 100 * extract(epoch from (now() - last_used_date)) / 86400 / (365.25 / 12) \
+    / calculated_wait_period))::numeric, 2)::float8 end)";
+
+/// A topic with its staleness as of now.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaleTopic {
+    #[sqlx(flatten)]
+    pub topic: TopicRecord,
+    pub staleness: f64,
 }
 
 const COLUMNS: &str = "id, title, description, category, created_date, last_used_date, usage_count, calculated_wait_period, \
@@ -169,13 +186,41 @@ pub async fn list_topics(
 ) -> Result<Vec<TopicRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select {COLUMNS} from topics where ($1::text is null or category = $1) and ($2::boolean is null or is_active = $2) \
-         and ($3::text is null or (title, id) > ($3, $4)) order by title, id limit $5"
+         and ($3::text is null or (title, id) > ($3, $4)) \
+         and ($6::float8 is null or {STALENESS} >= $6) and ($7::float8 is null or {STALENESS} <= $7) order by title, id limit $5"
     ))
     .bind(filter.category.map(Stored))
     .bind(filter.active)
     .bind(after.map(|k| k.0.clone()))
     .bind(after.map(|k| k.1))
     .bind(limit)
+    .bind(filter.min_staleness)
+    .bind(filter.max_staleness)
+    .fetch_all(db)
+    .await
+}
+
+/// Topics by staleness, most rested first, then by id, after the keyset `after`
+/// (staleness, id).
+pub async fn list_topics_by_staleness(
+    db: impl PgExecutor<'_>,
+    filter: TopicFilter,
+    after: Option<&(f64, Uuid)>,
+    limit: i64,
+) -> Result<Vec<StaleTopic>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select * from (select {COLUMNS}, {STALENESS} as staleness from topics \
+         where ($1::text is null or category = $1) and ($2::boolean is null or is_active = $2)) t \
+         where ($6::float8 is null or staleness >= $6) and ($7::float8 is null or staleness <= $7) \
+         and ($3::float8 is null or staleness < $3 or (staleness = $3 and id > $4)) order by staleness desc, id limit $5"
+    ))
+    .bind(filter.category.map(Stored))
+    .bind(filter.active)
+    .bind(after.map(|k| k.0))
+    .bind(after.map(|k| k.1))
+    .bind(limit)
+    .bind(filter.min_staleness)
+    .bind(filter.max_staleness)
     .fetch_all(db)
     .await
 }
@@ -192,7 +237,8 @@ pub async fn search_topics(
     sqlx::query_as(&format!(
         "select * from (select {COLUMNS}, {RANK} as rank from topics, websearch_to_tsquery('simple', $1) query \
          where (title_vector @@ query or description_vector @@ query) \
-         and ($2::text is null or category = $2) and ($3::boolean is null or is_active = $3)) ranked \
+         and ($2::text is null or category = $2) and ($3::boolean is null or is_active = $3) \
+         and ($7::float8 is null or {STALENESS} >= $7) and ($8::float8 is null or {STALENESS} <= $8)) ranked \
          where $4::real is null or rank < $4 or (rank = $4 and id > $5) order by rank desc, id limit $6"
     ))
     .bind(q)
@@ -201,6 +247,8 @@ pub async fn search_topics(
     .bind(after.map(|k| k.0))
     .bind(after.map(|k| k.1))
     .bind(limit)
+    .bind(filter.min_staleness)
+    .bind(filter.max_staleness)
     .fetch_all(db)
     .await
 }
