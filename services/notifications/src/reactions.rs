@@ -22,8 +22,8 @@ use shared_domain::contracts::attendees::{
     RegistrationStatusChanged,
 };
 use shared_domain::contracts::events::{
-    AgendaChanged, EventDetailsChanged, EventPublished, RoleGranted, RoleName, RoleRevoked,
-    SessionCreated, SessionUpdated,
+    AgendaChanged, EventDetailsChanged, EventPublished, OverflowSpeakerDeclined, RoleGranted,
+    RoleName, RoleRevoked, SessionCreated, SessionUpdated,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
@@ -192,6 +192,9 @@ impl NotificationsReactions {
             }
             EventPublished::EVENT_TYPE => step.on_event_published(envelope.decode()?).await,
             AgendaChanged::EVENT_TYPE => step.on_agenda_changed(envelope.decode()?).await,
+            OverflowSpeakerDeclined::EVENT_TYPE => {
+                step.on_overflow_declined(envelope.decode()?).await
+            }
             EventDetailsChanged::EVENT_TYPE => {
                 let e: EventDetailsChanged = envelope.decode()?;
                 let event = EventRow {
@@ -510,6 +513,22 @@ impl Step<'_> {
         self.inform_organizers(e.event_id, TemplateType::SpeakerDeclined, vars)
             .await?;
         Ok(obligations::close_obligation(self.conn, e.assignment_id).await?)
+    }
+
+    /// A speaker not selected in the overflow voting hears it, and their deadlines end.
+    async fn on_overflow_declined(mut self, e: OverflowSpeakerDeclined) -> Result<(), StepError> {
+        let speaker = self.required(e.speaker_id, "speaker").await?;
+        let session_title = self.session_title(e.session_id).await?;
+        let event = self.event(e.event_id).await?;
+        let vars = variables([
+            ("sessionTitle", session_title.into()),
+            ("eventTitle", event.title.into()),
+            ("reason", e.reason.into()),
+        ]);
+        self.mail(&speaker, TemplateType::OverflowDeclined, vars)
+            .await?;
+        let (session, speaker) = (e.session_id, e.speaker_id);
+        Ok(obligations::close_for_session(self.conn, session, speaker).await?)
     }
 
     async fn on_changes_requested(mut self, e: ChangesRequested) -> Result<(), StepError> {

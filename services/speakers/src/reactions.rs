@@ -7,14 +7,16 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use event_bus::{Envelope, Reaction, ReactionError};
 use shared_domain::contracts::events::{
-    EventDetailsChanged, EventPublished, SessionCancelled, SessionCreated, SessionScheduled,
-    SessionUpdated,
+    EventDetailsChanged, EventPublished, OverflowSpeakerDeclined, SessionCancelled, SessionCreated,
+    SessionScheduled, SessionUpdated,
 };
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::domain::workflow::SpeakerWorkflowState;
 use crate::store;
+use shared_domain::StateMachine;
 
 /// The consumer of the speakers service.
 pub struct SpeakersReactions;
@@ -53,6 +55,13 @@ impl Reaction for SpeakersReactions {
                 let e: SessionScheduled = envelope.decode()?;
                 Ok(on_agenda(conn, &[e.session_id], false, e.scheduled_at).await?)
             }
+            OverflowSpeakerDeclined::EVENT_TYPE => {
+                let e: OverflowSpeakerDeclined = envelope.decode()?;
+                Ok(
+                    leave_session(conn, e.session_id, e.speaker_id, &e.reason, e.declined_at)
+                        .await?,
+                )
+            }
             EventPublished::EVENT_TYPE => {
                 let e: EventPublished = envelope.decode()?;
                 Ok(on_agenda(conn, &e.sessions, true, e.published_at).await?)
@@ -83,6 +92,27 @@ async fn on_agenda(
     for assignment in store::assignments::of_sessions(conn, sessions).await? {
         if let Some(next) = assignment.workflow_state.on_agenda(published) {
             store::assignments::set_state(conn, assignment.id, next, None, at).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A speaker the overflow voting did not select leaves the session (`declined`, with the
+/// reason); the organizers decided, so nothing is announced back.
+async fn leave_session(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    speaker_id: Uuid,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let assignments = store::assignments::of_sessions(conn, &[session_id]).await?;
+    for assignment in assignments.iter().filter(|a| a.speaker_id == speaker_id) {
+        if let Ok(declined) = assignment
+            .workflow_state
+            .transition(SpeakerWorkflowState::Declined)
+        {
+            store::assignments::set_state(conn, assignment.id, declined, Some(reason), at).await?;
         }
     }
     Ok(())

@@ -41,5 +41,6 @@ mod security_shredding;
 mod security_signup;
 mod security_tokens;
 mod speakers_errors;
+mod speakers_overflow;
 mod speakers_review;
 mod workers;

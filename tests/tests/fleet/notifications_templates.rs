@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const TYPES: [&str; 22] = [
+const TYPES: [&str; 23] = [
     "speaker_invitation",
     "deadline_reminder_48h",
     "deadline_reminder_24h",
@@ -34,6 +34,7 @@ const TYPES: [&str; 22] = [
     "digest",
     "email_change_confirmation",
     "email_change_notice",
+    "overflow_declined",
 ];
 
 async fn active(api: &Api, template_type: &str, language: &str) -> Vec<Value> {

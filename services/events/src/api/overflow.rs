@@ -327,6 +327,8 @@ pub async fn complete_voting(
     .await?;
     store::slots::clear_automatic(&mut tx, event_id).await?;
     for candidate in &declined {
+        store::sessions::remove_speaker(&mut tx, candidate.session_id, candidate.speaker_id)
+            .await?;
         let event = OverflowSpeakerDeclined {
             event_id,
             session_id: candidate.session_id,

@@ -41,6 +41,7 @@ pub enum TemplateType {
     Digest,
     EmailChangeConfirmation,
     EmailChangeNotice,
+    OverflowDeclined,
 }
 
 impl TemplateType {
@@ -62,6 +63,7 @@ impl TemplateType {
                 | Self::Digest
                 | Self::EmailChangeConfirmation
                 | Self::EmailChangeNotice
+                | Self::OverflowDeclined
         )
     }
 
@@ -112,6 +114,7 @@ impl TemplateType {
             Self::Digest => &["recipientName", "period", "items"],
             Self::EmailChangeConfirmation => &["recipientName", "confirmationLink", "expiresAt"],
             Self::EmailChangeNotice => &["recipientName"],
+            Self::OverflowDeclined => &["recipientName", "sessionTitle", "eventTitle", "reason"],
         }
     }
 }

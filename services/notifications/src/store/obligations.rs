@@ -69,6 +69,20 @@ pub async fn close_obligation(conn: &mut PgConnection, assignment_id: Uuid) -> s
         .map(|_| ())
 }
 
+/// Ends the obligations of a speaker who no longer speaks in a session.
+pub async fn close_for_session(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    speaker_id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query("delete from material_obligations where session_id = $1 and speaker_id = $2")
+        .bind(session_id)
+        .bind(speaker_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// An open obligation under an active rule, with the rule's timing.
 #[derive(Debug, Clone, FromRow)]
 pub struct Watched {

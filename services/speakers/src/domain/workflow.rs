@@ -50,6 +50,8 @@ const TRANSITIONS: &[(SpeakerWorkflowState, SpeakerWorkflowState)] = &[
     (QualityReviewed, FinalAgenda),
     // Published by an organizer's override of the content review.
     (SlotAssigned, FinalAgenda),
+    // Not selected in the overflow voting: the speaker leaves the session.
+    (Accepted, Declined),
 ];
 
 impl StateMachine for SpeakerWorkflowState {
