@@ -8,24 +8,28 @@
 //! request gets exactly one answer (the inbox drops redeliveries).
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::companies::{CompanyCreated, CompanyUpdated};
 use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
 use shared_domain::contracts::speakers::{
-    ContentApproved, InvitationWithdrawn, SlotPreferencesSubmitted, SpeakerAccepted,
-    SpeakerDeclined, SpeakerErased, SpeakerInvited, SpeakerProfileChanged,
+    ChangesRequested, ContentApproved, InvitationWithdrawn, MaterialSubmitted,
+    SlotPreferencesSubmitted, SpeakerAccepted, SpeakerDeclined, SpeakerErased, SpeakerInvited,
+    SpeakerProfileChanged,
 };
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
+use crate::domain::quality::{self, QualityReviewStatus};
 use crate::domain::seats::{decide, SeatDecision, SeatInventory};
 use crate::store;
 
 /// Keeps who the published agenda names (speakers' sealed profiles, company names, approved
-/// content); false for any other event.
+/// content) and reflects the speakers' content review in the event's quality review; false
+/// for any other event.
 async fn people(conn: &mut PgConnection, envelope: &Envelope) -> Result<bool, ReactionError> {
     match envelope.event_type.as_str() {
         SpeakerProfileChanged::EVENT_TYPE => {
@@ -67,10 +71,71 @@ async fn people(conn: &mut PgConnection, envelope: &Envelope) -> Result<bool, Re
                 e.approved_at,
             )
             .await?;
+            let approved = QualityReviewStatus::Approved;
+            reflect_review(
+                conn,
+                e.event_id,
+                e.session_id,
+                approved,
+                None,
+                e.approved_at,
+            )
+            .await?;
+        }
+        ChangesRequested::EVENT_TYPE => {
+            let e: ChangesRequested = envelope.decode()?;
+            let status = QualityReviewStatus::RequiresChanges;
+            let feedback = Some(e.feedback.as_str());
+            reflect_review(
+                conn,
+                e.event_id,
+                e.session_id,
+                status,
+                feedback,
+                e.requested_at,
+            )
+            .await?;
+        }
+        MaterialSubmitted::EVENT_TYPE => {
+            let e: MaterialSubmitted = envelope.decode()?;
+            let status = if e.revision > 1 {
+                QualityReviewStatus::RevisionSubmitted
+            } else {
+                QualityReviewStatus::InReview
+            };
+            reflect_review(conn, e.event_id, e.session_id, status, None, e.submitted_at).await?;
         }
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// The event's quality review shows the speakers' content review: a decision there moves the
+/// session's review here (when the event has a review and the step is allowed).
+async fn reflect_review(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    session_id: Uuid,
+    decision: QualityReviewStatus,
+    feedback: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    if store::quality::lock_review(conn, event_id).await?.is_none() {
+        return Ok(());
+    }
+    let sessions = store::quality::live_session_reviews(&mut *conn, event_id).await?;
+    let Some(session) = sessions.iter().find(|s| s.session_id == session_id) else {
+        return Ok(());
+    };
+    let current = session.status.map_or(QualityReviewStatus::Pending, |s| *s);
+    if let Some(next) = quality::reflect(current, decision) {
+        let reviewer = "speakers-content-review";
+        store::quality::upsert_session_review(
+            conn, event_id, session_id, next, reviewer, feedback, at,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The consumer of the events service.

@@ -257,3 +257,81 @@ async fn refused_steps_strangers_and_late_deadlines_are_answered_with_problems()
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_speakers_content_review_moves_the_sessions_review() {
+    use chrono::Utc;
+    use shared_domain::contracts::speakers::{
+        ChangesRequested, ContentApproved, MaterialSubmitted,
+    };
+    use uuid::Uuid;
+
+    let db = TestDb::create().await;
+    let service = TestService::events(&db).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let (id, talks) = event_with_talks(&organizer).await;
+    organizer
+        .put(
+            &format!("/api/v1/events/{id}/quality-review"),
+            &json!({"moderatorId": "mia", "reviewDeadline": DEADLINE}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let producer = fleet_tests::producer(&brokers());
+    let (event_id, session_id, speaker_id) = (
+        id.parse().unwrap(),
+        talks[0].parse().unwrap(),
+        Uuid::now_v7(),
+    );
+    let assignment_id = Uuid::now_v7();
+    let submitted = |revision| MaterialSubmitted {
+        assignment_id,
+        speaker_id,
+        session_id,
+        event_id,
+        revision,
+        submitted_at: Utc::now(),
+    };
+    let review_path = format!("/api/v1/events/{id}/quality-review");
+    let shows = |expected: &'static str| {
+        let (organizer, path) = (&organizer, &review_path);
+        async move {
+            fleet_tests::eventually(Duration::from_secs(60), expected, || async {
+                let review = organizer.get(path).await.expect(StatusCode::OK);
+                (statuses(&review)[0] == expected).then_some(review)
+            })
+            .await
+        }
+    };
+    fleet_tests::publish(&producer, &service.topic_prefix, &submitted(1)).await;
+    shows("in_review").await;
+    let changes = ChangesRequested {
+        assignment_id,
+        speaker_id,
+        session_id,
+        event_id,
+        feedback: "Add the lessons learned".into(),
+        revision_deadline: Utc::now() + chrono::Duration::days(7),
+        requested_at: Utc::now(),
+    };
+    fleet_tests::publish(&producer, &service.topic_prefix, &changes).await;
+    let review = shows("requires_changes").await;
+    assert_eq!(
+        review["sessionReviews"][0]["feedback"],
+        "Add the lessons learned"
+    );
+    fleet_tests::publish(&producer, &service.topic_prefix, &submitted(2)).await;
+    shows("revision_submitted").await;
+    let approved = ContentApproved {
+        assignment_id,
+        speaker_id,
+        session_id,
+        event_id,
+        revision: 2,
+        abstract_text: "The lessons we learned".into(),
+        photo_url: None,
+        approved_at: Utc::now(),
+    };
+    fleet_tests::publish(&producer, &service.topic_prefix, &approved).await;
+    shows("approved").await;
+}

@@ -119,6 +119,26 @@ pub fn is_overdue(
     completed_at.is_none() && now > review_deadline
 }
 
+/// Where a session's review goes when its speaker's content review (in the speakers
+/// context) reaches `decision`: straight there when the step is allowed, else by way of
+/// `in_review`; none when neither is (a final or identical status stays).
+pub fn reflect(
+    current: QualityReviewStatus,
+    decision: QualityReviewStatus,
+) -> Option<QualityReviewStatus> {
+    if current == decision {
+        return None;
+    }
+    current
+        .transition(decision)
+        .or_else(|_| {
+            current
+                .transition(QualityReviewStatus::InReview)
+                .and_then(|step| step.transition(decision))
+        })
+        .ok()
+}
+
 /// Checks a review deadline: in the future and not after the event starts.
 pub fn validate_deadline(
     review_deadline: DateTime<Utc>,
@@ -141,6 +161,28 @@ pub fn validate_deadline(
 mod tests {
     use super::QualityReviewStatus::*;
     use super::*;
+
+    #[test]
+    fn the_speakers_decisions_reach_the_session_review_by_allowed_steps() {
+        use QualityReviewStatus::*;
+        assert_eq!(
+            reflect(Pending, Approved),
+            Some(Approved),
+            "by way of in_review"
+        );
+        assert_eq!(reflect(InReview, RequiresChanges), Some(RequiresChanges));
+        assert_eq!(
+            reflect(RequiresChanges, RevisionSubmitted),
+            Some(RevisionSubmitted)
+        );
+        assert_eq!(reflect(RevisionSubmitted, Approved), Some(Approved));
+        assert_eq!(
+            reflect(Approved, RequiresChanges),
+            None,
+            "approved is final"
+        );
+        assert_eq!(reflect(Approved, Approved), None);
+    }
 
     #[test]
     fn a_session_review_runs_through_a_revision_to_approval() {
