@@ -22,8 +22,8 @@ use shared_domain::contracts::attendees::{
     RegistrationStatusChanged,
 };
 use shared_domain::contracts::events::{
-    AgendaChanged, EventDetailsChanged, EventPublished, OverflowSpeakerDeclined, RoleGranted,
-    RoleName, RoleRevoked, SessionCreated, SessionUpdated,
+    AgendaChanged, EventDetailsChanged, EventPublished, OverflowSpeakerDeclined,
+    RegistrationClosed, RoleGranted, RoleName, RoleRevoked, SessionCreated, SessionUpdated,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
@@ -45,6 +45,8 @@ use crate::store::deferred;
 use crate::store::directory::{self, Contact, EventRow, RecipientRow};
 use crate::store::obligations::{self, Obligation};
 use crate::store::registrations;
+
+mod audience;
 
 /// Why a step was not applied.
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +194,7 @@ impl NotificationsReactions {
             }
             EventPublished::EVENT_TYPE => step.on_event_published(envelope.decode()?).await,
             AgendaChanged::EVENT_TYPE => step.on_agenda_changed(envelope.decode()?).await,
+            RegistrationClosed::EVENT_TYPE => step.on_registration_closed(envelope.decode()?).await,
             OverflowSpeakerDeclined::EVENT_TYPE => {
                 step.on_overflow_declined(envelope.decode()?).await
             }
@@ -392,59 +395,6 @@ impl Step<'_> {
             }
             _ => Ok(()),
         }
-    }
-
-    async fn on_event_published(mut self, e: EventPublished) -> Result<(), StepError> {
-        let event = EventRow {
-            event_id: e.event_id,
-            event_number: e.event_number,
-            title: e.title.clone(),
-            event_date: e.event_date,
-            registration_deadline: e.registration_deadline,
-        };
-        directory::upsert_event(self.conn, &event).await?;
-        let agenda = format!("{}/api/v1/events/{}/agenda", self.base, e.event_id);
-        for attendee_id in directory::confirmed_subscribers(self.conn).await? {
-            let Some(subscriber) = directory::fetch_recipient(self.conn, attendee_id).await? else {
-                continue;
-            };
-            let language = subscriber.language();
-            let vars = variables([
-                ("eventTitle", e.title.clone().into()),
-                ("eventNumber", e.event_number.into()),
-                ("eventDate", local_time(e.event_date, language).into()),
-                (
-                    "registrationDeadline",
-                    local_time(e.registration_deadline, language).into(),
-                ),
-                ("agendaLink", agenda.clone().into()),
-            ]);
-            self.mail(&subscriber, TemplateType::EventPublished, vars)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Each attendee holding a confirmed seat hears of the change once, with the agenda link.
-    async fn on_agenda_changed(mut self, e: AgendaChanged) -> Result<(), StepError> {
-        let event = self.event(e.event_id).await?;
-        let agenda = format!("{}/api/v1/events/{}/agenda", self.base, e.event_id);
-        for attendee_id in registrations::confirmed_attendees(self.conn, e.event_id).await? {
-            let Some(attendee) = directory::fetch_recipient(self.conn, attendee_id).await? else {
-                continue;
-            };
-            let vars = variables([
-                ("eventTitle", event.title.clone().into()),
-                (
-                    "eventDate",
-                    local_time(event.event_date, attendee.language()).into(),
-                ),
-                ("agendaLink", agenda.clone().into()),
-            ]);
-            self.mail(&attendee, TemplateType::AgendaUpdate, vars)
-                .await?;
-        }
-        Ok(())
     }
 
     async fn on_speaker_invited(mut self, e: SpeakerInvited) -> Result<(), StepError> {

@@ -1,6 +1,7 @@
 //! Attendees of a published event hear of a change to its agenda: each attendee with a
-//! confirmed seat gets one mail per change, with the link to the current agenda; nobody
-//! else does.
+//! confirmed seat gets one mail per change, with the link to the current agenda; the other
+//! newsletter subscribers get the progressive newsletter, and the final one when
+//! registration closes; nobody else hears anything.
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use fleet_tests::{eventually, unique, TestDb};
 use reqwest::StatusCode;
 use serde_json::json;
 use service_kit::auth::{mint_hs256, Claims};
+use sqlx::Connection;
 use uuid::Uuid;
 
 fn attendee_api(fleet: &PeopleFleet, id: Uuid) -> Api {
@@ -36,7 +38,7 @@ async fn an_agenda_change_after_publication_mails_each_registered_attendee_once(
 
     let organizer = Api::as_roles(&fleet.attendees, &["organizer"]);
     let mut people = Vec::new();
-    for name in ["ria", "sam", "tom"] {
+    for name in ["ria", "sam", "tom", "uma"] {
         let email = format!("{}@example.ch", unique(name));
         let body = json!({"email": email, "firstName": name, "lastName": "Agenda", "language": "en",
             "gdprConsent": {"given": true, "policyVersion": "2026-01"}});
@@ -63,6 +65,38 @@ async fn an_agenda_change_after_publication_mails_each_registered_attendee_once(
         .await;
         wait_for_mails(email, 1).await;
     }
+
+    // Uma reads the newsletter (double opt-in through the link in her mail).
+    let (uma_email, uma) = people[3].clone();
+    attendee_api(&fleet, uma)
+        .post(
+            "/api/v1/newsletter/subscriptions",
+            &json!({"source": "website"}),
+        )
+        .await
+        .expect(StatusCode::ACCEPTED);
+    let confirmation = wait_for_mails(&uma_email, 1).await.remove(0);
+    let token = confirmation
+        .text()
+        .split("/newsletter/confirm?token=")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let confirmed = reqwest::Client::new()
+        .post(fleet.attendees.url("/newsletter/confirm"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    eventually(Duration::from_secs(60), "the subscription reaches notifications", || async {
+        let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
+        let count: i64 = sqlx::query_scalar("select count(*) from notifications.newsletter_subscribers where attendee_id = $1 and status = 'confirmed'")
+            .bind(uma).fetch_one(&mut admin).await.unwrap();
+        (count == 1).then_some(())
+    })
+    .await;
 
     let path = format!("/api/v1/sessions/{}", sessions[1]);
     let session = planner.get(&path).await;

@@ -211,7 +211,7 @@ async fn answer_invitation(journey: &mut Journey, plan: &Plan, speaker: &Speaker
 }
 
 /// Slot preferences and material from each speaker; the moderator asks the first for
-/// changes, then approves everyone.
+/// changes and approves the others (the first's revision waits until publication is tried).
 pub async fn collect_material(journey: &mut Journey, plan: &Plan, speakers: &[Speaker]) {
     for (n, speaker) in speakers.iter().enumerate() {
         let hour = 17 + n;
@@ -262,12 +262,20 @@ pub async fn collect_material(journey: &mut Journey, plan: &Plan, speakers: &[Sp
             )
             .await;
         }
-        let approved = moderator
-            .post(&review, &json!({"status": "approved", "abstractReview": {"hasLessonsLearned": true, "hasProductPromotion": false, "meetsStandards": true}}))
-            .await
-            .expect(StatusCode::OK);
-        assert_eq!(approved["reviewStatus"], "approved", "{approved}");
+        if n > 0 {
+            approve(&moderator, speaker).await;
+        }
     }
+}
+
+/// The moderator approves the speaker's latest revision.
+async fn approve(moderator: &Caller, speaker: &Speaker) {
+    let review = format!("/api/v1/session-speakers/{}/review", speaker.assignment_id);
+    let approved = moderator
+        .post(&review, &json!({"status": "approved", "abstractReview": {"hasLessonsLearned": true, "hasProductPromotion": false, "meetsStandards": true}}))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(approved["reviewStatus"], "approved", "{approved}");
 }
 
 async fn submit(journey: &mut Journey, speaker: &Speaker, text: &str, revision: u32) {
@@ -353,13 +361,32 @@ pub async fn assign_and_publish(journey: &mut Journey, plan: &Plan, speakers: &[
         .await
         .expect(StatusCode::OK);
     }
-    for status in [
-        "topic_defined",
-        "speakers_invited",
-        "agenda_draft",
-        "published",
-        "registration_open",
-    ] {
+    for status in ["topic_defined", "speakers_invited", "agenda_draft"] {
+        o.post_current(
+            &event,
+            &format!("{event}/status"),
+            &json!({"status": status}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+    // The first speaker's revision is not approved yet: publication names them.
+    let refused = o
+        .post_current(
+            &event,
+            &format!("{event}/status"),
+            &json!({"status": "published"}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    let waiting = refused.body["unapprovedSpeakers"].to_string();
+    assert!(
+        waiting.contains(&speakers[0].name),
+        "names {}: {waiting}",
+        speakers[0].name
+    );
+    approve(o, &speakers[0]).await;
+    for status in ["published", "registration_open"] {
         // The reviews were approved a moment ago in the speakers service; until the events
         // service has heard of them, publication names the speakers still waiting.
         let moved = fleet_tests::eventually(

@@ -9,7 +9,7 @@ use service_kit::etag::{etag_header, IfMatch};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext};
+use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
 use shared_domain::Parse;
 use uuid::Uuid;
@@ -59,7 +59,7 @@ pub async fn create_company(
     RequestContext(context): RequestContext,
     Json(request): Json<CreateCompanyRequest>,
 ) -> Result<Response, ApiError> {
-    access::can_manage(&actor)?;
+    access::can_manage(caller(&actor))?;
     let fields = CompanyFields::from(request.clone())
         .into_valid()
         .map_err(ApiError::validation)?;
@@ -191,7 +191,7 @@ pub async fn update_company(
     RequestContext(context): RequestContext,
     Json(patch): Json<UpdateCompanyRequest>,
 ) -> Result<Response, ApiError> {
-    access::can_update(&actor, id, patch.is_partner.is_some())?;
+    access::can_update(caller(&actor), id, patch.is_partner.is_some())?;
     let mut tx = state.pool.begin().await?;
     let current = store::lock_company(&mut tx, id)
         .await?
@@ -202,7 +202,7 @@ pub async fn update_company(
     if_match.check(current.version)?;
     let before = current.fields();
     access::can_update(
-        &actor,
+        caller(&actor),
         id,
         patch.is_partner.is_some_and(|p| p != before.is_partner),
     )?;
@@ -261,7 +261,7 @@ pub async fn archive_company(
     if_match: IfMatch,
     RequestContext(context): RequestContext,
 ) -> Result<Response, ApiError> {
-    access::can_manage(&actor)?;
+    access::can_manage(caller(&actor))?;
     let mut tx = state.pool.begin().await?;
     let current = store::lock_company(&mut tx, id)
         .await?
@@ -289,4 +289,12 @@ pub async fn archive_company(
         Json(CompanyResponse::from(record)),
     )
         .into_response())
+}
+
+/// The caller as the access rules see them: organizer, or the partner of one company.
+fn caller(actor: &Actor) -> access::Caller {
+    access::Caller {
+        organizer: actor.has(Role::Organizer),
+        partner_of: actor.company_id.filter(|_| actor.has(Role::Partner)),
+    }
 }
