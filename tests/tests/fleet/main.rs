@@ -11,6 +11,7 @@ mod dates;
 mod event_bus;
 mod events_agenda;
 mod events_errors;
+mod events_manual_slots;
 mod events_overflow;
 mod events_planning;
 mod events_publication;
