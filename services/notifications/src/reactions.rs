@@ -13,9 +13,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::{Envelope, Reaction, ReactionError};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
-use service_kit::peers::{PeerError, Peers};
+use service_kit::peers::Peers;
 use shared_domain::contracts::attendees::{
     AttendeeEmailChangeRequested, AttendeeErased, AttendeeProfileChanged, AttendeeProfileChangedV1,
     NewsletterConfirmationRequested, NewsletterSubscriptionChanged, RegistrationState,
@@ -30,7 +29,6 @@ use shared_domain::contracts::speakers::{
     SpeakerEmailChangeRequested, SpeakerErased, SpeakerInvited, SpeakerProfileChanged,
     SpeakerProfileChangedV1,
 };
-use shared_domain::contracts::{Identity, Known, Language as ContractLanguage, Sealed};
 use shared_domain::IntegrationEvent;
 use sqlx::Connection;
 use sqlx::PgConnection;
@@ -40,13 +38,14 @@ use crate::clock::Clock;
 use crate::compose::{notify, ComposeError, Notice};
 use crate::domain::escalation::RuleType;
 use crate::domain::template::local_time;
-use crate::domain::{Language, RecipientKind, TemplateType};
+use crate::domain::TemplateType;
 use crate::store::deferred;
-use crate::store::directory::{self, Contact, EventRow, RecipientRow};
+use crate::store::directory::{self, EventRow, RecipientRow};
 use crate::store::obligations::{self, Obligation};
 use crate::store::registrations;
 
 mod audience;
+mod people;
 
 /// Why a step was not applied.
 #[derive(Debug, thiserror::Error)]
@@ -123,43 +122,15 @@ impl NotificationsReactions {
             peers: &self.peers,
         };
         match envelope.event_type.as_str() {
-            SpeakerProfileChanged::EVENT_TYPE => {
-                let e: SpeakerProfileChanged = envelope.decode()?;
-                let Some(who) = step.unseal("speakers", &e.identity).await? else {
-                    return Ok(());
-                };
-                let prefers = (e.language, e.email_notifications);
-                step.on_speaker_profile(e.speaker_id, who, prefers, e.changed_at)
-                    .await
-            }
+            SpeakerProfileChanged::EVENT_TYPE => step.on_speaker_profile(envelope.decode()?).await,
             SpeakerProfileChangedV1::EVENT_TYPE => {
-                let e: SpeakerProfileChangedV1 = envelope.decode()?;
-                let who = Identity {
-                    email: e.email,
-                    first_name: e.first_name,
-                    last_name: e.last_name,
-                };
-                let prefers = (e.language, e.email_notifications);
-                step.on_speaker_profile(e.speaker_id, who, prefers, e.changed_at)
-                    .await
+                step.on_plain_speaker_profile(envelope.decode()?).await
             }
             AttendeeProfileChanged::EVENT_TYPE => {
-                let e: AttendeeProfileChanged = envelope.decode()?;
-                let Some(who) = step.unseal("attendees", &e.identity).await? else {
-                    return Ok(());
-                };
-                step.on_attendee_profile(e.attendee_id, who, e.language, e.changed_at)
-                    .await
+                step.on_attendee_profile(envelope.decode()?).await
             }
             AttendeeProfileChangedV1::EVENT_TYPE => {
-                let e: AttendeeProfileChangedV1 = envelope.decode()?;
-                let who = Identity {
-                    email: e.email,
-                    first_name: e.first_name,
-                    last_name: e.last_name,
-                };
-                step.on_attendee_profile(e.attendee_id, who, e.language, e.changed_at)
-                    .await
+                step.on_plain_attendee_profile(envelope.decode()?).await
             }
             AttendeeErased::EVENT_TYPE => {
                 let erased: AttendeeErased = envelope.decode()?;
@@ -227,34 +198,10 @@ impl NotificationsReactions {
                     .await
             }
             AttendeeEmailChangeRequested::EVENT_TYPE => {
-                let e: AttendeeEmailChangeRequested = envelope.decode()?;
-                let Some(new_address) = step.unseal("attendees", &e.new_email).await? else {
-                    return Ok(());
-                };
-                let link = format!("/attendee/email/confirm?token={}", e.confirmation_token);
-                let change = AddressChange {
-                    person_id: e.attendee_id,
-                    kind: "attendee",
-                    new_email: new_address.email,
-                    link,
-                    expires_at: e.expires_at,
-                };
-                step.on_email_change_requested(change).await
+                step.on_attendee_address_change(envelope.decode()?).await
             }
             SpeakerEmailChangeRequested::EVENT_TYPE => {
-                let e: SpeakerEmailChangeRequested = envelope.decode()?;
-                let Some(new_address) = step.unseal("speakers", &e.new_email).await? else {
-                    return Ok(());
-                };
-                let link = format!("/speaker/email/confirm?token={}", e.confirmation_token);
-                let change = AddressChange {
-                    person_id: e.speaker_id,
-                    kind: "speaker",
-                    new_email: new_address.email,
-                    link,
-                    expires_at: e.expires_at,
-                };
-                step.on_email_change_requested(change).await
+                step.on_speaker_address_change(envelope.decode()?).await
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;
@@ -275,25 +222,6 @@ struct Step<'a> {
     cause: Value,
     base: &'a str,
     peers: &'a Peers,
-}
-
-/// The mail language a contact event names; German when it names one this build does not
-/// know.
-/// A person's requested move to a new address (an attendee's or a speaker's): the link
-/// (a path under the public base URL) goes to the new address, a notice to the current one.
-struct AddressChange {
-    person_id: Uuid,
-    kind: &'static str,
-    new_email: String,
-    link: String,
-    expires_at: chrono::DateTime<Utc>,
-}
-
-fn mail_language(language: &Known<ContractLanguage>) -> Language {
-    match language.get() {
-        Some(ContractLanguage::En) => Language::En,
-        Some(ContractLanguage::De) | None => Language::De,
-    }
 }
 
 fn variables<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
@@ -333,58 +261,6 @@ impl Step<'_> {
         directory::fetch_event(self.conn, id)
             .await?
             .ok_or_else(|| StepError::Waiting(format!("event {id}")))
-    }
-
-    /// Opens what `owner` sealed: none when the person was erased meanwhile (their key is
-    /// gone); the step waits while the owner cannot be asked.
-    async fn unseal<T: DeserializeOwned>(
-        &self,
-        owner: &str,
-        sealed: &Sealed<T>,
-    ) -> Result<Option<T>, StepError> {
-        self.peers
-            .open(owner, sealed)
-            .await
-            .map_err(|error| match error {
-                PeerError::Unreachable { .. } => StepError::Waiting(error.to_string()),
-                PeerError::Seal(_) => StepError::Failed(ReactionError::Refused(error.to_string())),
-            })
-    }
-
-    async fn on_speaker_profile(
-        self,
-        id: Uuid,
-        who: Identity,
-        (language, optional_mail): (Known<ContractLanguage>, bool),
-        changed_at: chrono::DateTime<Utc>,
-    ) -> Result<(), StepError> {
-        let name = format!("{} {}", who.first_name, who.last_name);
-        let contact = Contact {
-            kind: RecipientKind::Speaker,
-            email: &who.email,
-            display_name: &name,
-            language: mail_language(&language),
-            optional_mail,
-        };
-        Ok(directory::upsert_recipient(self.conn, id, &contact, changed_at).await?)
-    }
-
-    async fn on_attendee_profile(
-        self,
-        id: Uuid,
-        who: Identity,
-        language: Known<ContractLanguage>,
-        changed_at: chrono::DateTime<Utc>,
-    ) -> Result<(), StepError> {
-        let name = format!("{} {}", who.first_name, who.last_name);
-        let contact = Contact {
-            kind: RecipientKind::Attendee,
-            email: &who.email,
-            display_name: &name,
-            language: mail_language(&language),
-            optional_mail: true,
-        };
-        Ok(directory::upsert_recipient(self.conn, id, &contact, changed_at).await?)
     }
 
     async fn on_role_granted(self, e: RoleGranted) -> Result<(), StepError> {
@@ -574,30 +450,6 @@ impl Step<'_> {
             ),
         ]);
         self.mail(&attendee, TemplateType::NewsletterConfirmation, vars)
-            .await
-    }
-
-    /// The link goes to the new address (nothing else does until it is followed); the
-    /// current address is told.
-    async fn on_email_change_requested(mut self, change: AddressChange) -> Result<(), StepError> {
-        let person = self.required(change.person_id, change.kind).await?;
-        let vars = variables([
-            (
-                "confirmationLink",
-                format!("{}{}", self.base, change.link).into(),
-            ),
-            (
-                "expiresAt",
-                local_time(change.expires_at, person.language()).into(),
-            ),
-        ]);
-        let new_address = RecipientRow {
-            email: change.new_email,
-            ..person.clone()
-        };
-        self.mail(&new_address, TemplateType::EmailChangeConfirmation, vars)
-            .await?;
-        self.mail(&person, TemplateType::EmailChangeNotice, Map::new())
             .await
     }
 }
