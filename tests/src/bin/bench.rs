@@ -183,7 +183,7 @@ async fn events_figures(args: &Args) {
         &args.gateway,
         Some(token_signed(&args.secret, &["organizer"], None)),
     );
-    let number = 1000 + (Uuid::new_v4().as_u128() % 1_000_000) as i32;
+    let number = 1000 + (Uuid::new_v4().as_u128() % 99_000) as i32;
     let seats = 2000;
     let (event_id, _, _) =
         fleet_tests::planning::published_evening(&organizer, number, seats).await;
@@ -253,7 +253,7 @@ async fn registration_figures(args: &Args) {
         &args.gateway,
         Some(token_signed(&args.secret, &["organizer"], None)),
     );
-    let number = 1000 + (Uuid::new_v4().as_u128() % 1_000_000) as i32;
+    let number = 1000 + (Uuid::new_v4().as_u128() % 99_000) as i32;
     let (capacity, guests) = (1000, 1500);
     let (event_id, _, _) =
         fleet_tests::planning::published_evening(&organizer, number, capacity).await;
