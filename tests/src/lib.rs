@@ -8,6 +8,7 @@ pub mod broker;
 pub mod bus;
 pub mod database;
 pub mod mail;
+pub mod partners;
 pub mod people;
 pub mod planning;
 pub mod sealed;

@@ -19,6 +19,22 @@ pub struct PeopleFleet {
     pub notifications: TestService,
 }
 
+/// A port for each of `names` and the `<NAME>_URL` settings pointing at them.
+pub async fn bind_ports(names: &[&str]) -> (Vec<TcpListener>, Vec<(String, String)>) {
+    let mut listeners = Vec::new();
+    let mut urls = Vec::new();
+    for name in names {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let address = listener.local_addr().expect("a bound address");
+        urls.push((
+            format!("{}_URL", name.to_uppercase()),
+            format!("http://{address}"),
+        ));
+        listeners.push(listener);
+    }
+    (listeners, urls)
+}
+
 impl PeopleFleet {
     /// Starts the five services on fresh schemas of `db`.
     pub async fn start(db: &TestDb) -> Self {
@@ -29,21 +45,7 @@ impl PeopleFleet {
             "speakers",
             "notifications",
         ];
-        let mut listeners = Vec::new();
-        for _ in names {
-            listeners.push(TcpListener::bind("127.0.0.1:0").await.expect("a port"));
-        }
-        let urls: Vec<(String, String)> = names
-            .iter()
-            .zip(&listeners)
-            .map(|(name, l)| {
-                let address = l.local_addr().unwrap();
-                (
-                    format!("{}_URL", name.to_uppercase()),
-                    format!("http://{address}"),
-                )
-            })
-            .collect();
+        let (listeners, urls) = bind_ports(&names).await;
         let extra: Vec<(&str, &str)> = urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let prefix = crate::unique("t");
         let mut listeners = listeners.into_iter();

@@ -66,6 +66,7 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
         ("ATTENDEES_URL".into(), "http://127.0.0.1:9".into()),
         ("SPEAKERS_URL".into(), "http://127.0.0.1:9".into()),
         ("NOTIFICATIONS_URL".into(), "http://127.0.0.1:9".into()),
+        ("PARTNERS_URL".into(), "http://127.0.0.1:9".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     ServiceConfig::from_lookup(0, |name| vars.get(name).cloned())

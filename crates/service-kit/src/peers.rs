@@ -32,11 +32,12 @@ use crate::problem::{ApiError, ProblemKind};
 pub const DEV_SERVICE_SECRET: &str = "batbern-local-service-secret";
 
 /// The fleet's services and their local ports (as in `deploy/services.toml`).
-const SERVICES: [(&str, u16); 5] = [
+const SERVICES: [(&str, u16); 6] = [
     ("companies", 8081),
     ("events", 8082),
     ("speakers", 8083),
     ("attendees", 8085),
+    ("partners", 8086),
     ("notifications", 8087),
 ];
 

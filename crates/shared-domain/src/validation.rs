@@ -232,6 +232,13 @@ impl<A, B, C> AllPresent for (Option<A>, Option<B>, Option<C>) {
     }
 }
 
+impl<A, B, C, D> AllPresent for (Option<A>, Option<B>, Option<C>, Option<D>) {
+    type Present = (A, B, C, D);
+    fn all_present(self) -> Option<(A, B, C, D)> {
+        Some((self.0?, self.1?, self.2?, self.3?))
+    }
+}
+
 /// Input that parses into itself: trimmed, normalised and checked field by field, every
 /// problem reported at once. Only [`Valid::parse`] calls it.
 pub trait Parse: Sized {

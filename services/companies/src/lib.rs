@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod reactions;
 pub mod store;
 
 use service_kit::{Platform, ServiceConfig, ServiceSpec};
@@ -29,10 +30,11 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    // The platform's role grants (from the events context) refine every caller's roles.
+    // The platform's role grants (from the events context) refine every caller's roles;
+    // partners' active state sets the companies' partner flag.
     platform.consume(
-        &["events"],
-        std::sync::Arc::new(service_kit::grants::GrantsReaction),
+        &["events", "partners"],
+        std::sync::Arc::new(reactions::CompaniesReactions),
     );
     let state = api::AppState {
         pool: platform.pool.clone(),

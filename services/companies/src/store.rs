@@ -199,6 +199,23 @@ pub async fn archive_company(
         .await
 }
 
+/// Sets a company's partner flag and bumps its version; returns the new version.
+pub async fn set_partner(
+    conn: &mut PgConnection,
+    id: Uuid,
+    is_partner: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "update companies set is_partner = $2, updated_at = greatest(updated_at, $3), version = version + 1 where id = $1 returning version",
+    )
+    .bind(id)
+    .bind(is_partner)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
 /// List filters.
 #[derive(Debug, Clone, Default)]
 pub struct CompanyFilter {

@@ -2,6 +2,7 @@
 //! assignment, sessions, the public agenda, and the seat side of the registration saga.
 
 pub mod agenda;
+pub mod announce;
 pub mod api;
 pub mod domain;
 pub mod reactions;
@@ -34,7 +35,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(
-        &["attendees", "speakers", "companies"],
+        &["attendees", "speakers", "companies", "partners"],
         Arc::new(reactions::EventsReactions),
     );
     let state = api::AppState {

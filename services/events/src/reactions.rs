@@ -27,6 +27,8 @@ use crate::domain::quality::{self, QualityReviewStatus};
 use crate::domain::seats::{decide, SeatDecision, SeatInventory};
 use crate::store;
 
+mod partners;
+
 /// Keeps who the published agenda names (speakers' sealed profiles, company names, approved
 /// content) and reflects the speakers' content review in the event's quality review; false
 /// for any other event.
@@ -152,7 +154,7 @@ impl Reaction for EventsReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
-        if people(conn, envelope).await? {
+        if people(conn, envelope).await? || partners::apply(conn, envelope).await? {
             return Ok(());
         }
         let context = EventContext::caused_by(envelope);

@@ -63,7 +63,10 @@ pub async fn run_with(
         peers: config.peers.clone(),
     });
     let mut platform = Platform::start(SPEC, config, shutdown.clone()).await?;
-    platform.consume(&["speakers", "attendees", "events"], reactions.clone());
+    platform.consume(
+        &["speakers", "attendees", "events", "partners"],
+        reactions.clone(),
+    );
     let scheduler = scheduler::Scheduler {
         pool: platform.pool.clone(),
         mailer: delivery::Mailer::new(&mail).await,

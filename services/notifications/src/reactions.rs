@@ -24,6 +24,9 @@ use shared_domain::contracts::events::{
     AgendaChanged, EventDetailsChanged, EventPublished, OverflowSpeakerDeclined,
     RegistrationClosed, RoleGranted, RoleName, RoleRevoked, SessionCreated, SessionUpdated,
 };
+use shared_domain::contracts::partners::{
+    PartnerContactChanged, PartnerContactErased, PartnerMeetingInvited,
+};
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
     SpeakerEmailChangeRequested, SpeakerErased, SpeakerInvited, SpeakerProfileChanged,
@@ -45,6 +48,7 @@ use crate::store::obligations::{self, Obligation};
 use crate::store::registrations;
 
 mod audience;
+mod partners;
 mod people;
 
 /// Why a step was not applied.
@@ -202,6 +206,13 @@ impl NotificationsReactions {
             }
             SpeakerEmailChangeRequested::EVENT_TYPE => {
                 step.on_speaker_address_change(envelope.decode()?).await
+            }
+            PartnerContactChanged::EVENT_TYPE => step.on_partner_contact(envelope.decode()?).await,
+            PartnerContactErased::EVENT_TYPE => {
+                step.on_partner_contact_erased(envelope.decode()?).await
+            }
+            PartnerMeetingInvited::EVENT_TYPE => {
+                step.on_partner_meeting_invited(envelope.decode()?).await
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;

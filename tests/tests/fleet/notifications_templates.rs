@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const TYPES: [&str; 23] = [
+const TYPES: [&str; 24] = [
     "speaker_invitation",
     "deadline_reminder_48h",
     "deadline_reminder_24h",
@@ -35,6 +35,7 @@ const TYPES: [&str; 23] = [
     "email_change_confirmation",
     "email_change_notice",
     "overflow_declined",
+    "partner_meeting_invitation",
 ];
 
 async fn active(api: &Api, template_type: &str, language: &str) -> Vec<Value> {

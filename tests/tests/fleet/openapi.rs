@@ -60,6 +60,12 @@ fn speakers_document_matches_the_code() {
 }
 
 #[test]
+fn partners_document_matches_the_code() {
+    let generated = serde_json::to_value(partners::api::openapi()).unwrap();
+    assert!(generated == committed("partners"), "openapi/partners.json is out of date: run `cargo run -q -p partners -- openapi > openapi/partners.json`");
+}
+
+#[test]
 fn notifications_document_matches_the_code() {
     let generated = serde_json::to_value(notifications::api::openapi()).unwrap();
     assert!(generated == committed("notifications"), "openapi/notifications.json is out of date: run `cargo run -q -p notifications -- openapi > openapi/notifications.json`");

@@ -394,3 +394,34 @@ events_event!(
     "session",
     |e| e.session_id
 );
+
+/// A topic of the library was created or changed (keyed by topic id); carries its state
+/// after the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicChanged {
+    pub topic_id: Uuid,
+    pub title: String,
+    /// `technical`, `management`, `soft_skills`, `industry_trends` or `tools_platforms`.
+    pub category: String,
+    pub is_active: bool,
+    /// The partner influence score (0–100) after the change; absent without votes.
+    pub partner_influence_score: Option<f64>,
+    pub version: i64,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// An event uses a topic (organizers assigned it; keyed by topic id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicUsed {
+    pub topic_id: Uuid,
+    pub event_id: Uuid,
+    /// The event's date.
+    pub used_date: DateTime<Utc>,
+    pub assigned_at: DateTime<Utc>,
+}
+
+events_event!(TopicChanged, "events.topic.changed.v1", "topic", |e| e
+    .topic_id);
+events_event!(TopicUsed, "events.topic.used.v1", "topic", |e| e.topic_id);

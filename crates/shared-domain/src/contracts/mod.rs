@@ -9,6 +9,7 @@ pub mod attendees;
 pub mod companies;
 pub mod events;
 pub mod known;
+pub mod partners;
 pub mod sealed;
 pub mod speakers;
 

@@ -8,12 +8,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::etag::{etag_header, IfMatch};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
-use service_kit::{Actor, ApiError, Json, Path, Query, Role};
+use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
+use shared_domain::contracts::events::TopicUsed;
 use shared_domain::Parse;
 use sqlx::PgConnection;
 use utoipa::ToSchema;
@@ -24,8 +26,8 @@ use crate::domain::topic::{
     average_feedback, months_since, staleness, TopicCategory, TopicFields, TITLE_MAX_CHARS,
 };
 use crate::domain::EventError;
-use crate::store;
 use crate::store::topics::{EventTopicRecord, TopicFilter, TopicRecord, UsageRecord};
+use crate::{announce, store};
 
 /// The most near-duplicates a created topic is answered with.
 const SIMILAR_TOPICS: i64 = 5;
@@ -88,7 +90,12 @@ pub struct ListTopicsQuery {
     /// Only topics at most this stale (0–100).
     #[param(minimum = 0, maximum = 100)]
     pub max_staleness: Option<f64>,
-    /// `title` (default) or `staleness` (most rested first); ignored with `q`.
+    /// Only topics whose partner influence score is at least this (0–100; topics without
+    /// votes have none and are left out).
+    #[param(minimum = 0, maximum = 100)]
+    pub min_partner_influence: Option<f64>,
+    /// `title` (default), `staleness` (most rested first) or `partner_influence` (highest
+    /// first, topics without votes last); ignored with `q`.
     pub sort: Option<TopicSort>,
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page of the same query.
@@ -101,6 +108,7 @@ pub struct ListTopicsQuery {
 pub enum TopicSort {
     Title,
     Staleness,
+    PartnerInfluence,
 }
 
 /// One use of a topic.
@@ -272,6 +280,7 @@ pub async fn create_topic(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,
+    RequestContext(context): RequestContext,
     Json(request): Json<CreateTopicRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
@@ -295,8 +304,9 @@ pub async fn create_topic(
         Attempt::Proceed(once) => once,
         Attempt::Replay(answer) => return Ok(answer),
     };
-    let id = shared_domain::new_id();
-    store::topics::insert_topic(&mut tx, id, &fields, Utc::now()).await?;
+    let (id, now) = (shared_domain::new_id(), Utc::now());
+    store::topics::insert_topic(&mut tx, id, &fields, now).await?;
+    announce::topic(&mut tx, id, now, &context).await?;
     let text = format!(
         "{} {}",
         fields.title,
@@ -337,6 +347,7 @@ pub async fn list_topics(
     for (field, value) in [
         ("minStaleness", query.min_staleness),
         ("maxStaleness", query.max_staleness),
+        ("minPartnerInfluence", query.min_partner_influence),
     ] {
         if value.is_some_and(|v| !(0.0..=100.0).contains(&v)) {
             return Err(ApiError::malformed_field(
@@ -350,6 +361,7 @@ pub async fn list_topics(
         active: query.active,
         min_staleness: query.min_staleness,
         max_staleness: query.max_staleness,
+        min_partner_influence: query.min_partner_influence,
     };
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > TITLE_MAX_CHARS) {
@@ -383,6 +395,18 @@ pub async fn list_topics(
             )
             .await?;
             Page::from_rows(rows, page.limit, |t| (t.staleness, t.topic.id))
+                .map(|t| (t.topic, None))
+        }
+        None if query.sort == Some(TopicSort::PartnerInfluence) => {
+            let page = PageRequest::parse::<(f64, Uuid)>(query.limit, query.cursor.as_deref())?;
+            let rows = store::topics::list_topics_by_influence(
+                &mut *conn,
+                filter,
+                page.after.as_ref(),
+                page.fetch_limit(),
+            )
+            .await?;
+            Page::from_rows(rows, page.limit, |t| (t.influence, t.topic.id))
                 .map(|t| (t.topic, None))
         }
         None => {
@@ -442,6 +466,7 @@ pub async fn update_topic(
     actor: Actor,
     Path(id): Path<Uuid>,
     if_match: IfMatch,
+    RequestContext(context): RequestContext,
     Json(patch): Json<UpdateTopicRequest>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
@@ -459,7 +484,9 @@ pub async fn update_topic(
     .into_valid()
     .map_err(ApiError::validation)?;
     if *fields != current.fields() {
-        store::topics::update_topic(&mut tx, id, &fields, Utc::now()).await?;
+        let now = Utc::now();
+        store::topics::update_topic(&mut tx, id, &fields, now).await?;
+        announce::topic(&mut tx, id, now, &context).await?;
     }
     let response = respond(&mut tx, id, StatusCode::OK).await?;
     tx.commit().await?;
@@ -477,6 +504,7 @@ pub async fn assign_topic(
     actor: Actor,
     key: IdempotencyKey,
     Path(event_id): Path<Uuid>,
+    RequestContext(context): RequestContext,
     Json(request): Json<AssignTopicRequest>,
 ) -> Result<Response, ApiError> {
     let request_hash = idempotency::fingerprint(&request);
@@ -509,6 +537,13 @@ pub async fn assign_topic(
         .into());
     }
     refresh_usage(&mut tx, topic_id, now).await?;
+    let topic_used = TopicUsed {
+        topic_id,
+        event_id,
+        used_date: event.event_date,
+        assigned_at: now,
+    };
+    enqueue(&mut tx, &topic_used, &context).await?;
     let topic = TopicResponse {
         warnings,
         ..topic_response(&mut tx, topic_id).await?

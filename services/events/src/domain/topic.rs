@@ -119,27 +119,7 @@ pub fn average_feedback(scores: impl IntoIterator<Item = Option<f64>>) -> Option
     (!given.is_empty()).then(|| given.iter().sum::<f64>() / given.len() as f64)
 }
 
-/// A partner's sponsorship level, as the partner context names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartnershipTier {
-    Bronze,
-    Silver,
-    Gold,
-    Platinum,
-    Strategic,
-}
-
-impl PartnershipTier {
-    /// How much a vote of this tier counts.
-    pub fn vote_weight(self) -> u32 {
-        match self {
-            PartnershipTier::Bronze | PartnershipTier::Silver => 1,
-            PartnershipTier::Gold => 2,
-            PartnershipTier::Platinum | PartnershipTier::Strategic => 3,
-        }
-    }
-}
+pub use shared_domain::contracts::partners::PartnershipTier;
 
 /// One partner's vote on a topic: 1 (no interest) to 5 (strong interest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,7 @@ pub mod seats;
 pub mod sessions;
 pub mod slots;
 pub mod topics;
+pub mod votes;
 
 /// The rows this context keeps about a person (by attendee or speaker id), exported to the
 /// person through the owning service: seats, session line-ups, slot preferences, overflow.

@@ -87,6 +87,8 @@ pub struct TopicFilter {
     /// Only topics whose staleness (as of now) is at least / at most these.
     pub min_staleness: Option<f64>,
     pub max_staleness: Option<f64>,
+    /// Only topics whose partner influence score is at least this.
+    pub min_partner_influence: Option<f64>,
 }
 
 /// A topic's staleness as of now from its stored last use and wait period, as
@@ -94,6 +96,14 @@ pub struct TopicFilter {
 const STALENESS: &str = "(case when last_used_date is null or calculated_wait_period = 0 then 100::float8 \
     else round(least(100, greatest(0, 100 * extract(epoch from (now() - last_used_date)) / 86400 / (365.25 / 12) \
     / calculated_wait_period))::numeric, 2)::float8 end)";
+
+/// A topic with its partner influence score for ordering (-1 without votes).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InfluentialTopic {
+    #[sqlx(flatten)]
+    pub topic: TopicRecord,
+    pub influence: f64,
+}
 
 /// A topic with its staleness as of now.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -187,7 +197,8 @@ pub async fn list_topics(
     sqlx::query_as(&format!(
         "select {COLUMNS} from topics where ($1::text is null or category = $1) and ($2::boolean is null or is_active = $2) \
          and ($3::text is null or (title, id) > ($3, $4)) \
-         and ($6::float8 is null or {STALENESS} >= $6) and ($7::float8 is null or {STALENESS} <= $7) order by title, id limit $5"
+         and ($6::float8 is null or {STALENESS} >= $6) and ($7::float8 is null or {STALENESS} <= $7) \
+         and ($8::float8 is null or partner_influence_score >= $8) order by title, id limit $5"
     ))
     .bind(filter.category.map(Stored))
     .bind(filter.active)
@@ -196,6 +207,34 @@ pub async fn list_topics(
     .bind(limit)
     .bind(filter.min_staleness)
     .bind(filter.max_staleness)
+    .bind(filter.min_partner_influence)
+    .fetch_all(db)
+    .await
+}
+
+/// Topics by partner influence, highest first (topics without votes last), then by id,
+/// after the keyset `after` (influence, id).
+pub async fn list_topics_by_influence(
+    db: impl PgExecutor<'_>,
+    filter: TopicFilter,
+    after: Option<&(f64, Uuid)>,
+    limit: i64,
+) -> Result<Vec<InfluentialTopic>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select * from (select {COLUMNS}, coalesce(partner_influence_score, -1)::float8 as influence from topics \
+         where ($1::text is null or category = $1) and ($2::boolean is null or is_active = $2) \
+         and ($6::float8 is null or {STALENESS} >= $6) and ($7::float8 is null or {STALENESS} <= $7) \
+         and ($8::float8 is null or partner_influence_score >= $8)) t \
+         where ($3::float8 is null or influence < $3 or (influence = $3 and id > $4)) order by influence desc, id limit $5"
+    ))
+    .bind(filter.category.map(Stored))
+    .bind(filter.active)
+    .bind(after.map(|k| k.0))
+    .bind(after.map(|k| k.1))
+    .bind(limit)
+    .bind(filter.min_staleness)
+    .bind(filter.max_staleness)
+    .bind(filter.min_partner_influence)
     .fetch_all(db)
     .await
 }
@@ -212,6 +251,7 @@ pub async fn list_topics_by_staleness(
         "select * from (select {COLUMNS}, {STALENESS} as staleness from topics \
          where ($1::text is null or category = $1) and ($2::boolean is null or is_active = $2)) t \
          where ($6::float8 is null or staleness >= $6) and ($7::float8 is null or staleness <= $7) \
+         and ($8::float8 is null or partner_influence_score >= $8) \
          and ($3::float8 is null or staleness < $3 or (staleness = $3 and id > $4)) order by staleness desc, id limit $5"
     ))
     .bind(filter.category.map(Stored))
@@ -221,6 +261,7 @@ pub async fn list_topics_by_staleness(
     .bind(limit)
     .bind(filter.min_staleness)
     .bind(filter.max_staleness)
+    .bind(filter.min_partner_influence)
     .fetch_all(db)
     .await
 }
@@ -238,7 +279,8 @@ pub async fn search_topics(
         "select * from (select {COLUMNS}, {RANK} as rank from topics, websearch_to_tsquery('simple', $1) query \
          where (title_vector @@ query or description_vector @@ query) \
          and ($2::text is null or category = $2) and ($3::boolean is null or is_active = $3) \
-         and ($7::float8 is null or {STALENESS} >= $7) and ($8::float8 is null or {STALENESS} <= $8)) ranked \
+         and ($7::float8 is null or {STALENESS} >= $7) and ($8::float8 is null or {STALENESS} <= $8) \
+         and ($9::float8 is null or partner_influence_score >= $9)) ranked \
          where $4::real is null or rank < $4 or (rank = $4 and id > $5) order by rank desc, id limit $6"
     ))
     .bind(q)
@@ -249,6 +291,7 @@ pub async fn search_topics(
     .bind(limit)
     .bind(filter.min_staleness)
     .bind(filter.max_staleness)
+    .bind(filter.min_partner_influence)
     .fetch_all(db)
     .await
 }

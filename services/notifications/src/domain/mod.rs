@@ -42,6 +42,7 @@ pub enum TemplateType {
     EmailChangeConfirmation,
     EmailChangeNotice,
     OverflowDeclined,
+    PartnerMeetingInvitation,
 }
 
 impl TemplateType {
@@ -64,6 +65,7 @@ impl TemplateType {
                 | Self::EmailChangeConfirmation
                 | Self::EmailChangeNotice
                 | Self::OverflowDeclined
+                | Self::PartnerMeetingInvitation
         )
     }
 
@@ -115,6 +117,14 @@ impl TemplateType {
             Self::EmailChangeConfirmation => &["recipientName", "confirmationLink", "expiresAt"],
             Self::EmailChangeNotice => &["recipientName"],
             Self::OverflowDeclined => &["recipientName", "sessionTitle", "eventTitle", "reason"],
+            Self::PartnerMeetingInvitation => &[
+                "recipientName",
+                "companyName",
+                "meetingTitle",
+                "scheduledAt",
+                "location",
+                "agenda",
+            ],
         }
     }
 }
@@ -128,13 +138,15 @@ pub enum Language {
 }
 
 /// Whose contact a recipient is, which says which context describes it: speakers' and
-/// attendees' contacts follow their profiles, organizers set theirs here.
+/// attendees' contacts follow their profiles, partner contacts their partner's record,
+/// organizers set theirs here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecipientKind {
     Speaker,
     Attendee,
     Organizer,
+    PartnerContact,
 }
 
 impl RecipientKind {

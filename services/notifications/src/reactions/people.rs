@@ -23,13 +23,13 @@ use crate::domain::{Language, RecipientKind, TemplateType};
 use crate::store::directory::{self, Contact, RecipientRow};
 
 /// A contact as an announcement gives it.
-struct Announced {
-    id: Uuid,
-    kind: RecipientKind,
-    who: Identity,
-    language: Known<ContractLanguage>,
-    optional_mail: bool,
-    changed_at: DateTime<Utc>,
+pub(super) struct Announced {
+    pub id: Uuid,
+    pub kind: RecipientKind,
+    pub who: Identity,
+    pub language: Known<ContractLanguage>,
+    pub optional_mail: bool,
+    pub changed_at: DateTime<Utc>,
 }
 
 /// A person's requested move to a new address: the link (a path under the public base URL)
@@ -62,7 +62,7 @@ fn identity(email: String, first_name: String, last_name: String) -> Identity {
 impl Step<'_> {
     /// Opens what `owner` sealed: none when the person was erased meanwhile (their key is
     /// gone); the step waits while the owner cannot be asked.
-    async fn unseal<T: DeserializeOwned>(
+    pub(super) async fn unseal<T: DeserializeOwned>(
         &self,
         owner: &str,
         sealed: &Sealed<T>,
@@ -163,7 +163,7 @@ impl Step<'_> {
     }
 
     /// Keeps the announced contact in the recipient directory.
-    async fn keep(self, a: Announced) -> Result<(), StepError> {
+    pub(super) async fn keep(self, a: Announced) -> Result<(), StepError> {
         let name = format!("{} {}", a.who.first_name, a.who.last_name);
         let contact = Contact {
             kind: a.kind,

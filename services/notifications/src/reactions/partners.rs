@@ -1,0 +1,59 @@
+//! What partner contacts hear: their contact details arrive sealed from the partners
+//! context (erased when the contact is removed), and a partner meeting's invitation goes
+//! to each invited partner's primary contact in their language.
+
+use shared_domain::contracts::partners::{
+    PartnerContactChanged, PartnerContactErased, PartnerMeetingInvited,
+};
+
+use super::people::Announced;
+use super::{variables, Step, StepError};
+use crate::domain::template::local_time;
+use crate::domain::{RecipientKind, TemplateType};
+use crate::store::directory;
+
+impl Step<'_> {
+    pub(super) async fn on_partner_contact(
+        self,
+        e: PartnerContactChanged,
+    ) -> Result<(), StepError> {
+        let Some(who) = self.unseal("partners", &e.identity).await? else {
+            return Ok(());
+        };
+        let announced = Announced {
+            id: e.contact_id,
+            kind: RecipientKind::PartnerContact,
+            who,
+            language: e.language,
+            optional_mail: true,
+            changed_at: e.changed_at,
+        };
+        self.keep(announced).await
+    }
+
+    pub(super) async fn on_partner_contact_erased(
+        self,
+        e: PartnerContactErased,
+    ) -> Result<(), StepError> {
+        Ok(directory::erase_person(self.conn, e.contact_id).await?)
+    }
+
+    pub(super) async fn on_partner_meeting_invited(
+        mut self,
+        e: PartnerMeetingInvited,
+    ) -> Result<(), StepError> {
+        let contact = self.required(e.contact_id, "partner contact").await?;
+        let vars = variables([
+            ("companyName", e.company_name.into()),
+            ("meetingTitle", e.title.into()),
+            (
+                "scheduledAt",
+                local_time(e.scheduled_at, contact.language()).into(),
+            ),
+            ("location", e.location.into()),
+            ("agenda", e.agenda.into()),
+        ]);
+        self.mail(&contact, TemplateType::PartnerMeetingInvitation, vars)
+            .await
+    }
+}

@@ -1,0 +1,64 @@
+//! The partners service's read models: companies (a partner's company must be known and
+//! active), the topic library with its uses (votes close when an event uses a topic; an
+//! accepted suggestion whose topic is used becomes `implemented`), the events held and
+//! attendance by company (analytics); and the platform's role grants.
+
+use async_trait::async_trait;
+use event_bus::{Envelope, Reaction, ReactionError};
+use shared_domain::contracts::attendees::{AttendanceRecorded, AttendeeErased};
+use shared_domain::contracts::events::{
+    EventDetailsChanged, EventPublished, TopicChanged, TopicUsed,
+};
+use shared_domain::IntegrationEvent;
+use sqlx::PgConnection;
+
+use crate::store::{read_models, suggestions};
+
+/// The consumer of the partners service.
+pub struct PartnersReactions;
+
+#[async_trait]
+impl Reaction for PartnersReactions {
+    fn handler(&self) -> &'static str {
+        "partners"
+    }
+
+    async fn react(
+        &self,
+        conn: &mut PgConnection,
+        envelope: &Envelope,
+    ) -> Result<(), ReactionError> {
+        if service_kit::grants::record(conn, envelope).await? {
+            return Ok(());
+        }
+        match envelope.event_type.as_str() {
+            TopicChanged::EVENT_TYPE => {
+                Ok(read_models::upsert_topic(conn, &envelope.decode()?).await?)
+            }
+            TopicUsed::EVENT_TYPE => {
+                let used: TopicUsed = envelope.decode()?;
+                read_models::record_use(conn, &used).await?;
+                Ok(suggestions::implement(conn, used.topic_id, used.assigned_at).await?)
+            }
+            EventDetailsChanged::EVENT_TYPE => {
+                let e: EventDetailsChanged = envelope.decode()?;
+                let (id, date, version) = (e.event_id, e.event_date, e.version);
+                Ok(read_models::upsert_event(conn, id, &e.title, date, version).await?)
+            }
+            EventPublished::EVENT_TYPE => {
+                let e: EventPublished = envelope.decode()?;
+                Ok(read_models::publish_event(conn, e.event_id, &e.title, e.event_date).await?)
+            }
+            AttendanceRecorded::EVENT_TYPE => {
+                Ok(read_models::record_attendance(conn, &envelope.decode()?).await?)
+            }
+            AttendeeErased::EVENT_TYPE => {
+                let e: AttendeeErased = envelope.decode()?;
+                Ok(read_models::forget_attendee(conn, e.attendee_id).await?)
+            }
+            _ => service_kit::directory::apply_company_event(conn, envelope)
+                .await
+                .map(|_| ()),
+        }
+    }
+}
