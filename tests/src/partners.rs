@@ -84,6 +84,21 @@ impl PartnersFleet {
         }
     }
 
+    /// Kills the events service abruptly (kill -9: nothing flushed, in-flight transactions
+    /// lost) and starts it again on its schema and bus.
+    pub async fn with_events_killed(self) -> Self {
+        let (url, prefix) = self.events.crash().await;
+        let events = TestService::restart_events(url, prefix).await;
+        Self { events, ..self }
+    }
+
+    /// Kills the partners service abruptly and starts it again on its schema and bus.
+    pub async fn with_partners_killed(self) -> Self {
+        let (url, prefix) = self.partners.crash().await;
+        let partners = TestService::restart_partners(url, prefix).await;
+        Self { partners, ..self }
+    }
+
     /// A caller of `service` as an organizer.
     pub fn organizer(&self, service: &TestService) -> Api {
         Api::at(&service.base_url, Some(self.organizer.clone()))

@@ -354,6 +354,14 @@ impl TestService {
         .await
     }
 
+    /// Starts the partners service again on an existing schema and bus.
+    pub async fn restart_partners(database_url: String, topic_prefix: String) -> Self {
+        Self::start(database_url, topic_prefix, |config, listener, shutdown| {
+            tokio::spawn(partners::run(config, listener, shutdown))
+        })
+        .await
+    }
+
     /// Stops the service gracefully and waits for it.
     pub async fn stop(self) {
         self.shutdown.cancel();

@@ -28,6 +28,8 @@ mod notifications_preferences;
 mod notifications_schedule;
 mod notifications_templates;
 mod openapi;
+mod partners_calendar;
+mod partners_faults;
 mod partners_isolation;
 mod partners_meetings;
 mod partners_votes;

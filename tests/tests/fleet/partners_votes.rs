@@ -71,7 +71,7 @@ async fn gold_and_bronze_votes_weigh_by_tier_on_the_topic() {
     );
     vote(bern, 1).await.expect(StatusCode::OK);
     // Gold weighs 2, bronze 1: 100 × (2 × 4 + 1 × 0) ÷ (4 × 3).
-    influence_becomes(&fleet, topic, json!(66.67)).await;
+    influence_becomes(fleet, topic, json!(66.67)).await;
 
     // Refused votes change nothing.
     vote(acme, 0)
@@ -100,7 +100,7 @@ async fn gold_and_bronze_votes_weigh_by_tier_on_the_topic() {
         )
         .await;
     assert_eq!(withdrawn.status, StatusCode::NO_CONTENT);
-    influence_becomes(&fleet, topic, json!(100.0)).await;
+    influence_becomes(fleet, topic, json!(100.0)).await;
 
     // Organizers sort the library by influence and filter on it.
     let second = fleet.topic("Team topologies").await;

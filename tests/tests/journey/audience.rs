@@ -91,8 +91,8 @@ pub async fn attendee_named(
         &format!("attendee-{id}"),
         &["attendee"],
         SubjectIds {
-            speaker: None,
             attendee: Some(id),
+            ..SubjectIds::default()
         },
     );
     let person = Person {

@@ -90,7 +90,7 @@ impl Caller {
             sub: subject.to_owned(),
             roles: roles.iter().map(|r| r.to_string()).collect(),
             speaker_id: ids.speaker,
-            company_id: None,
+            company_id: ids.company,
             attendee_id: ids.attendee,
             email: None,
             exp: chrono::Utc::now().timestamp() + 3600,
@@ -201,6 +201,8 @@ impl Caller {
 pub struct SubjectIds {
     pub speaker: Option<Uuid>,
     pub attendee: Option<Uuid>,
+    /// The company a partner token speaks for.
+    pub company: Option<Uuid>,
 }
 
 async fn read(response: reqwest::Response) -> Answer {

@@ -13,6 +13,7 @@ mod browser;
 mod demo;
 mod gateway;
 mod mailbox;
+mod partners;
 mod planning;
 mod privacy;
 

@@ -138,7 +138,7 @@ pub async fn invite_and_accept(journey: &mut Journey, plan: &Plan) -> Vec<Speake
             &["speaker"],
             SubjectIds {
                 speaker: Some(*id),
-                attendee: None,
+                ..SubjectIds::default()
             },
         );
         speakers.push(Speaker {

@@ -72,6 +72,8 @@ pub struct PartnerAnalytics {
     pub company_id: Uuid,
     pub total_employee_attendance_all_events: i64,
     pub average_attendance_per_event: f64,
+    /// The events with any attendance recorded (the average's divisor).
+    pub events_with_attendance: i64,
     pub content_engagement_score: f64,
     pub topic_influence_score: f64,
     pub attendance_per_event: Vec<EventAttendance>,
@@ -128,6 +130,7 @@ pub fn compute(inputs: Inputs, now: DateTime<Utc>) -> PartnerAnalytics {
         company_id: inputs.company_id,
         total_employee_attendance_all_events: attended,
         average_attendance_per_event: two_decimals(average),
+        events_with_attendance: inputs.events_with_attendance,
         content_engagement_score: two_decimals(engagement),
         topic_influence_score: two_decimals(influence),
         attendance_per_event: inputs.attendance,

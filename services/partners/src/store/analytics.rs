@@ -37,14 +37,24 @@ pub async fn events_with_attendance(conn: &mut PgConnection) -> Result<i64, sqlx
         .await
 }
 
+#[derive(sqlx::FromRow)]
+struct VotedRow {
+    topic_id: Uuid,
+    title: Option<String>,
+    vote_value: i32,
+    vote_weight: i32,
+    partner_influence_score: Option<f64>,
+    used: bool,
+}
+
 /// The topics a partner voted on, with whether an event used them.
 pub async fn voted_topics(
     conn: &mut PgConnection,
     partner_id: Uuid,
 ) -> Result<Vec<VotedTopic>, sqlx::Error> {
-    let rows: Vec<(Uuid, Option<String>, i32, i32, Option<f64>, bool)> = sqlx::query_as(
+    let rows: Vec<VotedRow> = sqlx::query_as(
         "select v.topic_id, t.title, v.vote_value, v.vote_weight, t.partner_influence_score, \
-         exists (select 1 from topic_uses u where u.topic_id = v.topic_id) from topic_votes v \
+         exists (select 1 from topic_uses u where u.topic_id = v.topic_id) as used from topic_votes v \
          left join topic_library t on t.topic_id = v.topic_id where v.partner_id = $1 order by v.voted_at, v.topic_id",
     )
     .bind(partner_id)
@@ -52,16 +62,14 @@ pub async fn voted_topics(
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(topic_id, title, vote_value, vote_weight, score, used)| VotedTopic {
-                topic_id,
-                title,
-                vote_value,
-                vote_weight,
-                partner_influence_score: score,
-                used_by_event: used,
-            },
-        )
+        .map(|r| VotedTopic {
+            topic_id: r.topic_id,
+            title: r.title,
+            vote_value: r.vote_value,
+            vote_weight: r.vote_weight,
+            partner_influence_score: r.partner_influence_score,
+            used_by_event: r.used,
+        })
         .collect())
 }
 
