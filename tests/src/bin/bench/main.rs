@@ -7,7 +7,8 @@
 //! 5. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate;
 //! 6. invitation mails per second through the notifications service and SES, with the time
 //!    each spent queued (logged → accepted by SES), and a newsletter fanned out to as many
-//!    subscribers (delivery alone).
+//!    subscribers (delivery alone);
+//! 7. partner votes per second end to end (vote → influence score) with their latency.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +24,8 @@ use shared_domain::contracts::attendees::RegistrationRequested;
 use shared_domain::contracts::Known;
 use tokio::sync::Mutex;
 use uuid::Uuid;
+
+mod votes;
 
 struct Args {
     gateway: String,
@@ -390,6 +393,7 @@ async fn main() {
     registration_figures(&args).await;
     bus_figures(&args).await;
     mail_figures(&args).await;
+    votes::vote_figures(&args).await;
 }
 
 async fn mail_figures(args: &Args) {

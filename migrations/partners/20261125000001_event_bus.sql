@@ -1,0 +1,1 @@
+../../crates/event-bus/migrations/20261125000001_event_bus.sql
