@@ -25,7 +25,8 @@ use shared_domain::contracts::events::{
     RegistrationClosed, RoleGranted, RoleName, RoleRevoked, SessionCreated, SessionUpdated,
 };
 use shared_domain::contracts::partners::{
-    PartnerContactChanged, PartnerContactErased, PartnerMeetingInvited,
+    PartnerContactChanged, PartnerContactEmailChangeRequested, PartnerContactErased,
+    PartnerMeetingInvited,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
@@ -210,6 +211,10 @@ impl NotificationsReactions {
             PartnerContactChanged::EVENT_TYPE => step.on_partner_contact(envelope.decode()?).await,
             PartnerContactErased::EVENT_TYPE => {
                 step.on_partner_contact_erased(envelope.decode()?).await
+            }
+            PartnerContactEmailChangeRequested::EVENT_TYPE => {
+                step.on_partner_contact_address_change(envelope.decode()?)
+                    .await
             }
             PartnerMeetingInvited::EVENT_TYPE => {
                 step.on_partner_meeting_invited(envelope.decode()?).await

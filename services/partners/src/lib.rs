@@ -5,6 +5,8 @@
 pub mod announce;
 pub mod api;
 pub mod domain;
+pub mod email_links;
+pub mod pages;
 pub mod reactions;
 pub mod report;
 pub mod scheduler;
@@ -48,11 +50,15 @@ pub async fn run(
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
     };
+    let pages = pages::router(state.clone());
     let peers = &platform.config.peers;
     let keys = service_kit::peers::person_key_routes(platform.pool.clone(), peers);
     let holdings =
         service_kit::peers::holdings_routes(platform.pool.clone(), peers, store::PERSON_HOLDINGS);
     platform
-        .serve(api::router(state).merge(keys).merge(holdings), listener)
+        .serve(
+            api::router(state).merge(pages).merge(keys).merge(holdings),
+            listener,
+        )
         .await
 }

@@ -1,7 +1,8 @@
 //! Loads a whole conference into a running fleet through its gateway, as its users would:
-//! companies, a topic, an evening with its slot grid and sessions, speakers invited who
-//! accept through the link in their mail, their material reviewed and approved, the agenda
-//! assigned and published, and attendees registering past capacity onto the waitlist.
+//! companies (the partner companies become partners), a topic, an evening with its slot
+//! grid and sessions, speakers invited who accept through the link in their mail, their
+//! material reviewed and approved, the agenda assigned and published, and attendees
+//! registering past capacity onto the waitlist.
 //!
 //! `demo --gateway http://127.0.0.1:8080 --ses http://127.0.0.1:8005`; a second run finds
 //! the demo event and changes nothing.
@@ -120,11 +121,31 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let event = plan(&organizer).await?;
+    sponsor(&organizer).await?;
     let speakers = invite(&gateway, &organizer, &event).await?;
     review(&gateway, &organizer, &speakers).await?;
     publish(&organizer, &event).await?;
     register(&gateway, &organizer, &event).await?;
     println!("  demo conference loaded: {gateway}/api/v1/events/{event}/agenda");
+    Ok(())
+}
+
+/// The partner companies become partners: the insurer platinum, the others gold.
+async fn sponsor(o: &Api) -> anyhow::Result<()> {
+    let companies = ok(
+        o.get("/api/v1/companies?isPartner=true&limit=100").await,
+        StatusCode::OK,
+        "partner companies",
+    )?;
+    for company in companies["items"].as_array().into_iter().flatten() {
+        let tier = if company["industry"] == "Insurance" {
+            "platinum"
+        } else {
+            "gold"
+        };
+        let body = json!({"companyId": company["id"], "partnershipLevel": tier, "partnershipStartDate": "2026-01-01"});
+        until(o, "/api/v1/partners", &body, StatusCode::CREATED).await?;
+    }
     Ok(())
 }
 

@@ -29,6 +29,7 @@ mod notifications_schedule;
 mod notifications_templates;
 mod openapi;
 mod partners_calendar;
+mod partners_contacts;
 mod partners_faults;
 mod partners_isolation;
 mod partners_meetings;

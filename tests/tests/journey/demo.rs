@@ -1,10 +1,11 @@
 //! `scripts/fleet --demo` (which the journeys' fleet runs) loads a whole conference through
-//! the gateway; its public agenda names every speaker with company and approved abstract.
+//! the gateway; its public agenda names every speaker with company and approved abstract,
+//! and its partner companies are partners.
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::gateway::{Caller, Fleet};
+use crate::gateway::{Caller, Fleet, SubjectIds};
 
 #[tokio::test]
 async fn the_demo_conference_is_published_with_its_speakers_named() {
@@ -48,4 +49,16 @@ async fn the_demo_conference_is_published_with_its_speakers_named() {
         agenda["event"]["seatsTaken"], 3,
         "full, the fourth attendee waits"
     );
+    let organizer = public.with_token("demo-check", &["organizer"], SubjectIds::default());
+    let partners = organizer
+        .get("/api/v1/partners?isActive=true&limit=100")
+        .await
+        .expect(StatusCode::OK);
+    let demo_partners = partners["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["partnershipStartDate"] == "2026-01-01")
+        .count();
+    assert_eq!(demo_partners, 3, "{partners}");
 }

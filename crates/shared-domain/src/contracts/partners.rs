@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Identity, IntegrationEvent, Known, Language, Sealed};
+use super::{Address, Identity, IntegrationEvent, Known, Language, Sealed};
 
 /// A partner's sponsorship level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -104,6 +104,21 @@ pub struct PartnerContactErased {
     pub erased_at: DateTime<Utc>,
 }
 
+/// A partner integration moved a contact to a new address: the notifications context mails
+/// the confirmation link (a path under the public base URL with this token) to the new
+/// address and tells the current one. The new address travels sealed with the contact's key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerContactEmailChangeRequested {
+    pub change_id: Uuid,
+    pub contact_id: Uuid,
+    pub partner_id: Uuid,
+    pub new_email: Sealed<Address>,
+    pub confirmation_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+}
+
 /// The kind of a partner meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -173,6 +188,12 @@ partners_event!(
 partners_event!(
     PartnerContactErased,
     "partners.contact.erased.v1",
+    "contact",
+    |e| e.contact_id
+);
+partners_event!(
+    PartnerContactEmailChangeRequested,
+    "partners.contact.email_change_requested.v1",
     "contact",
     |e| e.contact_id
 );

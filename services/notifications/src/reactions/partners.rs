@@ -3,10 +3,11 @@
 //! to each invited partner's primary contact in their language.
 
 use shared_domain::contracts::partners::{
-    PartnerContactChanged, PartnerContactErased, PartnerMeetingInvited,
+    PartnerContactChanged, PartnerContactEmailChangeRequested, PartnerContactErased,
+    PartnerMeetingInvited,
 };
 
-use super::people::Announced;
+use super::people::{AddressChange, Announced};
 use super::{variables, Step, StepError};
 use crate::domain::template::local_time;
 use crate::domain::{RecipientKind, TemplateType};
@@ -29,6 +30,23 @@ impl Step<'_> {
             changed_at: e.changed_at,
         };
         self.keep(announced).await
+    }
+
+    pub(super) async fn on_partner_contact_address_change(
+        self,
+        e: PartnerContactEmailChangeRequested,
+    ) -> Result<(), StepError> {
+        let Some(new_address) = self.unseal("partners", &e.new_email).await? else {
+            return Ok(());
+        };
+        let change = AddressChange {
+            person_id: e.contact_id,
+            kind: "partner contact",
+            new_email: new_address.email,
+            link: format!("/partner/email/confirm?token={}", e.confirmation_token),
+            expires_at: e.expires_at,
+        };
+        self.on_address_change(change).await
     }
 
     pub(super) async fn on_partner_contact_erased(

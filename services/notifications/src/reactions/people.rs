@@ -34,12 +34,12 @@ pub(super) struct Announced {
 
 /// A person's requested move to a new address: the link (a path under the public base URL)
 /// goes to the new address, a notice to the current one.
-struct AddressChange {
-    person_id: Uuid,
-    kind: &'static str,
-    new_email: String,
-    link: String,
-    expires_at: DateTime<Utc>,
+pub(super) struct AddressChange {
+    pub person_id: Uuid,
+    pub kind: &'static str,
+    pub new_email: String,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The mail language a contact event names; German when it names one this build does not
@@ -211,7 +211,10 @@ impl Step<'_> {
 
     /// The link goes to the new address (nothing else does until it is followed); the
     /// current address is told.
-    async fn on_address_change(mut self, change: AddressChange) -> Result<(), StepError> {
+    pub(super) async fn on_address_change(
+        mut self,
+        change: AddressChange,
+    ) -> Result<(), StepError> {
         let person = self.required(change.person_id, change.kind).await?;
         let link = format!("{}{}", self.base, change.link);
         let expires = local_time(change.expires_at, person.language());

@@ -18,9 +18,11 @@ use uuid::Uuid;
 
 use super::dto::{ContactRequest, ContactResponse, UpdateContactRequest};
 use super::{caller, visible_partner, AppState};
+use crate::domain::access::Caller;
 use crate::domain::contact::ContactFields;
 use crate::domain::PartnerError;
-use crate::{announce, store};
+use crate::{announce, email_links, store};
+use shared_domain::address_change::{self, AddressChange};
 
 /// Adds a contact (organizers, or the partner itself). A second primary contact is
 /// refused (409 naming `isPrimary`). Honors `Idempotency-Key`.
@@ -79,7 +81,9 @@ pub async fn list_contacts(
     ))
 }
 
-/// Changes a contact (organizers, or the partner itself; `If-Match`).
+/// Changes a contact (organizers, or the partner itself; `If-Match`). A new address set by
+/// the partner takes effect once the link mailed to it is followed; the current address is
+/// told. Organizers change an address at once.
 #[utoipa::path(patch, path = "/api/v1/partners/{id}/contacts/{contactId}", tag = "contacts", request_body = UpdateContactRequest,
     params(("id" = Uuid, Path), ("contactId" = Uuid, Path), ("If-Match" = String, Header)),
     responses((status = 200, body = ContactResponse, headers(("ETag" = String))), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -93,25 +97,37 @@ pub async fn update_contact(
     RequestContext(context): RequestContext,
     Json(patch): Json<UpdateContactRequest>,
 ) -> Result<Response, ApiError> {
+    let who = caller(&actor);
     let mut tx = state.pool.begin().await?;
-    visible_partner(&mut tx, caller(&actor), partner_id).await?;
+    visible_partner(&mut tx, who, partner_id).await?;
     let current = store::contacts::lock(&mut tx, partner_id, contact_id)
         .await?
         .ok_or(PartnerError::NotFound("contact", contact_id))?;
     if_match.check(current.version)?;
     let before = current.fields();
-    let fields = patch
-        .apply_to(before.clone())
-        .into_valid()
+    let requested_email = patch.email.clone();
+    let mut wanted = patch.apply_to(before.clone());
+    // Organizers correct an address at once; a partner integration's new address waits
+    // for the link mailed there (the current one keeps receiving mail until then).
+    let organizer = who == Caller::Organizer;
+    let change = address_change::requested(organizer, &before.email, requested_email.as_deref())
         .map_err(ApiError::validation)?;
+    wanted.email = match &change {
+        AddressChange::Now(email) => email.clone(),
+        AddressChange::Keep | AddressChange::Confirm(_) => before.email.clone(),
+    };
+    let fields = wanted.into_valid().map_err(ApiError::validation)?;
     let mut record = current;
+    let now = Utc::now();
     if *fields != before {
-        let now = Utc::now();
         store::contacts::update(&mut tx, contact_id, &fields, now).await?;
         record = store::contacts::lock(&mut tx, partner_id, contact_id)
             .await?
             .ok_or(PartnerError::NotFound("contact", contact_id))?;
         announce::contact(&mut tx, &record, now, &context).await?;
+    }
+    if let AddressChange::Confirm(email) = change {
+        email_links::request(&mut tx, contact_id, partner_id, &email, &context).await?;
     }
     tx.commit().await?;
     Ok((

@@ -101,6 +101,19 @@ pub async fn lock(
     .await
 }
 
+/// A contact by id.
+pub async fn fetch(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<ContactRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from partner_contacts where id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 /// A partner's contacts, the primary first, then by name.
 pub async fn of_partner(
     db: impl PgExecutor<'_>,
