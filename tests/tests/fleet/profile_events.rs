@@ -321,3 +321,44 @@ async fn contacts_from_before_profile_events_are_announced_once_by_a_migration()
 async fn announced_on(topic: &str, event_type: &str, key: &str) -> Value {
     announced(topic, event_type, key, 1).await.remove(0)
 }
+
+#[tokio::test]
+async fn topics_from_before_topic_events_are_announced_once_and_take_votes() {
+    use sqlx::Connection;
+    let db = TestDb::create().await;
+    let fleet = fleet_tests::partners::PartnersFleet::start(&db).await;
+    let topic = uuid::Uuid::now_v7();
+    let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
+    sqlx::query(
+        "insert into events.topics (id, title, category, created_date, updated_at) values ($1, 'Legacy topic', 'technical', now(), now())",
+    )
+    .bind(topic)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        rerun(
+            &fleet.events.database_url,
+            "events",
+            "20261203000002_announce_topics.sql",
+        )
+        .await;
+    }
+    let announced =
+        announcements(&db.admin_url(), "events", "events.topic.changed.v1", topic).await;
+    assert_eq!(announced.len(), 1, "once, however often it runs");
+    assert_eq!(announced[0]["title"], "Legacy topic");
+    let company = fleet.company("Legacy AG").await;
+    fleet.partner(company, "gold").await;
+    let portal = fleet.partner_of(company);
+    fleet_tests::eventually(Duration::from_secs(20), "the vote is taken", || async {
+        let answer = portal
+            .put(
+                &format!("/api/v1/topic-votes/{topic}"),
+                &json!({"value": 5}),
+            )
+            .await;
+        (answer.status == StatusCode::OK).then_some(())
+    })
+    .await;
+}
