@@ -56,6 +56,10 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
         ("JWT_SECRET".into(), TEST_SECRET.into()),
         ("BIND_ADDR".into(), "127.0.0.1:0".into()),
         ("BODY_LIMIT_BYTES".into(), "65536".into()),
+        // A notifications service fills its pool while it delivers; with six tests at once,
+        // some of four or five services, small pools keep the run inside the database's
+        // connection limit.
+        ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
         // Rush tests send hundreds of requests with one organizer token, as a bulk import
         // would; the budgets have tests of their own (security_rate_limits).
         ("RATE_LIMIT_PER_MINUTE".into(), "60000".into()),
