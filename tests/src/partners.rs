@@ -3,17 +3,13 @@
 //! scores), partners, and notifications (which opens partner contacts with the partners
 //! service's key route), each knowing where the others answer.
 
-use std::sync::Arc;
-
-use notifications::clock::SystemClock;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::api::Api;
 use crate::database::TestDb;
-use crate::people::bind_ports;
-use crate::services::mail_settings;
+use crate::people::start_group;
 use crate::{token, TestService};
 
 /// Companies, events, partners and notifications on one bus.
@@ -29,57 +25,13 @@ impl PartnersFleet {
     /// Starts the four services on fresh schemas of `db`.
     pub async fn start(db: &TestDb) -> Self {
         let names = ["companies", "events", "partners", "notifications"];
-        let (listeners, urls) = bind_ports(&names).await;
-        let extra: Vec<(&str, &str)> = urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let prefix = crate::unique("t");
-        let mut listeners = listeners.into_iter();
-        let mut next = || listeners.next().expect("one port per service");
-        let companies = TestService::start_on(
-            next(),
-            db.service_url("companies").await,
-            prefix.clone(),
-            &extra,
-            |c, l, s| tokio::spawn(companies::run(c, l, s)),
-        )
-        .await;
-        let events = TestService::start_on(
-            next(),
-            db.service_url("events").await,
-            prefix.clone(),
-            &extra,
-            |c, l, s| tokio::spawn(events::run(c, l, s)),
-        )
-        .await;
-        let partners = TestService::start_on(
-            next(),
-            db.service_url("partners").await,
-            prefix.clone(),
-            &extra,
-            |c, l, s| tokio::spawn(partners::run(c, l, s)),
-        )
-        .await;
-        let mail = mail_settings();
-        let notifications = TestService::start_on(
-            next(),
-            db.service_url("notifications").await,
-            prefix,
-            &extra,
-            move |c, l, s| {
-                tokio::spawn(notifications::run_with(
-                    c,
-                    mail,
-                    Arc::new(SystemClock),
-                    l,
-                    s,
-                ))
-            },
-        )
-        .await;
+        let mut started = start_group(db, &names).await.into_iter();
+        let mut next = || started.next().expect("every service started");
         Self {
-            companies,
-            events,
-            partners,
-            notifications,
+            companies: next(),
+            events: next(),
+            partners: next(),
+            notifications: next(),
             organizer: token(&["organizer"], None),
         }
     }

@@ -19,20 +19,72 @@ pub struct PeopleFleet {
     pub notifications: TestService,
 }
 
-/// A port for each of `names` and the `<NAME>_URL` settings pointing at them.
-pub async fn bind_ports(names: &[&str]) -> (Vec<TcpListener>, Vec<(String, String)>) {
+/// Starts the services `names` on fresh schemas of `db` and one bus, on ports bound
+/// beforehand, each told where the others answer (`<NAME>_URL`), in the order given.
+pub async fn start_group(db: &TestDb, names: &[&str]) -> Vec<TestService> {
     let mut listeners = Vec::new();
     let mut urls = Vec::new();
     for name in names {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
         let address = listener.local_addr().expect("a bound address");
-        urls.push((
-            format!("{}_URL", name.to_uppercase()),
-            format!("http://{address}"),
-        ));
+        let url = format!("http://{address}");
+        urls.push((format!("{}_URL", name.to_uppercase()), url));
         listeners.push(listener);
     }
-    (listeners, urls)
+    let extra: Vec<(&str, &str)> = urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let prefix = crate::unique("t");
+    let mut services = Vec::new();
+    for (name, listener) in names.iter().zip(listeners) {
+        let url = db.service_url(name).await;
+        let service = match *name {
+            "events" => {
+                TestService::start_on(listener, url, prefix.clone(), &extra, |c, l, s| {
+                    tokio::spawn(events::run(c, l, s))
+                })
+                .await
+            }
+            "companies" => {
+                TestService::start_on(listener, url, prefix.clone(), &extra, |c, l, s| {
+                    tokio::spawn(companies::run(c, l, s))
+                })
+                .await
+            }
+            "attendees" => {
+                TestService::start_on(listener, url, prefix.clone(), &extra, |c, l, s| {
+                    tokio::spawn(attendees::run(c, l, s))
+                })
+                .await
+            }
+            "speakers" => {
+                TestService::start_on(listener, url, prefix.clone(), &extra, |c, l, s| {
+                    tokio::spawn(speakers::run(c, l, s))
+                })
+                .await
+            }
+            "partners" => {
+                TestService::start_on(listener, url, prefix.clone(), &extra, |c, l, s| {
+                    tokio::spawn(partners::run(c, l, s))
+                })
+                .await
+            }
+            "notifications" => {
+                let mail = mail_settings();
+                TestService::start_on(listener, url, prefix.clone(), &extra, move |c, l, s| {
+                    tokio::spawn(notifications::run_with(
+                        c,
+                        mail,
+                        Arc::new(SystemClock),
+                        l,
+                        s,
+                    ))
+                })
+                .await
+            }
+            other => panic!("no service {other}"),
+        };
+        services.push(service);
+    }
+    services
 }
 
 impl PeopleFleet {
@@ -45,66 +97,14 @@ impl PeopleFleet {
             "speakers",
             "notifications",
         ];
-        let (listeners, urls) = bind_ports(&names).await;
-        let extra: Vec<(&str, &str)> = urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let prefix = crate::unique("t");
-        let mut listeners = listeners.into_iter();
-        let mut next = || listeners.next().expect("one port per service");
-        let events = TestService::start_on(
-            next(),
-            db.service_url("events").await,
-            prefix.clone(),
-            &extra,
-            |c, l, s| tokio::spawn(events::run(c, l, s)),
-        )
-        .await;
-        let companies = TestService::start_on(
-            next(),
-            db.service_url("companies").await,
-            prefix.clone(),
-            &extra,
-            |c, l, s| tokio::spawn(companies::run(c, l, s)),
-        )
-        .await;
-        let attendees = TestService::start_on(
-            next(),
-            db.service_url("attendees").await,
-            prefix.clone(),
-            &extra,
-            |c, l, s| tokio::spawn(attendees::run(c, l, s)),
-        )
-        .await;
-        let speakers = TestService::start_on(
-            next(),
-            db.service_url("speakers").await,
-            prefix.clone(),
-            &extra,
-            |c, l, s| tokio::spawn(speakers::run(c, l, s)),
-        )
-        .await;
-        let mail = mail_settings();
-        let notifications = TestService::start_on(
-            next(),
-            db.service_url("notifications").await,
-            prefix,
-            &extra,
-            move |c, l, s| {
-                tokio::spawn(notifications::run_with(
-                    c,
-                    mail,
-                    Arc::new(SystemClock),
-                    l,
-                    s,
-                ))
-            },
-        )
-        .await;
+        let mut started = start_group(db, &names).await.into_iter();
+        let mut next = || started.next().expect("every service started");
         Self {
-            events,
-            companies,
-            attendees,
-            speakers,
-            notifications,
+            events: next(),
+            companies: next(),
+            attendees: next(),
+            speakers: next(),
+            notifications: next(),
         }
     }
 }
