@@ -78,3 +78,19 @@ pub async fn confirm(
     tx.commit().await?;
     Ok(current.language)
 }
+
+/// The attendees service's pending address changes, for the confirmation page.
+#[derive(Clone)]
+pub struct Attendees(pub PgPool);
+
+#[async_trait::async_trait]
+impl service_kit::email_change_page::AddressBook for Attendees {
+    async fn pending(&self, token: &str) -> Result<(String, String), ApiError> {
+        let (change, language) = pending(&self.0, token).await?;
+        Ok((change.new_email, language))
+    }
+
+    async fn confirm(&self, token: &str, context: &EventContext) -> Result<String, ApiError> {
+        confirm(&self.0, token, context).await
+    }
+}

@@ -14,7 +14,6 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::json;
-use service_kit::email_change_page;
 use service_kit::pages::{problem_page, Pages};
 use service_kit::{ApiError, RequestContext};
 
@@ -28,19 +27,21 @@ static PAGES: LazyLock<Pages> = LazyLock::new(|| {
     ])
 });
 
-/// `/newsletter/confirm` and `/newsletter/unsubscribe`, each shown (GET) and followed (POST).
+/// `/newsletter/confirm` and `/newsletter/unsubscribe`, each shown (GET) and followed (POST),
+/// and the confirmation of a new address.
 pub fn router(state: AppState) -> Router {
+    let address_changes = service_kit::email_change_page::routes(
+        "/attendee/email/confirm",
+        crate::email_links::Attendees(state.pool.clone()),
+    );
     Router::new()
         .route("/newsletter/confirm", get(show_confirm).post(confirm))
         .route(
             "/newsletter/unsubscribe",
             get(show_unsubscribe).post(unsubscribe),
         )
-        .route(
-            "/attendee/email/confirm",
-            get(show_email_change).post(confirm_email_change),
-        )
         .with_state(state)
+        .merge(address_changes)
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,27 +167,4 @@ async fn unsubscribe(
     form: Result<Form<TokenParam>, FormRejection>,
 ) -> Response {
     follow(state, q.token, form, LinkAction::Unsubscribe, context).await
-}
-
-const EMAIL_CHANGE: &str = "/attendee/email/confirm";
-
-async fn show_email_change(State(state): State<AppState>, Query(q): Query<TokenParam>) -> Response {
-    email_change_page::show(q.token, EMAIL_CHANGE, |token| async move {
-        let (change, language) = crate::email_links::pending(&state.pool, &token).await?;
-        Ok((change.new_email, language))
-    })
-    .await
-}
-
-async fn confirm_email_change(
-    State(state): State<AppState>,
-    Query(q): Query<TokenParam>,
-    RequestContext(context): RequestContext,
-    form: Result<Form<TokenParam>, FormRejection>,
-) -> Response {
-    let from_form = form.ok().and_then(|Form(f)| f.token);
-    email_change_page::follow(from_form, q.token, |token| async move {
-        crate::email_links::confirm(&state.pool, &token, &context).await
-    })
-    .await
 }

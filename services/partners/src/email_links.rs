@@ -3,10 +3,12 @@
 //! is told), opened as a page and followed with a post (`service_kit::email_change` keeps
 //! it). Organizers change an address at once.
 
+use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::email_change::{self, PendingChange};
+use service_kit::email_change_page::AddressBook;
 use service_kit::{person_keys, ApiError};
 use shared_domain::contracts::partners::PartnerContactEmailChangeRequested;
 use shared_domain::contracts::Address;
@@ -83,4 +85,20 @@ pub async fn confirm(
     crate::announce::contact(&mut tx, &record, now, context).await?;
     tx.commit().await?;
     Ok(language)
+}
+
+/// The partners service's pending contact address changes, for the confirmation page.
+#[derive(Clone)]
+pub struct Contacts(pub PgPool);
+
+#[async_trait]
+impl AddressBook for Contacts {
+    async fn pending(&self, token: &str) -> Result<(String, String), ApiError> {
+        let (change, language) = pending(&self.0, token).await?;
+        Ok((change.new_email, language))
+    }
+
+    async fn confirm(&self, token: &str, context: &EventContext) -> Result<String, ApiError> {
+        confirm(&self.0, token, context).await
+    }
 }

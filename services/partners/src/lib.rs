@@ -6,7 +6,6 @@ pub mod announce;
 pub mod api;
 pub mod domain;
 pub mod email_links;
-pub mod pages;
 pub mod reactions;
 pub mod report;
 pub mod scheduler;
@@ -50,7 +49,11 @@ pub async fn run(
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
     };
-    let pages = pages::router(state.clone());
+    // The page the address-change mail links to.
+    let pages = service_kit::email_change_page::routes(
+        "/partner/email/confirm",
+        email_links::Contacts(platform.pool.clone()),
+    );
     let peers = &platform.config.peers;
     let keys = service_kit::peers::person_key_routes(platform.pool.clone(), peers);
     let holdings =

@@ -81,3 +81,19 @@ pub async fn confirm(
     tx.commit().await?;
     Ok(language)
 }
+
+/// The speakers service's pending address changes, for the confirmation page.
+#[derive(Clone)]
+pub struct Speakers(pub PgPool);
+
+#[async_trait::async_trait]
+impl service_kit::email_change_page::AddressBook for Speakers {
+    async fn pending(&self, token: &str) -> Result<(String, String), ApiError> {
+        let (change, language) = pending(&self.0, token).await?;
+        Ok((change.new_email, language))
+    }
+
+    async fn confirm(&self, token: &str, context: &EventContext) -> Result<String, ApiError> {
+        confirm(&self.0, token, context).await
+    }
+}

@@ -13,7 +13,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Zurich;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use service_kit::email_change_page;
 use service_kit::pages::{problem_page, Pages};
 use service_kit::{ApiError, RequestContext};
 use std::sync::{Arc, LazyLock};
@@ -32,15 +31,16 @@ static PAGES: LazyLock<Arc<Pages>> = LazyLock::new(|| {
 
 /// `/speaker/invitations/{id}` and its two answers, and the confirmation of a new address.
 pub fn router(state: AppState) -> Router {
+    let address_changes = service_kit::email_change_page::routes(
+        "/speaker/email/confirm",
+        crate::email_links::Speakers(state.pool.clone()),
+    );
     Router::new()
         .route("/speaker/invitations/{id}", get(show))
         .route("/speaker/invitations/{id}/accept", post(accept))
         .route("/speaker/invitations/{id}/decline", post(decline))
-        .route(
-            EMAIL_CHANGE,
-            get(show_email_change).post(confirm_email_change),
-        )
         .with_state(state)
+        .merge(address_changes)
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,27 +170,4 @@ async fn decline(
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> Response {
     answer(&state, &raw_id, form, &context, false).await
-}
-
-const EMAIL_CHANGE: &str = "/speaker/email/confirm";
-
-async fn show_email_change(State(state): State<AppState>, Query(q): Query<LinkQuery>) -> Response {
-    email_change_page::show(q.token, EMAIL_CHANGE, |token| async move {
-        let (change, language) = crate::email_links::pending(&state.pool, &token).await?;
-        Ok((change.new_email, language))
-    })
-    .await
-}
-
-async fn confirm_email_change(
-    State(state): State<AppState>,
-    Query(q): Query<LinkQuery>,
-    RequestContext(context): RequestContext,
-    form: Result<Form<LinkQuery>, FormRejection>,
-) -> Response {
-    let from_form = form.ok().and_then(|Form(f)| f.token);
-    email_change_page::follow(from_form, q.token, |token| async move {
-        crate::email_links::confirm(&state.pool, &token, &context).await
-    })
-    .await
 }
