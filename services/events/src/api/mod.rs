@@ -9,6 +9,7 @@ pub mod quality;
 pub mod roles;
 pub mod sessions;
 pub mod slots;
+pub mod topic_dto;
 pub mod topics;
 
 use std::sync::Arc;

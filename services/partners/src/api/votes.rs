@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::{caller, own_partner, AppState};
 use crate::domain::access::Caller;
 use crate::domain::vote::{check_open, check_value};
+use crate::domain::PartnerError;
 use crate::store;
 use crate::store::read_models::TopicEntry;
 use crate::store::votes::VoteRecord;
@@ -99,8 +100,11 @@ pub async fn cast_vote(
     let value = check_value(request.value).map_err(|e| ApiError::validation(vec![e]))?;
     let topic = known_topic(&state, topic_id).await?;
     let mut tx = state.pool.begin().await?;
-    let partner = own_partner(&mut tx, who).await?;
-    store::partners::lock(&mut tx, partner.id).await?;
+    let own = own_partner(&mut tx, who).await?;
+    // Locked: a tier or date change in flight decides before this vote's weight is taken.
+    let partner = store::partners::lock(&mut tx, own.id)
+        .await?
+        .ok_or(PartnerError::NotFound("partner", own.id))?;
     check_open(
         partner.is_active,
         topic.is_active,
