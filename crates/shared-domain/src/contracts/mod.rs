@@ -7,6 +7,7 @@
 
 pub mod attendees;
 pub mod companies;
+pub mod content;
 pub mod events;
 pub mod known;
 pub mod partners;
