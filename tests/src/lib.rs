@@ -6,6 +6,7 @@
 pub mod api;
 pub mod broker;
 pub mod bus;
+pub mod content;
 pub mod database;
 pub mod mail;
 pub mod partners;

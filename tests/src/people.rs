@@ -67,6 +67,13 @@ pub async fn start_group(db: &TestDb, names: &[&str]) -> Vec<TestService> {
                 })
                 .await
             }
+            "content" => {
+                let settings = crate::content::settings();
+                TestService::start_on(listener, url, prefix.clone(), &extra, move |c, l, s| {
+                    tokio::spawn(content::run_with(c, settings, l, s))
+                })
+                .await
+            }
             "notifications" => {
                 let mail = mail_settings();
                 TestService::start_on(listener, url, prefix.clone(), &extra, move |c, l, s| {

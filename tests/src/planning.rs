@@ -69,7 +69,18 @@ pub async fn published_evening(
     number: i32,
     capacity: i32,
 ) -> (String, Vec<String>, Vec<Uuid>) {
-    let (id, sessions, speakers) = drafted_evening(api, number, capacity).await;
+    published_evening_with(api, number, capacity, &[]).await
+}
+
+/// [`published_evening`] with `known` speakers (e.g. created in the speakers service) on its
+/// first sessions; the other sessions get new speaker ids.
+pub async fn published_evening_with(
+    api: &Api,
+    number: i32,
+    capacity: i32,
+    known: &[Uuid],
+) -> (String, Vec<String>, Vec<Uuid>) {
+    let (id, sessions, speakers) = drafted_evening_with(api, number, capacity, known).await;
     let current = api.get(&format!("/api/v1/events/{id}")).await;
     api.post_if(
         &format!("/api/v1/events/{id}/status"),
@@ -86,6 +97,16 @@ pub async fn drafted_evening(
     api: &Api,
     number: i32,
     capacity: i32,
+) -> (String, Vec<String>, Vec<Uuid>) {
+    drafted_evening_with(api, number, capacity, &[]).await
+}
+
+/// [`drafted_evening`] with `known` speakers on its first sessions.
+pub async fn drafted_evening_with(
+    api: &Api,
+    number: i32,
+    capacity: i32,
+    known: &[Uuid],
 ) -> (String, Vec<String>, Vec<Uuid>) {
     let event = api
         .post("/api/v1/events", &evening_event(number, capacity))
@@ -118,7 +139,7 @@ pub async fn drafted_evening(
             .await
             .expect(StatusCode::CREATED);
         let session_id = session["id"].as_str().unwrap().to_owned();
-        let speaker = Uuid::now_v7();
+        let speaker = known.get(n).copied().unwrap_or_else(Uuid::now_v7);
         api.put(
             &format!("/api/v1/sessions/{session_id}/speakers"),
             &json!([{"speakerId": speaker, "role": "primary_speaker", "isConfirmed": true}]),

@@ -71,6 +71,7 @@ pub fn config(database_url: &str, topic_prefix: &str, extra: &[(&str, &str)]) ->
         ("SPEAKERS_URL".into(), "http://127.0.0.1:9".into()),
         ("NOTIFICATIONS_URL".into(), "http://127.0.0.1:9".into()),
         ("PARTNERS_URL".into(), "http://127.0.0.1:9".into()),
+        ("CONTENT_URL".into(), "http://127.0.0.1:9".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     ServiceConfig::from_lookup(0, |name| vars.get(name).cloned())
@@ -363,6 +364,22 @@ impl TestService {
         Self::start(database_url, topic_prefix, |config, listener, shutdown| {
             tokio::spawn(partners::run(config, listener, shutdown))
         })
+        .await
+    }
+
+    /// Starts the content service again on an existing schema and bus with `settings`.
+    pub async fn restart_content(
+        database_url: String,
+        topic_prefix: String,
+        settings: content::settings::ContentSettings,
+    ) -> Self {
+        Self::start(
+            database_url,
+            topic_prefix,
+            move |config, listener, shutdown| {
+                tokio::spawn(content::run_with(config, settings, listener, shutdown))
+            },
+        )
         .await
     }
 

@@ -1,7 +1,7 @@
 //! The company directory read model that several services keep (speakers, partners,
-//! attendees, notifications): a `company_directory` table in the service's schema, fed by
-//! `CompanyCreated/Updated/Archived`, so a service can check a company without calling the
-//! companies service.
+//! attendees): a `company_directory` table in the service's schema, fed by
+//! `CompanyCreated/Updated/Archived`, so a service can check a company (and show its logo)
+//! without calling the companies service.
 
 use chrono::{DateTime, Utc};
 use event_bus::{Envelope, ReactionError};
@@ -21,27 +21,27 @@ pub async fn apply_company_event(
     match envelope.event_type.as_str() {
         CompanyCreated::EVENT_TYPE => {
             let c: CompanyCreated = envelope.decode()?;
-            upsert(
-                conn,
-                c.company_id,
-                &c.name,
-                &c.display_name,
-                c.is_partner,
-                1,
-            )
-            .await?;
+            let entry = Entry {
+                id: c.company_id,
+                name: &c.name,
+                display_name: &c.display_name,
+                is_partner: c.is_partner,
+                logo_url: c.logo_url.as_deref(),
+                version: 1,
+            };
+            upsert(conn, &entry).await?;
         }
         CompanyUpdated::EVENT_TYPE => {
             let c: CompanyUpdated = envelope.decode()?;
-            upsert(
-                conn,
-                c.company_id,
-                &c.name,
-                &c.display_name,
-                c.is_partner,
-                c.version,
-            )
-            .await?;
+            let entry = Entry {
+                id: c.company_id,
+                name: &c.name,
+                display_name: &c.display_name,
+                is_partner: c.is_partner,
+                logo_url: c.logo_url.as_deref(),
+                version: c.version,
+            };
+            upsert(conn, &entry).await?;
         }
         CompanyArchived::EVENT_TYPE => {
             let c: CompanyArchived = envelope.decode()?;
@@ -52,25 +52,32 @@ pub async fn apply_company_event(
     Ok(true)
 }
 
-/// Inserts or refreshes a company; an older version never overwrites a newer one.
-async fn upsert(
-    conn: &mut PgConnection,
+/// A company as the directory keeps it.
+struct Entry<'a> {
     id: Uuid,
-    name: &str,
-    display_name: &str,
+    name: &'a str,
+    display_name: &'a str,
     is_partner: bool,
+    /// The public address of its current logo.
+    logo_url: Option<&'a str>,
     version: i64,
-) -> Result<(), sqlx::Error> {
+}
+
+/// Inserts or refreshes a company; an older version never overwrites a newer one.
+async fn upsert(conn: &mut PgConnection, c: &Entry<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into company_directory (company_id, name, display_name, is_partner, version) values ($1, $2, $3, $4, $5) \
+        "insert into company_directory (company_id, name, display_name, is_partner, logo_url, version) \
+         values ($1, $2, $3, $4, $5, $6) \
          on conflict (company_id) do update set name = excluded.name, display_name = excluded.display_name, \
-         is_partner = excluded.is_partner, version = excluded.version where company_directory.version < excluded.version",
+         is_partner = excluded.is_partner, logo_url = excluded.logo_url, version = excluded.version \
+         where company_directory.version < excluded.version",
     )
-    .bind(id)
-    .bind(name)
-    .bind(display_name)
-    .bind(is_partner)
-    .bind(version)
+    .bind(c.id)
+    .bind(c.name)
+    .bind(c.display_name)
+    .bind(c.is_partner)
+    .bind(c.logo_url)
+    .bind(c.version)
     .execute(conn)
     .await?;
     Ok(())

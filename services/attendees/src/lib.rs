@@ -37,7 +37,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(
-        &["events", "companies"],
+        &["events", "companies", "content"],
         Arc::new(reactions::AttendeesReactions),
     );
     let state = api::AppState {

@@ -6,7 +6,9 @@
 //! * `SeatReleased` promotes the oldest waitlisted registration of the event by requesting
 //!   a seat for it again (the same saga, step 2);
 //! * company events keep the company directory read model, event publication and status
-//!   changes the event calendar (attendance is confirmed only before an event).
+//!   changes the event calendar (attendance is confirmed only before an event);
+//! * a download by an attendee (`ContentDownloaded`) is a `download` engagement of the
+//!   file as a material; downloads of unknown or erased attendees are not kept.
 //!
 //! Each runs in the inbox transaction; every step is safe to apply twice.
 
@@ -15,6 +17,7 @@ use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
+use shared_domain::contracts::content::ContentDownloaded;
 use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, EventState, EventStatusChanged, SeatRefusal, SeatRefused,
     SeatReleased, SeatReserved,
@@ -28,6 +31,7 @@ use crate::domain::registration::{
     on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome,
 };
 use crate::store;
+use crate::store::engagement::NewEngagement;
 
 /// The consumer of the attendees service.
 pub struct AttendeesReactions;
@@ -102,6 +106,9 @@ impl Reaction for AttendeesReactions {
                 let e: EventStatusChanged = envelope.decode()?;
                 Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
             }
+            ContentDownloaded::EVENT_TYPE => {
+                on_content_downloaded(conn, envelope.id, envelope.decode()?).await
+            }
             _ => service_kit::directory::apply_company_event(conn, envelope)
                 .await
                 .map(|_| ()),
@@ -151,6 +158,30 @@ async fn on_seat_answer(
         SeatOutcome::Ignore => {}
     }
     Ok(())
+}
+
+/// An attendee's download; the event's id keys the row (see `record_announced`).
+async fn on_content_downloaded(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    e: ContentDownloaded,
+) -> Result<(), ReactionError> {
+    let Some(attendee_id) = e.attendee_id else {
+        return Ok(());
+    };
+    let attendee = store::attendees::fetch_attendee(&mut *conn, attendee_id).await?;
+    if attendee.is_none_or(|a| a.erased_at.is_some()) {
+        return Ok(());
+    }
+    let download = NewEngagement {
+        attendee_id,
+        content_type: "material",
+        content_id: e.file_id,
+        engagement_type: "download",
+        value: None,
+    };
+    let at = e.downloaded_at;
+    Ok(store::engagement::record_announced(conn, event_id, &download, at).await?)
 }
 
 async fn on_seat_released(

@@ -1,6 +1,7 @@
 //! The companies service: the directory of companies that speakers, partners and attendees
 //! belong to. Publishes `CompanyCreated/Updated/Archived` on `batbern.companies.v1`.
 
+pub mod announce;
 pub mod api;
 pub mod domain;
 pub mod reactions;
@@ -31,9 +32,10 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     // The platform's role grants (from the events context) refine every caller's roles;
-    // partners' active state sets the companies' partner flag.
+    // partners' active state sets the companies' partner flag; the content context's logo
+    // uploads and deletions set the companies' logos.
     platform.consume(
-        &["events", "partners"],
+        &["events", "partners", "content"],
         std::sync::Arc::new(reactions::CompaniesReactions),
     );
     let state = api::AppState {

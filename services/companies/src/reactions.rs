@@ -1,16 +1,18 @@
-//! The companies service's consumer: the platform's role grants, and the partner-status
-//! step of the partners saga (a company's `isPartner` follows its partner's active state,
-//! announced as `CompanyUpdated` so every company read model follows too).
+//! The companies service's consumer: the platform's role grants, the partner-status step of
+//! the partners saga (a company's `isPartner` follows its partner's active state) and the
+//! logo step of the content saga (see `logos`); each change is announced as `CompanyUpdated`
+//! so every company read model follows.
 
 use async_trait::async_trait;
-use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
-use shared_domain::contracts::companies::CompanyUpdated;
+use shared_domain::contracts::content::{ContentDeleted, ContentUploaded};
 use shared_domain::contracts::partners::PartnerChanged;
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
-use crate::store;
+use crate::{announce, store};
+
+mod logos;
 
 /// The consumer of the companies service.
 pub struct CompaniesReactions;
@@ -29,16 +31,24 @@ impl Reaction for CompaniesReactions {
         if service_kit::grants::record(conn, envelope).await? {
             return Ok(());
         }
-        if envelope.event_type == PartnerChanged::EVENT_TYPE {
-            let e: PartnerChanged = envelope.decode()?;
-            follow_partner(conn, e, &EventContext::caused_by(envelope)).await?;
+        let context = EventContext::caused_by(envelope);
+        match envelope.event_type.as_str() {
+            PartnerChanged::EVENT_TYPE => {
+                on_partner_changed(conn, envelope.decode()?, &context).await
+            }
+            ContentUploaded::EVENT_TYPE => {
+                logos::on_content_uploaded(conn, envelope.decode()?, &context).await
+            }
+            ContentDeleted::EVENT_TYPE => {
+                logos::on_content_deleted(conn, envelope.decode()?, &context).await
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 }
 
 /// Sets the company's partner flag to the partner's active state when it differs.
-async fn follow_partner(
+async fn on_partner_changed(
     conn: &mut PgConnection,
     e: PartnerChanged,
     context: &EventContext,
@@ -49,16 +59,19 @@ async fn follow_partner(
     if company.is_partner == e.is_active {
         return Ok(());
     }
-    let version = store::set_partner(conn, e.company_id, e.is_active, e.changed_at).await?;
-    let updated = CompanyUpdated {
-        company_id: company.id,
-        name: company.name,
-        display_name: company.display_name,
-        is_partner: e.is_active,
-        industry: company.industry,
-        version,
-        updated_at: e.changed_at,
-    };
-    enqueue(conn, &updated, context).await?;
+    store::set_partner(conn, e.company_id, e.is_active, e.changed_at).await?;
+    announce_current(conn, company.id, context).await
+}
+
+/// Announces the company as stored now, inside the reaction's transaction.
+async fn announce_current(
+    conn: &mut PgConnection,
+    company_id: uuid::Uuid,
+    context: &EventContext,
+) -> Result<(), ReactionError> {
+    let company = store::lock_company(conn, company_id)
+        .await?
+        .ok_or_else(|| ReactionError::Refused(format!("company {company_id} vanished")))?;
+    announce::company_updated(conn, &company, context).await?;
     Ok(())
 }

@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::{Address, CompanyError, CompanyFields, SocialLinks};
 
+pub mod logos;
+
 /// A company row with its current logo, if any.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CompanyRecord {
@@ -41,6 +43,7 @@ pub struct LogoColumns {
     pub logo_s3_key: Option<String>,
     pub logo_uploaded_at: Option<DateTime<Utc>>,
     pub logo_uploaded_by: Option<String>,
+    pub logo_public_url: Option<String>,
 }
 
 impl CompanyRecord {
@@ -58,13 +61,18 @@ impl CompanyRecord {
             social_links: self.social_links.0.clone(),
         }
     }
+
+    /// The public address of the current logo, if the company has one.
+    pub fn logo_url(&self) -> Option<String> {
+        self.logo.logo_public_url.clone()
+    }
 }
 
 const SELECT: &str = "select c.id, c.name, c.display_name, c.is_partner, c.website, c.industry, c.employee_count, \
     c.headquarters, c.description, c.social_links, c.created_by, c.created_at, c.updated_at, c.archived_at, c.version, \
     l.file_id as logo_file_id, l.file_name as logo_file_name, l.mime_type as logo_mime_type, \
     l.file_size_bytes as logo_file_size_bytes, l.s3_key as logo_s3_key, l.uploaded_at as logo_uploaded_at, \
-    l.uploaded_by as logo_uploaded_by \
+    l.uploaded_by as logo_uploaded_by, l.public_url as logo_public_url \
     from companies c left join company_logos l on l.company_id = c.id and l.is_current";
 
 /// Inserts a validated company; a taken name is [`CompanyError::NameTaken`].
@@ -216,6 +224,21 @@ pub async fn set_partner(
     .await
 }
 
+/// Records that the company's logo changed at `at`: bumps the version; returns it.
+pub async fn touch_logo(
+    conn: &mut PgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "update companies set updated_at = greatest(updated_at, $2), version = version + 1 where id = $1 returning version",
+    )
+    .bind(id)
+    .bind(at)
+    .fetch_one(conn)
+    .await
+}
+
 /// List filters.
 #[derive(Debug, Clone, Default)]
 pub struct CompanyFilter {
@@ -277,5 +300,10 @@ pub static CONSTRAINTS: &[service_kit::problem::ConstraintAnswer] = &[
         constraint: "company_logos_one_current",
         field: "logo",
         message: "the company has a current logo already",
+    },
+    service_kit::problem::ConstraintAnswer {
+        constraint: "company_logos_file_unique",
+        field: "logo",
+        message: "this file is recorded as a logo already",
     },
 ];

@@ -221,6 +221,28 @@ impl ObjectStore {
         }))
     }
 
+    /// Whether an object is stored under `key`.
+    pub async fn exists(&self, key: &str) -> Result<bool, StoreError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                let service = e.into_service_error();
+                if service.is_not_found() {
+                    Ok(false)
+                } else {
+                    Err(failed(service))
+                }
+            }
+        }
+    }
+
     /// Deletes `key` (deleting an absent key succeeds).
     pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.client

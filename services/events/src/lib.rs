@@ -35,7 +35,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(
-        &["attendees", "speakers", "companies", "partners"],
+        &["attendees", "speakers", "companies", "partners", "content"],
         Arc::new(reactions::EventsReactions),
     );
     let state = api::AppState {

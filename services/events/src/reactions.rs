@@ -1,6 +1,7 @@
 //! The events service's saga steps: the seat side of the registration saga, and the
 //! session speaker summary from the invitation saga (invited, accepted, declined, withdrawn;
-//! a decline also leaves the overflow list).
+//! a decline also leaves the overflow list); sessions' materials from the content saga
+//! (`content`).
 //!
 //! `on_registration_requested` locks the event row, decides, and writes the reservation,
 //! the new count and the answer event in the inbox transaction; concurrent consumers of the
@@ -27,6 +28,7 @@ use crate::domain::quality::{self, QualityReviewStatus};
 use crate::domain::seats::{decide, SeatDecision, SeatInventory};
 use crate::store;
 
+mod content;
 mod partners;
 
 /// Keeps who the published agenda names (speakers' sealed profiles, company names, approved
@@ -38,14 +40,14 @@ async fn people(conn: &mut PgConnection, envelope: &Envelope) -> Result<bool, Re
             let e: SpeakerProfileChanged = envelope.decode()?;
             let identity = serde_json::to_value(&e.identity)
                 .map_err(|error| ReactionError::Refused(error.to_string()))?;
-            store::people::upsert_profile(
-                conn,
-                e.speaker_id,
-                &identity,
-                e.company_id,
-                e.changed_at,
-            )
-            .await?;
+            let profile = store::people::SpeakerProfile {
+                speaker_id: e.speaker_id,
+                identity: &identity,
+                company_id: e.company_id,
+                photo_url: e.photo_url.as_deref(),
+                changed_at: e.changed_at,
+            };
+            store::people::upsert_profile(conn, &profile).await?;
         }
         SpeakerErased::EVENT_TYPE => {
             let e: SpeakerErased = envelope.decode()?;
@@ -53,13 +55,27 @@ async fn people(conn: &mut PgConnection, envelope: &Envelope) -> Result<bool, Re
         }
         CompanyCreated::EVENT_TYPE => {
             let e: CompanyCreated = envelope.decode()?;
-            store::people::upsert_company(conn, e.company_id, &e.display_name, e.created_at)
-                .await?;
+            let logo_url = e.logo_url.as_deref();
+            store::people::upsert_company(
+                conn,
+                e.company_id,
+                &e.display_name,
+                logo_url,
+                e.created_at,
+            )
+            .await?;
         }
         CompanyUpdated::EVENT_TYPE => {
             let e: CompanyUpdated = envelope.decode()?;
-            store::people::upsert_company(conn, e.company_id, &e.display_name, e.updated_at)
-                .await?;
+            let logo_url = e.logo_url.as_deref();
+            store::people::upsert_company(
+                conn,
+                e.company_id,
+                &e.display_name,
+                logo_url,
+                e.updated_at,
+            )
+            .await?;
         }
         ContentApproved::EVENT_TYPE => {
             let e: ContentApproved = envelope.decode()?;
@@ -154,7 +170,10 @@ impl Reaction for EventsReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
-        if people(conn, envelope).await? || partners::apply(conn, envelope).await? {
+        if people(conn, envelope).await?
+            || partners::apply(conn, envelope).await?
+            || content::apply(conn, envelope).await?
+        {
             return Ok(());
         }
         let context = EventContext::caused_by(envelope);

@@ -64,7 +64,7 @@ pub async fn run_with(
     });
     let mut platform = Platform::start(SPEC, config, shutdown.clone()).await?;
     platform.consume(
-        &["speakers", "attendees", "events", "partners"],
+        &["speakers", "attendees", "events", "partners", "content"],
         reactions.clone(),
     );
     let scheduler = scheduler::Scheduler {

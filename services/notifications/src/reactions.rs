@@ -20,13 +20,14 @@ use shared_domain::contracts::attendees::{
     NewsletterConfirmationRequested, NewsletterSubscriptionChanged, RegistrationState,
     RegistrationStatusChanged,
 };
+use shared_domain::contracts::content::StorageQuotaWarning;
 use shared_domain::contracts::events::{
     AgendaChanged, EventDetailsChanged, EventPublished, OverflowSpeakerDeclined,
     RegistrationClosed, RoleGranted, RoleName, RoleRevoked, SessionCreated, SessionUpdated,
 };
 use shared_domain::contracts::partners::{
-    PartnerContactChanged, PartnerContactEmailChangeRequested, PartnerContactErased,
-    PartnerMeetingInvited,
+    PartnerChanged, PartnerContactChanged, PartnerContactEmailChangeRequested,
+    PartnerContactErased, PartnerMeetingInvited,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
@@ -49,6 +50,7 @@ use crate::store::obligations::{self, Obligation};
 use crate::store::registrations;
 
 mod audience;
+mod content;
 mod partners;
 mod people;
 
@@ -208,6 +210,7 @@ impl NotificationsReactions {
             SpeakerEmailChangeRequested::EVENT_TYPE => {
                 step.on_speaker_address_change(envelope.decode()?).await
             }
+            PartnerChanged::EVENT_TYPE => step.on_partner_changed(envelope.decode()?).await,
             PartnerContactChanged::EVENT_TYPE => step.on_partner_contact(envelope.decode()?).await,
             PartnerContactErased::EVENT_TYPE => {
                 step.on_partner_contact_erased(envelope.decode()?).await
@@ -218,6 +221,9 @@ impl NotificationsReactions {
             }
             PartnerMeetingInvited::EVENT_TYPE => {
                 step.on_partner_meeting_invited(envelope.decode()?).await
+            }
+            StorageQuotaWarning::EVENT_TYPE => {
+                step.on_storage_quota_warning(envelope.decode()?).await
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;

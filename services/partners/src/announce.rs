@@ -60,6 +60,7 @@ pub async fn contact(
         partner_id: c.partner_id,
         identity: person_keys::seal(conn, c.id, &identity).await?,
         language: Known::from(language),
+        is_primary: c.is_primary,
         changed_at: now,
     };
     enqueue(conn, &changed, context).await?;

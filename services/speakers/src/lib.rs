@@ -42,7 +42,7 @@ pub async fn run(
     );
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(
-        &["events", "companies"],
+        &["events", "companies", "content"],
         Arc::new(reactions::SpeakersReactions),
     );
     let state = api::AppState {

@@ -1,7 +1,9 @@
 //! The speakers service's read models: companies (a speaker's company must be known and
-//! active), sessions (speakers are invited only to known, live sessions) and events (what
-//! an invitation shows of the event); and the agenda's progress, which moves confirmed
-//! speakers to `slot_assigned` and `final_agenda` (their speaking history).
+//! active), sessions (speakers are invited only to known, live sessions), events (what
+//! an invitation shows of the event) and content files (what a submission's materials may
+//! name; a photo upload sets the profile photo, see `content`); and the agenda's
+//! progress, which moves confirmed speakers to `slot_assigned` and `final_agenda` (their
+//! speaking history).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -18,6 +20,8 @@ use crate::domain::workflow::SpeakerWorkflowState;
 use crate::store;
 use shared_domain::StateMachine;
 
+mod content;
+
 /// The consumer of the speakers service.
 pub struct SpeakersReactions;
 
@@ -32,7 +36,9 @@ impl Reaction for SpeakersReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
-        if service_kit::grants::record(conn, envelope).await? {
+        if service_kit::grants::record(conn, envelope).await?
+            || content::apply(conn, envelope).await?
+        {
             return Ok(());
         }
         match envelope.event_type.as_str() {

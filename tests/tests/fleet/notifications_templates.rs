@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const TYPES: [&str; 24] = [
+const TYPES: [&str; 25] = [
     "speaker_invitation",
     "deadline_reminder_48h",
     "deadline_reminder_24h",
@@ -36,6 +36,7 @@ const TYPES: [&str; 24] = [
     "email_change_notice",
     "overflow_declined",
     "partner_meeting_invitation",
+    "storage_quota_warning",
 ];
 
 async fn active(api: &Api, template_type: &str, language: &str) -> Vec<Value> {

@@ -1,8 +1,8 @@
 //! Events published by the companies context on `batbern.companies.v1`.
 //!
-//! Consumers (speakers, partners, attendees, notifications) keep a company directory from
-//! these three events; each carries the full directory-relevant state, so a consumer never
-//! needs an earlier event to apply a later one.
+//! Consumers (speakers, partners, attendees, events) keep a company directory from these
+//! three events; each carries the full directory-relevant state (the logo's public address
+//! included), so a consumer never needs an earlier event to apply a later one.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,9 @@ pub struct CompanyCreated {
     pub display_name: String,
     pub is_partner: bool,
     pub industry: String,
+    /// The public address of the company's current logo (the content saga sets it).
+    #[serde(default)]
+    pub logo_url: Option<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -32,6 +35,9 @@ pub struct CompanyUpdated {
     pub display_name: String,
     pub is_partner: bool,
     pub industry: String,
+    /// The public address of the company's current logo; none when it has no logo.
+    #[serde(default)]
+    pub logo_url: Option<String>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }

@@ -92,6 +92,10 @@ pub struct PartnerContactChanged {
     pub partner_id: Uuid,
     pub identity: Sealed<Identity>,
     pub language: Known<Language>,
+    /// Whether the contact is the partner's primary one (at most one is); mails about the
+    /// partner as a whole go to it. Absent from older events, which read as not primary.
+    #[serde(default)]
+    pub is_primary: bool,
     pub changed_at: DateTime<Utc>,
 }
 

@@ -155,6 +155,10 @@ pub struct SpeakerProfileChanged {
     /// The company the speaker speaks for (shown beside their name on a published agenda).
     #[serde(default)]
     pub company_id: Option<Uuid>,
+    /// The public address of the speaker's profile photo (the newest photo uploaded to the
+    /// content context, or one set on the profile); none without a photo.
+    #[serde(default)]
+    pub photo_url: Option<String>,
     pub changed_at: DateTime<Utc>,
 }
 

@@ -47,6 +47,31 @@ pub async fn record(
     Ok(())
 }
 
+/// Records an engagement another context announced (a download the content context
+/// counted): the announcement's id becomes the row's, so an announcement applied twice is
+/// recorded once.
+pub async fn record_announced(
+    conn: &mut PgConnection,
+    announcement_id: Uuid,
+    e: &NewEngagement<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into content_engagement (id, attendee_id, content_type, content_id, engagement_type, engagement_value, engaged_at) \
+         values ($1, $2, $3, $4, $5, $6::numeric, $7) on conflict (id) do nothing",
+    )
+    .bind(announcement_id)
+    .bind(e.attendee_id)
+    .bind(e.content_type)
+    .bind(e.content_id)
+    .bind(e.engagement_type)
+    .bind(e.value)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// `(views, downloads, ratings, average rating)` of one content item.
 pub async fn summary(
     db: impl PgExecutor<'_>,

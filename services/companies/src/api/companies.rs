@@ -2,6 +2,7 @@
 //! state and outbox rows in one transaction, answer.
 
 use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use event_bus::outbox::enqueue;
@@ -10,12 +11,13 @@ use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
-use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated, CompanyUpdated};
+use shared_domain::contracts::companies::{CompanyArchived, CompanyCreated};
 use shared_domain::Parse;
 use uuid::Uuid;
 
 use super::dto::{CompanyResponse, CreateCompanyRequest, ListCompaniesQuery, UpdateCompanyRequest};
 use super::AppState;
+use crate::announce;
 use crate::domain::{access, CompanyError, CompanyFields};
 use crate::store::{self, CompanyFilter, ListKey};
 
@@ -23,7 +25,7 @@ impl From<CompanyError> for ApiError {
     fn from(error: CompanyError) -> Self {
         let detail = error.to_string();
         match error {
-            CompanyError::NotFound(_) => ApiError::not_found(detail),
+            CompanyError::NotFound(_) | CompanyError::NoLogo(_) => ApiError::not_found(detail),
             CompanyError::NameTaken { existing_id, .. } => {
                 let problem = ApiError::conflict(detail);
                 match existing_id {
@@ -83,6 +85,8 @@ pub async fn create_company(
         display_name: fields.display_name.clone(),
         is_partner: fields.is_partner,
         industry: fields.industry.clone(),
+        // A new company has no logo yet; its first upload announces one.
+        logo_url: None,
         created_by: actor.subject.clone(),
         created_at: now,
     };
@@ -126,6 +130,31 @@ pub async fn get_company(
         Json(CompanyResponse::from(record)),
     )
         .into_response())
+}
+
+/// Redirects to the public address of the company's current logo (any authenticated caller,
+/// like every company read).
+#[utoipa::path(
+    get, path = "/api/v1/companies/{id}/logo", tag = "companies",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 302, description = "The logo is served from `Location` (its public address)", headers(("Location" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such company, or it has no logo", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_company_logo(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let record = store::fetch_company(&state.pool, id)
+        .await?
+        .ok_or(CompanyError::NotFound(id))?;
+    let url = record.logo_url().ok_or(CompanyError::NoLogo(id))?;
+    Ok((StatusCode::FOUND, [(header::LOCATION, url)]).into_response())
 }
 
 /// Lists companies by name, with search and filters (any authenticated caller).
@@ -217,21 +246,11 @@ pub async fn update_company(
         )
             .into_response());
     }
-    let now = Utc::now();
-    let version = store::update_company(&mut tx, id, &fields, now).await??;
-    let updated = CompanyUpdated {
-        company_id: id,
-        name: fields.name.clone(),
-        display_name: fields.display_name.clone(),
-        is_partner: fields.is_partner,
-        industry: fields.industry.clone(),
-        version,
-        updated_at: now,
-    };
-    enqueue(&mut tx, &updated, &context).await?;
+    store::update_company(&mut tx, id, &fields, Utc::now()).await??;
     let record = store::lock_company(&mut tx, id)
         .await?
         .ok_or(CompanyError::NotFound(id))?;
+    announce::company_updated(&mut tx, &record, &context).await?;
     tx.commit().await?;
     Ok((
         etag_header(record.version),

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::{Address, CompanyFields, SocialLinks};
-use crate::store::CompanyRecord;
+use crate::store::{CompanyRecord, LogoColumns};
 
 /// Body of `POST /api/v1/companies`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -90,6 +90,8 @@ impl UpdateCompanyRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyLogo {
+    /// The public address the logo is served from (also where `GET …/logo` redirects).
+    pub url: String,
     pub file_id: Uuid,
     pub file_name: String,
     pub mime_type: String,
@@ -123,37 +125,25 @@ pub struct CompanyResponse {
     pub version: i64,
 }
 
+impl CompanyLogo {
+    /// The logo of the joined current-logo columns; none when the company has no logo.
+    fn of(l: LogoColumns) -> Option<Self> {
+        Some(CompanyLogo {
+            url: l.logo_public_url?,
+            file_id: l.logo_file_id?,
+            file_name: l.logo_file_name?,
+            mime_type: l.logo_mime_type?,
+            file_size_bytes: l.logo_file_size_bytes?,
+            s3_key: l.logo_s3_key?,
+            uploaded_at: l.logo_uploaded_at?,
+            uploaded_by: l.logo_uploaded_by?,
+        })
+    }
+}
+
 impl From<CompanyRecord> for CompanyResponse {
     fn from(r: CompanyRecord) -> Self {
-        let l = r.logo;
-        let logo = match (
-            l.logo_file_id,
-            l.logo_file_name,
-            l.logo_mime_type,
-            l.logo_file_size_bytes,
-            l.logo_s3_key,
-            l.logo_uploaded_at,
-            l.logo_uploaded_by,
-        ) {
-            (
-                Some(file_id),
-                Some(file_name),
-                Some(mime_type),
-                Some(file_size_bytes),
-                Some(s3_key),
-                Some(uploaded_at),
-                Some(uploaded_by),
-            ) => Some(CompanyLogo {
-                file_id,
-                file_name,
-                mime_type,
-                file_size_bytes,
-                s3_key,
-                uploaded_at,
-                uploaded_by,
-            }),
-            _ => None,
-        };
+        let logo = CompanyLogo::of(r.logo);
         CompanyResponse {
             id: r.id,
             name: r.name,

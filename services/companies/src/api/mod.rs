@@ -44,6 +44,7 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(companies::get_company, companies::update_company))
         .routes(routes!(companies::archive_company))
+        .routes(routes!(companies::get_company_logo))
         .split_for_parts();
     ProblemResponses::apply(&mut document);
     (router, document)

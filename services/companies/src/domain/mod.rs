@@ -1,7 +1,9 @@
-//! The companies domain: what a valid company is and who may change it. No I/O.
+//! The companies domain: what a valid company is, who may change it and which upload is its
+//! logo. No I/O.
 
 pub mod access;
 pub mod company;
+pub mod logo;
 
 pub use company::{Address, CompanyFields, SocialLinks};
 
@@ -10,6 +12,8 @@ pub use company::{Address, CompanyFields, SocialLinks};
 pub enum CompanyError {
     #[error("no company {0}")]
     NotFound(uuid::Uuid),
+    #[error("company {0} has no logo")]
+    NoLogo(uuid::Uuid),
     #[error("a company named {name:?} already exists")]
     NameTaken {
         name: String,

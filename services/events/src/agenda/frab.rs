@@ -44,8 +44,8 @@ pub fn render(agenda: &Agenda) -> Value {
             "abstract": session.and_then(|s| s.description.clone()).unwrap_or_default(),
             "description": "",
             "persons": session.map(|s| s.speakers.iter().map(person).collect::<Vec<_>>()).unwrap_or_default(),
-            "links": [],
-            "attachments": [],
+            "links": session.and_then(|s| s.materials.as_ref()).map(links).unwrap_or_default(),
+            "attachments": session.and_then(|s| s.materials.as_ref()).map(attachments).unwrap_or_default(),
         });
         rooms
             .entry(room)
@@ -89,6 +89,29 @@ pub fn render(agenda: &Agenda) -> Value {
             },
         },
     })
+}
+
+/// A session's published slides as frab attachments.
+fn attachments(materials: &super::AgendaMaterials) -> Vec<Value> {
+    materials
+        .presentations
+        .iter()
+        .map(|p| json!({"url": p.url, "title": p.title}))
+        .collect()
+}
+
+/// A session's further material and its recording as frab links.
+fn links(materials: &super::AgendaMaterials) -> Vec<Value> {
+    let recording = materials
+        .recording_url
+        .iter()
+        .map(|url| json!({"url": url, "title": "Recording"}));
+    materials
+        .supplementary
+        .iter()
+        .map(|m| json!({"url": m.url, "title": m.title}))
+        .chain(recording)
+        .collect()
 }
 
 /// A speaker as a frab person: the name as `public_name`, the approved abstract as the

@@ -6,6 +6,7 @@ pub mod ical;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use shared_domain::contracts::content::{PublishedMaterial, PublishedPresentation};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -62,6 +63,19 @@ pub struct AgendaSession {
     pub tags: Vec<String>,
     pub target_audience: Vec<ExperienceLevel>,
     pub speakers: Vec<AgendaSpeaker>,
+    /// The session's materials, once organizers published them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub materials: Option<AgendaMaterials>,
+}
+
+/// A session's published materials: slides, further material, the recording and photos.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AgendaMaterials {
+    pub presentations: Vec<PublishedPresentation>,
+    pub supplementary: Vec<PublishedMaterial>,
+    pub recording_url: Option<String>,
+    pub photo_urls: Vec<String>,
 }
 
 /// A speaker of a published session.
@@ -73,6 +87,8 @@ pub struct AgendaSpeaker {
     pub name: Option<String>,
     /// The company the speaker speaks for.
     pub company: Option<String>,
+    /// The public address of that company's logo.
+    pub company_logo_url: Option<String>,
     pub photo_url: Option<String>,
     pub role: String,
     pub presentation_title: Option<String>,

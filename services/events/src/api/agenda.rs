@@ -17,7 +17,9 @@ use shared_domain::contracts::{Identity, Sealed};
 use uuid::Uuid;
 
 use super::AppState;
-use crate::agenda::{self, Agenda, AgendaEvent, AgendaSession, AgendaSlot, AgendaSpeaker};
+use crate::agenda::{
+    self, Agenda, AgendaEvent, AgendaMaterials, AgendaSession, AgendaSlot, AgendaSpeaker,
+};
 use crate::domain::EventError;
 use crate::store;
 
@@ -56,13 +58,14 @@ fn rendering(body: Vec<u8>) -> Rendering {
     }
 }
 
-/// What the renderings depend on: the event row, its sessions and their speakers.
+/// What the renderings depend on: the event row, its sessions, their speakers and their
+/// materials.
 async fn stamp(state: &AppState, event_id: Uuid) -> Result<Option<(String, bool)>, sqlx::Error> {
     let stamp = store::events::agenda_stamp(&state.pool, event_id).await?;
     Ok(stamp.map(|s| {
         let key = format!(
-            "{}/{:?}/{:?}/{}",
-            s.version, s.sessions_changed, s.speakers_changed, s.seats_taken
+            "{}/{:?}/{:?}/{}/{}",
+            s.version, s.sessions_changed, s.speakers_changed, s.materials_changed, s.seats_taken
         );
         (key, s.status.is_public())
     }))
@@ -77,6 +80,7 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
     let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
     let people = store::people::of_event(&mut *conn, event_id).await?;
+    let materials = store::materials::of_event(&mut *conn, event_id).await?;
     drop(conn);
     let names = names(state, &people).await?;
     let slots = slots
@@ -113,6 +117,7 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
                                 speaker_id: sp.speaker_id,
                                 name: names.get(&sp.speaker_id).cloned(),
                                 company: person.and_then(|p| p.company.clone()),
+                                company_logo_url: person.and_then(|p| p.company_logo_url.clone()),
                                 photo_url: person.and_then(|p| p.photo_url.clone()),
                                 role: sp.role.clone(),
                                 presentation_title: sp.presentation_title.clone(),
@@ -120,6 +125,10 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
                             }
                         })
                         .collect(),
+                    materials: materials
+                        .iter()
+                        .find(|m| m.session_id == s.id)
+                        .and_then(published),
                 }),
         })
         .collect();
@@ -138,6 +147,17 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
             seats_taken: event.current_attendee_count,
         },
         slots,
+    })
+}
+
+/// A session's materials as the agenda shows them: none until organizers published them.
+fn published(m: &store::materials::SessionMaterialsRecord) -> Option<AgendaMaterials> {
+    m.published_at?;
+    Some(AgendaMaterials {
+        presentations: m.presentations.0.clone(),
+        supplementary: m.supplementary.0.clone(),
+        recording_url: m.recording_url.clone(),
+        photo_urls: m.photo_urls.0.clone(),
     })
 }
 

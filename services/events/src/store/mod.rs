@@ -3,6 +3,7 @@
 
 pub mod constraints;
 pub mod events;
+pub mod materials;
 pub mod overflow;
 pub mod people;
 pub mod quality;

@@ -3,6 +3,7 @@
 //! digests) and the escalation tiers. No I/O.
 
 pub mod escalation;
+pub mod quota;
 pub mod schedule;
 pub mod template;
 
@@ -43,11 +44,13 @@ pub enum TemplateType {
     EmailChangeNotice,
     OverflowDeclined,
     PartnerMeetingInvitation,
+    StorageQuotaWarning,
 }
 
 impl TemplateType {
-    /// Transactional mails: they answer something the person did, or tell them what they
-    /// must do now, and go out regardless of preferences, quiet hours and digests.
+    /// Transactional mails: they answer something the person did, tell them what they must
+    /// do now, or warn them about their own account and files (a nearly full storage
+    /// quota), and go out regardless of preferences, quiet hours and digests.
     pub fn is_mandatory(self) -> bool {
         matches!(
             self,
@@ -66,6 +69,7 @@ impl TemplateType {
                 | Self::EmailChangeNotice
                 | Self::OverflowDeclined
                 | Self::PartnerMeetingInvitation
+                | Self::StorageQuotaWarning
         )
     }
 
@@ -125,6 +129,7 @@ impl TemplateType {
                 "location",
                 "agenda",
             ],
+            Self::StorageQuotaWarning => &["recipientName", "usage", "limit", "percentage"],
         }
     }
 }

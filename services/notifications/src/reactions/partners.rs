@@ -1,10 +1,12 @@
 //! What partner contacts hear: their contact details arrive sealed from the partners
 //! context (erased when the contact is removed), and a partner meeting's invitation goes
-//! to each invited partner's primary contact in their language.
+//! to each invited partner's primary contact in their language. Which company each
+//! partner is, and which contact is its primary one, are kept for mails about a partner
+//! integration (its storage quota).
 
 use shared_domain::contracts::partners::{
-    PartnerContactChanged, PartnerContactEmailChangeRequested, PartnerContactErased,
-    PartnerMeetingInvited,
+    PartnerChanged, PartnerContactChanged, PartnerContactEmailChangeRequested,
+    PartnerContactErased, PartnerMeetingInvited,
 };
 
 use super::people::{AddressChange, Announced};
@@ -14,6 +16,10 @@ use crate::domain::{RecipientKind, TemplateType};
 use crate::store::directory;
 
 impl Step<'_> {
+    pub(super) async fn on_partner_changed(self, e: PartnerChanged) -> Result<(), StepError> {
+        Ok(directory::upsert_partner(self.conn, e.partner_id, e.company_id).await?)
+    }
+
     pub(super) async fn on_partner_contact(
         self,
         e: PartnerContactChanged,
@@ -21,6 +27,8 @@ impl Step<'_> {
         let Some(who) = self.unseal("partners", &e.identity).await? else {
             return Ok(());
         };
+        let (contact, partner) = (e.contact_id, e.partner_id);
+        directory::upsert_partner_contact(self.conn, contact, partner, e.is_primary).await?;
         let announced = Announced {
             id: e.contact_id,
             kind: RecipientKind::PartnerContact,

@@ -1,6 +1,7 @@
 //! Read models fed by other contexts' events: the recipient directory, organizers by
-//! event, events and sessions (for mail variables), newsletter subscribers; and the
-//! suppression list fed by SES bounces and complaints (kept by address hash).
+//! event, partners by company with their primary contacts, events and sessions (for mail
+//! variables), newsletter subscribers; and the suppression list fed by SES bounces and
+//! complaints (kept by address hash).
 
 use chrono::{DateTime, Utc};
 use service_kit::Stored;
@@ -88,10 +89,66 @@ pub async fn erase_person(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()>
         "delete from newsletter_subscribers where attendee_id = $1",
         "delete from notification_log where user_id = $1",
         "delete from event_registrations where attendee_id = $1",
+        "delete from partner_contacts where contact_id = $1",
     ] {
         sqlx::query(statement).bind(id).execute(&mut *conn).await?;
     }
     super::deferred::forget_person(conn, id).await
+}
+
+/// Keeps which company a partner is (from `PartnerChanged`).
+pub async fn upsert_partner(
+    conn: &mut PgConnection,
+    partner_id: Uuid,
+    company_id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into partner_directory (partner_id, company_id) values ($1, $2)
+         on conflict (partner_id) do update set company_id = excluded.company_id",
+    )
+    .bind(partner_id)
+    .bind(company_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Keeps whose contact `contact_id` is and whether it is the partner's primary one.
+pub async fn upsert_partner_contact(
+    conn: &mut PgConnection,
+    contact_id: Uuid,
+    partner_id: Uuid,
+    is_primary: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into partner_contacts (contact_id, partner_id, is_primary) values ($1, $2, $3)
+         on conflict (contact_id) do update set partner_id = excluded.partner_id,
+             is_primary = excluded.is_primary",
+    )
+    .bind(contact_id)
+    .bind(partner_id)
+    .bind(is_primary)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The primary contact of the partner that `company_id` is, when both are known. (While a
+/// partner moves its primary flag, two may briefly be primary here; one is answered.)
+pub async fn primary_partner_contact(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+) -> sqlx::Result<Option<RecipientRow>> {
+    sqlx::query_as(
+        "select r.id, r.kind, r.email, r.display_name, r.language, r.optional_mail
+         from partner_directory p
+         join partner_contacts c on c.partner_id = p.partner_id and c.is_primary
+         join recipients r on r.id = c.contact_id
+         where p.company_id = $1 order by p.partner_id, r.id limit 1",
+    )
+    .bind(company_id)
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn grant_organizer(

@@ -11,9 +11,9 @@ pub mod registrations;
 pub mod rules;
 pub mod templates;
 
-/// The rows this context keeps about a person (by attendee or speaker id), exported to the
-/// person through the owning service: the contact, preferences, newsletter, deadlines and
-/// every mail logged for them.
+/// The rows this context keeps about a person (by attendee, speaker or partner contact id),
+/// exported to the person through the owning service: the contact, preferences,
+/// newsletter, deadlines, whose contact they are and every mail logged for them.
 pub const PERSON_HOLDINGS: &[service_kit::peers::Holding] = &[
     ("recipients", "id = $1"),
     ("notification_preferences", "user_id = $1"),
@@ -21,4 +21,5 @@ pub const PERSON_HOLDINGS: &[service_kit::peers::Holding] = &[
     ("material_obligations", "speaker_id = $1"),
     ("notification_log", "user_id = $1"),
     ("event_registrations", "attendee_id = $1"),
+    ("partner_contacts", "contact_id = $1"),
 ];

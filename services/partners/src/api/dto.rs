@@ -48,6 +48,8 @@ pub struct UpdatePartnerRequest {
 pub struct PartnerResponse {
     pub id: Uuid,
     pub company_id: Uuid,
+    /// The public address of the company's logo, once it has one.
+    pub company_logo_url: Option<String>,
     pub partnership_level: PartnershipTier,
     pub partnership_start_date: NaiveDate,
     pub partnership_end_date: Option<NaiveDate>,
@@ -71,6 +73,7 @@ impl From<PartnerRecord> for PartnerResponse {
         PartnerResponse {
             id: p.id,
             company_id: p.company_id,
+            company_logo_url: p.company_logo_url,
             partnership_level: tier,
             partnership_start_date: p.partnership_start_date,
             partnership_end_date: p.partnership_end_date,

@@ -24,6 +24,8 @@ pub struct PartnerRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// The public address of the company's current logo, from the company directory.
+    pub company_logo_url: Option<String>,
 }
 
 impl PartnerRecord {
@@ -41,9 +43,11 @@ impl PartnerRecord {
     }
 }
 
+// The logo is read in a scalar subquery, so `for update` locks the partner row only.
 const COLUMNS: &str =
     "id, company_id, partnership_level, partnership_start_date, partnership_end_date, is_active, \
-    benefit_overrides, created_at, updated_at, version";
+    benefit_overrides, created_at, updated_at, version, \
+    (select d.logo_url from company_directory d where d.company_id = partners.company_id) as company_logo_url";
 
 /// Inserts a partner; false when the company has one already.
 pub async fn insert(

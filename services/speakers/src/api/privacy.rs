@@ -30,7 +30,8 @@ use crate::store;
 pub struct SpeakerExport {
     pub speaker: SpeakerResponse,
     /// By table: the speakers context's rows about the speaker (assignments, slot
-    /// preferences, submitted material, reviews).
+    /// preferences, submitted material, reviews, their files as the content context
+    /// announced them).
     #[schema(value_type = Object)]
     pub held: Value,
     /// By service (`events`, `notifications`), by table: the rows about the speaker.
@@ -51,6 +52,7 @@ const HOLDINGS: &[Holding] = &[
         "quality_reviews",
         "assignment_id in (select id from session_speakers where speaker_id = $1)",
     ),
+    ("content_files", "owner_kind = 'speaker' and owner_id = $1"),
 ];
 
 /// The contexts besides the owner that keep rows about a person.
@@ -100,6 +102,7 @@ pub async fn erase_speaker(
     let now = Utc::now();
     service_kit::erasure::forget_person(&mut tx, id, &speaker.email).await?;
     if store::speakers::erase_speaker(&mut tx, id, now).await? {
+        store::content_files::forget_names_of(&mut tx, id).await?;
         let erased = SpeakerErased {
             speaker_id: id,
             erased_at: now,

@@ -3,13 +3,15 @@
 //! `MaterialSubmitted`;
 //! `POST /session-speakers/{id}/review` (organizers as moderators) decides; requiring
 //! changes sets a revision deadline and announces `ChangesRequested`; the reviewer sees
-//! which fields changed since the revision last decided on.
+//! which fields changed since the revision last decided on. Materials name files of the
+//! content context (`content_files`): presentations of the assignment's session or speaker.
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::problem::Problem;
+use service_kit::read_model::await_known;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext, Role};
 use shared_domain::contracts::speakers::{ChangesRequested, ContentApproved, MaterialSubmitted};
 use sqlx::PgConnection;
@@ -17,12 +19,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
+use crate::domain::materials;
 use crate::domain::review::{
     check_decision, decide, diff, on_revision, DecisionInput, FieldChange, QualityReviewStatus,
 };
 use crate::domain::SpeakerError;
 use crate::store;
 use crate::store::assignments::AssignmentRecord;
+use crate::store::content_files::ContentFileRecord;
 use crate::store::reviews::{Decision, NewRevision, RevisionRecord};
 
 /// Body of `PUT /api/v1/session-speakers/{id}/submission`.
@@ -33,7 +37,8 @@ pub struct SubmissionRequest {
     pub abstract_text: String,
     pub bio: Option<String>,
     pub photo_url: Option<String>,
-    /// File ids of presentation materials.
+    /// File ids (UUIDs) of presentation or archive material files uploaded for the
+    /// assignment's session or by its speaker.
     #[serde(default)]
     pub materials: Vec<String>,
 }
@@ -91,7 +96,7 @@ pub struct SubmissionResponse {
     pub character_count: usize,
     pub bio: Option<String>,
     pub photo_url: Option<String>,
-    pub materials: Vec<String>,
+    pub materials: Vec<MaterialResponse>,
     pub submitted_at: DateTime<Utc>,
     pub review_status: QualityReviewStatus,
     pub feedback: Option<String>,
@@ -100,6 +105,36 @@ pub struct SubmissionResponse {
     pub changes_since_review: Vec<FieldChange>,
     #[schema(value_type = Option<Object>)]
     pub abstract_review: Option<serde_json::Value>,
+}
+
+/// A file a submission names, as a reviewer sees it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MaterialResponse {
+    pub file_id: Uuid,
+    pub file_name: String,
+    pub mime_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the file, lowercase hex.
+    pub checksum: String,
+    /// Where the content service hands out a download link.
+    pub download_path: String,
+    /// Set when the file was deleted since the submission.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl From<ContentFileRecord> for MaterialResponse {
+    fn from(f: ContentFileRecord) -> Self {
+        MaterialResponse {
+            download_path: format!("/api/v1/files/{}/download", f.file_id),
+            file_id: f.file_id,
+            file_name: f.file_name,
+            mime_type: f.mime_type,
+            size_bytes: f.size_bytes,
+            checksum: f.checksum,
+            deleted_at: f.deleted_at,
+        }
+    }
 }
 
 fn fields(r: &RevisionRecord) -> [(&'static str, Option<String>); 4] {
@@ -137,6 +172,7 @@ async fn respond(conn: &mut PgConnection, id: Uuid) -> Result<SubmissionResponse
     let changes_since_review = baseline
         .map(|b| diff(&fields(&b), &fields(&latest)))
         .unwrap_or_default();
+    let materials = material_files(conn, &latest.materials.0).await?;
     Ok(SubmissionResponse {
         assignment_id: id,
         revision: latest.revision,
@@ -144,7 +180,7 @@ async fn respond(conn: &mut PgConnection, id: Uuid) -> Result<SubmissionResponse
         abstract_text: latest.abstract_text,
         bio: latest.bio,
         photo_url: latest.photo_url,
-        materials: latest.materials.0,
+        materials,
         submitted_at: latest.submitted_at,
         review_status: *review.status,
         feedback: review.feedback,
@@ -154,10 +190,46 @@ async fn respond(conn: &mut PgConnection, id: Uuid) -> Result<SubmissionResponse
     })
 }
 
+/// The files a revision names, in its order. Entries that name no file known here (text
+/// stored before materials were checked) are left out.
+async fn material_files(
+    conn: &mut PgConnection,
+    entries: &[String],
+) -> Result<Vec<MaterialResponse>, ApiError> {
+    let ids: Vec<Uuid> = entries.iter().filter_map(|e| e.parse().ok()).collect();
+    let mut files = store::content_files::fetch_files(&mut *conn, &ids).await?;
+    files.sort_by_key(|f| ids.iter().position(|id| *id == f.file_id));
+    Ok(files.into_iter().map(MaterialResponse::from).collect())
+}
+
+/// Checks that every file of `ids` is known here (a file announced a moment ago is waited
+/// for: call outside a transaction) and fits `assignment`; the problem names the field of
+/// each file that does not.
+async fn check_materials(
+    state: &AppState,
+    assignment: &AssignmentRecord,
+    ids: &[Uuid],
+) -> Result<(), ApiError> {
+    let mut files = Vec::with_capacity(ids.len());
+    for (index, &id) in ids.iter().enumerate() {
+        let file = await_known(&materials::field(index), "file", id, || {
+            store::content_files::fetch_file(&state.pool, id)
+        })
+        .await?;
+        files.push(file.material());
+    }
+    let owner = materials::Assignment {
+        session_id: assignment.session_id,
+        speaker_id: assignment.speaker_id,
+    };
+    materials::check_files(&files, owner).map_err(ApiError::validation)
+}
+
 /// Submits (or revises) the abstract, bio, photo and materials of an accepted assignment
 /// (the speaker or organizers).
 #[utoipa::path(put, path = "/api/v1/session-speakers/{id}/submission", tag = "quality-review", request_body = SubmissionRequest, params(("id" = Uuid, Path)),
-    responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, description = "Invalid fields; `materials[<i>]` names a file that is unknown, deleted, not a presentation or of another session or speaker", body = Problem),
+        (status = 503, description = "A file was uploaded so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem)), security(("bearer" = [])))]
 pub async fn submit(
     State(state): State<AppState>,
     actor: Actor,
@@ -169,7 +241,10 @@ pub async fn submit(
     let abstract_text = v.paragraphs("abstract", &request.abstract_text, 5000);
     let bio = v.optional_paragraphs("bio", request.bio.as_deref(), 5000);
     let photo = v.optional_url("photoUrl", request.photo_url.as_deref(), 500);
+    let material_ids = materials::parse_ids(&mut v, &request.materials);
     v.finish().map_err(ApiError::validation)?;
+    let owner = assignment_for(&mut *state.pool.acquire().await?, &actor, id).await?;
+    check_materials(&state, &owner, &material_ids).await?;
     let mut tx = state.pool.begin().await?;
     let assignment = assignment_for(&mut tx, &actor, id).await?;
     if !assignment.is_confirmed {
@@ -183,11 +258,12 @@ pub async fn submit(
         .map(|r| *r.status);
     let status = on_revision(current)?;
     let now = Utc::now();
+    let material_ids: Vec<String> = material_ids.iter().map(Uuid::to_string).collect();
     let revision = NewRevision {
         abstract_text: abstract_text.as_deref().unwrap_or_default(),
         bio: bio.as_deref(),
         photo_url: photo.as_deref(),
-        materials: &request.materials,
+        materials: &material_ids,
     };
     let number = store::reviews::insert_revision(&mut tx, id, &revision, now).await?;
     store::reviews::set_submission_status(&mut tx, id, status, now).await?;

@@ -1,7 +1,7 @@
 //! Handlers of `/api/v1/speakers`: organizers manage speakers; a speaker token (with its
 //! `speakerId` claim) reads and edits only itself, also as `/api/v1/speakers/me`. Creating a
-//! speaker, and changing its email, names or contact preferences, announces
-//! `SpeakerProfileChanged` in the same transaction.
+//! speaker, and changing its email, names, company, contact preferences or profile photo,
+//! announces `SpeakerProfileChanged` in the same transaction.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -105,12 +105,14 @@ fn profile_differs(before: &SpeakerFields, after: &SpeakerFields) -> bool {
         &before.last_name,
         &before.communication_preferences,
         before.company_id,
+        &before.profile.profile_photo_url,
     ) != (
         &after.email,
         &after.first_name,
         &after.last_name,
         &after.communication_preferences,
         after.company_id,
+        &after.profile.profile_photo_url,
     )
 }
 

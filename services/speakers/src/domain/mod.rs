@@ -1,6 +1,9 @@
 //! The speakers domain: who a speaker is and how a speaker's assignment to a session moves
-//! through the 8-state workflow. No I/O.
+//! through the 8-state workflow, the files a submission names and the profile photo uploads
+//! set. No I/O.
 
+pub mod materials;
+pub mod photo;
 pub mod preferences;
 pub mod review;
 pub mod speaker;

@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod constraints;
+pub mod content_files;
 pub mod events;
 pub mod preferences;
 pub mod reviews;

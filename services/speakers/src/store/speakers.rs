@@ -7,6 +7,7 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::domain::photo::{PhotoChange, UploadedPhoto};
 use crate::domain::speaker::{
     ContactPreferences, SpeakerAvailability, SpeakerFields, SpeakerProfile,
 };
@@ -167,7 +168,8 @@ pub async fn erase_speaker(
 ) -> Result<bool, sqlx::Error> {
     let erased = sqlx::query(
         "update speakers set email = 'erased-' || id || '@erased.invalid', first_name = 'Erased', \
-         last_name = 'Erased', position = null, profile = '{}', erased_at = $2, updated_at = $2, \
+         last_name = 'Erased', position = null, profile = '{}', profile_photo_file_id = null, \
+         profile_photo_uploaded_at = null, erased_at = $2, updated_at = $2, \
          version = version + 1 where id = $1 and erased_at is null",
     )
     .bind(id)
@@ -179,4 +181,76 @@ pub async fn erase_speaker(
     }
     service_kit::erasure::forget_profile(conn, id).await?;
     Ok(true)
+}
+
+/// The profile photo of a speaker as uploads set it, read under the speaker's row lock.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PhotoRecord {
+    pub erased_at: Option<DateTime<Utc>>,
+    /// The address the profile shows.
+    pub shown_url: Option<String>,
+    pub file_id: Option<Uuid>,
+    pub uploaded_at: Option<DateTime<Utc>>,
+    /// The remembered upload's address, while the file is known.
+    pub file_url: Option<String>,
+}
+
+impl PhotoRecord {
+    /// The upload the profile remembers.
+    pub fn uploaded(&self) -> Option<UploadedPhoto> {
+        Some(UploadedPhoto {
+            file_id: self.file_id?,
+            url: self.file_url.clone()?,
+            uploaded_at: self.uploaded_at?,
+        })
+    }
+}
+
+/// Locks a speaker and reads its profile photo.
+pub async fn lock_photo(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<PhotoRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "select s.erased_at, s.profile->>'profilePhotoUrl' as shown_url, s.profile_photo_file_id as file_id, \
+         s.profile_photo_uploaded_at as uploaded_at, f.public_url as file_url \
+         from speakers s left join content_files f on f.file_id = s.profile_photo_file_id \
+         where s.id = $1 for update of s",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Applies a photo change; a change of the shown photo is a new version of the speaker.
+pub async fn update_photo(
+    conn: &mut PgConnection,
+    id: Uuid,
+    change: &PhotoChange,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let query = match change {
+        PhotoChange::Show(photo) => sqlx::query(
+            "update speakers set profile = jsonb_set(profile, '{profilePhotoUrl}', to_jsonb($2::text)), \
+             profile_photo_file_id = $3, profile_photo_uploaded_at = $4, updated_at = $5, version = version + 1 \
+             where id = $1",
+        )
+        .bind(id)
+        .bind(&photo.url)
+        .bind(photo.file_id)
+        .bind(photo.uploaded_at)
+        .bind(now),
+        PhotoChange::Clear => sqlx::query(
+            "update speakers set profile = profile - 'profilePhotoUrl', profile_photo_file_id = null, \
+             profile_photo_uploaded_at = null, updated_at = $2, version = version + 1 where id = $1",
+        )
+        .bind(id)
+        .bind(now),
+        PhotoChange::Forget => sqlx::query(
+            "update speakers set profile_photo_file_id = null, profile_photo_uploaded_at = null where id = $1",
+        )
+        .bind(id),
+        PhotoChange::Keep => return Ok(()),
+    };
+    query.execute(conn).await.map(|_| ())
 }
