@@ -39,7 +39,7 @@ pub enum LogoUpload {
 /// before it (current or not).
 pub fn decide_upload(upload: UploadStamp, newest_recorded: Option<UploadStamp>) -> LogoUpload {
     match newest_recorded {
-        Some(newest) if newest > upload && false => LogoUpload::Superseded,
+        Some(newest) if newest > upload => LogoUpload::Superseded,
         _ => LogoUpload::BecomesCurrent,
     }
 }
