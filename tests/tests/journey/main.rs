@@ -10,6 +10,7 @@
 
 mod audience;
 mod browser;
+mod content;
 mod demo;
 mod gateway;
 mod mailbox;
@@ -98,7 +99,7 @@ async fn an_event_from_planning_to_its_waitlist_through_the_gateway_alone() {
 }
 
 /// Each expected mail reached its recipient once, and nothing else reached them.
-async fn every_mail_arrived_once(journey: &Journey) {
+pub(crate) async fn every_mail_arrived_once(journey: &Journey) {
     let mut per_address: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (address, subject) in &journey.expected {
         per_address.entry(address).or_default().push(subject);
