@@ -66,6 +66,12 @@ fn partners_document_matches_the_code() {
 }
 
 #[test]
+fn content_document_matches_the_code() {
+    let generated = serde_json::to_value(content::api::openapi()).unwrap();
+    assert!(generated == committed("content"), "openapi/content.json is out of date: run `cargo run -q -p content -- openapi > openapi/content.json`");
+}
+
+#[test]
 fn notifications_document_matches_the_code() {
     let generated = serde_json::to_value(notifications::api::openapi()).unwrap();
     assert!(generated == committed("notifications"), "openapi/notifications.json is out of date: run `cargo run -q -p notifications -- openapi > openapi/notifications.json`");
