@@ -415,8 +415,13 @@ pub fn token_for(subject: &str, roles: &[&str]) -> String {
 
 /// A test token of the speaker `speaker_id` (speaker role and `speakerId` claim).
 pub fn token_of_speaker(speaker_id: &str) -> String {
+    token_of_speaker_signed(TEST_SECRET, speaker_id)
+}
+
+/// A token of the speaker `speaker_id` signed with `secret`.
+pub fn token_of_speaker_signed(secret: &str, speaker_id: &str) -> String {
     mint_hs256(
-        TEST_SECRET,
+        secret,
         &Claims {
             sub: format!("speaker-{speaker_id}"),
             roles: vec!["speaker".into()],

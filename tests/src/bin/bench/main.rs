@@ -8,7 +8,9 @@
 //! 6. invitation mails per second through the notifications service and SES, with the time
 //!    each spent queued (logged → accepted by SES), and a newsletter fanned out to as many
 //!    subscribers (delivery alone);
-//! 7. partner votes per second end to end (vote → influence score) with their latency.
+//! 7. partner votes per second end to end (vote → influence score) with their latency;
+//! 8. upload cycles per second (declare, presigned PUT, confirm with read-back, hash and
+//!    virus scan) and a 50 MB presigned upload beside a plain PUT to the same store.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +27,7 @@ use shared_domain::contracts::Known;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
+mod content;
 mod votes;
 
 struct Args {
@@ -36,6 +39,10 @@ struct Args {
     rate: u64,
     mails: usize,
     database_url: String,
+    s3_endpoint: String,
+    s3_bucket: String,
+    s3_key: String,
+    s3_secret: String,
 }
 
 fn args() -> Args {
@@ -57,6 +64,10 @@ fn args() -> Args {
             "BENCH_DATABASE_URL",
             "postgres://postgres@127.0.0.1:5432/batbern_bench",
         ),
+        s3_endpoint: env("S3_ENDPOINT", "http://127.0.0.1:18016"),
+        s3_bucket: env("S3_BUCKET", "batbern-content"),
+        s3_key: env("S3_ACCESS_KEY_ID", "batbern-local"),
+        s3_secret: env("S3_SECRET_ACCESS_KEY", "batbern-local-secret"),
     }
 }
 
@@ -394,6 +405,7 @@ async fn main() {
     bus_figures(&args).await;
     mail_figures(&args).await;
     votes::vote_figures(&args).await;
+    content::content_figures(&args).await;
 }
 
 async fn mail_figures(args: &Args) {
