@@ -14,23 +14,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::gateway::{Caller, SubjectIds};
-use crate::Journey;
-
-/// Repeats `read` until `done` accepts its answer (a saga step still on its way).
-async fn until(
-    what: &str,
-    mut read: impl AsyncFnMut() -> Value,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    for _ in 0..150 {
-        let value = read().await;
-        if done(&value) {
-            return value;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    panic!("{what} did not happen within 30 s");
-}
+use crate::{until, Journey};
 
 /// Declares a file through the gateway, PUTs `bytes` to the presigned link as a client
 /// does, and confirms; the confirmation's answer.

@@ -98,6 +98,22 @@ async fn an_event_from_planning_to_its_waitlist_through_the_gateway_alone() {
     );
 }
 
+/// Repeats `read` until `done` accepts its answer (a saga step still on its way).
+pub async fn until(
+    what: &str,
+    mut read: impl AsyncFnMut() -> serde_json::Value,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    for _ in 0..150 {
+        let value = read().await;
+        if done(&value) {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("{what} did not happen within 30 s");
+}
+
 /// Each expected mail reached its recipient once, and nothing else reached them.
 pub(crate) async fn every_mail_arrived_once(journey: &Journey) {
     let mut per_address: BTreeMap<&str, Vec<&str>> = BTreeMap::new();

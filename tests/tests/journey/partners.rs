@@ -7,27 +7,11 @@
 use fleet_tests::api::Api;
 use fleet_tests::planning::{published_evening, walk_status};
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::gateway::{Caller, SubjectIds};
-use crate::Journey;
-
-/// Repeats `read` until `done` accepts its answer (a saga step still on its way).
-async fn until(
-    what: &str,
-    mut read: impl AsyncFnMut() -> Value,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    for _ in 0..100 {
-        let value = read().await;
-        if done(&value) {
-            return value;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    panic!("{what} did not happen within 20 s");
-}
+use crate::{until, Journey};
 
 /// A company made a partner of `tier`, its portal caller and its partner id.
 async fn partner(journey: &Journey, name: &str, tier: &str) -> (Uuid, Caller, String) {
