@@ -16,7 +16,7 @@ do $$
 declare
   service text;
 begin
-  foreach service in array array['companies', 'events', 'speakers', 'attendees', 'partners', 'notifications'] loop
+  foreach service in array array['companies', 'events', 'speakers', 'content', 'attendees', 'partners', 'notifications'] loop
     if not exists (select from pg_roles where rolname = service || '_svc') then
       execute format('create role %I login password %L', service || '_svc', service || '_svc');
     end if;

@@ -367,6 +367,12 @@ impl TestService {
         .await
     }
 
+    /// Starts the content service alone on a fresh schema of `db` with `settings`.
+    pub async fn content_with(db: &TestDb, settings: content::settings::ContentSettings) -> Self {
+        let database_url = db.service_url("content").await;
+        Self::restart_content(database_url, crate::unique("t"), settings).await
+    }
+
     /// Starts the content service again on an existing schema and bus with `settings`.
     pub async fn restart_content(
         database_url: String,

@@ -8,6 +8,7 @@ mod companies_api;
 mod companies_errors;
 mod companies_events;
 mod companies_logo;
+mod content_erasure;
 mod content_faults;
 mod content_materials;
 mod content_saga_mail;
