@@ -317,6 +317,17 @@ impl TestService {
         }
     }
 
+    /// Waits until the service is ready: migrated, and its consumer in its group with
+    /// partitions assigned (so what is published from now on reaches it within moments).
+    pub async fn wait_until_ready(&self) {
+        let url = format!("{}/health/ready", self.base_url);
+        crate::eventually(Duration::from_secs(60), "the service is ready", || async {
+            let answer = self.client.get(&url).send().await.ok()?;
+            answer.status().is_success().then_some(())
+        })
+        .await
+    }
+
     /// `base_url` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)

@@ -14,7 +14,10 @@ use shared_domain::contracts::speakers::SpeakerErased;
 use uuid::Uuid;
 
 fn key(file: &serde_json::Value, kind: &str, speaker: Uuid) -> String {
-    let (id, name) = (file["fileId"].as_str().unwrap(), file["fileName"].as_str().unwrap());
+    let (id, name) = (
+        file["fileId"].as_str().unwrap(),
+        file["fileName"].as_str().unwrap(),
+    );
     format!("{kind}/speaker/{speaker}/{id}/{name}")
 }
 
@@ -23,18 +26,54 @@ async fn an_erased_speakers_files_are_deleted_and_stay_deleted() {
     let db = TestDb::create().await;
     let service = TestService::content_with(&db, settings()).await;
     let speaker = Uuid::new_v4();
-    let me = Api::at(&service.base_url, Some(token_of_speaker(&speaker.to_string())));
+    let me = Api::at(
+        &service.base_url,
+        Some(token_of_speaker(&speaker.to_string())),
+    );
     let photo = png(2_000);
-    let photo = upload(&me, declaration("me.png", "speaker_photo", "image/png", &photo, json!({"speakerId": speaker})), photo).await;
+    let photo = upload(
+        &me,
+        declaration(
+            "me.png",
+            "speaker_photo",
+            "image/png",
+            &photo,
+            json!({"speakerId": speaker}),
+        ),
+        photo,
+    )
+    .await;
     let cv = pdf(3_000, 1);
-    let cv = upload(&me, declaration("cv.pdf", "speaker_cv", "application/pdf", &cv, json!({"speakerId": speaker})), cv).await;
-    let keys = [key(&photo, "speaker_photo", speaker), key(&cv, "speaker_cv", speaker)];
+    let cv = upload(
+        &me,
+        declaration(
+            "cv.pdf",
+            "speaker_cv",
+            "application/pdf",
+            &cv,
+            json!({"speakerId": speaker}),
+        ),
+        cv,
+    )
+    .await;
+    let keys = [
+        key(&photo, "speaker_photo", speaker),
+        key(&cv, "speaker_cv", speaker),
+    ];
     for k in &keys {
         assert!(stored(k).await, "{k}");
     }
 
-    let erased = SpeakerErased { speaker_id: speaker, erased_at: chrono::Utc::now() };
-    publish(&producer(&fleet_tests::brokers()), &service.topic_prefix, &erased).await;
+    let erased = SpeakerErased {
+        speaker_id: speaker,
+        erased_at: chrono::Utc::now(),
+    };
+    publish(
+        &producer(&fleet_tests::brokers()),
+        &service.topic_prefix,
+        &erased,
+    )
+    .await;
     let organizer = Api::at(&service.base_url, Some(token(&["organizer"], None)));
     for file in [&photo, &cv] {
         let path = format!("/api/v1/files/{}", file["fileId"].as_str().unwrap());
@@ -44,7 +83,12 @@ async fn an_erased_speakers_files_are_deleted_and_stay_deleted() {
         .await;
     }
     for k in &keys {
-        eventually(Duration::from_secs(30), "the object leaves the store", || async { (!stored(k).await).then_some(()) }).await;
+        eventually(
+            Duration::from_secs(30),
+            "the object leaves the store",
+            || async { (!stored(k).await).then_some(()) },
+        )
+        .await;
     }
     let reasons: Vec<_> = content_events(&service.topic_prefix, 4)
         .await
@@ -55,7 +99,16 @@ async fn an_erased_speakers_files_are_deleted_and_stay_deleted() {
     assert_eq!(reasons, [json!("erased"), json!("erased")]);
     let again = png(100);
     organizer
-        .post("/api/v1/files", &declaration("again.png", "speaker_photo", "image/png", &again, json!({"speakerId": speaker})))
+        .post(
+            "/api/v1/files",
+            &declaration(
+                "again.png",
+                "speaker_photo",
+                "image/png",
+                &again,
+                json!({"speakerId": speaker}),
+            ),
+        )
         .await
         .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("speakerId"));
 }
@@ -67,10 +120,22 @@ async fn an_upload_never_confirmed_expires_and_its_object_goes() {
     short.upload_expiry = Duration::from_secs(1);
     let service = TestService::content_with(&db, short).await;
     let speaker = Uuid::new_v4();
-    let me = Api::at(&service.base_url, Some(token_of_speaker(&speaker.to_string())));
+    let me = Api::at(
+        &service.base_url,
+        Some(token_of_speaker(&speaker.to_string())),
+    );
     let bytes = pdf(5_000, 2);
     let link = me
-        .post("/api/v1/files", &declaration("cv.pdf", "speaker_cv", "application/pdf", &bytes, json!({"speakerId": speaker})))
+        .post(
+            "/api/v1/files",
+            &declaration(
+                "cv.pdf",
+                "speaker_cv",
+                "application/pdf",
+                &bytes,
+                json!({"speakerId": speaker}),
+            ),
+        )
         .await
         .expect(StatusCode::CREATED);
     assert_eq!(content::put(&link, bytes).await, StatusCode::OK);
@@ -79,14 +144,33 @@ async fn an_upload_never_confirmed_expires_and_its_object_goes() {
     assert!(stored(&object).await);
     tokio::time::sleep(Duration::from_millis(1_500)).await;
 
-    let pool = service_kit::db::connect(&service.database_url, "content", 2).await.unwrap();
+    let pool = service_kit::db::connect(&service.database_url, "content", 2)
+        .await
+        .unwrap();
     let store = ::content::storage::ObjectStore::new(&settings().s3).await;
-    let (expired, removed) = ::content::scheduler::sweep(&pool, &store, Duration::ZERO).await.unwrap();
+    let (expired, removed) = ::content::scheduler::sweep(&pool, &store, Duration::ZERO)
+        .await
+        .unwrap();
     assert_eq!((expired, removed), (1, 1));
-    let file = me.get(&format!("/api/v1/files/{id}")).await.expect(StatusCode::OK);
+    let file = me
+        .get(&format!("/api/v1/files/{id}"))
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(file["uploadStatus"], "failed");
-    assert!(file["failureReason"].as_str().unwrap().contains("expired"), "{file}");
+    assert!(
+        file["failureReason"].as_str().unwrap().contains("expired"),
+        "{file}"
+    );
     assert!(!stored(&object).await);
-    let quota = me.get("/api/v1/storage-quotas/me").await.expect(StatusCode::OK);
-    assert_eq!((quota["pendingBytes"].clone(), quota["currentUsageBytes"].clone()), (json!(0), json!(0)));
+    let quota = me
+        .get("/api/v1/storage-quotas/me")
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        (
+            quota["pendingBytes"].clone(),
+            quota["currentUsageBytes"].clone()
+        ),
+        (json!(0), json!(0))
+    );
 }

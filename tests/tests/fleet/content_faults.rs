@@ -1,5 +1,6 @@
 //! The content saga under kill -9: a service killed after the client's PUT and before the
-//! confirmation loses nothing; the confirmation sent after its restart completes once.
+//! confirmation loses nothing; the confirmation sent after its restart completes once; and
+//! confirmations racing each other complete a file once.
 
 use fleet_tests::api::Api;
 use fleet_tests::content::{self, content_events, declaration, png, settings};
@@ -73,5 +74,60 @@ async fn a_confirmation_after_a_crash_completes_once() {
             quota["currentUsageBytes"].clone()
         ),
         (json!(1), json!(3_000))
+    );
+}
+
+#[tokio::test]
+async fn two_confirmations_at_once_complete_a_file_once() {
+    let db = TestDb::create().await;
+    let service = TestService::content_with(&db, settings()).await;
+    let speaker = Uuid::new_v4();
+    let me = Api::at(
+        &service.base_url,
+        Some(fleet_tests::services::token_of_speaker(
+            &speaker.to_string(),
+        )),
+    );
+    let bytes = png(4_000);
+    let declared = declaration(
+        "me.png",
+        "speaker_photo",
+        "image/png",
+        &bytes,
+        json!({"speakerId": speaker}),
+    );
+    let link = me
+        .post("/api/v1/files", &declared)
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(content::put(&link, bytes).await, StatusCode::OK);
+    let (id, checksum) = (
+        link["fileId"].as_str().unwrap(),
+        declared["checksum"].as_str().unwrap(),
+    );
+    let (a, b, c) = tokio::join!(
+        content::confirm(&me, id, checksum),
+        content::confirm(&me, id, checksum),
+        content::confirm(&me, id, checksum)
+    );
+    for answer in [a, b, c] {
+        assert_eq!(answer.expect(StatusCode::OK)["uploadStatus"], "completed");
+    }
+    let uploaded = content_events(&service.topic_prefix, 2)
+        .await
+        .into_iter()
+        .filter(|(t, _)| t == "content.file.uploaded.v1")
+        .count();
+    assert_eq!(uploaded, 1);
+    let quota = me
+        .get("/api/v1/storage-quotas/me")
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        (
+            quota["fileCount"].clone(),
+            quota["currentUsageBytes"].clone()
+        ),
+        (json!(1), json!(4_000))
     );
 }

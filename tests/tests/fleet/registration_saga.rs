@@ -154,6 +154,8 @@ async fn crashing_either_service_mid_rush_changes_none_of_the_numbers() {
     let db = TestDb::create().await;
     let events = TestService::events(&db).await;
     let attendees = TestService::attendees_beside(&db, &events).await;
+    // The rush begins at once: attendees must be in its consumer group by then.
+    attendees.wait_until_ready().await;
     let organizer = Api::as_roles(&events, &["organizer"]);
     let (event_id, _, _) = published_evening(&organizer, 78, CAPACITY).await;
     walk_status(&organizer, &event_id, &["registration_open"]).await;

@@ -20,7 +20,7 @@ use super::dto::{ConfirmRequest, DownloadLink, FileResponse, UploadLink, UploadR
 use super::{owners, uploader, AppState};
 use crate::domain::file::{decide, is_public, object_key, Declared, Observed, Outcome};
 use crate::domain::intent::{OwnerIds, UploadIntent};
-use crate::domain::quota::{check, QuotaExceeded};
+use crate::domain::quota::{check, QuotaExceeded, QuotaRole};
 use crate::domain::{access::Uploader, download_hour};
 use crate::lifecycle::{self, PublicBase};
 use crate::store::files::{self, FileRecord, NewFile};
@@ -93,24 +93,7 @@ pub async fn request_upload(
         Attempt::Replay(answer) => return Ok(answer),
     };
     let (id, now) = (shared_domain::new_id(), Utc::now());
-    let quota_id = match state.settings.quotas.limit_for(role) {
-        None => None,
-        Some(limit) => {
-            let holder = Holder {
-                user_id: &actor.subject,
-                role,
-                limit,
-                speaker_id: actor.speaker_id,
-                company_id: actor.company_id,
-                attendee_id: actor.attendee_id,
-            };
-            let quota = quotas::lock_for(&mut tx, &holder, now).await?;
-            let pending = files::pending_bytes(&mut tx, &actor.subject, now).await?;
-            check(limit, quota.current_usage_bytes, pending, intent.size_bytes)
-                .map_err(quota_exceeded)?;
-            Some(quota.id)
-        }
-    };
+    let quota_id = reserve(&mut tx, &state, &actor, role, intent.size_bytes, now).await?;
     let s3_key = object_key(intent.content_type, owner.0, owner.1, id, &intent.file_name);
     let expiry = state.settings.upload_expiry;
     let metadata = serde_json::json!({
@@ -157,6 +140,33 @@ pub async fn request_upload(
     let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// The quota the upload counts against (none for organizers), locked, with room for `size`
+/// more bytes beside what is stored and still being uploaded (413 otherwise).
+async fn reserve(
+    tx: &mut sqlx::PgConnection,
+    state: &AppState,
+    actor: &Actor,
+    role: QuotaRole,
+    size: i64,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<Uuid>, ApiError> {
+    let Some(limit) = state.settings.quotas.limit_for(role) else {
+        return Ok(None);
+    };
+    let holder = Holder {
+        user_id: &actor.subject,
+        role,
+        limit,
+        speaker_id: actor.speaker_id,
+        company_id: actor.company_id,
+        attendee_id: actor.attendee_id,
+    };
+    let quota = quotas::lock_for(tx, &holder, now).await?;
+    let pending = files::pending_bytes(tx, &actor.subject, now).await?;
+    check(limit, quota.current_usage_bytes, pending, size).map_err(quota_exceeded)?;
+    Ok(Some(quota.id))
 }
 
 fn intent_of(r: &UploadRequest) -> UploadIntent {

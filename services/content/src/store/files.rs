@@ -136,6 +136,21 @@ pub async fn set_status(
     .map(|_| ())
 }
 
+/// Marks a pending file `uploading` (its confirmation under way); a decided file stays as
+/// it is.
+pub async fn mark_uploading(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update files set upload_status = 'uploading', updated_at = $2 where id = $1 and upload_status = 'pending'")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Marks file `id` completed at `now` with its public address (if it has one).
 pub async fn complete(
     conn: &mut PgConnection,
