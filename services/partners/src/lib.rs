@@ -38,7 +38,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(
-        &["companies", "events", "attendees"],
+        &["companies", "events", "attendees", "content"],
         Arc::new(reactions::PartnersReactions),
     );
     let (pool, stop) = (platform.pool.clone(), platform.shutdown());

@@ -1,18 +1,19 @@
 //! The partners service's read models: companies (a partner's company must be known and
 //! active), the topic library with its uses (votes close when an event uses a topic; an
-//! accepted suggestion whose topic is used becomes `implemented`), the events held and
-//! attendance by company (analytics); and the platform's role grants.
+//! accepted suggestion whose topic is used becomes `implemented`), the events held,
+//! attendance and material downloads by company (analytics); and the platform's role grants.
 
 use async_trait::async_trait;
 use event_bus::{Envelope, Reaction, ReactionError};
 use shared_domain::contracts::attendees::{AttendanceRecorded, AttendeeErased};
+use shared_domain::contracts::content::ContentDownloaded;
 use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, TopicChanged, TopicUsed,
 };
 use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
-use crate::store::{read_models, suggestions};
+use crate::store::{analytics, read_models, suggestions};
 
 /// The consumer of the partners service.
 pub struct PartnersReactions;
@@ -48,6 +49,11 @@ impl Reaction for PartnersReactions {
             EventPublished::EVENT_TYPE => {
                 let e: EventPublished = envelope.decode()?;
                 Ok(read_models::publish_event(conn, e.event_id, &e.title, e.event_date).await?)
+            }
+            ContentDownloaded::EVENT_TYPE => {
+                let d: ContentDownloaded = envelope.decode()?;
+                analytics::record_download(conn, envelope.id, &d).await?;
+                Ok(())
             }
             AttendanceRecorded::EVENT_TYPE => {
                 Ok(read_models::record_attendance(conn, &envelope.decode()?).await?)

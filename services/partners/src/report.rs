@@ -18,6 +18,7 @@ pub async fn analytics(
     let attendance = store::analytics::attendance(conn, partner.company_id).await?;
     let events_with_attendance = store::analytics::events_with_attendance(conn).await?;
     let voted_topics = store::analytics::voted_topics(conn, partner.id).await?;
+    let material_downloads = store::analytics::material_downloads(conn, partner.company_id).await?;
     let exposure = store::analytics::published_events(conn)
         .await?
         .into_iter()
@@ -41,6 +42,7 @@ pub async fn analytics(
         attendance,
         events_with_attendance,
         voted_topics,
+        material_downloads,
         exposure,
         benefits: benefits(partner.tier(), &partner.benefit_overrides.0),
     };

@@ -152,7 +152,7 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
     // Scripted registrations of the gold company's employees: two of three attended.
     let planner = Api::at(&journey.fleet.gateway, Some(o.token().to_owned()));
     let number = 1_000 + (Uuid::now_v7().as_u128() % 90_000) as i32;
-    let (event_id, _, _) = published_evening(&planner, number, 10).await;
+    let (event_id, sessions, _) = published_evening(&planner, number, 10).await;
     walk_status(&planner, &event_id, &["registration_open"]).await;
     o.post(
         &format!("/api/v1/events/{event_id}/topics"),
@@ -160,7 +160,7 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
     )
     .await
     .expect(StatusCode::CREATED);
-    let mut registrations = Vec::new();
+    let (mut registrations, mut employees) = (Vec::new(), Vec::new());
     for n in 0..3 {
         let attendee = o
             .post("/api/v1/attendees", &json!({"email": journey.address(&format!("employee{n}")), "firstName": "Employee", "lastName": format!("{n}"), "companyId": gold_company, "gdprConsent": {"given": false}}))
@@ -187,6 +187,7 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
             .mail(&journey.address(&format!("employee{n}")), "")
             .await;
         registrations.push(path);
+        employees.push(attendee["id"].as_str().unwrap().parse::<Uuid>().unwrap());
     }
     for (path, attended) in registrations.iter().zip([true, true, false]) {
         o.put(
@@ -197,7 +198,7 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
         .expect(StatusCode::OK);
     }
     let analytics_path = format!("/api/v1/partners/{gold_id}/analytics");
-    let analytics = until(
+    until(
         "the attendance in the analytics",
         async || gold.get(&analytics_path).await.body,
         |a| {
@@ -205,6 +206,14 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
                 && a["contentEngagementScore"] == 66.67
                 && a["topicInfluenceScore"] == 42.86
         },
+    )
+    .await;
+    // An employee downloads the published slides: a material download of the company.
+    download_published_slides(&journey, &sessions[0], employees[0]).await;
+    let analytics = until(
+        "the download in the analytics",
+        async || gold.get(&analytics_path).await.body,
+        |a| a["materialDownloads"] == 1,
     )
     .await;
     let events = analytics["eventsWithAttendance"].as_i64().unwrap() as f64;
@@ -240,4 +249,51 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
     );
 
     crate::every_mail_arrived_once(&journey).await;
+}
+
+/// Organizers publish slides of `session`; the employee `attendee` downloads them.
+async fn download_published_slides(journey: &Journey, session: &str, attendee: Uuid) {
+    let o = &journey.organizer;
+    let slides = fleet_tests::content::pdf(2_000, 3);
+    let declared = fleet_tests::content::declaration(
+        "slides.pdf",
+        "presentation",
+        "application/pdf",
+        &slides,
+        json!({"sessionId": session}),
+    );
+    let link = o
+        .post("/api/v1/files", &declared)
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(
+        fleet_tests::content::put(&link, slides).await,
+        StatusCode::OK
+    );
+    let file = link["fileId"].as_str().unwrap();
+    let confirmed = o
+        .post(
+            &format!("/api/v1/files/{file}/confirm"),
+            &json!({"checksum": declared["checksum"]}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(confirmed["uploadStatus"], "completed");
+    o.post(
+        &format!("/api/v1/session-materials/{session}/publication"),
+        &json!({"published": true}),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let ids = SubjectIds {
+        attendee: Some(attendee),
+        ..SubjectIds::default()
+    };
+    let employee = journey
+        .public
+        .with_token(&format!("attendee-{attendee}"), &["attendee"], ids);
+    employee
+        .get(&format!("/api/v1/files/{file}/download"))
+        .await
+        .expect(StatusCode::OK);
 }

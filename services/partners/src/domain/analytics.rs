@@ -10,6 +10,9 @@
 //! - `topicInfluenceScore`: 100 × the partner's weighted interest (weight × (vote − 1)) in
 //!   topics an event then used ÷ its weighted interest in all topics it voted on, 0 without
 //!   interest;
+//! - `materialDownloads`: downloads of session materials by the company's employees (as the
+//!   attendance records name their company) and its integration, once per downloader and
+//!   hour;
 //! - `brandExposure`: the published events held during the partnership (its benefits
 //!   applied there).
 
@@ -76,6 +79,7 @@ pub struct PartnerAnalytics {
     pub events_with_attendance: i64,
     pub content_engagement_score: f64,
     pub topic_influence_score: f64,
+    pub material_downloads: i64,
     pub attendance_per_event: Vec<EventAttendance>,
     pub voted_topics: Vec<VotedTopic>,
     pub brand_exposure_metrics: BrandExposure,
@@ -90,6 +94,7 @@ pub struct Inputs {
     /// Events with any attendance recorded (of anyone).
     pub events_with_attendance: i64,
     pub voted_topics: Vec<VotedTopic>,
+    pub material_downloads: i64,
     pub exposure: Vec<ExposureEvent>,
     pub benefits: Vec<Benefit>,
 }
@@ -133,6 +138,7 @@ pub fn compute(inputs: Inputs, now: DateTime<Utc>) -> PartnerAnalytics {
         events_with_attendance: inputs.events_with_attendance,
         content_engagement_score: two_decimals(engagement),
         topic_influence_score: two_decimals(influence),
+        material_downloads: inputs.material_downloads,
         attendance_per_event: inputs.attendance,
         voted_topics: inputs.voted_topics,
         brand_exposure_metrics: BrandExposure {
@@ -199,6 +205,12 @@ pub fn to_csv(a: &PartnerAnalytics) -> String {
     row(
         "summary",
         "",
+        "materialDownloads",
+        a.material_downloads.to_string(),
+    );
+    row(
+        "summary",
+        "",
         "topicInfluenceScore",
         a.topic_influence_score.to_string(),
     );
@@ -258,6 +270,7 @@ mod tests {
             attendance: vec![event(4, 3), event(2, 1)],
             events_with_attendance: 3,
             voted_topics: vec![topic(2, 5, true), topic(2, 3, false), topic(2, 1, true)],
+            material_downloads: 5,
             exposure: Vec::new(),
             benefits: Vec::new(),
         };
@@ -266,7 +279,9 @@ mod tests {
         assert_eq!(a.average_attendance_per_event, 1.33);
         assert_eq!(a.content_engagement_score, 66.67);
         assert_eq!(a.topic_influence_score, 66.67);
+        assert_eq!(a.material_downloads, 5);
         let csv = to_csv(&a);
+        assert!(csv.contains("summary,,materialDownloads,5\r\n"), "{csv}");
         assert!(csv.starts_with(
             "section,key,name,value\r\nsummary,,totalEmployeeAttendanceAllEvents,4\r\n"
         ));
@@ -282,6 +297,7 @@ mod tests {
                 attendance: Vec::new(),
                 events_with_attendance: 0,
                 voted_topics: vec![topic(1, 1, true)],
+                material_downloads: 0,
                 exposure: Vec::new(),
                 benefits: Vec::new(),
             },

@@ -83,3 +83,38 @@ pub async fn published_events(
     .fetch_all(conn)
     .await
 }
+
+/// Records a material download by `attendee_id`'s company (as the attendance records name
+/// it) or by the integration of `company_id`; false when neither names a company.
+pub async fn record_download(
+    conn: &mut PgConnection,
+    id: Uuid,
+    d: &shared_domain::contracts::content::ContentDownloaded,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "insert into material_downloads (id, file_id, event_id, company_id, downloaded_at) \
+         select $1, $2, $3, company, $6 from (select coalesce($4, (select company_id from employee_attendance \
+         where attendee_id = $5 and company_id is not null order by recorded_at desc limit 1)) as company) c \
+         where company is not null on conflict (id) do nothing",
+    )
+    .bind(id)
+    .bind(d.file_id)
+    .bind(d.event_id)
+    .bind(d.company_id)
+    .bind(d.attendee_id)
+    .bind(d.downloaded_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Material downloads by the company's employees and integration.
+pub async fn material_downloads(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from material_downloads where company_id = $1")
+        .bind(company_id)
+        .fetch_one(conn)
+        .await
+}
