@@ -261,7 +261,10 @@ impl IntoResponse for ApiError {
         let mut response = (status, self.body().to_string()).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if self.kind == ProblemKind::NotYetKnown {
+        if matches!(
+            self.kind,
+            ProblemKind::NotYetKnown | ProblemKind::Unavailable
+        ) {
             headers.insert(
                 header::RETRY_AFTER,
                 HeaderValue::from(crate::read_model::RETRY_AFTER_SECS),
@@ -358,6 +361,15 @@ impl From<sqlx::Error> for ApiError {
                 );
             }
         }
+        // Every connection busy past the pool's wait: the service is overloaded, not
+        // broken; the client may repeat the request.
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            tracing::warn!("database pool exhausted; answering 503");
+            return ApiError::new(
+                ProblemKind::Unavailable,
+                "The service is busy; repeat the request",
+            );
+        }
         Self::internal(error)
     }
 }
@@ -384,6 +396,13 @@ mod tests {
         field: "name",
         message: "is taken by another widget",
     }];
+
+    #[test]
+    fn an_exhausted_pool_is_a_503_to_repeat() {
+        let answer = ApiError::from(sqlx::Error::PoolTimedOut).into_response();
+        assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(answer.headers().contains_key(header::RETRY_AFTER));
+    }
 
     #[test]
     fn a_known_unique_violation_is_a_conflict_naming_its_field() {
