@@ -71,8 +71,13 @@ impl RateLimits {
 
 /// The address the gateway saw the request come from (`direct` without a gateway).
 fn client_address(request: &Request) -> String {
-    request
-        .headers()
+    address_of(request.headers())
+}
+
+/// The last `X-Forwarded-For` entry of `headers` (the address the gateway saw), `direct`
+/// without a gateway; it tells anonymous callers apart (budgets, download counts).
+pub fn address_of(headers: &axum::http::HeaderMap) -> String {
+    headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -58,23 +58,7 @@ async fn a_confirmation_after_a_crash_completes_once() {
         .expect(StatusCode::OK);
     assert_eq!(again["uploadedAt"], done["uploadedAt"]);
 
-    let uploaded = content_events(&service.topic_prefix, 2)
-        .await
-        .into_iter()
-        .filter(|(t, _)| t == "content.file.uploaded.v1")
-        .count();
-    assert_eq!(uploaded, 1);
-    let quota = portal
-        .get("/api/v1/storage-quotas/me")
-        .await
-        .expect(StatusCode::OK);
-    assert_eq!(
-        (
-            quota["fileCount"].clone(),
-            quota["currentUsageBytes"].clone()
-        ),
-        (json!(1), json!(3_000))
-    );
+    counted_once(&service, &portal, 3_000).await;
 }
 
 #[tokio::test]
@@ -113,13 +97,18 @@ async fn two_confirmations_at_once_complete_a_file_once() {
     for answer in [a, b, c] {
         assert_eq!(answer.expect(StatusCode::OK)["uploadStatus"], "completed");
     }
+    counted_once(&service, &me, 4_000).await;
+}
+
+/// One file of `bytes` was announced once and counted once against the caller's quota.
+async fn counted_once(service: &TestService, caller: &Api, bytes: i64) {
     let uploaded = content_events(&service.topic_prefix, 2)
         .await
         .into_iter()
         .filter(|(t, _)| t == "content.file.uploaded.v1")
         .count();
     assert_eq!(uploaded, 1);
-    let quota = me
+    let quota = caller
         .get("/api/v1/storage-quotas/me")
         .await
         .expect(StatusCode::OK);
@@ -128,6 +117,6 @@ async fn two_confirmations_at_once_complete_a_file_once() {
             quota["fileCount"].clone(),
             quota["currentUsageBytes"].clone()
         ),
-        (json!(1), json!(4_000))
+        (json!(1), json!(bytes))
     );
 }

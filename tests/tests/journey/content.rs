@@ -56,26 +56,8 @@ fn serving(bytes: &[u8]) -> (StatusCode, usize, String) {
 async fn files_go_up_to_s3_and_come_back_down_through_the_gateway() {
     let mut journey = Journey::start();
     let o = journey.organizer.clone();
-    let company = o
-        .post(
-            "/api/v1/companies",
-            &json!({"name": format!("Logo AG {}", journey.run), "industry": "Design"}),
-        )
-        .await
-        .expect(StatusCode::CREATED);
-    let company_id: Uuid = company["id"].as_str().unwrap().parse().unwrap();
-    let start = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
-    let partner = o
-        .post("/api/v1/partners", &json!({"companyId": company_id, "partnershipLevel": "silver", "partnershipStartDate": start}))
-        .await
-        .expect(StatusCode::CREATED);
-    let ids = SubjectIds {
-        company: Some(company_id),
-        ..SubjectIds::default()
-    };
-    let portal = journey
-        .public
-        .with_token(&format!("portal-{company_id}"), &["partner"], ids);
+    let (company_id, portal, partner_id) =
+        crate::partners::partner(&journey, "Logo AG", "silver").await;
 
     // The logo goes up, is checked and shows on the company and on the partner.
     let logo = png(20_000);
@@ -101,7 +83,7 @@ async fn files_go_up_to_s3_and_come_back_down_through_the_gateway() {
     )
     .await;
     assert_eq!(shown["logo"]["fileName"], "Logo AG.png", "{shown}");
-    let partner_path = format!("/api/v1/partners/{}", partner["id"].as_str().unwrap());
+    let partner_path = format!("/api/v1/partners/{partner_id}");
     until(
         "the partner shows its logo",
         async || portal.get(&partner_path).await.body,

@@ -14,7 +14,7 @@ use crate::gateway::{Caller, SubjectIds};
 use crate::{until, Journey};
 
 /// A company made a partner of `tier`, its portal caller and its partner id.
-async fn partner(journey: &Journey, name: &str, tier: &str) -> (Uuid, Caller, String) {
+pub(crate) async fn partner(journey: &Journey, name: &str, tier: &str) -> (Uuid, Caller, String) {
     let o = &journey.organizer;
     let company = o
         .post(

@@ -10,6 +10,7 @@ use chrono::Utc;
 use event_bus::outbox::enqueue;
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
 use service_kit::problem::{Problem, ProblemKind};
+use service_kit::rate_limit::address_of;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext};
 use shared_domain::contracts::content::{ContentDownloaded, DeletionReason, OwnerKind};
 use shared_domain::contracts::Known;
@@ -364,7 +365,7 @@ pub async fn download_file(
     }
     let downloader = match &actor {
         Some(a) => a.subject.clone(),
-        None => format!("address:{}", client_address(&headers)),
+        None => format!("address:{}", address_of(&headers)),
     };
     count(&state, &f, actor.as_ref(), &downloader, &context).await?;
     let expiry = state.settings.download_expiry;
@@ -422,17 +423,4 @@ pub async fn count(
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// The address the gateway saw the request come from.
-pub fn client_address(headers: &HeaderMap) -> String {
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .rfind(|entry| !entry.is_empty())
-        .unwrap_or("direct")
-        .to_owned()
 }

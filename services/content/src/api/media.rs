@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use service_kit::{ApiError, Path, RequestContext};
 
-use super::files::{client_address, count};
+use super::files::count;
 use super::{owners, AppState};
 use crate::domain::file::{is_public, safe_name};
 use crate::store::files;
@@ -32,7 +32,7 @@ async fn media(
         return Err(gone());
     }
     if !public {
-        let downloader = format!("address:{}", client_address(&headers));
+        let downloader = format!("address:{}", service_kit::rate_limit::address_of(&headers));
         count(&state, &f, None, &downloader, &context).await?;
     }
     let url = state
