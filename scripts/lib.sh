@@ -41,10 +41,15 @@ wait_for_ready() {
     done
 }
 
-apt_install() {
+# Updates Debian's package lists once per machine.
+apt_update_once() {
     if [ ! -f /var/lib/apt/periodic/batbern-updated ]; then
         apt-get update -qq >/dev/null && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/batbern-updated
     fi
+}
+
+apt_install() {
+    apt_update_once
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
@@ -228,4 +233,54 @@ validate_deploy() {
         return 1
     fi
     kubernetes-validate --quiet "$ROOT"/deploy/k8s/*.yaml
+    local promtool
+    promtool="$(promtool_bin)"
+    "$promtool" check rules "$ROOT/deploy/monitoring/alerts.yml" >/dev/null
+    (cd "$ROOT/deploy/monitoring" && "$promtool" test rules alerts.test.yml >/dev/null)
+    python3 -m json.tool "$ROOT/deploy/monitoring/grafana-dashboard.json" >/dev/null
+}
+
+# Prints the path of promtool from Debian's prometheus package, unpacked under $TOOLS_DIR
+# (installing the package would start a Prometheus server).
+promtool_bin() {
+    local dir="$TOOLS_DIR/prometheus"
+    if [ ! -x "$dir/usr/bin/promtool" ]; then
+        log "unpacking promtool from Debian's prometheus package"
+        apt_update_once
+        local download; download="$(mktemp -d)"
+        (cd "$download" && apt-get download -qq prometheus 2>/dev/null)
+        dpkg -x "$download"/prometheus_*.deb "$dir"
+        rm -rf "$download"
+    fi
+    echo "$dir/usr/bin/promtool"
+}
+
+# Pinned linters of the API documents (npm packages, installed under $TOOLS_DIR).
+REDOCLY_VERSION="2.77.0"
+ASYNCAPI_CLI_VERSION="4.1.1"
+
+# npm_tool_bin DIR PACKAGE VERSION BIN — path of BIN of the pinned npm PACKAGE, installed
+# into $TOOLS_DIR/DIR when missing or of another version.
+npm_tool_bin() {
+    local dir="$TOOLS_DIR/$1" package=$2 version=$3 bin=$4
+    if ! grep -q "\"version\": \"$version\"" "$dir/node_modules/$package/package.json" 2>/dev/null; then
+        log "installing $package@$version"
+        mkdir -p "$dir"
+        npm install --silent --no-audit --no-fund --prefix "$dir" "$package@$version" >&2
+    fi
+    echo "$dir/node_modules/.bin/$bin"
+}
+
+# lint_api_documents — the gateway's merged OpenAPI document by Redocly CLI's recommended
+# rules and the bus's AsyncAPI document by the AsyncAPI CLI: no error may remain (warnings
+# are printed).
+lint_api_documents() {
+    local redocly asyncapi
+    redocly="$(npm_tool_bin redocly @redocly/cli "$REDOCLY_VERSION" redocly)"
+    (cd "$ROOT" && "$redocly" lint --format=summary openapi/batbern.json 2>&1 | grep -v "^\s*║\|^\s*╔\|^\s*╚" >&2) || return 1
+    asyncapi="$(npm_tool_bin asyncapi @asyncapi/cli "$ASYNCAPI_CLI_VERSION" asyncapi)"
+    # The CLI reports usage to a remote service unless its settings file says no.
+    local settings="$TOOLS_DIR/asyncapi/analytics.json"
+    echo '{"analyticsEnabled":"false","infoMessageShown":"true","userID":"batbern"}' >"$settings"
+    (cd "$ROOT" && ASYNCAPI_METRICS_CONFIG_PATH="$settings" "$asyncapi" validate asyncapi/batbern.json --fail-severity=error >&2)
 }

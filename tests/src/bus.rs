@@ -3,7 +3,7 @@
 //! when the test needs to stop it.
 
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,9 +39,11 @@ impl IntegrationEvent for Ticked {
     }
 }
 
-/// Records each applied `Ticked`; refuses poison ones while `refuse_poison` is set.
+/// Records each applied `Ticked`; refuses poison ones while `refuse_poison` is set, and
+/// takes `delay_ms` before each (a slow reaction).
 pub struct Recorder {
     pub refuse_poison: Arc<AtomicBool>,
+    pub delay_ms: Arc<AtomicU64>,
 }
 
 #[async_trait]
@@ -56,6 +58,10 @@ impl Reaction for Recorder {
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
         let tick: Ticked = envelope.decode()?;
+        let delay = self.delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        }
         if tick.poison && self.refuse_poison.load(Ordering::SeqCst) {
             return Err(ReactionError::Refused("poison tick".into()));
         }
@@ -84,6 +90,8 @@ pub struct BusHarness {
     pub bus: BusConfig,
     pub shutdown: CancellationToken,
     pub refuse_poison: Arc<AtomicBool>,
+    /// How long each reaction takes (0: no delay).
+    pub delay_ms: Arc<AtomicU64>,
     workers: Vec<tokio::task::JoinHandle<()>>,
     heartbeats: Workers,
 }
@@ -115,6 +123,7 @@ impl BusHarness {
             bus,
             shutdown: CancellationToken::new(),
             refuse_poison: Arc::new(AtomicBool::new(true)),
+            delay_ms: Arc::new(AtomicU64::new(0)),
             workers: Vec::new(),
             heartbeats: Workers::new(Duration::from_secs(60)),
         }
@@ -151,9 +160,11 @@ impl BusHarness {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(50),
             join_timeout: Duration::from_secs(60),
+            statistics_interval: Duration::from_millis(200),
         };
         let reaction = Arc::new(Recorder {
             refuse_poison: self.refuse_poison.clone(),
+            delay_ms: self.delay_ms.clone(),
         });
         let consumer = Consumer::new(self.pool.clone(), self.bus.clone(), settings, reaction);
         let shutdown = self.shutdown.clone();
@@ -170,6 +181,7 @@ impl BusHarness {
     pub fn recorder(&self) -> Recorder {
         Recorder {
             refuse_poison: self.refuse_poison.clone(),
+            delay_ms: Arc::new(AtomicU64::new(0)),
         }
     }
 

@@ -14,6 +14,7 @@ use rdkafka::consumer::{
 };
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::statistics::Statistics;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
@@ -84,20 +85,27 @@ pub struct ConsumerSettings {
     pub initial_backoff: Duration,
     /// How long the consumer may wait for a group assignment before it is replaced.
     pub join_timeout: Duration,
+    /// How often librdkafka reports statistics, from which the lag gauge is set (served
+    /// between messages, so a reaction that hangs stops the reports: `worker_up` shows
+    /// that one).
+    pub statistics_interval: Duration,
 }
 
 /// Follows the group membership of a consumer: rebalance callbacks tell the heartbeat
 /// whether partitions are assigned, and since when none are.
+/// librdkafka's statistics report each assigned partition's lag to the gauge.
 struct GroupMembership {
     heartbeat: Heartbeat,
+    handler: &'static str,
     unassigned_since: Mutex<Option<Instant>>,
 }
 
 impl GroupMembership {
-    fn new(heartbeat: Heartbeat) -> Self {
+    fn new(heartbeat: Heartbeat, handler: &'static str) -> Self {
         heartbeat.set_joined(false);
         Self {
             heartbeat,
+            handler,
             unassigned_since: Mutex::new(Some(Instant::now())),
         }
     }
@@ -112,7 +120,23 @@ impl GroupMembership {
     }
 }
 
-impl ClientContext for GroupMembership {}
+impl ClientContext for GroupMembership {
+    /// Lag per assigned partition: the partition's end minus the offset stored after the
+    /// last committed inbox transaction (librdkafka's `consumer_lag_stored`; -1 while it
+    /// does not know yet, which is not reported).
+    fn stats(&self, statistics: Statistics) {
+        for (topic, stats) in &statistics.topics {
+            for (partition, stats) in &stats.partitions {
+                if *partition < 0 || !stats.desired || stats.consumer_lag_stored < 0 {
+                    continue;
+                }
+                metrics::CONSUMER_LAG
+                    .with_label_values(&[self.handler, topic, &partition.to_string()])
+                    .set(stats.consumer_lag_stored);
+            }
+        }
+    }
+}
 
 impl ConsumerContext for GroupMembership {
     fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -130,7 +154,15 @@ impl ConsumerContext for GroupMembership {
                 *since = None;
                 self.heartbeat.set_joined(true);
             }
-            Rebalance::Revoke(_) => {
+            Rebalance::Revoke(partitions) => {
+                // Another member reports these now.
+                for partition in partitions.elements() {
+                    let _ = metrics::CONSUMER_LAG.remove_label_values(&[
+                        self.handler,
+                        partition.topic(),
+                        &partition.partition().to_string(),
+                    ]);
+                }
                 since.get_or_insert_with(Instant::now);
                 self.heartbeat.set_joined(false);
             }
@@ -192,10 +224,14 @@ impl Consumer {
             }
             backoff = (backoff * 2).min(Duration::from_secs(10));
         }
-        let context = GroupMembership::new(heartbeat.clone());
+        let context = GroupMembership::new(heartbeat.clone(), self.reaction.handler());
         let consumer: StreamConsumer<GroupMembership> = self
             .bus
             .consumer_config(&self.settings.group_id)
+            .set(
+                "statistics.interval.ms",
+                self.settings.statistics_interval.as_millis().to_string(),
+            )
             .create_with_context(context)
             .map_err(|e| e.to_string())?;
         let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
@@ -395,10 +431,11 @@ pub async fn apply(
     envelope: &Envelope,
 ) -> Result<Applied, ReactionError> {
     let mut tx = pool.begin().await?;
-    let fresh = sqlx::query("insert into inbox (event_id, handler, event_type) values ($1, $2, $3) on conflict do nothing")
+    let fresh = sqlx::query("insert into inbox (event_id, handler, event_type, correlation_id) values ($1, $2, $3, $4) on conflict do nothing")
         .bind(envelope.id)
         .bind(reaction.handler())
         .bind(&envelope.event_type)
+        .bind(&envelope.correlation_id)
         .execute(&mut *tx)
         .await?
         .rows_affected()

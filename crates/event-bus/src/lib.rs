@@ -19,6 +19,7 @@ pub mod kafka;
 pub mod metrics;
 pub mod outbox;
 pub mod relay;
+pub mod timeline;
 pub mod workers;
 
 pub use consumer::{Consumer, ConsumerSettings, Reaction, ReactionError};

@@ -64,3 +64,13 @@ pub static REACTION_FAILURES: LazyLock<IntCounterVec> = LazyLock::new(|| {
     )
     .unwrap()
 });
+
+/// Messages a consumer group has yet to apply, per topic and partition it holds.
+pub static CONSUMER_LAG: LazyLock<IntGaugeVec> = LazyLock::new(|| {
+    register_int_gauge_vec!(
+        "bus_consumer_lag_messages",
+        "Messages not yet applied by the consumer group, per assigned partition",
+        &["handler", "topic", "partition"]
+    )
+    .unwrap()
+});

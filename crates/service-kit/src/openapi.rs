@@ -95,6 +95,7 @@ impl ProblemResponses {
             ];
             for operation in operations.into_iter().flatten() {
                 document_errors(operation, secured_by_default, path.contains('{'));
+                document_public_access(operation, secured_by_default);
                 document_shared_parameters(operation);
             }
             if let Some(post) = item.post.as_mut() {
@@ -107,6 +108,14 @@ impl ProblemResponses {
 impl utoipa::Modify for ProblemResponses {
     fn modify(&self, openapi: &mut OpenApi) {
         Self::apply(openapi);
+    }
+}
+
+/// An operation that names no security under a document that names none is public: it
+/// says so (`security: []`), so a reader and a linter can tell it from a forgotten one.
+fn document_public_access(operation: &mut Operation, secured_by_default: bool) {
+    if !secured_by_default && operation.security.is_none() {
+        operation.security = Some(Vec::new());
     }
 }
 

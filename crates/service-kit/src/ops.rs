@@ -59,7 +59,8 @@ impl FromRef<OpsState> for Arc<Authenticator> {
     }
 }
 
-/// `/health/live`, `/health/ready`, `/metrics`, `/ops/dead-letters`.
+/// `/health/live`, `/health/ready`, `/metrics`, `/ops/dead-letters`,
+/// `/ops/correlations/{id}`.
 pub fn router(state: OpsState) -> Router {
     Router::new()
         .route(
@@ -70,6 +71,7 @@ pub fn router(state: OpsState) -> Router {
         .route("/metrics", get(metrics))
         .route("/ops/dead-letters", get(list_dead_letters))
         .route("/ops/dead-letters/{id}/replay", post(replay_dead_letter))
+        .route("/ops/correlations/{id}", get(correlation_timeline))
         .with_state(state)
 }
 
@@ -226,4 +228,29 @@ async fn replay_dead_letter(
         .with("deadLetterId", id.to_string())),
         Err(dead_letters::ReplayError::Database(e)) => Err(e.into()),
     }
+}
+
+/// What this service recorded of one correlation id, oldest first (no payloads; a parked
+/// event's error is redacted). `batbern-ops saga` merges the answers of every service.
+async fn correlation_timeline(
+    State(state): State<OpsState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    actor.require_any(&[Role::Organizer])?;
+    if id.is_empty() || id.len() > 255 || !id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid_field(
+            "id",
+            "a correlation id is 1 to 255 visible ASCII characters",
+        ));
+    }
+    let entries = event_bus::timeline::of_correlation(&state.pool, &id)
+        .await?
+        .into_iter()
+        .map(|entry| event_bus::timeline::TimelineEntry {
+            detail: entry.detail.as_deref().map(crate::redact::text),
+            ..entry
+        })
+        .collect::<Vec<_>>();
+    Ok(Json(json!({ "correlationId": id, "entries": entries })))
 }

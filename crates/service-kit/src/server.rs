@@ -43,6 +43,9 @@ pub struct ServiceSpec {
     pub migrator: &'static Migrator,
     /// What its constraints mean to clients when a request violates one.
     pub constraints: &'static [crate::problem::ConstraintAnswer],
+    /// The contexts whose topics its consumer reads (the event catalog names it their
+    /// consumer).
+    pub consumes: &'static [&'static str],
 }
 
 /// A started service: database ready, relay running; add a consumer, then serve.
@@ -118,8 +121,10 @@ impl Platform {
         Ok(platform)
     }
 
-    /// Starts the service's supervised consumer of `contexts`' topics with `reaction`.
-    pub fn consume(&mut self, contexts: &[&str], reaction: Arc<dyn Reaction>) {
+    /// Starts the service's supervised consumer of the topics its spec names, with
+    /// `reaction`.
+    pub fn consume(&mut self, reaction: Arc<dyn Reaction>) {
+        let contexts = self.spec.consumes;
         let settings = ConsumerSettings {
             service: self.spec.name.to_owned(),
             group_id: format!(
@@ -134,6 +139,7 @@ impl Platform {
             max_attempts: 5,
             initial_backoff: Duration::from_millis(200),
             join_timeout: self.config.consumer_join_timeout,
+            statistics_interval: Duration::from_secs(5),
         };
         let (pool, bus) = (self.pool.clone(), self.config.bus.clone());
         let (shutdown, handler) = (self.shutdown.clone(), reaction.clone());

@@ -27,6 +27,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "attendees",
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
+    consumes: &["events", "companies", "content"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
@@ -36,10 +37,7 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(
-        &["events", "companies", "content"],
-        Arc::new(reactions::AttendeesReactions),
-    );
+    platform.consume(Arc::new(reactions::AttendeesReactions));
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),

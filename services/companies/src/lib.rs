@@ -22,6 +22,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "companies",
     migrator: &MIGRATOR,
     constraints: store::CONSTRAINTS,
+    consumes: &["events", "partners", "content"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
@@ -34,10 +35,7 @@ pub async fn run(
     // The platform's role grants (from the events context) refine every caller's roles;
     // partners' active state sets the companies' partner flag; the content context's logo
     // uploads and deletions set the companies' logos.
-    platform.consume(
-        &["events", "partners", "content"],
-        std::sync::Arc::new(reactions::CompaniesReactions),
-    );
+    platform.consume(std::sync::Arc::new(reactions::CompaniesReactions));
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),

@@ -33,6 +33,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "content",
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
+    consumes: &["companies", "events", "speakers"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled, with the content
@@ -61,7 +62,7 @@ pub async fn run_with(
     let reactions = reactions::ContentReactions {
         public_base_url: settings.public_base_url.clone(),
     };
-    platform.consume(&["companies", "events", "speakers"], Arc::new(reactions));
+    platform.consume(Arc::new(reactions));
     let (pool, stop, sweeper) = (platform.pool.clone(), platform.shutdown(), store.clone());
     let interval = settings.sweep_interval;
     platform.spawn_worker("content-sweeper", move |heartbeat| {

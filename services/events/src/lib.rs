@@ -25,6 +25,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "events",
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
+    consumes: &["attendees", "speakers", "companies", "partners", "content"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
@@ -34,10 +35,7 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(
-        &["attendees", "speakers", "companies", "partners", "content"],
-        Arc::new(reactions::EventsReactions),
-    );
+    platform.consume(Arc::new(reactions::EventsReactions));
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),

@@ -35,6 +35,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "notifications",
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
+    consumes: &["speakers", "attendees", "events", "partners", "content"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled, with mail settings from
@@ -63,10 +64,7 @@ pub async fn run_with(
         peers: config.peers.clone(),
     });
     let mut platform = Platform::start(SPEC, config, shutdown.clone()).await?;
-    platform.consume(
-        &["speakers", "attendees", "events", "partners", "content"],
-        reactions.clone(),
-    );
+    platform.consume(reactions.clone());
     let scheduler = scheduler::Scheduler {
         pool: platform.pool.clone(),
         mailer: delivery::Mailer::new(&mail).await,

@@ -28,6 +28,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "partners",
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
+    consumes: &["companies", "events", "attendees", "content"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
@@ -37,10 +38,7 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(
-        &["companies", "events", "attendees", "content"],
-        Arc::new(reactions::PartnersReactions),
-    );
+    platform.consume(Arc::new(reactions::PartnersReactions));
     let (pool, stop) = (platform.pool.clone(), platform.shutdown());
     platform.spawn_worker("partner-calendar", move |heartbeat| {
         scheduler::run(pool.clone(), stop.clone(), heartbeat)

@@ -28,6 +28,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "speakers",
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
+    consumes: &["events", "companies", "content"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
@@ -41,10 +42,7 @@ pub async fn run(
         config.public_base_url.clone(),
     );
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
-    platform.consume(
-        &["events", "companies", "content"],
-        Arc::new(reactions::SpeakersReactions),
-    );
+    platform.consume(Arc::new(reactions::SpeakersReactions));
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),

@@ -273,3 +273,47 @@ async fn a_broker_that_lost_its_log_is_refilled_by_replay() {
     assert_eq!(distinct(&applied), committed.into_iter().collect());
     bus.stop().await;
 }
+
+/// The summed `bus_consumer_lag_messages` of the recorder on `topic`.
+fn recorder_lag(topic: &str) -> i64 {
+    (0..3)
+        .map(|partition| {
+            event_bus::metrics::CONSUMER_LAG
+                .with_label_values(&["recorder", topic, &partition.to_string()])
+                .get()
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn consumer_lag_is_exported_while_reactions_are_slow_and_falls_to_zero() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    bus.start_relay();
+    let committed = bus.commit(&ticks(Uuid::now_v7(), 0..30)).await;
+    let topic = bus.topic();
+    assert_eq!(
+        read_topic(&bus.bus.brokers, &topic, 30, DEADLINE)
+            .await
+            .len(),
+        30
+    );
+    // Each reaction takes 300 ms: the 30 messages span many statistics intervals.
+    bus.delay_ms.store(300, std::sync::atomic::Ordering::SeqCst);
+    bus.start_consumer(&unique("g"));
+
+    let behind = fleet_tests::eventually(DEADLINE, "the lag reported", || async {
+        let lag = recorder_lag(&topic);
+        (lag >= 10).then_some(lag)
+    })
+    .await;
+    assert!(behind <= 30, "lag {behind} of 30 messages");
+    bus.delay_ms.store(0, std::sync::atomic::Ordering::SeqCst);
+
+    let applied = bus.applied_at_least(30, DEADLINE).await;
+    assert_eq!(distinct(&applied), committed.into_iter().collect());
+    fleet_tests::eventually(DEADLINE, "the lag back to zero", || async {
+        (recorder_lag(&topic) == 0).then_some(())
+    })
+    .await;
+    bus.stop().await;
+}

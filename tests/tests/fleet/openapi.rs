@@ -41,6 +41,52 @@ async fn companies_serves_its_document_and_reference_page() {
     assert!(page.text().await.unwrap().contains("swagger-ui"));
 }
 
+/// The gateway's document (`openapi/batbern.json`) is the merge `scripts/openapi write`
+/// makes of the committed service documents.
+#[test]
+fn merged_document_is_made_from_the_service_documents() {
+    let script = format!("{}/../scripts/openapi", env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new(&script)
+        .arg("check")
+        .output()
+        .expect("scripts/openapi runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let merged = committed("batbern");
+    let operations: usize = [
+        "companies",
+        "events",
+        "speakers",
+        "content",
+        "attendees",
+        "partners",
+        "notifications",
+    ]
+    .iter()
+    .map(|name| {
+        committed(name)["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|item| item.as_object().unwrap().len())
+            .sum::<usize>()
+    })
+    .sum();
+    let merged_operations: usize = merged["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        merged_operations, operations,
+        "every operation of every service is in the merged document"
+    );
+}
+
 #[test]
 fn events_document_matches_the_code() {
     let generated = serde_json::to_value(events::api::openapi()).unwrap();

@@ -160,6 +160,10 @@ fn documented_paths() -> Vec<(String, String)> {
     for entry in std::fs::read_dir(root().join("openapi")).unwrap() {
         let file = entry.unwrap().path();
         let owner = file.file_stem().unwrap().to_string_lossy().into_owned();
+        if owner == "batbern" {
+            // The merged document of the whole fleet; its paths are the services'.
+            continue;
+        }
         let document: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for path in document["paths"].as_object().expect("paths").keys() {
@@ -245,7 +249,7 @@ fn segments_have_one_owner_and_services_one_port() {
 }
 
 #[test]
-fn committed_gateway_files_are_generated_from_the_registry() {
+fn committed_gateways_and_kubernetes_manifests_are_generated_from_the_registry() {
     let output = Command::new(root().join("scripts/registry"))
         .arg("check")
         .output()

@@ -23,7 +23,7 @@ async fn serve_front_end(page: String) {
 }
 
 /// What the page shows after the budget of virtual time Chromium gives its scripts.
-fn rendered(url: &str) -> String {
+pub(crate) fn rendered(url: &str) -> String {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let profile = tempdir();
     let output = Command::new(&chromium)

@@ -7,20 +7,26 @@ use serde_json::Value;
 
 use crate::gateway::{Caller, Fleet, SubjectIds};
 
-#[tokio::test]
-async fn the_demo_conference_is_published_with_its_speakers_named() {
-    let fleet = Fleet::from_env();
-    let public = Caller::anonymous(&fleet, &Default::default());
+/// The demo conference (event 42, full), as the public list shows it.
+pub async fn demo_event(public: &Caller) -> Value {
     let events = public
         .get("/api/v1/events?limit=100")
         .await
         .expect(StatusCode::OK);
-    let demo = events["items"]
+    events["items"]
         .as_array()
         .unwrap()
         .iter()
         .find(|e| e["eventNumber"] == 42)
-        .unwrap_or_else(|| panic!("the demo event is listed without a token: {events}"));
+        .unwrap_or_else(|| panic!("the demo event is listed without a token: {events}"))
+        .clone()
+}
+
+#[tokio::test]
+async fn the_demo_conference_is_published_with_its_speakers_named() {
+    let fleet = Fleet::from_env();
+    let public = Caller::anonymous(&fleet, &Default::default());
+    let demo = &demo_event(&public).await;
     assert_eq!(demo["status"], "registration_open");
     let agenda = public
         .get(&format!(

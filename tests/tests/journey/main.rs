@@ -17,6 +17,8 @@ mod mailbox;
 mod partners;
 mod planning;
 mod privacy;
+mod reference;
+mod timeline;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

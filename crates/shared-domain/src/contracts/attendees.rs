@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{Address, Identity, IntegrationEvent, Known, Language, Sealed};
 
 /// Where a registration stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationState {
     Registered,
@@ -20,7 +20,7 @@ pub enum RegistrationState {
 }
 
 /// Where a newsletter subscription stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SubscriptionState {
     Pending,
@@ -29,7 +29,7 @@ pub enum SubscriptionState {
 }
 
 /// An attendee asks for a seat (a new registration, or a waitlisted one being promoted).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationRequested {
     pub registration_id: Uuid,
@@ -39,7 +39,7 @@ pub struct RegistrationRequested {
 }
 
 /// A registration was cancelled; a held seat is to be released.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationCancelled {
     pub registration_id: Uuid,
@@ -49,7 +49,7 @@ pub struct RegistrationCancelled {
 }
 
 /// A registration reached a new status (for the attendee's mail and for analytics).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationStatusChanged {
     pub registration_id: Uuid,
@@ -64,7 +64,7 @@ pub struct RegistrationStatusChanged {
 /// An attendee's contact details were set, at creation or by a change; the notifications
 /// context keeps its recipient directory from it. Who the attendee is travels sealed with
 /// the attendee's key, which erasure destroys.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeProfileChanged {
     pub attendee_id: Uuid,
@@ -85,7 +85,7 @@ impl IntegrationEvent for AttendeeProfileChanged {
 
 /// The first version of the profile announcement, with the identity in plain text. No
 /// longer published; consumers still read it from outboxes written before sealing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeProfileChangedV1 {
     pub attendee_id: Uuid,
@@ -107,7 +107,7 @@ impl IntegrationEvent for AttendeeProfileChangedV1 {
 
 /// An attendee's personal data was erased; every context removes or anonymises what it
 /// holds about the person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeErased {
     pub attendee_id: Uuid,
@@ -125,7 +125,7 @@ impl IntegrationEvent for AttendeeErased {
 
 /// Organizers recorded whether a registered attendee attended (partner analytics count
 /// attendance by company from these).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendanceRecorded {
     pub registration_id: Uuid,
@@ -138,7 +138,7 @@ pub struct AttendanceRecorded {
 
 /// An attendee asked for the newsletter: the notifications context mails the confirmation
 /// link (double opt-in). The tokens are single-use secrets of that mail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewsletterConfirmationRequested {
     pub subscription_id: Uuid,
@@ -149,7 +149,7 @@ pub struct NewsletterConfirmationRequested {
 }
 
 /// A newsletter subscription was confirmed or ended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewsletterSubscriptionChanged {
     pub subscription_id: Uuid,
@@ -161,7 +161,7 @@ pub struct NewsletterSubscriptionChanged {
 /// An attendee asked to move their profile to another address. Mail keeps going to the
 /// current address until the new one is confirmed with the link mailed there; the current
 /// address is told of the request. The new address travels sealed with the attendee's key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeEmailChangeRequested {
     pub change_id: Uuid,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::IntegrationEvent;
 
 /// A company was created.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyCreated {
     pub company_id: Uuid,
@@ -27,7 +27,7 @@ pub struct CompanyCreated {
 }
 
 /// A company's data changed; carries the state after the change and its version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyUpdated {
     pub company_id: Uuid,
@@ -43,7 +43,7 @@ pub struct CompanyUpdated {
 }
 
 /// A company was archived: it can no longer be chosen for new speakers, partners or attendees.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyArchived {
     pub company_id: Uuid,

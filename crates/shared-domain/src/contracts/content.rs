@@ -47,7 +47,7 @@ pub enum DeletionReason {
 /// A file passed every check (size, SHA-256, type, virus scan) and is available.
 /// `public_url` is set for files that are public by nature (logos, speaker and event
 /// photos): the address under the configured public base (a CDN in production).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentUploaded {
     pub file_id: Uuid,
@@ -67,7 +67,7 @@ pub struct ContentUploaded {
 }
 
 /// A file was deleted (or replaced, or erased with its owner): every reference to it goes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentDeleted {
     pub file_id: Uuid,
@@ -81,7 +81,7 @@ pub struct ContentDeleted {
 /// A download link for a file was issued (counted once per downloader and hour). For a
 /// session's material, the session and its event are named; for an attendee or a partner
 /// integration, who downloaded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentDownloaded {
     pub file_id: Uuid,
@@ -97,7 +97,7 @@ pub struct ContentDownloaded {
 
 /// A person's storage use crossed the warning threshold (80 % of their quota); announced
 /// once per crossing. The person is named by the ids their token carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageQuotaWarning {
     pub quota_id: Uuid,
@@ -135,7 +135,7 @@ pub struct PublishedMaterial {
 
 /// A session's materials changed. `published_at` is set once organizers published them;
 /// until then the lists are empty (nothing unpublished leaves the content context).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionMaterialsChanged {
     pub session_id: Uuid,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{IntegrationEvent, Known};
 
 /// The lifecycle status of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventState {
     Planning,
@@ -26,7 +26,7 @@ pub enum EventState {
 }
 
 /// Where the organizers are in planning an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkflowState {
     TopicSelection,
@@ -41,7 +41,7 @@ pub enum WorkflowState {
 }
 
 /// The kind of an agenda item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
     Keynote,
@@ -54,7 +54,7 @@ pub enum SessionKind {
 }
 
 /// A platform role a user is granted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoleName {
     Organizer,
@@ -64,7 +64,7 @@ pub enum RoleName {
 }
 
 /// Where the event-level review of a session stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
     Pending,
@@ -76,7 +76,7 @@ pub enum ReviewState {
 }
 
 /// An event moved from one status to another (every transition emits one).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventStatusChanged {
     pub event_id: Uuid,
@@ -87,7 +87,7 @@ pub struct EventStatusChanged {
 }
 
 /// Organizers moved an event to another planning step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventWorkflowChanged {
     pub event_id: Uuid,
@@ -98,7 +98,7 @@ pub struct EventWorkflowChanged {
 }
 
 /// An event's agenda was published (newsletter trigger).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventPublished {
     pub event_id: Uuid,
@@ -114,7 +114,7 @@ pub struct EventPublished {
 }
 
 /// Registration for an event opened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationOpened {
     pub event_id: Uuid,
@@ -124,7 +124,7 @@ pub struct RegistrationOpened {
 }
 
 /// Registration for an event closed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationClosed {
     pub event_id: Uuid,
@@ -132,7 +132,7 @@ pub struct RegistrationClosed {
 }
 
 /// A session as the speakers context needs it (its read model of sessions).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionSnapshot {
     pub session_id: Uuid,
@@ -147,7 +147,7 @@ pub struct SessionSnapshot {
 }
 
 /// A session was created.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionCreated {
     #[serde(flatten)]
@@ -155,7 +155,7 @@ pub struct SessionCreated {
 }
 
 /// A session changed; carries its state after the change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionUpdated {
     #[serde(flatten)]
@@ -163,7 +163,7 @@ pub struct SessionUpdated {
 }
 
 /// A session was cancelled; speakers can no longer be invited to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionCancelled {
     pub session_id: Uuid,
@@ -173,7 +173,7 @@ pub struct SessionCancelled {
 
 /// A session was placed in a slot of its event's agenda (by the automatic assignment or an
 /// organizer's manual choice); its confirmed speakers move to `slot_assigned`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionScheduled {
     pub session_id: Uuid,
@@ -186,7 +186,7 @@ pub struct SessionScheduled {
 
 /// The agenda of a published event changed (a session edited, cancelled or moved to
 /// another slot): its registered attendees are told once per change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AgendaChanged {
     pub event_id: Uuid,
@@ -194,7 +194,7 @@ pub struct AgendaChanged {
 }
 
 /// Why a seat was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SeatRefusal {
     /// Capacity reached: the registration is waitlisted.
@@ -204,7 +204,7 @@ pub enum SeatRefusal {
 }
 
 /// A seat was reserved for a registration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SeatReserved {
     pub event_id: Uuid,
@@ -216,7 +216,7 @@ pub struct SeatReserved {
 }
 
 /// A seat request was refused.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SeatRefused {
     pub event_id: Uuid,
@@ -227,7 +227,7 @@ pub struct SeatRefused {
 }
 
 /// A held seat was released after a cancellation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SeatReleased {
     pub event_id: Uuid,
@@ -238,7 +238,7 @@ pub struct SeatReleased {
 
 /// An accepted speaker was not selected in overflow voting; the speakers context declines
 /// the speaker's assignment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OverflowSpeakerDeclined {
     pub event_id: Uuid,
@@ -249,7 +249,7 @@ pub struct OverflowSpeakerDeclined {
 }
 
 /// A user was granted a platform role (optionally for one event).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleGranted {
     pub role_id: Uuid,
@@ -261,7 +261,7 @@ pub struct RoleGranted {
 }
 
 /// A user's platform role was revoked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleRevoked {
     pub role_id: Uuid,
@@ -274,7 +274,7 @@ pub struct RoleRevoked {
 
 /// What other contexts show of an event (its name, date and place), announced when the
 /// event is created and after every change; `version` orders the announcements.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventDetailsChanged {
     pub event_id: Uuid,
@@ -377,7 +377,7 @@ events_event!(RoleRevoked, "events.role.revoked.v1", "role", |e| e.role_id);
 
 /// The quality review of a session took a step (keyed by session id); speakers hear of
 /// `requires_changes` and `rejected` with the feedback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionReviewChanged {
     pub event_id: Uuid,
@@ -397,7 +397,7 @@ events_event!(
 
 /// A topic of the library was created or changed (keyed by topic id); carries its state
 /// after the change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TopicChanged {
     pub topic_id: Uuid,
@@ -412,7 +412,7 @@ pub struct TopicChanged {
 }
 
 /// An event uses a topic (organizers assigned it; keyed by topic id).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TopicUsed {
     pub topic_id: Uuid,

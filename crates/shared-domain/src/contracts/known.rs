@@ -54,6 +54,32 @@ impl<T: Serialize> std::fmt::Display for Known<T> {
     }
 }
 
+/// On the bus a `Known<T>` is just `T`'s value: its schema is `T`'s. (utoipa composes
+/// the schemas of generic types through `ComposeSchema`.)
+impl<T: utoipa::ToSchema> utoipa::__dev::ComposeSchema for Known<T> {
+    fn compose(
+        _: Vec<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        T::schema()
+    }
+}
+
+/// Named `Known_<T>` in a document: `T`'s values, as far as the reader knows them.
+impl<T: utoipa::ToSchema> utoipa::ToSchema for Known<T> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Known".into()
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        T::schemas(schemas);
+    }
+}
+
 impl<T: Serialize> Serialize for Known<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

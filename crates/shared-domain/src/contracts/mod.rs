@@ -6,6 +6,7 @@
 //! [`Known`], so a new value reaches an older consumer as `Unknown` instead of failing it.
 
 pub mod attendees;
+pub mod catalog;
 pub mod companies;
 pub mod content;
 pub mod events;
@@ -35,7 +36,7 @@ pub trait IntegrationEvent: Serialize + DeserializeOwned + Send + Sync {
 }
 
 /// The language of a person's mails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     De,

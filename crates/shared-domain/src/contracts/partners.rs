@@ -34,7 +34,7 @@ impl PartnershipTier {
 
 /// A partner was created or changed, or became active or inactive; carries its state after
 /// the change, so a consumer never needs an earlier event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerChanged {
     pub partner_id: Uuid,
@@ -49,7 +49,7 @@ pub struct PartnerChanged {
 
 /// A partner voted on a topic (a first vote or a changed one): `value` is 1 (no interest)
 /// to 5 (strong interest), `tier` the partner's tier when it voted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TopicVoteCast {
     pub topic_id: Uuid,
@@ -60,7 +60,7 @@ pub struct TopicVoteCast {
 }
 
 /// A partner withdrew its vote on a topic.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TopicVoteWithdrawn {
     pub topic_id: Uuid,
@@ -69,7 +69,7 @@ pub struct TopicVoteWithdrawn {
 }
 
 /// Organizers accepted a partner's topic suggestion: the topic library gains `topic_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TopicSuggestionAccepted {
     pub suggestion_id: Uuid,
@@ -85,7 +85,7 @@ pub struct TopicSuggestionAccepted {
 
 /// A partner contact's details were set; the notifications context keeps its recipient
 /// directory from it. Who the contact is travels sealed with the contact's key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerContactChanged {
     pub contact_id: Uuid,
@@ -100,7 +100,7 @@ pub struct PartnerContactChanged {
 }
 
 /// A partner contact was removed and their personal data erased.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerContactErased {
     pub contact_id: Uuid,
@@ -111,7 +111,7 @@ pub struct PartnerContactErased {
 /// A partner integration moved a contact to a new address: the notifications context mails
 /// the confirmation link (a path under the public base URL with this token) to the new
 /// address and tells the current one. The new address travels sealed with the contact's key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerContactEmailChangeRequested {
     pub change_id: Uuid,
@@ -133,7 +133,7 @@ pub enum MeetingType {
 }
 
 /// A partner's primary contact is invited to a partner meeting.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerMeetingInvited {
     pub meeting_id: Uuid,

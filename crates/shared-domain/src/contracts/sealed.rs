@@ -36,6 +36,49 @@ impl<T> Sealed<T> {
     }
 }
 
+/// The same shape whatever is sealed: the key id, the nonce and the ciphertext. (utoipa
+/// composes the schemas of generic types through `ComposeSchema`.)
+impl<T> utoipa::__dev::ComposeSchema for Sealed<T> {
+    fn compose(
+        _: Vec<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let text = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(description))
+        };
+        ObjectBuilder::new()
+            .description(Some(
+                "A value encrypted (AES-256-GCM) under the key of one person, destroyed when the person is erased",
+            ))
+            .property(
+                "keyId",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Uuid,
+                    )))
+                    .description(Some("The person whose key seals the value")),
+            )
+            .property("nonce", text("The 96-bit nonce, base64"))
+            .property(
+                "ciphertext",
+                text("The ciphertext with its authentication tag, base64"),
+            )
+            .required("keyId")
+            .required("nonce")
+            .required("ciphertext")
+            .into()
+    }
+}
+
+impl<T> utoipa::ToSchema for Sealed<T> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Sealed".into()
+    }
+}
+
 impl<T> Clone for Sealed<T> {
     fn clone(&self) -> Self {
         Self::new(self.key_id, self.nonce.clone(), self.ciphertext.clone())
@@ -50,7 +93,7 @@ impl<T> PartialEq for Sealed<T> {
 }
 
 /// Who a person is: what profile announcements seal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Identity {
     pub email: String,
@@ -59,7 +102,7 @@ pub struct Identity {
 }
 
 /// An address a person asked to move to: what address-change announcements seal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     pub email: String,

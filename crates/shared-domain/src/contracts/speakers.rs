@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{Address, Identity, IntegrationEvent, Known, Language, Sealed};
 
 /// The role of a speaker in a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeakerRole {
     PrimarySpeaker,
@@ -18,7 +18,7 @@ pub enum SpeakerRole {
 }
 
 /// How much a speaker wants a window of the event day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PreferenceLevel {
     StronglyPreferred,
@@ -30,7 +30,7 @@ pub enum PreferenceLevel {
 
 /// A speaker was invited to a session; `invitationLink` carries the signed, expiring
 /// self-service token the notifications context mails.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerInvited {
     pub assignment_id: Uuid,
@@ -45,7 +45,7 @@ pub struct SpeakerInvited {
 }
 
 /// The speaker accepted the invitation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerAccepted {
     pub assignment_id: Uuid,
@@ -58,7 +58,7 @@ pub struct SpeakerAccepted {
 }
 
 /// The speaker declined the invitation (organizers are informed).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerDeclined {
     pub assignment_id: Uuid,
@@ -70,7 +70,7 @@ pub struct SpeakerDeclined {
 }
 
 /// Organizers withdrew an unanswered invitation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationWithdrawn {
     pub assignment_id: Uuid,
@@ -81,7 +81,7 @@ pub struct InvitationWithdrawn {
 }
 
 /// A window of the day and how much the speaker wants to present in it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreferenceWindow {
     /// Local time, e.g. `09:00`.
@@ -92,7 +92,7 @@ pub struct PreferenceWindow {
 }
 
 /// Something a speaker needs in the room.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TechnicalNeed {
     pub id: String,
@@ -103,7 +103,7 @@ pub struct TechnicalNeed {
 
 /// A speaker submitted (or changed) their slot preferences for an event; the events
 /// context's slot assignment uses them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SlotPreferencesSubmitted {
     pub speaker_id: Uuid,
@@ -128,7 +128,7 @@ impl IntegrationEvent for SlotPreferencesSubmitted {
 
 /// A moderator asked a speaker to revise their content by a deadline (the notifications
 /// context mails the feedback).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangesRequested {
     pub assignment_id: Uuid,
@@ -143,7 +143,7 @@ pub struct ChangesRequested {
 /// A speaker's contact details were set, at creation or by a change; the notifications
 /// context keeps its recipient directory from it. Who the speaker is travels sealed with
 /// the speaker's key, which erasure destroys.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerProfileChanged {
     pub speaker_id: Uuid,
@@ -173,7 +173,7 @@ impl IntegrationEvent for SpeakerProfileChanged {
 
 /// The first version of the profile announcement, with the identity in plain text. No
 /// longer published; consumers still read it from outboxes written before sealing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerProfileChangedV1 {
     pub speaker_id: Uuid,
@@ -196,7 +196,7 @@ impl IntegrationEvent for SpeakerProfileChangedV1 {
 
 /// A speaker's personal data was erased (GDPR): every context forgets what it holds about
 /// the person; assignments and agendas keep the id only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerErased {
     pub speaker_id: Uuid,
@@ -215,7 +215,7 @@ impl IntegrationEvent for SpeakerErased {
 /// A speaker asked to move their profile to another address. Mail keeps going to the
 /// current address until the new one is confirmed with the link mailed there; the current
 /// address is told of the request. The new address travels sealed with the speaker's key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SpeakerEmailChangeRequested {
     pub change_id: Uuid,
@@ -237,7 +237,7 @@ impl IntegrationEvent for SpeakerEmailChangeRequested {
 
 /// A speaker submitted the material of an assignment (the first submission or a revision);
 /// it stops the deadline reminders of the notifications context.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MaterialSubmitted {
     pub assignment_id: Uuid,
@@ -251,7 +251,7 @@ pub struct MaterialSubmitted {
 
 /// A moderator approved a speaker's submitted content: the approved abstract (and photo)
 /// is what the published agenda shows for the speaker's session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentApproved {
     pub assignment_id: Uuid,

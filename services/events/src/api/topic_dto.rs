@@ -70,6 +70,7 @@ pub struct ListTopicsQuery {
     pub min_partner_influence: Option<f64>,
     /// `title` (default), `staleness` (most rested first) or `partner_influence` (highest
     /// first, topics without votes last); ignored with `q`.
+    #[param(inline)]
     pub sort: Option<TopicSort>,
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page of the same query.

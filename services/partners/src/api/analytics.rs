@@ -28,6 +28,7 @@ pub enum Format {
 #[into_params(parameter_in = Query)]
 pub struct AnalyticsQuery {
     /// `json` (default) or `csv`; `Accept: text/csv` asks for CSV too.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 

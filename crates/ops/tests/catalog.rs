@@ -1,0 +1,58 @@
+//! The committed event catalog (`asyncapi/batbern.json`, `docs/events.md`) is what the
+//! code generates.
+
+fn committed(path: &str) -> String {
+    let path = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is committed"))
+}
+
+#[test]
+fn asyncapi_document_matches_the_contracts() {
+    let generated = batbern_ops::asyncapi::document();
+    let committed: serde_json::Value =
+        serde_json::from_str(&committed("asyncapi/batbern.json")).expect("JSON");
+    assert!(
+        generated == committed,
+        "asyncapi/batbern.json is out of date: run `cargo run -q -p batbern-ops -- asyncapi > asyncapi/batbern.json`"
+    );
+}
+
+#[test]
+fn events_page_matches_the_contracts() {
+    assert!(
+        batbern_ops::events_page::render() == committed("docs/events.md"),
+        "docs/events.md is out of date: run `cargo run -q -p batbern-ops -- events-page > docs/events.md`"
+    );
+}
+
+#[test]
+fn every_event_has_a_channel_a_payload_and_its_consumers() {
+    let document = batbern_ops::asyncapi::document();
+    let messages = document["components"]["messages"].as_object().unwrap();
+    assert_eq!(
+        messages.len(),
+        shared_domain::contracts::catalog::catalog().len()
+    );
+    for (name, message) in messages {
+        let payload = message["payload"]["$ref"].as_str().unwrap();
+        let schema = payload.rsplit('/').next().unwrap();
+        let schema = &document["components"]["schemas"][schema];
+        assert!(
+            schema["properties"].is_object() || schema["allOf"].is_array(),
+            "{name}'s payload has fields"
+        );
+    }
+    // The registration saga's hops, as the architecture describes them.
+    let receives = |consumer: &str, context: &str| {
+        document["operations"][format!(
+            "{consumer}Consumes{}{}",
+            context[..1].to_uppercase(),
+            &context[1..]
+        )]["action"]
+            == "receive"
+    };
+    assert!(receives("events", "attendees"));
+    assert!(receives("attendees", "events"));
+    assert!(receives("notifications", "attendees"));
+    assert!(!receives("companies", "attendees"));
+}
