@@ -160,7 +160,6 @@ impl BusHarness {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(50),
             join_timeout: Duration::from_secs(60),
-            statistics_interval: Duration::from_millis(200),
         };
         let reaction = Arc::new(Recorder {
             refuse_poison: self.refuse_poison.clone(),

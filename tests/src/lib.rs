@@ -15,6 +15,7 @@ pub mod planning;
 pub mod sealed;
 pub mod services;
 pub mod upstream;
+pub mod webhooks;
 
 use std::future::Future;
 use std::time::Duration;

@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::envelope::Envelope;
 use crate::kafka::BusConfig;
+use crate::lag::LagReporter;
 use crate::metrics;
 use crate::workers::Heartbeat;
 
@@ -85,27 +86,22 @@ pub struct ConsumerSettings {
     pub initial_backoff: Duration,
     /// How long the consumer may wait for a group assignment before it is replaced.
     pub join_timeout: Duration,
-    /// How often librdkafka reports statistics, from which the lag gauge is set (served
-    /// between messages, so a reaction that hangs stops the reports: `worker_up` shows
-    /// that one).
-    pub statistics_interval: Duration,
 }
 
 /// Follows the group membership of a consumer: rebalance callbacks tell the heartbeat
 /// whether partitions are assigned, and since when none are.
-/// librdkafka's statistics report each assigned partition's lag to the gauge.
 struct GroupMembership {
     heartbeat: Heartbeat,
-    handler: &'static str,
+    lag: Arc<LagReporter>,
     unassigned_since: Mutex<Option<Instant>>,
 }
 
 impl GroupMembership {
-    fn new(heartbeat: Heartbeat, handler: &'static str) -> Self {
+    fn new(heartbeat: Heartbeat, lag: Arc<LagReporter>) -> Self {
         heartbeat.set_joined(false);
         Self {
             heartbeat,
-            handler,
+            lag,
             unassigned_since: Mutex::new(Some(Instant::now())),
         }
     }
@@ -121,20 +117,27 @@ impl GroupMembership {
 }
 
 impl ClientContext for GroupMembership {
-    /// Lag per assigned partition: the partition's end minus the offset stored after the
-    /// last committed inbox transaction (librdkafka's `consumer_lag_stored`; -1 while it
-    /// does not know yet, which is not reported).
     fn stats(&self, statistics: Statistics) {
         for (topic, stats) in &statistics.topics {
             for (partition, stats) in &stats.partitions {
-                if *partition < 0 || !stats.desired || stats.consumer_lag_stored < 0 {
-                    continue;
+                if *partition >= 0 && stats.hi_offset >= 0 {
+                    self.lag.end_seen(topic, *partition, stats.hi_offset);
                 }
-                metrics::CONSUMER_LAG
-                    .with_label_values(&[self.handler, topic, &partition.to_string()])
-                    .set(stats.consumer_lag_stored);
             }
         }
+    }
+}
+
+/// Where the consumer's fetching stands in a partition (a local lookup).
+fn fetch_position(
+    consumer: &StreamConsumer<GroupMembership>,
+    topic: &str,
+    partition: i32,
+) -> Option<i64> {
+    let positions = consumer.position().ok()?;
+    match positions.find_partition(topic, partition)?.offset() {
+        rdkafka::Offset::Offset(offset) => Some(offset),
+        _ => None,
     }
 }
 
@@ -155,13 +158,8 @@ impl ConsumerContext for GroupMembership {
                 self.heartbeat.set_joined(true);
             }
             Rebalance::Revoke(partitions) => {
-                // Another member reports these now.
                 for partition in partitions.elements() {
-                    let _ = metrics::CONSUMER_LAG.remove_label_values(&[
-                        self.handler,
-                        partition.topic(),
-                        &partition.partition().to_string(),
-                    ]);
+                    self.lag.revoked(partition.topic(), partition.partition());
                 }
                 since.get_or_insert_with(Instant::now);
                 self.heartbeat.set_joined(false);
@@ -224,14 +222,13 @@ impl Consumer {
             }
             backoff = (backoff * 2).min(Duration::from_secs(10));
         }
-        let context = GroupMembership::new(heartbeat.clone(), self.reaction.handler());
+        let lag = Arc::new(LagReporter::new(self.reaction.handler()));
+        let context = GroupMembership::new(heartbeat.clone(), lag.clone());
         let consumer: StreamConsumer<GroupMembership> = self
             .bus
             .consumer_config(&self.settings.group_id)
-            .set(
-                "statistics.interval.ms",
-                self.settings.statistics_interval.as_millis().to_string(),
-            )
+            // The statistics carry each partition's high watermark (see `lag`).
+            .set("statistics.interval.ms", "5000")
             .create_with_context(context)
             .map_err(|e| e.to_string())?;
         let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
@@ -274,6 +271,13 @@ impl Consumer {
             if let Err(error) = consumer.store_offset_from_message(&message) {
                 tracing::warn!(%error, "offset could not be stored; the message may be redelivered");
             }
+            let fetched = fetch_position(&consumer, message.topic(), message.partition());
+            lag.applied(
+                message.topic(),
+                message.partition(),
+                message.offset(),
+                fetched,
+            );
         }
         if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {
             tracing::debug!(%error, "final offset commit skipped");

@@ -16,6 +16,7 @@ pub mod consumer;
 pub mod dead_letters;
 pub mod envelope;
 pub mod kafka;
+pub mod lag;
 pub mod metrics;
 pub mod outbox;
 pub mod relay;

@@ -139,7 +139,6 @@ impl Platform {
             max_attempts: 5,
             initial_backoff: Duration::from_millis(200),
             join_timeout: self.config.consumer_join_timeout,
-            statistics_interval: Duration::from_secs(5),
         };
         let (pool, bus) = (self.pool.clone(), self.config.bus.clone());
         let (shutdown, handler) = (self.shutdown.clone(), reaction.clone());

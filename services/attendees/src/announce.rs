@@ -26,6 +26,12 @@ pub async fn registration_status(
     reason: Option<&str>,
     context: &EventContext,
 ) -> Result<(), event_bus::outbox::OutboxError> {
+    let company_id: Option<Uuid> =
+        sqlx::query_scalar("select company_id from attendees where id = $1")
+            .bind(attendee_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
     let changed = RegistrationStatusChanged {
         registration_id: id,
         event_id,
@@ -33,6 +39,7 @@ pub async fn registration_status(
         status: Known::of(&status),
         reason: reason.map(str::to_owned),
         changed_at: Utc::now(),
+        company_id,
     };
     enqueue(conn, &changed, context).await.map(|_| ())
 }

@@ -27,7 +27,7 @@ use shared_domain::contracts::events::{
 };
 use shared_domain::contracts::partners::{
     PartnerChanged, PartnerContactChanged, PartnerContactEmailChangeRequested,
-    PartnerContactErased, PartnerMeetingInvited,
+    PartnerContactErased, PartnerMeetingInvited, PartnerWebhookDisabled,
 };
 use shared_domain::contracts::speakers::{
     ChangesRequested, InvitationWithdrawn, MaterialSubmitted, SpeakerAccepted, SpeakerDeclined,
@@ -224,6 +224,9 @@ impl NotificationsReactions {
             }
             StorageQuotaWarning::EVENT_TYPE => {
                 step.on_storage_quota_warning(envelope.decode()?).await
+            }
+            PartnerWebhookDisabled::EVENT_TYPE => {
+                step.on_partner_webhook_disabled(envelope.decode()?).await
             }
             NewsletterSubscriptionChanged::EVENT_TYPE => {
                 let changed: NewsletterSubscriptionChanged = envelope.decode()?;

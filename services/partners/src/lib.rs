@@ -10,6 +10,7 @@ pub mod reactions;
 pub mod report;
 pub mod scheduler;
 pub mod store;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -28,7 +29,8 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema: "partners",
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
-    consumes: &["companies", "events", "attendees", "content"],
+    // Its own topic too: the partners' events their webhooks carry.
+    consumes: &["companies", "events", "attendees", "content", "partners"],
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.
@@ -37,15 +39,29 @@ pub async fn run(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    let production = config.environment == service_kit::config::Environment::Production;
+    let webhook_settings =
+        webhooks::WebhookSettings::from_env(production).map_err(anyhow::Error::msg)?;
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(Arc::new(reactions::PartnersReactions));
     let (pool, stop) = (platform.pool.clone(), platform.shutdown());
     platform.spawn_worker("partner-calendar", move |heartbeat| {
         scheduler::run(pool.clone(), stop.clone(), heartbeat)
     });
+    let (pool, stop) = (platform.pool.clone(), platform.shutdown());
+    let webhook_policy = webhook_settings.policy;
+    platform.spawn_worker("webhook-sender", move |heartbeat| {
+        webhooks::run(
+            pool.clone(),
+            webhook_settings.clone(),
+            stop.clone(),
+            heartbeat,
+        )
+    });
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
+        webhook_policy,
     };
     // The page the address-change mail links to.
     let pages = service_kit::email_change_page::routes(

@@ -41,6 +41,7 @@ mod partners_faults;
 mod partners_isolation;
 mod partners_meetings;
 mod partners_votes;
+mod partners_webhooks;
 mod profile_events;
 mod registration_saga;
 mod registry;

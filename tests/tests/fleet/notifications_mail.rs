@@ -304,6 +304,7 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
             status: Known::named(status),
             reason: reason.map(str::to_owned),
             changed_at: chrono::Utc::now(),
+            company_id: None,
         };
         fleet_tests::publish(&bus, &prefix, &changed).await;
     }

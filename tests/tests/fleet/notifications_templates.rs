@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const TYPES: [&str; 25] = [
+const TYPES: [&str; 26] = [
     "speaker_invitation",
     "deadline_reminder_48h",
     "deadline_reminder_24h",
@@ -37,6 +37,7 @@ const TYPES: [&str; 25] = [
     "overflow_declined",
     "partner_meeting_invitation",
     "storage_quota_warning",
+    "webhook_disabled",
 ];
 
 async fn active(api: &Api, template_type: &str, language: &str) -> Vec<Value> {

@@ -2,7 +2,8 @@
 //! (gold and bronze); their portal integrations keep their contacts, vote on a topic (the
 //! events API shows the tier-weighted influence score) and suggest one that organizers
 //! accept into the library; the meeting invitation reaches each primary contact in their
-//! language; attendance recorded for the gold company's employees shows in its analytics.
+//! language, and the gold partner's webhook receives it signed; attendance recorded for
+//! the gold company's employees shows in its analytics.
 
 use fleet_tests::api::Api;
 use fleet_tests::planning::{published_evening, walk_status};
@@ -129,6 +130,18 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
     .await
     .expect(StatusCode::OK);
 
+    // The gold partner's integration subscribes its receiver to meeting invitations.
+    let receiver = fleet_tests::webhooks::Receiver::default();
+    let hook = receiver.start().await;
+    let subscribed = gold
+        .post(
+            &format!("/api/v1/partners/{gold_id}/webhooks"),
+            &json!({"url": hook, "eventTypes": ["partners.meeting.invited.v1"]}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    *receiver.secret.lock().unwrap() = subscribed["secret"].as_str().unwrap().to_owned();
+
     // The partner meeting: one invitation per primary contact, in their language.
     let at = chrono::Utc::now() + chrono::Duration::days(60);
     let meeting = o
@@ -137,6 +150,24 @@ async fn partners_vote_suggest_meet_and_read_their_analytics_through_the_gateway
         .expect(StatusCode::CREATED);
     journey.mail(&greta, "Einladung: Herbsttreffen").await;
     journey.mail(&bruno, "Invitation: Herbsttreffen").await;
+    let delivered = until(
+        "the invitation reaches the gold partner's webhook",
+        async || {
+            json!(receiver
+                .received()
+                .iter()
+                .map(|r| json!({"verified": r.verified, "body": r.body}))
+                .collect::<Vec<_>>())
+        },
+        |got| got.as_array().unwrap().len() == 1,
+    )
+    .await;
+    assert_eq!(
+        delivered[0]["verified"], true,
+        "signed with the partner's secret"
+    );
+    assert_eq!(delivered[0]["body"]["type"], "partners.meeting.invited.v1");
+    assert_eq!(delivered[0]["body"]["data"]["meetingId"], meeting["id"]);
     let answered = gold
         .put(
             &format!(

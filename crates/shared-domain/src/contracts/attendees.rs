@@ -59,6 +59,10 @@ pub struct RegistrationStatusChanged {
     /// Why a registration was rejected (`closed`), or that it was promoted from the waitlist.
     pub reason: Option<String>,
     pub changed_at: DateTime<Utc>,
+    /// The attendee's company, when they named one (a partner's integration hears of its
+    /// employees' registrations).
+    #[serde(default)]
+    pub company_id: Option<Uuid>,
 }
 
 /// An attendee's contact details were set, at creation or by a change; the notifications

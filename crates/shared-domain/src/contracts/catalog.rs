@@ -87,6 +87,7 @@ pub fn catalog() -> Vec<EventDescription> {
         describe::<partners::PartnerContactErased>(),
         describe::<partners::PartnerContactEmailChangeRequested>(),
         describe::<partners::PartnerMeetingInvited>(),
+        describe::<partners::PartnerWebhookDisabled>(),
         describe::<speakers::SpeakerInvited>(),
         describe::<speakers::SpeakerAccepted>(),
         describe::<speakers::SpeakerDeclined>(),

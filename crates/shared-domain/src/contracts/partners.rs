@@ -149,6 +149,21 @@ pub struct PartnerMeetingInvited {
     pub invited_at: DateTime<Utc>,
 }
 
+/// A partner's webhook subscription was disabled after its deliveries kept failing; the
+/// partner's primary contact is told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerWebhookDisabled {
+    pub subscription_id: Uuid,
+    pub partner_id: Uuid,
+    pub company_id: Uuid,
+    /// Where the deliveries went.
+    pub url: String,
+    /// Deliveries that failed in a row (each after all its retries).
+    pub failed_deliveries: i32,
+    pub disabled_at: DateTime<Utc>,
+}
+
 macro_rules! partners_event {
     ($ty:ty, $name:literal, $aggregate:literal, |$e:ident| $id:expr) => {
         impl IntegrationEvent for $ty {
@@ -206,4 +221,10 @@ partners_event!(
     "partners.meeting.invited.v1",
     "meeting",
     |e| e.meeting_id
+);
+partners_event!(
+    PartnerWebhookDisabled,
+    "partners.webhook.disabled.v1",
+    "webhook_subscription",
+    |e| e.subscription_id
 );

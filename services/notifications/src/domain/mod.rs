@@ -45,6 +45,7 @@ pub enum TemplateType {
     OverflowDeclined,
     PartnerMeetingInvitation,
     StorageQuotaWarning,
+    WebhookDisabled,
 }
 
 impl TemplateType {
@@ -70,6 +71,7 @@ impl TemplateType {
                 | Self::OverflowDeclined
                 | Self::PartnerMeetingInvitation
                 | Self::StorageQuotaWarning
+                | Self::WebhookDisabled
         )
     }
 
@@ -130,6 +132,7 @@ impl TemplateType {
                 "agenda",
             ],
             Self::StorageQuotaWarning => &["recipientName", "usage", "limit", "percentage"],
+            Self::WebhookDisabled => &["recipientName", "url", "failedDeliveries"],
         }
     }
 }

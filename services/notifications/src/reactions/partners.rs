@@ -2,11 +2,11 @@
 //! context (erased when the contact is removed), and a partner meeting's invitation goes
 //! to each invited partner's primary contact in their language. Which company each
 //! partner is, and which contact is its primary one, are kept for mails about a partner
-//! integration (its storage quota).
+//! integration (its storage quota, its webhook disabled after failing deliveries).
 
 use shared_domain::contracts::partners::{
     PartnerChanged, PartnerContactChanged, PartnerContactEmailChangeRequested,
-    PartnerContactErased, PartnerMeetingInvited,
+    PartnerContactErased, PartnerMeetingInvited, PartnerWebhookDisabled,
 };
 
 use super::people::{AddressChange, Announced};
@@ -16,6 +16,23 @@ use crate::domain::{RecipientKind, TemplateType};
 use crate::store::directory;
 
 impl Step<'_> {
+    pub(super) async fn on_partner_webhook_disabled(
+        mut self,
+        e: PartnerWebhookDisabled,
+    ) -> Result<(), StepError> {
+        let Some(contact) = directory::primary_partner_contact(self.conn, e.company_id).await?
+        else {
+            tracing::info!(partner = %e.partner_id, "webhook disabled for a partner without a primary contact; not mailed");
+            return Ok(());
+        };
+        let vars = variables([
+            ("url", e.url.into()),
+            ("failedDeliveries", e.failed_deliveries.into()),
+        ]);
+        self.mail(&contact, TemplateType::WebhookDisabled, vars)
+            .await
+    }
+
     pub(super) async fn on_partner_changed(self, e: PartnerChanged) -> Result<(), StepError> {
         Ok(directory::upsert_partner(self.conn, e.partner_id, e.company_id).await?)
     }

@@ -7,6 +7,7 @@ pub mod meetings;
 pub mod partners;
 pub mod suggestions;
 pub mod votes;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -30,6 +31,8 @@ use crate::store::partners::PartnerRecord;
 pub struct AppState {
     pub pool: sqlx::PgPool,
     pub auth: Arc<Authenticator>,
+    /// Where webhook deliveries may go.
+    pub webhook_policy: crate::domain::webhook::TargetPolicy,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
@@ -93,7 +96,8 @@ Partner integrations call it with partner tokens whose `companyId` claim names t
 **Vote weights** by tier: bronze 1, silver 1, gold 2, platinum 3, strategic 3. A topic's **partner influence score** (kept by the events service) is the weighted mean vote mapped onto 0–100: 100 × Σ weight × (vote − 1) ÷ (4 × Σ weight), two decimals; absent without votes.\n\n\
 **Analytics**: `totalEmployeeAttendanceAllEvents` = registrations of the company's employees recorded as attended; `averageAttendancePerEvent` = that total ÷ events with any attendance recorded; `contentEngagementScore` = 100 × attended ÷ recorded registrations of the company's employees; `topicInfluenceScore` = 100 × the partner's weighted interest (weight × (vote − 1)) in topics an event then used ÷ its weighted interest in all topics it voted on; `materialDownloads` = downloads of session materials by the company's employees (the company the attendance records name) and its integration, once per downloader and hour; `brandExposureMetrics` = the published events held during the partnership and the benefits that applied there. Each is 0 when nothing was recorded."),
     modifiers(&BearerAuth),
-    tags((name = "partners"), (name = "contacts"), (name = "topic-votes"), (name = "topic-suggestions"), (name = "partner-meetings"), (name = "analytics"))
+    tags((name = "partners"), (name = "contacts"), (name = "topic-votes"), (name = "topic-suggestions"), (name = "partner-meetings"), (name = "analytics"),
+        (name = "partner-webhooks", description = "Signed deliveries of the events that concern a partner (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` = `v1,` base64 HMAC-SHA256 of `<id>.<timestamp>.<body>` under the base64 key after `whsec_`), retried for more than 24 hours"))
 )]
 struct ApiDoc;
 
@@ -121,6 +125,13 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             meetings::generate_materials,
             meetings::meeting_materials
         ))
+        .routes(routes!(
+            webhooks::create_subscription,
+            webhooks::list_subscriptions
+        ))
+        .routes(routes!(webhooks::delete_subscription))
+        .routes(routes!(webhooks::list_deliveries))
+        .routes(routes!(webhooks::replay_delivery))
         .split_for_parts();
     ProblemResponses::apply(&mut document);
     (router, document)

@@ -9,6 +9,7 @@ pub mod meeting;
 pub mod partner;
 pub mod suggestion;
 pub mod vote;
+pub mod webhook;
 
 use uuid::Uuid;
 

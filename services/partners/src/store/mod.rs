@@ -9,6 +9,7 @@ pub mod partners;
 pub mod read_models;
 pub mod suggestions;
 pub mod votes;
+pub mod webhooks;
 
 /// The rows this context keeps about a person (by attendee id), exported to the person
 /// through the owning service.

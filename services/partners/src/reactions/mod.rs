@@ -1,7 +1,8 @@
 //! The partners service's read models: companies (a partner's company must be known and
 //! active), the topic library with its uses (votes close when an event uses a topic; an
 //! accepted suggestion whose topic is used becomes `implemented`), the events held,
-//! attendance and material downloads by company (analytics); and the platform's role grants.
+//! attendance and material downloads by company (analytics); the platform's role grants;
+//! and the deliveries of partners' webhooks (`webhooks`).
 
 use async_trait::async_trait;
 use event_bus::{Envelope, Reaction, ReactionError};
@@ -14,6 +15,8 @@ use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 
 use crate::store::{analytics, read_models, suggestions};
+
+mod webhooks;
 
 /// The consumer of the partners service.
 pub struct PartnersReactions;
@@ -29,7 +32,9 @@ impl Reaction for PartnersReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
-        if service_kit::grants::record(conn, envelope).await? {
+        if service_kit::grants::record(conn, envelope).await?
+            || webhooks::queue(conn, envelope).await?
+        {
             return Ok(());
         }
         match envelope.event_type.as_str() {

@@ -1,0 +1,104 @@
+//! Consumer lag per partition (`bus_consumer_lag_messages`): the partition's end as this
+//! member knows it, minus the offset it last applied there. The end is the larger of the
+//! consumer's fetch position (what it has fetched, known at once) and the high watermark
+//! of the latest fetch response (librdkafka's statistics, every few seconds), so a backlog
+//! larger than what was prefetched shows too. A partition counts from its first applied
+//! message until it is revoked (another member reports it then).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::metrics;
+
+#[derive(Default, Clone, Copy)]
+struct Partition {
+    applied: Option<i64>,
+    end: i64,
+}
+
+/// Follows what one consumer applied and how far its partitions reach.
+pub struct LagReporter {
+    handler: &'static str,
+    partitions: Mutex<HashMap<(String, i32), Partition>>,
+}
+
+impl LagReporter {
+    /// A reporter for the consumer `handler`.
+    pub fn new(handler: &'static str) -> Self {
+        Self {
+            handler,
+            partitions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The message at `offset` is applied (or parked); `fetched` is the consumer's fetch
+    /// position in that partition.
+    pub fn applied(&self, topic: &str, partition: i32, offset: i64, fetched: Option<i64>) {
+        let mut partitions = self.lock();
+        let entry = partitions.entry((topic.to_owned(), partition)).or_default();
+        entry.applied = Some(offset);
+        entry.end = entry.end.max(fetched.unwrap_or(0)).max(offset + 1);
+        self.report(topic, partition, *entry);
+    }
+
+    /// A fetch response said the partition ends at `end`.
+    pub fn end_seen(&self, topic: &str, partition: i32, end: i64) {
+        let mut partitions = self.lock();
+        let entry = partitions.entry((topic.to_owned(), partition)).or_default();
+        entry.end = entry.end.max(end);
+        self.report(topic, partition, *entry);
+    }
+
+    /// The partition went to another member.
+    pub fn revoked(&self, topic: &str, partition: i32) {
+        self.lock().remove(&(topic.to_owned(), partition));
+        let _ = metrics::CONSUMER_LAG.remove_label_values(&[
+            self.handler,
+            topic,
+            &partition.to_string(),
+        ]);
+    }
+
+    fn report(&self, topic: &str, partition: i32, state: Partition) {
+        if let Some(applied) = state.applied {
+            metrics::CONSUMER_LAG
+                .with_label_values(&[self.handler, topic, &partition.to_string()])
+                .set((state.end - applied - 1).max(0));
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, i32), Partition>> {
+        self.partitions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lag(topic: &str) -> i64 {
+        metrics::CONSUMER_LAG
+            .with_label_values(&["lag-test", topic, "0"])
+            .get()
+    }
+
+    #[test]
+    fn the_lag_is_the_known_end_minus_what_is_applied() {
+        let reporter = LagReporter::new("lag-test");
+        reporter.end_seen("t1", 0, 100);
+        assert_eq!(lag("t1"), 0, "nothing applied yet: nothing reported");
+        reporter.applied("t1", 0, 9, Some(40));
+        assert_eq!(lag("t1"), 90, "the watermark of the fetch response counts");
+        reporter.applied("t1", 0, 98, Some(99));
+        assert_eq!(lag("t1"), 1);
+        reporter.applied("t1", 0, 150, Some(151));
+        assert_eq!(lag("t1"), 0, "the fetch position moves the end on");
+        reporter.revoked("t1", 0);
+        reporter.applied("t2", 0, 4, Some(30));
+        assert_eq!(
+            lag("t2"),
+            25,
+            "prefetched messages count before any statistics"
+        );
+    }
+}
