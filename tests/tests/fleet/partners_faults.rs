@@ -51,17 +51,21 @@ async fn votes_survive_kill_9_of_events_and_of_partners_and_count_once() {
         companies.push(company);
     }
     let topic = fleet.topic("Resilience engineering").await;
-    let portal = fleet.partner_of(companies[0]);
+    // The topic is in the partners' topic library before the events service dies.
+    let admin_url = db.admin_url();
     eventually(
-        Duration::from_secs(20),
+        Duration::from_secs(60),
         "the topic reaches partners",
         || async {
-            (portal
-                .get(&format!("/api/v1/topic-votes?topicId={topic}"))
-                .await
-                .status
-                == StatusCode::OK)
-                .then_some(())
+            let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+            let known: i64 = sqlx::query_scalar(
+                "select count(*) from partners.topic_library where topic_id = $1",
+            )
+            .bind(topic)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+            (known == 1).then_some(())
         },
     )
     .await;
@@ -91,7 +95,7 @@ async fn votes_survive_kill_9_of_events_and_of_partners_and_count_once() {
     // 100 × (0 + 1×4 + 1×4 + 0) ÷ 28.
     score_becomes(&fleet, topic, json!(28.57)).await;
 
-    let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
     let (votes, applied): (i64, i64) = sqlx::query_as(
         "select (select count(*) from events.partner_votes where topic_id = $1), \
          (select count(*) from events.inbox where event_type = 'partners.topic_vote.cast.v1')",
