@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use chrono::Utc;
+use event_bus::outbox::OutboxError;
 use event_bus::{EventContext, Heartbeat};
 use shared_domain::contracts::partners::PartnerWebhookDisabled;
 use sqlx::{PgConnection, PgPool};
@@ -95,7 +96,7 @@ pub async fn run(
 }
 
 /// Sends what is due (one batch); answers how many attempts were made.
-pub async fn tick(pool: &PgPool, settings: &WebhookSettings) -> Result<i64, sqlx::Error> {
+pub async fn tick(pool: &PgPool, settings: &WebhookSettings) -> Result<i64, OutboxError> {
     let mut tx = pool.begin().await?;
     let due = store::webhooks::lock_due(&mut tx, Utc::now(), BATCH).await?;
     let count = due.len() as i64;
@@ -166,7 +167,7 @@ async fn record(
     subscription: &SubscriptionRecord,
     outcome: Outcome,
     settings: &WebhookSettings,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), OutboxError> {
     let now = Utc::now();
     let attempts = delivery.attempts + 1;
     let (code, error) = match &outcome {
@@ -183,7 +184,8 @@ async fn record(
             delivered_at: Some(now),
         };
         store::webhooks::record_attempt(conn, delivery.id, &attempt).await?;
-        return store::webhooks::reset_failed_deliveries(conn, subscription.id).await;
+        store::webhooks::reset_failed_deliveries(conn, subscription.id).await?;
+        return Ok(());
     }
     let retry = retry_after(attempts as u32, &settings.schedule);
     let attempt = Attempt {
@@ -215,7 +217,7 @@ async fn announce_disabled(
     subscription: &SubscriptionRecord,
     failed: i32,
     now: chrono::DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), OutboxError> {
     let Some(partner) = store::partners::fetch(&mut *conn, subscription.partner_id).await? else {
         return Ok(());
     };
@@ -231,8 +233,4 @@ async fn announce_disabled(
     event_bus::outbox::enqueue(conn, &disabled, &EventContext::default())
         .await
         .map(|_| ())
-        .map_err(|e| match e {
-            event_bus::outbox::OutboxError::Database(e) => e,
-            other => sqlx::Error::Protocol(other.to_string()),
-        })
 }

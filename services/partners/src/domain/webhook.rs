@@ -85,6 +85,9 @@ impl NewSubscription {
 /// The address, if deliveries may go there: https (http too under `Local`), no user
 /// info, and a host that is not an address of our own network.
 pub fn check_target(raw: &str, policy: TargetPolicy) -> Result<Url, String> {
+    if raw.len() > 2000 {
+        return Err("at most 2000 characters".into());
+    }
     let url = Url::parse(raw).map_err(|e| format!("not an absolute URL: {e}"))?;
     match (url.scheme(), policy) {
         ("https", _) | ("http", TargetPolicy::Local) => {}
@@ -94,9 +97,6 @@ pub fn check_target(raw: &str, policy: TargetPolicy) -> Result<Url, String> {
         return Err("must not carry credentials".into());
     }
     let host = url.host_str().ok_or("must name a host")?;
-    if raw.len() > 2000 {
-        return Err("at most 2000 characters".into());
-    }
     let literal = host.trim_start_matches('[').trim_end_matches(']');
     if let Ok(address) = literal.parse::<IpAddr>() {
         if !may_receive(address, policy) {
