@@ -9,6 +9,7 @@ pub mod bus;
 pub mod content;
 pub mod database;
 pub mod mail;
+pub mod otlp;
 pub mod partners;
 pub mod people;
 pub mod planning;

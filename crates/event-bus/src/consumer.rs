@@ -18,11 +18,13 @@ use rdkafka::statistics::Statistics;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::envelope::Envelope;
 use crate::kafka::BusConfig;
 use crate::lag::LagReporter;
 use crate::metrics;
+use crate::trace;
 use crate::workers::Heartbeat;
 
 /// Why a reaction failed. Every failure is retried with backoff; lost database connections
@@ -295,7 +297,7 @@ impl Consumer {
         heartbeat: &Heartbeat,
     ) -> bool {
         let handler = self.reaction.handler();
-        let envelope = match Envelope::from_message(message) {
+        let mut envelope = match Envelope::from_message(message) {
             Ok(envelope) => envelope,
             Err(malformed) => {
                 return self
@@ -303,11 +305,32 @@ impl Consumer {
                     .await
             }
         };
+        // The reaction runs in a span continuing the producer's trace; the events it
+        // writes carry this span's context (`EventContext::caused_by`).
+        let span = trace::process_span(message.topic(), &envelope, handler);
+        if let Some(traceparent) = trace::traceparent_of(&span) {
+            envelope.traceparent = Some(traceparent);
+        }
+        self.react_until_done(message, &envelope, dlq, shutdown, heartbeat)
+            .instrument(span)
+            .await
+    }
+
+    /// Applies `envelope`, retrying with backoff; dead-letters it after the last attempt.
+    async fn react_until_done(
+        &self,
+        message: &BorrowedMessage<'_>,
+        envelope: &Envelope,
+        dlq: &FutureProducer,
+        shutdown: &CancellationToken,
+        heartbeat: &Heartbeat,
+    ) -> bool {
+        let handler = self.reaction.handler();
         let mut backoff = self.settings.initial_backoff;
         let mut attempts = 0;
         loop {
             heartbeat.beat();
-            match apply(&self.pool, self.reaction.as_ref(), &envelope).await {
+            match apply(&self.pool, self.reaction.as_ref(), envelope).await {
                 Ok(applied) => {
                     let outcome = if applied == Applied::Applied {
                         "applied"
@@ -331,7 +354,7 @@ impl Consumer {
                         return self
                             .dead_letter(
                                 message,
-                                Some(&envelope),
+                                Some(envelope),
                                 &error.to_string(),
                                 attempts,
                                 dlq,
@@ -448,7 +471,8 @@ pub async fn apply(
         tx.commit().await?;
         return Ok(Applied::Duplicate);
     }
-    reaction.react(&mut tx, envelope).await?;
+    let span = tracing::info_span!("react", otel.name = %format!("react {}", envelope.event_type), handler = reaction.handler());
+    reaction.react(&mut tx, envelope).instrument(span).await?;
     tx.commit().await?;
     Ok(Applied::Applied)
 }

@@ -7,6 +7,8 @@
 //!   reaction in one transaction), retries, then parks it in `dead_letters`;
 //! * [`workers::Workers`] supervises the relay, the consumer and other loops, restarting
 //!   them and telling readiness which one is down, stalled or outside its group;
+//! * [`trace`] carries the W3C trace context from requests through outbox rows and Kafka
+//!   headers to the reactions they cause;
 //! * [`dead_letters`] lists and replays parked messages; [`outbox::replay_since`]
 //!   republishes history after a broker lost its data.
 //!
@@ -21,6 +23,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod relay;
 pub mod timeline;
+pub mod trace;
 pub mod workers;
 
 pub use consumer::{Consumer, ConsumerSettings, Reaction, ReactionError};

@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::kafka::BusConfig;
 use crate::metrics;
 use crate::outbox::OutboxRow;
+use crate::trace;
 use crate::workers::Heartbeat;
 
 /// Tuning of the relay loop.
@@ -176,9 +177,20 @@ impl Relay {
         // idempotent producer keeps that order per partition, retries included.
         let mut deliveries = Vec::with_capacity(rows.len());
         for row in &rows {
-            let envelope = row.envelope();
-            let payload = serde_json::to_vec(&envelope.payload).expect("a JSON value serializes");
             let topic = self.bus.topics.of_context(&row.context);
+            // The message carries the publishing span's context, a child of the span that
+            // wrote the row; the span ends once the broker has acknowledged.
+            let span = trace::publish_span(
+                &topic,
+                &row.event_type,
+                row.event_id,
+                row.traceparent.as_deref(),
+            );
+            let mut envelope = row.envelope();
+            if let Some(traceparent) = trace::traceparent_of(&span) {
+                envelope.traceparent = Some(traceparent);
+            }
+            let payload = serde_json::to_vec(&envelope.payload).expect("a JSON value serializes");
             let record = FutureRecord::to(&topic)
                 .key(&row.aggregate_id)
                 .payload(&payload)
@@ -187,9 +199,9 @@ impl Relay {
                 .producer
                 .send_result(record)
                 .map_err(|(e, _)| RelayError::Broker(e.to_string()))?;
-            deliveries.push(delivery);
+            deliveries.push((delivery, span));
         }
-        for delivery in deliveries {
+        for (delivery, _span) in deliveries {
             match delivery.await {
                 Ok(Ok(_)) => {}
                 Ok(Err((error, _))) => {

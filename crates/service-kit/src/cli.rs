@@ -54,8 +54,8 @@ where
             std::process::exit(2);
         }
     };
-    crate::telemetry::init(config.log_format);
-    match cli.command {
+    let telemetry = crate::telemetry::init(config.log_format, config.traces.as_ref(), spec.name);
+    let outcome = match cli.command {
         Some(Command::Replay { since }) => {
             let pool = crate::db::connect(&config.database_url, spec.schema, 2).await?;
             let mut conn = pool.acquire().await?;
@@ -72,5 +72,7 @@ where
                 .with_context(|| format!("binding {}", config.bind))?;
             run(config, listener, crate::server::shutdown_on_signal()).await
         }
-    }
+    };
+    telemetry.shutdown().await;
+    outcome
 }

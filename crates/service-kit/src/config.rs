@@ -80,6 +80,26 @@ pub struct ServiceConfig {
     pub rate_limits: RateLimitConfig,
     /// `<SERVICE>_URL` and `SERVICE_SECRET`: the other services' internal routes.
     pub peers: Peers,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL`, `OTEL_SERVICE_NAME`:
+    /// where traces go; none are exported without an endpoint.
+    pub traces: Option<TraceExport>,
+}
+
+/// An OTLP/HTTP collector the service exports its spans to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceExport {
+    /// The collector's base URL; spans go to `<endpoint>/v1/traces`.
+    pub endpoint: String,
+    pub protocol: TraceProtocol,
+    /// `service.name` of the spans, when not the service's own name.
+    pub service_name: Option<String>,
+}
+
+/// The OTLP/HTTP encodings (`http/protobuf`, the standard default, or `http/json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceProtocol {
+    Protobuf,
+    Json,
 }
 
 impl ServiceConfig {
@@ -169,8 +189,40 @@ impl ServiceConfig {
                 credentials.service_secret,
                 |name| env.get(name),
             ),
+            traces: trace_export(&env)?,
         })
     }
+}
+
+fn trace_export(env: &Env) -> Result<Option<TraceExport>, ConfigError> {
+    const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    const PROTOCOL: &str = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    let Some(endpoint) = env.get(ENDPOINT) else {
+        return Ok(None);
+    };
+    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+        return Err(invalid(
+            ENDPOINT,
+            &endpoint,
+            "expected an http:// or https:// URL",
+        ));
+    }
+    let protocol = match env.get(PROTOCOL).as_deref() {
+        None | Some("http/protobuf") => TraceProtocol::Protobuf,
+        Some("http/json") => TraceProtocol::Json,
+        Some(other) => {
+            return Err(invalid(
+                PROTOCOL,
+                other,
+                "expected http/protobuf or http/json",
+            ))
+        }
+    };
+    Ok(Some(TraceExport {
+        endpoint: endpoint.trim_end_matches('/').to_owned(),
+        protocol,
+        service_name: env.get("OTEL_SERVICE_NAME"),
+    }))
 }
 
 struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
@@ -244,6 +296,27 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("REQUEST_TIMEOUT_SECS"));
+    }
+
+    #[test]
+    fn traces_are_exported_only_to_a_configured_collector() {
+        assert_eq!(config(&BASE).unwrap().traces, None);
+        let mut pairs = BASE.to_vec();
+        pairs.push(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"));
+        let traces = config(&pairs).unwrap().traces.unwrap();
+        assert_eq!(traces.endpoint, "http://collector:4318");
+        assert_eq!(traces.protocol, TraceProtocol::Protobuf);
+        pairs.push(("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"));
+        assert!(config(&pairs)
+            .unwrap_err()
+            .to_string()
+            .contains("OTEL_EXPORTER_OTLP_PROTOCOL"));
+        let mut pairs = BASE.to_vec();
+        pairs.push(("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"));
+        assert!(config(&pairs)
+            .unwrap_err()
+            .to_string()
+            .contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
     }
 
     #[test]

@@ -204,8 +204,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let traceparent = header("traceparent")
-            .filter(|t| t.len() == 55)
+        // The request's server span when traces are exported; otherwise the caller's
+        // context is passed on as it came, or a fresh one starts.
+        let traceparent = event_bus::trace::current_traceparent()
+            .or_else(|| header("traceparent").filter(|t| t.len() == 55))
             .unwrap_or_else(new_traceparent);
         Ok(RequestContext(EventContext {
             correlation_id: header("x-request-id"),

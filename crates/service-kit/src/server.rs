@@ -200,6 +200,42 @@ impl Platform {
     }
 }
 
+/// The server span of one request (OpenTelemetry HTTP conventions), continuing the trace
+/// of the caller's `traceparent` when it sent one.
+fn request_span(request: &Request<Body>) -> tracing::Span {
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |path| path.as_str());
+    let span = tracing::info_span!(
+        "request",
+        otel.name = %format!("{} {route}", request.method()),
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        method = %request.method(),
+        path = %request.uri().path(),
+        http.route = %route,
+        http.response.status_code = tracing::field::Empty,
+        request_id = %header("x-request-id").unwrap_or("-"),
+    );
+    event_bus::trace::continue_from(&span, header("traceparent"));
+    span
+}
+
+/// Records the answer's status on the server span; a 5xx marks the span as failed.
+#[derive(Clone, Copy)]
+struct RecordStatus;
+
+impl<B> tower_http::trace::OnResponse<B> for RecordStatus {
+    fn on_response(self, response: &http::Response<B>, _: Duration, span: &tracing::Span) {
+        span.record("http.response.status_code", response.status().as_u16());
+        if response.status().is_server_error() {
+            span.record("otel.status_code", "error");
+        }
+    }
+}
+
 /// Applies request ids, tracing, CORS, compression, metrics, problem rendering, timeout
 /// and body limit to `router`, and answers unknown routes with a 404 problem.
 pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
@@ -235,10 +271,9 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
             HeaderName::from_static("x-request-id"),
         ])
         .max_age(Duration::from_secs(600));
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-        let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(request_span)
+        .on_response(RecordStatus);
     router
         .fallback(|| async { ApiError::not_found("No resource at this path") })
         .layer(

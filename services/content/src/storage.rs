@@ -178,6 +178,7 @@ impl ObjectStore {
 
     /// Reads `key` through once: its size, SHA-256, first bytes and the scanner's verdict;
     /// `None` when there is no such object.
+    #[tracing::instrument(name = "s3", skip_all, fields(otel.name = "S3 GetObject", otel.kind = "client", rpc.system = "aws-api", rpc.service = "S3", rpc.method = "GetObject", key = %key))]
     pub async fn inspect(
         &self,
         key: &str,
@@ -222,6 +223,7 @@ impl ObjectStore {
     }
 
     /// Whether an object is stored under `key`.
+    #[tracing::instrument(name = "s3", skip_all, fields(otel.name = "S3 HeadObject", otel.kind = "client", rpc.system = "aws-api", rpc.service = "S3", rpc.method = "HeadObject", key = %key))]
     pub async fn exists(&self, key: &str) -> Result<bool, StoreError> {
         match self
             .client
@@ -244,6 +246,7 @@ impl ObjectStore {
     }
 
     /// Deletes `key` (deleting an absent key succeeds).
+    #[tracing::instrument(name = "s3", skip_all, fields(otel.name = "S3 DeleteObject", otel.kind = "client", rpc.system = "aws-api", rpc.service = "S3", rpc.method = "DeleteObject", key = %key))]
     pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.client
             .delete_object()

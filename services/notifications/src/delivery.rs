@@ -10,6 +10,7 @@ use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageTag};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
+use tracing::Instrument;
 
 use crate::metrics::DELIVERIES;
 use crate::settings::MailSettings;
@@ -126,6 +127,16 @@ pub async fn deliver_next(
         DELIVERIES.with_label_values(&["suppressed"]).inc();
         return Ok(true);
     }
+    let span = tracing::info_span!(
+        "ses",
+        otel.name = "SESv2 SendEmail",
+        otel.kind = "client",
+        rpc.system = "aws-api",
+        rpc.service = "SESv2",
+        rpc.method = "SendEmail",
+        notification_id = %row.id,
+    );
+    event_bus::trace::continue_from(&span, row.traceparent.as_deref());
     let outcome = mailer
         .send(&OutgoingMail {
             to: &to,
@@ -134,6 +145,7 @@ pub async fn deliver_next(
             text_body: &row.text_body,
             notification_id: row.id,
         })
+        .instrument(span)
         .await;
     let counted = match outcome {
         Ok(message_id) => {

@@ -5,7 +5,7 @@
 //! confirms the newsletter through its link. Every mail must arrive once, in its
 //! recipient's language, with a link that works; no request may meet a server error.
 //!
-//! `scripts/test` starts the fleet and sets `JOURNEY_GATEWAY`, `JOURNEY_SES` and
+//! `scripts/test` starts the fleet and sets `JOURNEY_GATEWAY`, `JOURNEY_SES`, `JOURNEY_OTLP` and
 //! `JOURNEY_LOGS`.
 
 mod audience;
@@ -19,6 +19,7 @@ mod planning;
 mod privacy;
 mod reference;
 mod timeline;
+mod traces;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

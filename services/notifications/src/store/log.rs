@@ -51,10 +51,13 @@ pub struct LogRow {
     pub metadata: Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// W3C trace context of the reaction or request that queued the mail.
+    pub traceparent: Option<String>,
 }
 
-const COLUMNS: &str = "id, user_id, recipient_email, notification_type, channel, template_id, template_version, language, subject, html_body, text_body, delivery_status, send_after, digest_id, attempts, sent_at, ses_message_id, error_message, metadata, created_at, updated_at";
+const COLUMNS: &str = "id, user_id, recipient_email, notification_type, channel, template_id, template_version, language, subject, html_body, text_body, delivery_status, send_after, digest_id, attempts, sent_at, ses_message_id, error_message, metadata, created_at, updated_at, traceparent";
 
+/// Logs (and queues) a notification; it keeps the trace context of the span writing it.
 pub async fn insert_notification(
     conn: &mut PgConnection,
     n: &NewNotification,
@@ -64,8 +67,9 @@ pub async fn insert_notification(
     sqlx::query(
         "insert into notification_log (id, user_id, recipient_email, notification_type, channel,
              template_id, template_version, language, subject, html_body, text_body,
-             delivery_status, send_after, digest_frequency, error_message, metadata, created_at, updated_at)
-         values ($1, $2, $3, $4, $17, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+             delivery_status, send_after, digest_frequency, error_message, metadata, created_at, updated_at,
+             traceparent)
+         values ($1, $2, $3, $4, $17, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18)",
     )
     .bind(id)
     .bind(n.user_id)
@@ -84,6 +88,7 @@ pub async fn insert_notification(
     .bind(&n.metadata)
     .bind(now)
     .bind(Stored(Channel::Email))
+    .bind(event_bus::trace::current_traceparent())
     .execute(conn)
     .await?;
     Ok(id)
