@@ -155,7 +155,7 @@ fn headers(event: &EventDescription) -> Value {
             "content-type": { "type": "string", "const": "application/json" },
             "ce_correlationid": text("The request id of the API call that started the saga (`X-Request-Id`)"),
             "ce_causationid": text("The id of the event that caused this one, when a reaction emitted it"),
-            "traceparent": text("W3C trace context of the producing request or reaction"),
+            "traceparent": text("W3C trace context of the span that published the event, a child of the request or reaction that wrote it"),
         }
     })
 }
