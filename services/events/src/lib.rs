@@ -36,10 +36,17 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut platform = Platform::start(SPEC, config, shutdown).await?;
     platform.consume(Arc::new(reactions::EventsReactions));
+    let agendas = agenda::cache::AgendaCache::default();
+    let (pool, stop, listening) = (platform.pool.clone(), platform.shutdown(), agendas.clone());
+    platform.spawn_worker("agenda-changes", move |heartbeat| {
+        listening
+            .clone()
+            .listen(pool.clone(), stop.clone(), heartbeat)
+    });
     let state = api::AppState {
         pool: platform.pool.clone(),
         auth: platform.auth.clone(),
-        agendas: Default::default(),
+        agendas,
         peers: platform.config.peers.clone(),
     };
     let holdings = service_kit::peers::holdings_routes(

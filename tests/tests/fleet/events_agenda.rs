@@ -70,3 +70,97 @@ async fn the_published_agenda_is_public_in_three_formats_and_revalidates() {
         "each format has its own ETag"
     );
 }
+
+#[tokio::test]
+async fn the_agenda_is_served_precompressed_to_callers_that_take_gzip() {
+    let db = TestDb::create().await;
+    let service = TestService::events(&db).await;
+    let (id, _, _) = published_evening(&Api::as_roles(&service, &["organizer"]), 61, 200).await;
+    let url = service.url(&format!("/api/v1/events/{id}/agenda"));
+    let plain = service.client.get(&url).send().await.unwrap();
+    let plain_etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(
+        plain.headers()["cache-control"],
+        "public, max-age=5, must-revalidate"
+    );
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+
+    let gzipped = service
+        .client
+        .get(&url)
+        .header("accept-encoding", "br;q=1.0, gzip;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let gzip_etag = gzipped.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(gzip_etag, plain_etag, "each encoding has its own ETag");
+    let compressed = gzipped.bytes().await.unwrap();
+    assert!(compressed.len() < plain.len());
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&compressed[..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, plain);
+
+    let refused = service
+        .client
+        .get(&url)
+        .header("accept-encoding", "gzip;q=0, identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get("content-encoding").is_none());
+    let revalidated = service
+        .client
+        .get(&url)
+        .header("if-none-match", &gzip_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn a_change_through_one_replica_shows_in_every_replicas_agenda() {
+    let db = TestDb::create().await;
+    let first = TestService::events(&db).await;
+    let second = TestService::events_replica(&first).await;
+    let organizer = Api::as_roles(&first, &["organizer"]);
+    let (id, _, _) = published_evening(&organizer, 62, 200).await;
+    let path = format!("/api/v1/events/{id}/agenda");
+    let title_on = |replica: &TestService| {
+        let (api, path) = (Api::anonymous(replica), path.clone());
+        async move { api.get(&path).await.expect(StatusCode::OK)["event"]["title"].clone() }
+    };
+    let before = title_on(&second).await;
+    assert_eq!(title_on(&first).await, before);
+
+    let event = organizer.get(&format!("/api/v1/events/{id}")).await;
+    let etag = event.etag();
+    organizer
+        .patch_if(
+            &format!("/api/v1/events/{id}"),
+            &serde_json::json!({"title": "Renamed evening"}),
+            &etag,
+        )
+        .await
+        .expect(StatusCode::OK);
+
+    assert_eq!(
+        title_on(&first).await,
+        "Renamed evening",
+        "the replica that answered the write shows it at once"
+    );
+    fleet_tests::eventually(
+        std::time::Duration::from_secs(10),
+        "the other replica's agenda shows the new title",
+        || async { (title_on(&second).await == "Renamed evening").then_some(()) },
+    )
+    .await;
+}

@@ -74,17 +74,30 @@ fn registry() -> Registry {
     toml::from_str(&text).expect("deploy/services.toml parses")
 }
 
-/// nginx `location ~ <regex> { ... <upstream> ... }` blocks; `owner` names the service an
-/// upstream address belongs to.
+/// nginx `location ~ <regex> { ... proxy_pass http://<upstream>; ... }` blocks, each
+/// upstream resolved to its server's address through the `upstream <name> { server
+/// <address> ...; }` blocks; `owner` names the service an address belongs to.
 fn nginx_gateway(name: &'static str, config: &str, owner: impl Fn(&str) -> String) -> Gateway {
+    let upstream_block =
+        Regex::new(r"upstream (\S+) \{[^}]*?server ([A-Za-z0-9.\-]+:\d+)").unwrap();
+    let servers: BTreeMap<&str, &str> = upstream_block
+        .captures_iter(config)
+        .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+        .collect();
     let location = Regex::new(r"location ~ (\S+) \{([^}]*)\}").unwrap();
-    let upstream = Regex::new(r"http://([A-Za-z0-9.\-]+:\d+)").unwrap();
+    let proxy_pass = Regex::new(r"proxy_pass http://([A-Za-z0-9.:\-]+);").unwrap();
     let routes = location
         .captures_iter(config)
         .map(|c| {
-            let address = &upstream
+            let upstream = proxy_pass
                 .captures(&c[2])
-                .expect("a location names its upstream")[1];
+                .expect("a location names its upstream")
+                .get(1)
+                .unwrap()
+                .as_str();
+            let address = servers
+                .get(upstream)
+                .unwrap_or_else(|| panic!("{name}: no upstream block for {upstream}"));
             (Route::Pattern(Regex::new(&c[1]).unwrap()), owner(address))
         })
         .collect();

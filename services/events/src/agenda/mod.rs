@@ -1,6 +1,7 @@
 //! The public agenda of a published event and its three renderings: JSON, iCalendar and
 //! the frab-compatible schedule JSON that pretalx and conference apps read.
 
+pub mod cache;
 pub mod frab;
 pub mod ical;
 

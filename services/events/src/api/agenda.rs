@@ -1,15 +1,22 @@
 //! The public agenda of a published event, without a token, as JSON, iCalendar or frab
-//! schedule JSON. Renderings are cached per event and keyed by a stamp of everything they
-//! show (one cheap query per request), with a strong `ETag`; `If-None-Match` answers 304.
+//! schedule JSON. Renderings come from memory ([`crate::agenda::cache`]), precompressed,
+//! with a strong `ETag` per encoding; `If-None-Match` answers 304. Only a rendering not in
+//! memory reads the database.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::io::Write;
+use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use flate2::write::GzEncoder;
+use flate2::Compression;
 use service_kit::problem::Problem;
 use service_kit::{ApiError, Path};
 use sha2::{Digest, Sha256};
@@ -17,31 +24,12 @@ use shared_domain::contracts::{Identity, Sealed};
 use uuid::Uuid;
 
 use super::AppState;
+use crate::agenda::cache::{AgendaCache, CachedAgenda, Rendering};
 use crate::agenda::{
     self, Agenda, AgendaEvent, AgendaMaterials, AgendaSession, AgendaSlot, AgendaSpeaker,
 };
 use crate::domain::EventError;
 use crate::store;
-
-/// One rendering with its ETag.
-#[derive(Clone)]
-struct Rendering {
-    body: Bytes,
-    etag: HeaderValue,
-}
-
-/// The three renderings of one agenda state.
-#[derive(Clone)]
-struct CachedAgenda {
-    stamp: String,
-    json: Rendering,
-    ical: Rendering,
-    frab: Rendering,
-}
-
-/// Rendered agendas by event id.
-#[derive(Clone, Default)]
-pub struct AgendaCache(Arc<Mutex<HashMap<Uuid, CachedAgenda>>>);
 
 #[derive(Clone, Copy)]
 enum Format {
@@ -50,32 +38,31 @@ enum Format {
     Frab,
 }
 
-fn rendering(body: Vec<u8>) -> Rendering {
+/// Shared caches may keep an agenda for a few seconds and must then ask again; an
+/// unchanged agenda costs them a 304.
+const CACHE_CONTROL_VALUE: &str = "public, max-age=5, must-revalidate";
+
+fn rendering(body: Vec<u8>) -> Result<Rendering, ApiError> {
     let digest = hex::encode(&Sha256::digest(&body)[..16]);
-    Rendering {
-        body: Bytes::from(body),
-        etag: HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex is a valid header"),
-    }
+    let mut gzip = GzEncoder::new(Vec::with_capacity(body.len() / 3), Compression::best());
+    gzip.write_all(&body).map_err(ApiError::internal)?;
+    Ok(Rendering {
+        identity: Bytes::from(body),
+        gzip: Bytes::from(gzip.finish().map_err(ApiError::internal)?),
+        etag: format!("\"{digest}\""),
+        gzip_etag: format!("\"{digest}-gzip\""),
+    })
 }
 
-/// What the renderings depend on: the event row, its sessions, their speakers and their
-/// materials.
-async fn stamp(state: &AppState, event_id: Uuid) -> Result<Option<(String, bool)>, sqlx::Error> {
-    let stamp = store::events::agenda_stamp(&state.pool, event_id).await?;
-    Ok(stamp.map(|s| {
-        let key = format!(
-            "{}/{:?}/{:?}/{}/{}",
-            s.version, s.sessions_changed, s.speakers_changed, s.materials_changed, s.seats_taken
-        );
-        (key, s.status.is_public())
-    }))
-}
-
-async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
+/// The agenda of a public event; `None` while the event is not public.
+async fn load(state: &AppState, event_id: Uuid) -> Result<Option<Agenda>, ApiError> {
     let mut conn = state.pool.acquire().await?;
     let event = store::events::fetch_event(&mut *conn, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
+    if !event.status().is_public() {
+        return Ok(None);
+    }
     let slots = store::slots::list_slots(&mut *conn, event_id).await?;
     let sessions = store::sessions::list_sessions(&mut *conn, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&mut *conn, event_id).await?;
@@ -132,7 +119,7 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
                 }),
         })
         .collect();
-    Ok(Agenda {
+    Ok(Some(Agenda {
         event: AgendaEvent {
             id: event.id,
             event_number: event.event_number,
@@ -147,7 +134,7 @@ async fn load(state: &AppState, event_id: Uuid) -> Result<Agenda, ApiError> {
             seats_taken: event.current_attendee_count,
         },
         slots,
-    })
+    }))
 }
 
 /// A session's materials as the agenda shows them: none until organizers published them.
@@ -193,71 +180,110 @@ async fn serve(
     format: Format,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (current, public) = stamp(&state, event_id)
-        .await?
-        .ok_or(EventError::NotFound(event_id))?;
-    if !public {
+    let agenda = match state.agendas.get(event_id) {
+        Some(agenda) => agenda,
+        None => {
+            let generation = state.agendas.generation();
+            let agenda = Arc::new(render(&state, event_id).await?);
+            state.agendas.keep(event_id, generation, agenda.clone());
+            agenda
+        }
+    };
+    let CachedAgenda::Published { json, ical, frab } = agenda.as_ref() else {
         return Err(ApiError::not_found(format!(
             "event {event_id} has no published agenda"
         )));
-    }
-    let cached = cached_agenda(&state, event_id, current).await?;
-    let (rendering, content_type) = match format {
-        Format::Json => (cached.json, "application/json"),
-        Format::Ical => (cached.ical, "text/calendar; charset=utf-8"),
-        Format::Frab => (cached.frab, "application/json"),
     };
-    Ok(conditional(rendering, content_type, &headers))
+    Ok(match format {
+        Format::Json => conditional(json, "application/json", &headers),
+        Format::Ical => conditional(ical, "text/calendar; charset=utf-8", &headers),
+        Format::Frab => conditional(frab, "application/json", &headers),
+    })
 }
 
-/// The renderings of the event's agenda for `stamp`: from the cache while the stamp is
-/// current, else rendered anew and cached.
-async fn cached_agenda(
-    state: &AppState,
-    event_id: Uuid,
-    stamp: String,
-) -> Result<CachedAgenda, ApiError> {
-    let cache = || state.agendas.0.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(cached) = cache().get(&event_id).filter(|c| c.stamp == stamp).cloned() {
-        return Ok(cached);
-    }
-    let agenda = load(state, event_id).await?;
+/// The agenda of `event_id` read from the database and rendered.
+async fn render(state: &AppState, event_id: Uuid) -> Result<CachedAgenda, ApiError> {
+    let Some(agenda) = load(state, event_id).await? else {
+        return Ok(CachedAgenda::NotPublic);
+    };
     let frab = serde_json::to_vec(&agenda::frab::render(&agenda)).map_err(ApiError::internal)?;
-    let fresh = CachedAgenda {
-        stamp,
-        json: rendering(serde_json::to_vec(&agenda).map_err(ApiError::internal)?),
-        ical: rendering(agenda::ical::render(&agenda).into_bytes()),
-        frab: rendering(frab),
-    };
-    cache().insert(event_id, fresh.clone());
-    Ok(fresh)
+    Ok(CachedAgenda::Published {
+        json: rendering(serde_json::to_vec(&agenda).map_err(ApiError::internal)?)?,
+        ical: rendering(agenda::ical::render(&agenda).into_bytes())?,
+        frab: rendering(frab)?,
+    })
 }
 
-/// The rendering, or 304 when `If-None-Match` names its `ETag` (or `*`); cacheable for a
-/// minute either way.
-fn conditional(rendering: Rendering, content_type: &'static str, headers: &HeaderMap) -> Response {
-    let etag = rendering.etag.to_str().unwrap_or_default().to_owned();
+/// Whether `Accept-Encoding` takes gzip: named, and not with `q=0`.
+fn takes_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let named = parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"));
+            let refused = parts
+                .filter_map(|p| p.strip_prefix("q="))
+                .any(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0));
+            named && !refused
+        })
+}
+
+/// The rendering in the encoding the caller takes, or 304 when `If-None-Match` names
+/// either encoding's `ETag` (or `*`).
+fn conditional(rendering: &Rendering, content_type: &'static str, headers: &HeaderMap) -> Response {
+    let gzip = takes_gzip(headers);
+    let (body, etag) = if gzip {
+        (&rendering.gzip, &rendering.gzip_etag)
+    } else {
+        (&rendering.identity, &rendering.etag)
+    };
     let not_modified = headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|tags| {
-            tags.split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+            tags.split(',').map(str::trim).any(|t| {
+                let t = t.trim_start_matches("W/");
+                t == "*" || t == rendering.etag || t == rendering.gzip_etag
+            })
         });
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        rendering.body.into_response()
+        body.clone().into_response()
     };
     let response_headers = response.headers_mut();
-    response_headers.insert(ETAG, rendering.etag);
     response_headers.insert(
-        CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
+        ETAG,
+        HeaderValue::from_str(etag).expect("hex is a valid header"),
     );
+    response_headers.insert(CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL_VALUE));
+    response_headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     if !not_modified {
         response_headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if gzip {
+            response_headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+    }
+    response
+}
+
+/// A write this replica answered shows in its agendas at once; other replicas learn of it
+/// from the change notification a moment later.
+pub async fn forget_after_writes(
+    State(agendas): State<AgendaCache>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    if writes && response.status().is_success() {
+        agendas.changed("*");
     }
     response
 }

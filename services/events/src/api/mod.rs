@@ -30,7 +30,7 @@ use crate::domain::EventError;
 pub struct AppState {
     pub pool: PgPool,
     pub auth: Arc<Authenticator>,
-    pub agendas: agenda::AgendaCache,
+    pub agendas: crate::agenda::cache::AgendaCache,
     /// The speakers service's key route opens the names a published agenda shows.
     pub peers: service_kit::peers::Peers,
 }
@@ -120,7 +120,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The API routes, the OpenAPI document and its interactive reference page.
 pub fn router(state: AppState) -> Router {
     let (router, document) = split();
+    let agendas = state.agendas.clone();
     router
+        .layer(axum::middleware::from_fn_with_state(
+            agendas,
+            agenda::forget_after_writes,
+        ))
         .with_state(state)
         .merge(service_kit::openapi::api_reference("events", document))
 }

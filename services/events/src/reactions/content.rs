@@ -1,7 +1,7 @@
 //! The content saga on the events side: a session's materials as the content context
 //! announces them (`SessionMaterialsChanged`, the latest version per session), shown on
-//! the published agenda once organizers published them. Storing a newer version changes
-//! the agenda's stamp (`store::events::agenda_stamp`), so cached renderings are replaced.
+//! the published agenda once organizers published them. Storing a newer version announces
+//! the change to the agenda cache (`agenda::cache`), so cached renderings are replaced.
 
 use event_bus::{Envelope, ReactionError};
 use shared_domain::contracts::content::SessionMaterialsChanged;

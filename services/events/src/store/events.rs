@@ -226,33 +226,3 @@ pub async fn update_states(
     .fetch_one(conn)
     .await
 }
-
-/// What an event's public agenda depends on, to tell whether a cached rendering is current.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AgendaStamp {
-    pub version: i64,
-    pub status: Stored<EventStatus>,
-    pub sessions_changed: Option<DateTime<Utc>>,
-    pub speakers_changed: Option<DateTime<Utc>>,
-    /// Rises with every stored change of the sessions' materials: a session's first
-    /// materials add a row, a newer version raises its number (versions only grow).
-    pub materials_changed: i64,
-    pub seats_taken: i64,
-}
-
-/// The agenda stamp of an event: its version and status, the latest change of its sessions
-/// and of their speakers, its sessions' materials, and the seats taken.
-pub async fn agenda_stamp(
-    db: impl PgExecutor<'_>,
-    event_id: Uuid,
-) -> Result<Option<AgendaStamp>, sqlx::Error> {
-    sqlx::query_as(
-        "select e.version, e.status, (select max(updated_at) from sessions where event_id = e.id) as sessions_changed, \
-         (select max(ss.updated_at) from session_speakers ss join sessions s on s.id = ss.session_id where s.event_id = e.id) as speakers_changed, \
-         (select (count(*) + coalesce(sum(m.version), 0))::bigint from session_materials m where m.event_id = e.id) as materials_changed, \
-         e.current_attendee_count::bigint as seats_taken from events e where e.id = $1",
-    )
-    .bind(event_id)
-    .fetch_optional(db)
-    .await
-}

@@ -108,7 +108,8 @@ pub async fn approve_content(
     .map(|_| ())
 }
 
-/// A change to what the agenda shows of a speaker changes the agenda's stamp.
+/// A change to what the agenda shows of a speaker touches their sessions' speaker rows,
+/// whose trigger announces the change to the agenda cache.
 async fn touch_speaker(
     conn: &mut PgConnection,
     speaker_id: Uuid,
