@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::TestService;
 
 /// A caller of one service (or the gateway) with one token (or none).
+#[derive(Clone)]
 pub struct Api {
     pub client: reqwest::Client,
     pub base_url: String,

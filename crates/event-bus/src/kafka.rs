@@ -51,6 +51,11 @@ impl Default for Topics {
     }
 }
 
+/// A client setting from the environment (`name`), else `default`.
+fn tuning(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
 impl BusConfig {
     fn client(&self) -> ClientConfig {
         let mut config = ClientConfig::new();
@@ -69,7 +74,9 @@ impl BusConfig {
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("compression.type", "lz4")
-            .set("linger.ms", "5")
+            // `KAFKA_LINGER_MS` trades latency for bigger batches (scripts/bench measures
+            // the hop).
+            .set("linger.ms", tuning("KAFKA_LINGER_MS", "5"))
             // A delivery that cannot finish in time fails back to the relay, which keeps the
             // rows unpublished and retries them; nothing is dropped.
             .set("message.timeout.ms", "15000")
@@ -87,8 +94,10 @@ impl BusConfig {
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", "10000")
-            // Brokers may hold a fetch for its whole wait time; keep that short for latency.
-            .set("fetch.wait.max.ms", "20")
+            // How long the broker may hold a fetch that found nothing
+            // (`KAFKA_FETCH_WAIT_MAX_MS`). Apache Kafka answers a waiting fetch as soon as a
+            // record arrives, so production may wait longer and save idle fetches.
+            .set("fetch.wait.max.ms", tuning("KAFKA_FETCH_WAIT_MAX_MS", "20"))
             .set("topic.metadata.refresh.interval.ms", "2000");
         config
     }

@@ -7,6 +7,7 @@
 //! what a service holds about a person, which the owning service gathers into one export.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
@@ -44,8 +45,10 @@ const SERVICES: [(&str, u16); 6] = [
 /// Where the other services answer and what to present to them.
 #[derive(Clone)]
 pub struct Peers {
-    urls: BTreeMap<&'static str, String>,
-    secret: String,
+    // Shared, so that cloning the peers (handler state is cloned per request) copies
+    // nothing.
+    urls: Arc<BTreeMap<&'static str, String>>,
+    secret: Arc<str>,
     http: reqwest::Client,
 }
 
@@ -105,7 +108,11 @@ impl Peers {
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
-        Self { urls, secret, http }
+        Self {
+            urls: Arc::new(urls),
+            secret: secret.into(),
+            http,
+        }
     }
 
     /// The secret callers of internal routes present.

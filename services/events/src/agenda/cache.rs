@@ -30,15 +30,19 @@ pub struct Rendering {
     pub gzip_etag: String,
 }
 
-/// What the agenda of one event is: not public, or its three renderings.
+/// The three renderings of a published agenda.
+#[derive(Debug)]
+pub struct Renderings {
+    pub json: Rendering,
+    pub ical: Rendering,
+    pub frab: Rendering,
+}
+
+/// What the agenda of one event is: not public, or its renderings.
 #[derive(Debug)]
 pub enum CachedAgenda {
     NotPublic,
-    Published {
-        json: Rendering,
-        ical: Rendering,
-        frab: Rendering,
-    },
+    Published(Box<Renderings>),
 }
 
 #[derive(Default)]

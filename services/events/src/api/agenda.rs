@@ -24,7 +24,7 @@ use shared_domain::contracts::{Identity, Sealed};
 use uuid::Uuid;
 
 use super::AppState;
-use crate::agenda::cache::{AgendaCache, CachedAgenda, Rendering};
+use crate::agenda::cache::{AgendaCache, CachedAgenda, Rendering, Renderings};
 use crate::agenda::{
     self, Agenda, AgendaEvent, AgendaMaterials, AgendaSession, AgendaSlot, AgendaSpeaker,
 };
@@ -189,15 +189,15 @@ async fn serve(
             agenda
         }
     };
-    let CachedAgenda::Published { json, ical, frab } = agenda.as_ref() else {
+    let CachedAgenda::Published(renderings) = agenda.as_ref() else {
         return Err(ApiError::not_found(format!(
             "event {event_id} has no published agenda"
         )));
     };
     Ok(match format {
-        Format::Json => conditional(json, "application/json", &headers),
-        Format::Ical => conditional(ical, "text/calendar; charset=utf-8", &headers),
-        Format::Frab => conditional(frab, "application/json", &headers),
+        Format::Json => conditional(&renderings.json, "application/json", &headers),
+        Format::Ical => conditional(&renderings.ical, "text/calendar; charset=utf-8", &headers),
+        Format::Frab => conditional(&renderings.frab, "application/json", &headers),
     })
 }
 
@@ -207,11 +207,11 @@ async fn render(state: &AppState, event_id: Uuid) -> Result<CachedAgenda, ApiErr
         return Ok(CachedAgenda::NotPublic);
     };
     let frab = serde_json::to_vec(&agenda::frab::render(&agenda)).map_err(ApiError::internal)?;
-    Ok(CachedAgenda::Published {
+    Ok(CachedAgenda::Published(Box::new(Renderings {
         json: rendering(serde_json::to_vec(&agenda).map_err(ApiError::internal)?)?,
         ical: rendering(agenda::ical::render(&agenda).into_bytes())?,
         frab: rendering(frab)?,
-    })
+    })))
 }
 
 /// Whether `Accept-Encoding` takes gzip: named, and not with `q=0`.

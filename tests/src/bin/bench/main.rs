@@ -1,10 +1,14 @@
 //! Prints the platform's speed figures (run through `scripts/bench`, which starts the fleet
-//! it measures):
+//! it measures and prints readiness, idle memory and PostgreSQL's commit ceiling first),
+//! each beside its ceiling where there is one:
 //! 1. companies create and get throughput and latency through the gateway;
-//! 2. public agenda requests per second, warm, with and without `If-None-Match`;
+//! 2. the public agenda with wrk, direct and through the gateway, plain and revalidated,
+//!    beside nginx serving the same bytes as a static file (`wrk`);
 //! 3. seat reservations per second through the seat step of the registration saga;
-//! 4. registrations per second end to end and their saga latency (request → final state);
-//! 5. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate;
+//! 4. registrations: a burst beside pgbench's commit rate, and an open-loop rate with the
+//!    latency from request to final state (`registrations`);
+//! 5. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate, beside a
+//!    bare produce → consume round trip on the same broker (`hop`);
 //! 6. invitation mails per second through the notifications service and SES, with the time
 //!    each spent queued (logged → accepted by SES), and a newsletter fanned out to as many
 //!    subscribers (delivery alone);
@@ -28,10 +32,14 @@ use tokio::sync::Mutex;
 use uuid::Uuid;
 
 mod content;
+mod hop;
+mod registrations;
 mod votes;
+mod wrk;
 
 struct Args {
     gateway: String,
+    events_url: String,
     brokers: String,
     secret: String,
     seconds: u64,
@@ -50,6 +58,7 @@ fn args() -> Args {
         |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     Args {
         gateway: env("BENCH_GATEWAY", "http://127.0.0.1:18080"),
+        events_url: env("BENCH_EVENTS_URL", "http://127.0.0.1:18082"),
         brokers: env("KAFKA_BROKERS", "127.0.0.1:19093"),
         secret: env("JWT_SECRET", "batbern-local-dev-secret"),
         seconds: env("BENCH_SECONDS", "10").parse().expect("BENCH_SECONDS"),
@@ -202,32 +211,7 @@ async fn events_figures(args: &Args) {
     let (event_id, _, _) =
         fleet_tests::planning::published_evening(&organizer, number, seats).await;
     fleet_tests::planning::walk_status(&organizer, &event_id, &["registration_open"]).await;
-    let agenda_url = format!("{}/api/v1/events/{event_id}/agenda", args.gateway);
-    let etag = organizer
-        .get(&format!("/api/v1/events/{event_id}/agenda"))
-        .await
-        .etag();
-    let client = reqwest::Client::new();
-    for (label, revalidate) in [
-        ("public agenda (gateway)", false),
-        ("agenda If-None-Match (304)", true),
-    ] {
-        let (client, url, etag) = (client.clone(), agenda_url.clone(), etag.clone());
-        load(label, args.seconds, args.concurrency, move |_, _| {
-            let (client, url, etag) = (client.clone(), url.clone(), etag.clone());
-            async move {
-                let mut request = client.get(&url);
-                if revalidate {
-                    request = request.header("if-none-match", etag);
-                }
-                match request.send().await {
-                    Ok(r) => (r.status() == if revalidate { 304 } else { 200 }, None),
-                    Err(_) => (false, None),
-                }
-            }
-        })
-        .await;
-    }
+    wrk::agenda_figures(args, &event_id).await;
 
     let producer = fleet_tests::producer(&args.brokers);
     let event: Uuid = event_id.parse().expect("event id");
@@ -257,78 +241,6 @@ async fn events_figures(args: &Args) {
     .await;
     let elapsed = started.elapsed().as_secs_f64();
     println!("seat reservations (saga)     {:>8.0} per s   ({seats} requests through the bus, {elapsed:.2} s)", f64::from(seats) / elapsed);
-}
-
-/// Registrations through the gateway, each request answered by the whole saga (attendees →
-/// events → attendees); latency is request → final state as the database recorded it.
-async fn registration_figures(args: &Args) {
-    use futures::stream::{self, StreamExt};
-    let organizer = Api::at(
-        &args.gateway,
-        Some(token_signed(&args.secret, &["organizer"], None)),
-    );
-    let number = 1000 + (Uuid::new_v4().as_u128() % 99_000) as i32;
-    let (capacity, guests) = (1000, 1500);
-    let (event_id, _, _) =
-        fleet_tests::planning::published_evening(&organizer, number, capacity).await;
-    fleet_tests::planning::walk_status(&organizer, &event_id, &["registration_open"]).await;
-    let run = Uuid::new_v4().simple().to_string();
-    let attendees: Vec<String> = stream::iter(0..guests)
-        .map(|n| {
-            let (organizer, run) = (&organizer, &run);
-            async move {
-                let body = json!({"email": format!("bench-{run}-{n}@example.ch"), "firstName": "Bench", "lastName": format!("{n}"), "gdprConsent": {"given": false}});
-                organizer.post("/api/v1/attendees", &body).await.body["id"].as_str().unwrap_or_default().to_owned()
-            }
-        })
-        .buffer_unordered(args.concurrency)
-        .collect()
-        .await;
-    let started = Instant::now();
-    stream::iter(attendees.iter())
-        .map(|attendee| {
-            let (organizer, event_id) = (&organizer, &event_id);
-            async move {
-                organizer
-                    .post(
-                        "/api/v1/registrations",
-                        &json!({"eventId": event_id, "attendeeId": attendee}),
-                    )
-                    .await
-            }
-        })
-        .buffer_unordered(args.concurrency)
-        .collect::<Vec<_>>()
-        .await;
-    let db = sqlx::PgPool::connect(&args.database_url)
-        .await
-        .expect("bench database");
-    let event: Uuid = event_id.parse().expect("event id");
-    fleet_tests::eventually(Duration::from_secs(300), "every registration settled", || {
-        let db = &db;
-        async move {
-            let pending: i64 = sqlx::query_scalar("select count(*) from attendees.event_registrations where event_id = $1 and status = 'registered'")
-                .bind(event)
-                .fetch_one(db)
-                .await
-                .ok()?;
-            (pending == 0).then_some(())
-        }
-    })
-    .await;
-    let elapsed = started.elapsed().as_secs_f64();
-    let (p50, p99): (f64, f64) = sqlx::query_as(
-        "select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms) from \
-         (select extract(epoch from updated_at - registration_date)::float8 * 1000 as ms from attendees.event_registrations where event_id = $1) l",
-    )
-    .bind(event)
-    .fetch_one(&db)
-    .await
-    .expect("latency query");
-    println!(
-        "registrations end to end      {:>8.0} per s   saga p50 {p50:>7.1} ms   p99 {p99:>7.1} ms   ({guests} for {capacity} seats, {elapsed:.2} s)",
-        guests as f64 / elapsed
-    );
 }
 
 async fn bus_figures(args: &Args) {
@@ -382,13 +294,18 @@ async fn bus_figures(args: &Args) {
     .fetch_one(&bus.pool)
     .await
     .expect("latency query");
-    println!(
-        "outbox → consumer commit     {offered:>8.0} events/s offered   p50 {p50:>6.2} ms   p99 {p99:>6.2} ms   max {max:>7.2} ms   ({total} events)"
-    );
     match Arc::try_unwrap(bus) {
         Ok(bus) => bus.stop().await,
         Err(_) => unreachable!("committers finished"),
     }
+    let (bare_p50, bare_p99) = hop::bare_round_trip(&args.brokers, args.rate, args.seconds).await;
+    println!(
+        "outbox → consumer commit     {offered:>8.0} events/s offered   p50 {p50:>6.2} ms (goal ≤ 5)   p99 {p99:>6.2} ms (goal ≤ 25)   max {max:>7.2} ms   ({total} events)"
+    );
+    println!(
+        "  ceiling: bare produce → consume on the same broker   p50 {bare_p50:>6.2} ms   p99 {bare_p99:>6.2} ms   (ratio of p50s {:.1})",
+        p50 / bare_p50
+    );
 }
 
 #[tokio::main]
@@ -399,13 +316,30 @@ async fn main() {
         args.seconds,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    http_figures(&args).await;
-    events_figures(&args).await;
-    registration_figures(&args).await;
-    bus_figures(&args).await;
-    mail_figures(&args).await;
-    votes::vote_figures(&args).await;
-    content::content_figures(&args).await;
+    // `BENCH_ONLY=agenda,registrations,...` measures only the figures named.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let wanted = |figure: &str| only.is_empty() || only.split(',').any(|f| f.trim() == figure);
+    if wanted("http") {
+        http_figures(&args).await;
+    }
+    if wanted("agenda") {
+        events_figures(&args).await;
+    }
+    if wanted("registrations") {
+        registrations::registration_figures(&args).await;
+    }
+    if wanted("hop") {
+        bus_figures(&args).await;
+    }
+    if wanted("mail") {
+        mail_figures(&args).await;
+    }
+    if wanted("votes") {
+        votes::vote_figures(&args).await;
+    }
+    if wanted("content") {
+        content::content_figures(&args).await;
+    }
 }
 
 async fn mail_figures(args: &Args) {
