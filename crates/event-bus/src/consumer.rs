@@ -387,8 +387,8 @@ impl Consumer {
                 hs.iter()
                     .map(|h| {
                         (
-                            h.key.to_owned(),
-                            json!(h.value.map(|v| String::from_utf8_lossy(v).into_owned())),
+                            storable(h.key),
+                            json!(h.value.map(|v| storable(&String::from_utf8_lossy(v)))),
                         )
                     })
                     .collect()
@@ -397,7 +397,7 @@ impl Consumer {
         let headers = serde_json::Value::Object(headers);
         let payload = message
             .payload()
-            .map(|p| String::from_utf8_lossy(p).into_owned());
+            .map(|p| storable(&String::from_utf8_lossy(p)));
         let handler = self.reaction.handler();
         let mut backoff = self.settings.initial_backoff;
         loop {
@@ -412,10 +412,10 @@ impl Consumer {
             .bind(message.topic())
             .bind(message.partition())
             .bind(message.offset())
-            .bind(message.key().map(|k| String::from_utf8_lossy(k).into_owned()))
+            .bind(message.key().map(|k| storable(&String::from_utf8_lossy(k))))
             .bind(&headers)
             .bind(&payload)
-            .bind(error)
+            .bind(storable(error))
             .bind(attempts as i32)
             .execute(&self.pool)
             .await;
@@ -448,6 +448,12 @@ impl Consumer {
         }
         true
     }
+}
+
+/// `text` as Postgres can store it: its text types hold no NUL character, so a poisoned
+/// message's NULs become U+FFFD in the record of it instead of failing the record forever.
+fn storable(text: &str) -> String {
+    text.replace('\0', "\u{fffd}")
 }
 
 /// Applies `envelope` once for `reaction`: the inbox row and the reaction's writes commit

@@ -129,6 +129,10 @@ impl Envelope {
                 if let Some(value) = h.value {
                     let text = std::str::from_utf8(value)
                         .map_err(|_| MalformedMessage(format!("header {} is not UTF-8", h.key)))?;
+                    // Header values end up in text columns (inbox, outbox), which hold no NUL.
+                    if text.contains('\0') {
+                        return Err(MalformedMessage(format!("header {} holds a NUL", h.key)));
+                    }
                     header.insert(h.key.to_owned(), text.to_owned());
                 }
             }
@@ -213,5 +217,26 @@ mod tests {
             .unwrap_err()
             .0
             .contains("ce_id"));
+    }
+
+    #[test]
+    fn a_header_holding_a_nul_is_malformed() {
+        let headers = OwnedHeaders::new().insert(Header {
+            key: "ce_id",
+            value: Some(&b"0190\0"[..]),
+        });
+        let message = OwnedMessage::new(
+            Some(b"{}".to_vec()),
+            None,
+            "t".into(),
+            Timestamp::NotAvailable,
+            0,
+            0,
+            Some(headers),
+        );
+        assert!(Envelope::from_message(&message)
+            .unwrap_err()
+            .0
+            .contains("NUL"));
     }
 }

@@ -21,6 +21,10 @@ use uuid::Uuid;
 /// the payload is an event id, or `*` for every agenda.
 pub const CHANNEL: &str = "agenda_changed";
 
+/// How often a quiet listener tells its supervisor it is alive: well inside the shortest
+/// stall limit (`WORKER_STALL_SECS`), as the relay's polling is.
+const HEARTBEAT: Duration = Duration::from_millis(500);
+
 /// One rendering in both encodings, with its strong `ETag` (one per encoding).
 #[derive(Debug)]
 pub struct Rendering {
@@ -140,7 +144,7 @@ impl AgendaCache {
             let notification = loop {
                 tokio::select! {
                     _ = shutdown.cancelled() => break 'follow Ok(()),
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => heartbeat.beat(),
+                    _ = tokio::time::sleep(HEARTBEAT) => heartbeat.beat(),
                     notification = &mut next => break notification,
                 }
             };
