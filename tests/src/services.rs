@@ -328,6 +328,16 @@ impl TestService {
         .await
     }
 
+    /// The service's Prometheus page (`/metrics`).
+    pub async fn metrics(&self) -> String {
+        let answer = self.client.get(self.url("/metrics")).send().await;
+        answer
+            .expect("/metrics answers")
+            .text()
+            .await
+            .expect("a text page")
+    }
+
     /// `base_url` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)

@@ -126,16 +126,10 @@ async fn poison(producer: &FutureProducer, prefix: &str, context: &str) -> Uuid 
 /// How many messages the consumers dead-lettered, as `/metrics` say (the services of one
 /// test share the process, so each one's page counts them all).
 async fn dead_lettered(service: &TestService) -> u64 {
-    let text = service
-        .client
-        .get(service.url("/metrics"))
-        .send()
+    service
+        .metrics()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
+        .lines()
         .filter(|l| l.starts_with("bus_messages_consumed_total{"))
         .filter(|l| l.contains("outcome=\"dead_lettered\""))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())

@@ -129,15 +129,7 @@ async fn the_same_event_delivered_twice_sends_one_mail() {
         .expect(StatusCode::OK);
     assert_ne!(first_page["items"][0]["id"], second_page["items"][0]["id"]);
     assert_eq!(second_page["nextCursor"], serde_json::Value::Null);
-    let metrics = service
-        .client
-        .get(service.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = service.metrics().await;
     assert!(
         metrics.contains("mail_deliveries_total{outcome=\"sent\"} 2"),
         "{metrics}"

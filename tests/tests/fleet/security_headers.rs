@@ -64,14 +64,7 @@ async fn invented_methods_add_no_metric_series() {
             .await
             .unwrap();
     }
-    let metrics = client
-        .get(service.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = service.metrics().await;
     assert!(!metrics.contains("BREW"), "invented methods became labels");
     assert!(metrics.contains("method=\"other\""), "{metrics}");
 }

@@ -67,15 +67,7 @@ async fn a_stalled_consumer_makes_the_service_unready_until_it_moves_again() {
         || async { (readiness(&events).await.0 == StatusCode::OK).then_some(()) },
     )
     .await;
-    let metrics = events
-        .client
-        .get(events.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = events.metrics().await;
     assert!(
         metrics.contains("worker_up{worker=\"consumer\"} 1"),
         "{metrics}"

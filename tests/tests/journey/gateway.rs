@@ -196,6 +196,35 @@ impl Caller {
     }
 }
 
+/// An attendee the organizer created with a fresh address `<label>.<uuid>@example.ch`,
+/// acting with their own token: the address and the caller.
+pub async fn new_attendee(public: &Caller, label: &str, first_name: &str) -> (String, Caller) {
+    let organizer = public.with_token(
+        &format!("{label}-organizer"),
+        &["organizer"],
+        SubjectIds::default(),
+    );
+    let email = format!("{label}.{}@example.ch", Uuid::now_v7().simple());
+    let attendee = organizer
+        .post(
+            "/api/v1/attendees",
+            &serde_json::json!({"email": email, "firstName": first_name, "lastName": "Journey",
+                "language": "en", "gdprConsent": {"given": true, "policyVersion": "2026-01"}}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let attendee_id: Uuid = attendee["id"].as_str().unwrap().parse().unwrap();
+    let caller = public.with_token(
+        &format!("attendee-{attendee_id}"),
+        &["attendee"],
+        SubjectIds {
+            attendee: Some(attendee_id),
+            ..SubjectIds::default()
+        },
+    );
+    (email, caller)
+}
+
 /// Ids a token's claims carry.
 #[derive(Default, Clone, Copy)]
 pub struct SubjectIds {

@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use uuid::Uuid;
 
-use crate::gateway::{Caller, Fleet, SubjectIds};
+use crate::gateway::{new_attendee, Caller, Fleet};
 
 /// The ops command, built beside the test binaries.
 fn batbern_ops() -> Command {
@@ -48,26 +47,8 @@ fn has_step(timeline: &Value, service: &str, kind: &str, event_type: &str) -> bo
 async fn a_registration_is_followed_through_every_service_by_its_request_id() {
     let fleet = Fleet::from_env();
     let public = Caller::anonymous(&fleet, &Default::default());
-    let organizer = public.with_token("timeline-organizer", &["organizer"], SubjectIds::default());
     let demo = crate::demo::demo_event(&public).await;
-    let email = format!("timeline.{}@example.ch", Uuid::now_v7().simple());
-    let attendee = organizer
-        .post(
-            "/api/v1/attendees",
-            &json!({"email": email, "firstName": "Tim", "lastName": "Line", "language": "en",
-                "gdprConsent": {"given": true, "policyVersion": "2026-01"}}),
-        )
-        .await
-        .expect(StatusCode::CREATED);
-    let attendee_id: Uuid = attendee["id"].as_str().unwrap().parse().unwrap();
-    let caller = public.with_token(
-        &format!("attendee-{attendee_id}"),
-        &["attendee"],
-        SubjectIds {
-            attendee: Some(attendee_id),
-            ..SubjectIds::default()
-        },
-    );
+    let (_, caller) = new_attendee(&public, "timeline", "Tim").await;
 
     let answer = caller
         .post("/api/v1/registrations", &json!({"eventId": demo["id"]}))

@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::gateway::{Caller, Fleet, SubjectIds};
+use crate::gateway::{new_attendee, Caller, Fleet};
 use crate::mailbox::Mailbox;
 
 /// The chain from the mail's SES span up to the first span the fleet made, root first.
@@ -34,26 +34,8 @@ async fn a_registration_is_one_trace_from_the_gateway_through_the_bus_to_its_mai
     .await;
     let fleet = Fleet::from_env();
     let public = Caller::anonymous(&fleet, &Default::default());
-    let organizer = public.with_token("trace-organizer", &["organizer"], SubjectIds::default());
     let demo = crate::demo::demo_event(&public).await;
-    let email = format!("trace.{}@example.ch", Uuid::now_v7().simple());
-    let attendee = organizer
-        .post(
-            "/api/v1/attendees",
-            &json!({"email": email, "firstName": "Trace", "lastName": "Journey", "language": "en",
-                "gdprConsent": {"given": true, "policyVersion": "2026-01"}}),
-        )
-        .await
-        .expect(StatusCode::CREATED);
-    let attendee_id: Uuid = attendee["id"].as_str().unwrap().parse().unwrap();
-    let caller = public.with_token(
-        &format!("attendee-{attendee_id}"),
-        &["attendee"],
-        SubjectIds {
-            attendee: Some(attendee_id),
-            ..SubjectIds::default()
-        },
-    );
+    let (email, caller) = new_attendee(&public, "trace", "Trace").await;
 
     // The caller's own span: the browser or integration that sent the request.
     let trace_id = Uuid::new_v4().simple().to_string();
