@@ -1,77 +1,40 @@
-//! The idempotent consumer: for each message, the inbox row `(event_id, handler)` and the
-//! reaction commit in one transaction, and only then is the offset stored for commit. A
-//! redelivered message finds its inbox row and changes nothing. A reaction that keeps
+//! The idempotent consumer: each message is applied through the inbox
+//! ([`crate::inbox`]), and only then is its offset stored for commit. A reaction that keeps
 //! failing is parked in `dead_letters` (and the service's `.dlq` topic) so the partition
 //! goes on; a malformed message is parked at once.
+//!
+//! Messages that have already arrived when the consumer turns to them are applied together,
+//! in order, in one transaction (up to [`BATCH_LIMIT`] messages, committed after
+//! [`TRANSACTION_BUDGET`]): under load one commit serves many messages, while a lone message
+//! is applied at once. When anything in such a transaction fails, its messages are applied
+//! one at a time, each with its own retries.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use async_trait::async_trait;
-use rdkafka::client::ClientContext;
-use rdkafka::consumer::{
-    BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance, StreamConsumer,
-};
+use futures::FutureExt as _;
+use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::statistics::Statistics;
 use serde_json::json;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 
 use crate::envelope::Envelope;
+use crate::inbox::{apply, apply_together, Applied, Reaction};
 use crate::kafka::BusConfig;
 use crate::lag::LagReporter;
+use crate::membership::GroupMembership;
 use crate::metrics;
 use crate::trace;
 use crate::workers::Heartbeat;
 
-/// Why a reaction failed. Every failure is retried with backoff; lost database connections
-/// are retried until the database returns, other failures until the attempts run out.
-#[derive(Debug, thiserror::Error)]
-pub enum ReactionError {
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-    #[error("payload of {event_type} could not be decoded: {message}")]
-    Payload { event_type: String, message: String },
-    #[error("{0}")]
-    Refused(String),
-}
+/// The most messages taken from the consumer's queue at once.
+pub const BATCH_LIMIT: usize = 64;
 
-impl From<crate::outbox::OutboxError> for ReactionError {
-    fn from(error: crate::outbox::OutboxError) -> Self {
-        match error {
-            crate::outbox::OutboxError::Database(e) => Self::Database(e),
-            other => Self::Refused(other.to_string()),
-        }
-    }
-}
-
-impl ReactionError {
-    fn is_outage(&self) -> bool {
-        matches!(
-            self,
-            Self::Database(
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
-            )
-        )
-    }
-}
-
-/// A service's saga steps: reactions to consumed events. Runs inside the inbox transaction,
-/// so everything it writes (state, new outbox rows) commits atomically with the inbox row.
-#[async_trait]
-pub trait Reaction: Send + Sync + 'static {
-    /// The stable handler name, part of the inbox key.
-    fn handler(&self) -> &'static str;
-    /// Applies one event; events of types it does not know are ignored.
-    async fn react(
-        &self,
-        conn: &mut PgConnection,
-        envelope: &Envelope,
-    ) -> Result<(), ReactionError>;
-}
+/// How long one transaction applies messages before it commits those applied so far.
+pub const TRANSACTION_BUDGET: Duration = Duration::from_millis(25);
 
 /// How a service consumes.
 #[derive(Debug, Clone)]
@@ -90,102 +53,39 @@ pub struct ConsumerSettings {
     pub join_timeout: Duration,
 }
 
-/// Follows the group membership of a consumer: rebalance callbacks tell the heartbeat
-/// whether partitions are assigned, and since when none are.
-struct GroupMembership {
-    heartbeat: Heartbeat,
-    lag: Arc<LagReporter>,
-    unassigned_since: Mutex<Option<Instant>>,
-}
-
-impl GroupMembership {
-    fn new(heartbeat: Heartbeat, lag: Arc<LagReporter>) -> Self {
-        heartbeat.set_joined(false);
-        Self {
-            heartbeat,
-            lag,
-            unassigned_since: Mutex::new(Some(Instant::now())),
-        }
-    }
-
-    /// How long the consumer has been without an assignment, if it has none.
-    fn unassigned_for(&self) -> Option<Duration> {
-        let since = self
-            .unassigned_since
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        since.map(|at| at.elapsed())
-    }
-}
-
-impl ClientContext for GroupMembership {
-    fn stats(&self, statistics: Statistics) {
-        for (topic, stats) in &statistics.topics {
-            for (partition, stats) in &stats.partitions {
-                if *partition >= 0 && stats.hi_offset >= 0 {
-                    self.lag.end_seen(topic, *partition, stats.hi_offset);
-                }
-            }
-        }
-    }
-}
-
-/// Where the consumer's fetching stands in a partition (a local lookup).
-fn fetch_position(
-    consumer: &StreamConsumer<GroupMembership>,
-    topic: &str,
-    partition: i32,
-) -> Option<i64> {
-    let positions = consumer.position().ok()?;
-    match positions.find_partition(topic, partition)?.offset() {
-        rdkafka::Offset::Offset(offset) => Some(offset),
-        _ => None,
-    }
-}
-
-impl ConsumerContext for GroupMembership {
-    fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        let mut since = self
-            .unassigned_since
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        match rebalance {
-            // An empty assignment (more members than partitions) is membership too.
-            Rebalance::Assign(partitions) => {
-                tracing::info!(
-                    partitions = partitions.count(),
-                    "consumer group assignment received"
-                );
-                *since = None;
-                self.heartbeat.set_joined(true);
-            }
-            Rebalance::Revoke(partitions) => {
-                for partition in partitions.elements() {
-                    self.lag.revoked(partition.topic(), partition.partition());
-                }
-                since.get_or_insert_with(Instant::now);
-                self.heartbeat.set_joined(false);
-            }
-            Rebalance::Error(error) => tracing::warn!(%error, "consumer group rebalance failed"),
-        }
-    }
-}
-
-/// Outcome of applying one message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
-    /// The reaction ran and committed.
-    Applied,
-    /// The inbox already held the event; nothing was done.
-    Duplicate,
-}
-
 /// Runs the reaction of one service for every message of its topics.
 pub struct Consumer {
     pool: PgPool,
     bus: BusConfig,
     settings: ConsumerSettings,
     reaction: Arc<dyn Reaction>,
+}
+
+/// What one member works with while it consumes.
+struct Session<'a> {
+    consumer: &'a StreamConsumer<GroupMembership>,
+    lag: &'a LagReporter,
+    dlq: &'a FutureProducer,
+    shutdown: &'a CancellationToken,
+    heartbeat: &'a Heartbeat,
+}
+
+impl Session<'_> {
+    /// `message` is applied or parked: its offset may be committed.
+    fn done(&self, message: &BorrowedMessage<'_>) {
+        if let Err(error) = self.consumer.store_offset_from_message(message) {
+            tracing::warn!(%error, "offset could not be stored; the message may be redelivered");
+        }
+        self.lag
+            .applied(message.topic(), message.partition(), message.offset());
+    }
+}
+
+/// A well-formed message with the span its reaction runs in.
+struct Received<'m, 'c> {
+    message: &'m BorrowedMessage<'c>,
+    envelope: Envelope,
+    span: Span,
 }
 
 impl Consumer {
@@ -204,9 +104,9 @@ impl Consumer {
         }
     }
 
-    /// Consumes until `shutdown`; the message in hand is finished and offsets are committed
-    /// before returning. Beats `heartbeat` at least once a second while healthy, and
-    /// returns an error when the group has not assigned partitions to it within
+    /// Consumes until `shutdown`; the messages in hand are finished and offsets are
+    /// committed before returning. Beats `heartbeat` at least once a second while healthy,
+    /// and returns an error when the group has not assigned partitions to it within
     /// `join_timeout`, so that its supervisor starts a fresh member.
     pub async fn run(
         self,
@@ -235,8 +135,14 @@ impl Consumer {
             .map_err(|e| e.to_string())?;
         let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
         consumer.subscribe(&topics).map_err(|e| e.to_string())?;
-        let dead_letter_producer: FutureProducer =
-            self.bus.producer().map_err(|e| e.to_string())?;
+        let dlq: FutureProducer = self.bus.producer().map_err(|e| e.to_string())?;
+        let session = Session {
+            consumer: &consumer,
+            lag: &lag,
+            dlq: &dlq,
+            shutdown: &shutdown,
+            heartbeat: &heartbeat,
+        };
         loop {
             heartbeat.beat();
             if let Some(waiting) = consumer.context().unassigned_for() {
@@ -248,12 +154,12 @@ impl Consumer {
                     ));
                 }
             }
-            let message = tokio::select! {
+            let first = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => break,
                 message = tokio::time::timeout(Duration::from_secs(1), consumer.recv()) => message,
             };
-            let message = match message {
+            let first = match first {
                 Err(_idle) => continue,
                 Ok(Ok(message)) => message,
                 Ok(Err(error)) => {
@@ -261,25 +167,26 @@ impl Consumer {
                     continue;
                 }
             };
-            if !self
-                .process(&message, &dead_letter_producer, &shutdown, &heartbeat)
-                .await
-            {
-                // Shutdown interrupted this message: stop before any later message of its
-                // partition could store an offset past it.
+            // What has already arrived joins the first message; nothing is waited for.
+            let mut batch = vec![first];
+            while batch.len() < BATCH_LIMIT {
+                match consumer.recv().now_or_never() {
+                    Some(Ok(message)) => batch.push(message),
+                    Some(Err(error)) => {
+                        tracing::warn!(%error, "consumer error; continuing");
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            for message in &batch {
+                lag.received(message.topic(), message.partition(), message.offset());
+            }
+            if !self.process(&batch, &session).await {
+                // Shutdown interrupted these messages: stop before any later message of
+                // their partitions could store an offset past them.
                 break;
             }
-            // Stored only after the inbox transaction (or the dead letter) committed.
-            if let Err(error) = consumer.store_offset_from_message(&message) {
-                tracing::warn!(%error, "offset could not be stored; the message may be redelivered");
-            }
-            let fetched = fetch_position(&consumer, message.topic(), message.partition());
-            lag.applied(
-                message.topic(),
-                message.partition(),
-                message.offset(),
-                fetched,
-            );
         }
         if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {
             tracing::debug!(%error, "final offset commit skipped");
@@ -287,33 +194,79 @@ impl Consumer {
         Ok(())
     }
 
-    /// Handles one message; returns whether its offset may be stored (false only when
-    /// shutdown interrupted an outage retry, so the message is redelivered after restart).
-    async fn process(
-        &self,
-        message: &BorrowedMessage<'_>,
-        dlq: &FutureProducer,
-        shutdown: &CancellationToken,
-        heartbeat: &Heartbeat,
-    ) -> bool {
+    /// Handles `batch` in order, marking each message done once applied or parked; returns
+    /// false when shutdown interrupted an outage retry (the rest is redelivered after
+    /// restart).
+    async fn process(&self, batch: &[BorrowedMessage<'_>], session: &Session<'_>) -> bool {
         let handler = self.reaction.handler();
-        let mut envelope = match Envelope::from_message(message) {
-            Ok(envelope) => envelope,
-            Err(malformed) => {
-                return self
-                    .dead_letter(message, None, &malformed.to_string(), 0, dlq, shutdown)
-                    .await
+        let mut run: Vec<Received<'_, '_>> = Vec::with_capacity(batch.len());
+        for message in batch {
+            match Envelope::from_message(message) {
+                Ok(mut envelope) => {
+                    // The reaction runs in a span continuing the producer's trace; the events
+                    // it writes carry this span's context (`EventContext::caused_by`).
+                    let span = trace::process_span(message.topic(), &envelope, handler);
+                    if let Some(traceparent) = trace::traceparent_of(&span) {
+                        envelope.traceparent = Some(traceparent);
+                    }
+                    run.push(Received {
+                        message,
+                        envelope,
+                        span,
+                    });
+                }
+                Err(malformed) => {
+                    // The messages before it are applied first: order is kept.
+                    if !self.apply_run(&run, session).await {
+                        return false;
+                    }
+                    run.clear();
+                    let error = malformed.to_string();
+                    if !self.dead_letter(message, None, &error, 0, session).await {
+                        return false;
+                    }
+                    session.done(message);
+                }
             }
-        };
-        // The reaction runs in a span continuing the producer's trace; the events it
-        // writes carry this span's context (`EventContext::caused_by`).
-        let span = trace::process_span(message.topic(), &envelope, handler);
-        if let Some(traceparent) = trace::traceparent_of(&span) {
-            envelope.traceparent = Some(traceparent);
         }
-        self.react_until_done(message, &envelope, dlq, shutdown, heartbeat)
-            .instrument(span)
-            .await
+        self.apply_run(&run, session).await
+    }
+
+    /// Applies well-formed messages in order: several to a transaction while that commits,
+    /// else one at a time with retries.
+    async fn apply_run(&self, run: &[Received<'_, '_>], session: &Session<'_>) -> bool {
+        let handler = self.reaction.handler();
+        let mut rest = run;
+        while rest.len() > 1 {
+            session.heartbeat.beat();
+            let pending: Vec<(&Envelope, &Span)> =
+                rest.iter().map(|r| (&r.envelope, &r.span)).collect();
+            let reaction = self.reaction.as_ref();
+            match apply_together(&self.pool, reaction, &pending, TRANSACTION_BUDGET).await {
+                Ok(outcomes) => {
+                    for (received, applied) in rest.iter().zip(&outcomes) {
+                        count(handler, *applied);
+                        session.done(received.message);
+                    }
+                    rest = &rest[outcomes.len()..];
+                }
+                Err(error) => {
+                    tracing::debug!(%error, messages = rest.len(), "messages not applied together; applying them one at a time");
+                    break;
+                }
+            }
+        }
+        for received in rest {
+            let done = self
+                .react_until_done(received.message, &received.envelope, session)
+                .instrument(received.span.clone())
+                .await;
+            if !done {
+                return false;
+            }
+            session.done(received.message);
+        }
+        true
     }
 
     /// Applies `envelope`, retrying with backoff; dead-letters it after the last attempt.
@@ -321,25 +274,16 @@ impl Consumer {
         &self,
         message: &BorrowedMessage<'_>,
         envelope: &Envelope,
-        dlq: &FutureProducer,
-        shutdown: &CancellationToken,
-        heartbeat: &Heartbeat,
+        session: &Session<'_>,
     ) -> bool {
         let handler = self.reaction.handler();
         let mut backoff = self.settings.initial_backoff;
         let mut attempts = 0;
         loop {
-            heartbeat.beat();
+            session.heartbeat.beat();
             match apply(&self.pool, self.reaction.as_ref(), envelope).await {
                 Ok(applied) => {
-                    let outcome = if applied == Applied::Applied {
-                        "applied"
-                    } else {
-                        "duplicate"
-                    };
-                    metrics::CONSUMED
-                        .with_label_values(&[handler, outcome])
-                        .inc();
+                    count(handler, applied);
                     return true;
                 }
                 Err(error) => {
@@ -351,21 +295,15 @@ impl Consumer {
                     }
                     tracing::warn!(%error, event_id = %envelope.id, event_type = %envelope.event_type, attempts, "reaction failed");
                     if attempts >= self.settings.max_attempts {
+                        let error = error.to_string();
                         return self
-                            .dead_letter(
-                                message,
-                                Some(envelope),
-                                &error.to_string(),
-                                attempts,
-                                dlq,
-                                shutdown,
-                            )
+                            .dead_letter(message, Some(envelope), &error, attempts, session)
                             .await;
                     }
                 }
             }
             tokio::select! {
-                _ = shutdown.cancelled() => return false,
+                _ = session.shutdown.cancelled() => return false,
                 _ = tokio::time::sleep(backoff) => {}
             }
             backoff = (backoff * 2).min(Duration::from_secs(10));
@@ -378,8 +316,7 @@ impl Consumer {
         envelope: Option<&Envelope>,
         error: &str,
         attempts: u32,
-        dlq: &FutureProducer,
-        shutdown: &CancellationToken,
+        session: &Session<'_>,
     ) -> bool {
         let headers: serde_json::Map<String, serde_json::Value> = message
             .headers()
@@ -426,7 +363,7 @@ impl Consumer {
                 }
             }
             tokio::select! {
-                _ = shutdown.cancelled() => return false,
+                _ = session.shutdown.cancelled() => return false,
                 _ = tokio::time::sleep(backoff) => {}
             }
             backoff = (backoff * 2).min(Duration::from_secs(10));
@@ -443,7 +380,7 @@ impl Consumer {
         if let Some(headers) = message.headers() {
             record = record.headers(headers.detach());
         }
-        if let Err((error, _)) = dlq.send(record, Duration::from_secs(5)).await {
+        if let Err((error, _)) = session.dlq.send(record, Duration::from_secs(5)).await {
             tracing::warn!(%error, "dead letter not copied to the dlq topic; it is kept in dead_letters");
         }
         true
@@ -456,29 +393,12 @@ fn storable(text: &str) -> String {
     text.replace('\0', "\u{fffd}")
 }
 
-/// Applies `envelope` once for `reaction`: the inbox row and the reaction's writes commit
-/// together, so a second delivery of the same event id is a no-op.
-pub async fn apply(
-    pool: &PgPool,
-    reaction: &dyn Reaction,
-    envelope: &Envelope,
-) -> Result<Applied, ReactionError> {
-    let mut tx = pool.begin().await?;
-    let fresh = sqlx::query("insert into inbox (event_id, handler, event_type, correlation_id) values ($1, $2, $3, $4) on conflict do nothing")
-        .bind(envelope.id)
-        .bind(reaction.handler())
-        .bind(&envelope.event_type)
-        .bind(&envelope.correlation_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-        == 1;
-    if !fresh {
-        tx.commit().await?;
-        return Ok(Applied::Duplicate);
-    }
-    let span = tracing::info_span!("react", otel.name = %format!("react {}", envelope.event_type), handler = reaction.handler());
-    reaction.react(&mut tx, envelope).instrument(span).await?;
-    tx.commit().await?;
-    Ok(Applied::Applied)
+fn count(handler: &str, applied: Applied) {
+    let outcome = match applied {
+        Applied::Applied => "applied",
+        Applied::Duplicate => "duplicate",
+    };
+    metrics::CONSUMED
+        .with_label_values(&[handler, outcome])
+        .inc();
 }

@@ -7,8 +7,8 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::consumer::{apply, Applied, Reaction, ReactionError};
 use crate::envelope::Envelope;
+use crate::inbox::{apply, Applied, Reaction, ReactionError};
 
 /// A parked message as operators see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

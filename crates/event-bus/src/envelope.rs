@@ -80,9 +80,9 @@ impl Envelope {
 
     /// Decodes the payload as `E`; unknown fields are ignored by design of the contracts. A
     /// payload that does not fit is a reaction failure (retried, then dead-lettered).
-    pub fn decode<E: IntegrationEvent>(&self) -> Result<E, crate::consumer::ReactionError> {
+    pub fn decode<E: IntegrationEvent>(&self) -> Result<E, crate::inbox::ReactionError> {
         serde_json::from_value(self.payload.clone()).map_err(|e| {
-            crate::consumer::ReactionError::Payload {
+            crate::inbox::ReactionError::Payload {
                 event_type: self.event_type.clone(),
                 message: e.to_string(),
             }

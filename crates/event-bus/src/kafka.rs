@@ -86,6 +86,9 @@ impl BusConfig {
     /// Consumer settings shared by every service consumer; offsets are stored by hand only
     /// after the inbox transaction committed, and committed in the background.
     pub fn consumer_config(&self, group_id: &str) -> ClientConfig {
+        let session_timeout: u32 = tuning("KAFKA_SESSION_TIMEOUT_MS", "2000")
+            .parse()
+            .unwrap_or(2000);
         let mut config = self.client();
         config
             .set("group.id", group_id)
@@ -93,7 +96,10 @@ impl BusConfig {
             .set("auto.commit.interval.ms", "500")
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
-            .set("session.timeout.ms", "10000")
+            // `KAFKA_SESSION_TIMEOUT_MS`: the local broker holds a first join for half the
+            // session timeout, so locally it is short; Apache Kafka accepts 6000 or more.
+            .set("session.timeout.ms", session_timeout.to_string())
+            .set("heartbeat.interval.ms", (session_timeout / 4).to_string())
             // How long the broker may hold a fetch that found nothing
             // (`KAFKA_FETCH_WAIT_MAX_MS`). Apache Kafka answers a waiting fetch as soon as a
             // record arrives, so production may wait longer and save idle fetches.

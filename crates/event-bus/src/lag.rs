@@ -1,9 +1,9 @@
 //! Consumer lag per partition (`bus_consumer_lag_messages`): the partition's end as this
-//! member knows it, minus the offset it last applied there. The end is the larger of the
-//! consumer's fetch position (what it has fetched, known at once) and the high watermark
-//! of the latest fetch response (librdkafka's statistics, every few seconds), so a backlog
-//! larger than what was prefetched shows too. A partition counts from its first applied
-//! message until it is revoked (another member reports it then).
+//! member knows it, minus the offset it last applied there. The end is the larger of what
+//! the consumer has received (known at once) and the high watermark of the latest fetch
+//! response (librdkafka's statistics, every few seconds), so a backlog larger than what was
+//! received shows too. A partition counts from its first received message (everything
+//! before it was applied earlier) until it is revoked (another member reports it then).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,13 +31,21 @@ impl LagReporter {
         }
     }
 
-    /// The message at `offset` is applied (or parked); `fetched` is the consumer's fetch
-    /// position in that partition.
-    pub fn applied(&self, topic: &str, partition: i32, offset: i64, fetched: Option<i64>) {
+    /// The message at `offset` has arrived and waits for its reaction.
+    pub fn received(&self, topic: &str, partition: i32, offset: i64) {
+        let mut partitions = self.lock();
+        let entry = partitions.entry((topic.to_owned(), partition)).or_default();
+        entry.applied.get_or_insert(offset - 1);
+        entry.end = entry.end.max(offset + 1);
+        self.report(topic, partition, *entry);
+    }
+
+    /// The message at `offset` is applied (or parked).
+    pub fn applied(&self, topic: &str, partition: i32, offset: i64) {
         let mut partitions = self.lock();
         let entry = partitions.entry((topic.to_owned(), partition)).or_default();
         entry.applied = Some(offset);
-        entry.end = entry.end.max(fetched.unwrap_or(0)).max(offset + 1);
+        entry.end = entry.end.max(offset + 1);
         self.report(topic, partition, *entry);
     }
 
@@ -86,19 +94,25 @@ mod tests {
     fn the_lag_is_the_known_end_minus_what_is_applied() {
         let reporter = LagReporter::new("lag-test");
         reporter.end_seen("t1", 0, 100);
-        assert_eq!(lag("t1"), 0, "nothing applied yet: nothing reported");
-        reporter.applied("t1", 0, 9, Some(40));
-        assert_eq!(lag("t1"), 90, "the watermark of the fetch response counts");
-        reporter.applied("t1", 0, 98, Some(99));
+        assert_eq!(lag("t1"), 0, "nothing received yet: nothing reported");
+        reporter.received("t1", 0, 9);
+        assert_eq!(lag("t1"), 91, "the watermark of the fetch response counts");
+        reporter.applied("t1", 0, 9);
+        assert_eq!(lag("t1"), 90);
+        reporter.applied("t1", 0, 98);
         assert_eq!(lag("t1"), 1);
-        reporter.applied("t1", 0, 150, Some(151));
-        assert_eq!(lag("t1"), 0, "the fetch position moves the end on");
+        reporter.received("t1", 0, 150);
+        reporter.applied("t1", 0, 150);
+        assert_eq!(lag("t1"), 0, "what arrives moves the end on");
         reporter.revoked("t1", 0);
-        reporter.applied("t2", 0, 4, Some(30));
+        reporter.received("t2", 0, 4);
+        reporter.received("t2", 0, 29);
         assert_eq!(
             lag("t2"),
-            25,
-            "prefetched messages count before any statistics"
+            26,
+            "received messages count before any statistics, from the first one on"
         );
+        reporter.applied("t2", 0, 4);
+        assert_eq!(lag("t2"), 25);
     }
 }

@@ -3,8 +3,9 @@
 //! * [`outbox::enqueue`] writes an event in the caller's transaction (the outbox is the
 //!   source of truth; the broker is only transport);
 //! * [`relay::Relay`] publishes committed outbox rows in order with an idempotent producer;
-//! * [`consumer::Consumer`] applies each message at most once per handler (inbox row and
-//!   reaction in one transaction), retries, then parks it in `dead_letters`;
+//! * [`consumer::Consumer`] applies each message at most once per handler through the
+//!   [`inbox`] (inbox row and reaction in one transaction), retries, then parks it in
+//!   `dead_letters`;
 //! * [`workers::Workers`] supervises the relay, the consumer and other loops, restarting
 //!   them and telling readiness which one is down, stalled or outside its group;
 //! * [`trace`] carries the W3C trace context from requests through outbox rows and Kafka
@@ -17,8 +18,10 @@
 pub mod consumer;
 pub mod dead_letters;
 pub mod envelope;
+pub mod inbox;
 pub mod kafka;
 pub mod lag;
+mod membership;
 pub mod metrics;
 pub mod outbox;
 pub mod relay;
@@ -26,8 +29,9 @@ pub mod timeline;
 pub mod trace;
 pub mod workers;
 
-pub use consumer::{Consumer, ConsumerSettings, Reaction, ReactionError};
+pub use consumer::{Consumer, ConsumerSettings};
 pub use envelope::{Envelope, EventContext};
+pub use inbox::{Reaction, ReactionError};
 pub use kafka::{BusConfig, Topics};
 pub use relay::{Relay, RelaySettings};
 pub use workers::{Heartbeat, WorkerIssue, Workers};

@@ -1,0 +1,82 @@
+//! A consumer's place in its group: rebalance callbacks tell the heartbeat whether
+//! partitions are assigned and since when none are; statistics tell the lag reporter how far
+//! partitions reach.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rdkafka::client::ClientContext;
+use rdkafka::consumer::{BaseConsumer, ConsumerContext, Rebalance};
+use rdkafka::statistics::Statistics;
+
+use crate::lag::LagReporter;
+use crate::workers::Heartbeat;
+
+/// Follows the group membership of a consumer: rebalance callbacks tell the heartbeat
+/// whether partitions are assigned, and since when none are.
+pub struct GroupMembership {
+    heartbeat: Heartbeat,
+    lag: Arc<LagReporter>,
+    unassigned_since: Mutex<Option<Instant>>,
+}
+
+impl GroupMembership {
+    /// Membership of a consumer that has not joined yet.
+    pub fn new(heartbeat: Heartbeat, lag: Arc<LagReporter>) -> Self {
+        heartbeat.set_joined(false);
+        Self {
+            heartbeat,
+            lag,
+            unassigned_since: Mutex::new(Some(Instant::now())),
+        }
+    }
+
+    /// How long the consumer has been without an assignment, if it has none.
+    pub fn unassigned_for(&self) -> Option<Duration> {
+        let since = self
+            .unassigned_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        since.map(|at| at.elapsed())
+    }
+}
+
+impl ClientContext for GroupMembership {
+    fn stats(&self, statistics: Statistics) {
+        for (topic, stats) in &statistics.topics {
+            for (partition, stats) in &stats.partitions {
+                if *partition >= 0 && stats.hi_offset >= 0 {
+                    self.lag.end_seen(topic, *partition, stats.hi_offset);
+                }
+            }
+        }
+    }
+}
+
+impl ConsumerContext for GroupMembership {
+    fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let mut since = self
+            .unassigned_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match rebalance {
+            // An empty assignment (more members than partitions) is membership too.
+            Rebalance::Assign(partitions) => {
+                tracing::info!(
+                    partitions = partitions.count(),
+                    "consumer group assignment received"
+                );
+                *since = None;
+                self.heartbeat.set_joined(true);
+            }
+            Rebalance::Revoke(partitions) => {
+                for partition in partitions.elements() {
+                    self.lag.revoked(partition.topic(), partition.partition());
+                }
+                since.get_or_insert_with(Instant::now);
+                self.heartbeat.set_joined(false);
+            }
+            Rebalance::Error(error) => tracing::warn!(%error, "consumer group rebalance failed"),
+        }
+    }
+}
