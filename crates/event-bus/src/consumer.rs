@@ -9,7 +9,7 @@
 //! is applied at once. When anything in such a transaction fails, its messages are applied
 //! one at a time, each with its own retries.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use futures::FutureExt as _;
@@ -65,7 +65,8 @@ pub struct Consumer {
 struct Session<'a> {
     consumer: &'a StreamConsumer<GroupMembership>,
     lag: &'a LagReporter,
-    dlq: &'a FutureProducer,
+    /// The producer of the dead-letter topic, made at the first dead letter.
+    dlq: OnceLock<FutureProducer>,
     shutdown: &'a CancellationToken,
     heartbeat: &'a Heartbeat,
 }
@@ -135,11 +136,10 @@ impl Consumer {
             .map_err(|e| e.to_string())?;
         let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
         consumer.subscribe(&topics).map_err(|e| e.to_string())?;
-        let dlq: FutureProducer = self.bus.producer().map_err(|e| e.to_string())?;
         let session = Session {
             consumer: &consumer,
             lag: &lag,
-            dlq: &dlq,
+            dlq: OnceLock::new(),
             shutdown: &shutdown,
             heartbeat: &heartbeat,
         };
@@ -380,7 +380,22 @@ impl Consumer {
         if let Some(headers) = message.headers() {
             record = record.headers(headers.detach());
         }
-        if let Err((error, _)) = session.dlq.send(record, Duration::from_secs(5)).await {
+        let dlq = match session.dlq.get() {
+            Some(producer) => Ok(producer.clone()),
+            None => self
+                .bus
+                .producer()
+                .inspect(|producer| _ = session.dlq.set(producer.clone())),
+        };
+        let sent = match dlq {
+            Ok(producer) => producer
+                .send(record, Duration::from_secs(5))
+                .await
+                .map(|_| ())
+                .map_err(|(error, _)| error),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = sent {
             tracing::warn!(%error, "dead letter not copied to the dlq topic; it is kept in dead_letters");
         }
         true

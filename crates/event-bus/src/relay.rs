@@ -94,6 +94,7 @@ impl Relay {
         let mut listener = self.listen().await;
         let mut backoff = Duration::from_millis(100);
         let mut last_cleanup = Instant::now() - Duration::from_secs(3600);
+        let mut last_lag = last_cleanup;
         loop {
             heartbeat.beat();
             // The advisory lock lives as long as its connection: if that connection is gone,
@@ -120,7 +121,10 @@ impl Relay {
                     continue;
                 }
             }
-            self.record_lag().await;
+            if last_lag.elapsed() >= Duration::from_secs(1) {
+                last_lag = Instant::now();
+                self.record_lag().await;
+            }
             if last_cleanup.elapsed() > Duration::from_secs(60) {
                 last_cleanup = Instant::now();
                 self.delete_expired().await;
@@ -295,12 +299,16 @@ pub async fn mark_published(
     Ok(())
 }
 
+/// Waits for the next notification. Those that arrived while the relay was draining are
+/// already served by that drain: they are taken together, so a burst of commits wakes the
+/// relay once, not once per commit.
 async fn recv_or_pending(listener: &mut Option<PgListener>) {
     match listener {
         Some(l) => {
             if l.recv().await.is_err() {
                 std::future::pending::<()>().await
             }
+            while l.next_buffered().is_some() {}
         }
         None => std::future::pending::<()>().await,
     }

@@ -11,6 +11,7 @@
 mod audience;
 mod browser;
 mod content;
+mod contention;
 mod demo;
 mod gateway;
 mod mailbox;
