@@ -2,8 +2,10 @@
 //! member knows it, minus the offset it last applied there. The end is the larger of what
 //! the consumer has received (known at once) and the high watermark of the latest fetch
 //! response (librdkafka's statistics, every few seconds), so a backlog larger than what was
-//! received shows too. A partition counts from its first received message (everything
-//! before it was applied earlier) until it is revoked (another member reports it then).
+//! received shows too. A partition counts from its assignment to this member, reported from
+//! its first received message (everything before it was applied earlier), until it is
+//! revoked: another member reports it then, and messages of it still in this member's hands
+//! no longer count here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,10 +33,19 @@ impl LagReporter {
         }
     }
 
+    /// The group assigned the partition to this member.
+    pub fn assigned(&self, topic: &str, partition: i32) {
+        self.lock()
+            .entry((topic.to_owned(), partition))
+            .or_default();
+    }
+
     /// The message at `offset` has arrived and waits for its reaction.
     pub fn received(&self, topic: &str, partition: i32, offset: i64) {
         let mut partitions = self.lock();
-        let entry = partitions.entry((topic.to_owned(), partition)).or_default();
+        let Some(entry) = partitions.get_mut(&(topic.to_owned(), partition)) else {
+            return;
+        };
         entry.applied.get_or_insert(offset - 1);
         entry.end = entry.end.max(offset + 1);
         self.report(topic, partition, *entry);
@@ -43,7 +54,9 @@ impl LagReporter {
     /// The message at `offset` is applied (or parked).
     pub fn applied(&self, topic: &str, partition: i32, offset: i64) {
         let mut partitions = self.lock();
-        let entry = partitions.entry((topic.to_owned(), partition)).or_default();
+        let Some(entry) = partitions.get_mut(&(topic.to_owned(), partition)) else {
+            return;
+        };
         entry.applied = Some(offset);
         entry.end = entry.end.max(offset + 1);
         self.report(topic, partition, *entry);
@@ -52,7 +65,9 @@ impl LagReporter {
     /// A fetch response said the partition ends at `end`.
     pub fn end_seen(&self, topic: &str, partition: i32, end: i64) {
         let mut partitions = self.lock();
-        let entry = partitions.entry((topic.to_owned(), partition)).or_default();
+        let Some(entry) = partitions.get_mut(&(topic.to_owned(), partition)) else {
+            return;
+        };
         entry.end = entry.end.max(end);
         self.report(topic, partition, *entry);
     }
@@ -93,6 +108,7 @@ mod tests {
     #[test]
     fn the_lag_is_the_known_end_minus_what_is_applied() {
         let reporter = LagReporter::new("lag-test");
+        reporter.assigned("t1", 0);
         reporter.end_seen("t1", 0, 100);
         assert_eq!(lag("t1"), 0, "nothing received yet: nothing reported");
         reporter.received("t1", 0, 9);
@@ -105,6 +121,16 @@ mod tests {
         reporter.applied("t1", 0, 150);
         assert_eq!(lag("t1"), 0, "what arrives moves the end on");
         reporter.revoked("t1", 0);
+        reporter.applied("t1", 0, 151);
+        reporter.end_seen("t1", 0, 400);
+        assert_eq!(
+            lag("t1"),
+            0,
+            "a revoked partition is no longer reported here"
+        );
+        reporter.received("t2", 0, 1);
+        assert_eq!(lag("t2"), 0, "a partition never assigned is not reported");
+        reporter.assigned("t2", 0);
         reporter.received("t2", 0, 4);
         reporter.received("t2", 0, 29);
         assert_eq!(

@@ -66,6 +66,9 @@ impl ConsumerContext for GroupMembership {
                     partitions = partitions.count(),
                     "consumer group assignment received"
                 );
+                for partition in partitions.elements() {
+                    self.lag.assigned(partition.topic(), partition.partition());
+                }
                 *since = None;
                 self.heartbeat.set_joined(true);
             }
