@@ -236,27 +236,27 @@ impl Consumer {
     /// else one at a time with retries.
     async fn apply_run(&self, run: &[Received<'_, '_>], session: &Session<'_>) -> bool {
         let handler = self.reaction.handler();
-        let mut rest = run;
-        while rest.len() > 1 {
+        let pending: Vec<(&Envelope, &Span)> = run.iter().map(|r| (&r.envelope, &r.span)).collect();
+        let mut applied = 0;
+        while run.len() - applied > 1 {
             session.heartbeat.beat();
-            let pending: Vec<(&Envelope, &Span)> =
-                rest.iter().map(|r| (&r.envelope, &r.span)).collect();
             let reaction = self.reaction.as_ref();
-            match apply_together(&self.pool, reaction, &pending, TRANSACTION_BUDGET).await {
+            let next = &pending[applied..];
+            match apply_together(&self.pool, reaction, next, TRANSACTION_BUDGET).await {
                 Ok(outcomes) => {
-                    for (received, applied) in rest.iter().zip(&outcomes) {
-                        count(handler, *applied);
+                    for (received, outcome) in run[applied..].iter().zip(&outcomes) {
+                        count(handler, *outcome);
                         session.done(received.message);
                     }
-                    rest = &rest[outcomes.len()..];
+                    applied += outcomes.len();
                 }
                 Err(error) => {
-                    tracing::debug!(%error, messages = rest.len(), "messages not applied together; applying them one at a time");
+                    tracing::debug!(%error, messages = next.len(), "messages not applied together; applying them one at a time");
                     break;
                 }
             }
         }
-        for received in rest {
+        for received in &run[applied..] {
             let done = self
                 .react_until_done(received.message, &received.envelope, session)
                 .instrument(received.span.clone())

@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::gateway::{Caller, SubjectIds};
+use crate::gateway::{new_attendee, Caller, SubjectIds};
 use crate::Journey;
 
 const ATTENDEES: usize = 2000;
@@ -104,39 +104,12 @@ async fn two_thousand_attendees_rush_three_hundred_seats_while_some_cancel_and_o
     );
 }
 
-/// The attendees of the rush, each acting with their own token. Organizers create them in
-/// shares of 500, each within its own request budget.
+/// The attendees of the rush, each acting with their own token.
 async fn attendees(journey: &Journey) -> Vec<Caller> {
-    let creators: Vec<Caller> = (0..ATTENDEES.div_ceil(500))
-        .map(|n| {
-            journey.public.with_token(
-                &format!("contention-creator-{n}"),
-                &["organizer"],
-                SubjectIds::default(),
-            )
-        })
-        .collect();
     stream::iter(0..ATTENDEES)
-        .map(|n| {
-            let creator = &creators[n / 500];
-            let email = journey.address(&format!("rush-{n}"));
-            async move {
-                let body = json!({"email": email, "firstName": "Rush", "lastName": format!("{n}"),
-                    "language": "de", "gdprConsent": {"given": true, "policyVersion": "2026-01"}});
-                let created = creator
-                    .post("/api/v1/attendees", &body)
-                    .await
-                    .expect(StatusCode::CREATED);
-                let id: Uuid = created["id"].as_str().unwrap().parse().unwrap();
-                creator.with_token(
-                    &format!("attendee-{id}"),
-                    &["attendee"],
-                    SubjectIds {
-                        attendee: Some(id),
-                        ..SubjectIds::default()
-                    },
-                )
-            }
+        .map(|n| async move {
+            let label = format!("rush-{}-{n}", journey.run);
+            new_attendee(&journey.public, &label, "Rush").await.1
         })
         .buffered(CONCURRENCY)
         .collect()
