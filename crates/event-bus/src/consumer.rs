@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use futures::FutureExt as _;
 use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
+use rdkafka::error::RDKafkaErrorCode;
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use serde_json::json;
@@ -164,6 +165,14 @@ impl Consumer {
                 Ok(Ok(message)) => message,
                 Ok(Err(error)) => {
                     tracing::warn!(%error, "consumer error; continuing");
+                    if error.rdkafka_error_code() == Some(RDKafkaErrorCode::UnknownTopicOrPartition)
+                    {
+                        // A broker that lost its log knows no topic until one is published
+                        // to; the subscription waits for all of them.
+                        if let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {
+                            tracing::warn!(%error, "topics not ready; retrying");
+                        }
+                    }
                     continue;
                 }
             };

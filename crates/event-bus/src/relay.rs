@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use tokio_util::sync::CancellationToken;
@@ -51,6 +51,9 @@ pub enum RelayError {
     Broker(String),
 }
 
+/// How long the relay waits for one acknowledgement (the producer's message timeout is 15 s).
+const DELIVERY_WAIT: Duration = Duration::from_secs(20);
+
 /// Publishes one service's outbox.
 pub struct Relay {
     pool: PgPool,
@@ -87,7 +90,7 @@ impl Relay {
 
     /// Runs until `shutdown`; a batch in flight is finished before returning. Beats
     /// `heartbeat` on every round, standing by included.
-    pub async fn run(self, shutdown: CancellationToken, heartbeat: Heartbeat) {
+    pub async fn run(mut self, shutdown: CancellationToken, heartbeat: Heartbeat) {
         let Some(mut lock) = self.acquire_leadership(&shutdown, &heartbeat).await else {
             return;
         };
@@ -113,6 +116,9 @@ impl Relay {
                         .with_label_values(&[&self.schema])
                         .inc();
                     tracing::warn!(%error, schema = %self.schema, "outbox relay batch failed; retrying");
+                    if matches!(error, RelayError::Broker(_)) {
+                        self.replace_producer();
+                    }
                     tokio::select! {
                         _ = shutdown.cancelled() => return,
                         _ = tokio::time::sleep(backoff) => {}
@@ -134,6 +140,17 @@ impl Relay {
                 _ = tokio::time::sleep(self.settings.poll_interval) => {}
                 _ = recv_or_pending(&mut listener) => {}
             }
+        }
+    }
+
+    /// After a failed delivery the producer is replaced: an idempotent producer keeps
+    /// waiting for acknowledgements of its sequence, or fails for good, when the broker no
+    /// longer knows it (a broker that lost its log). The rows it did not publish go out
+    /// through the new one, in order.
+    fn replace_producer(&mut self) {
+        match self.bus.producer() {
+            Ok(producer) => self.producer = producer,
+            Err(error) => tracing::warn!(%error, schema = %self.schema, "no new producer yet"),
         }
     }
 
@@ -172,6 +189,11 @@ impl Relay {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
+        if let Some((code, reason)) = self.producer.client().fatal_error() {
+            return Err(RelayError::Broker(format!(
+                "the producer failed for good ({code:?}): {reason}"
+            )));
+        }
         let contexts: BTreeSet<&str> = rows.iter().map(|r| r.context.as_str()).collect();
         let topics: Vec<String> = contexts
             .iter()
@@ -206,7 +228,12 @@ impl Relay {
             deliveries.push((delivery, span));
         }
         for (delivery, _span) in deliveries {
-            match delivery.await {
+            // A producer that failed for good may never answer; the wait is bounded a little
+            // beyond its own message timeout.
+            let Ok(delivery) = tokio::time::timeout(DELIVERY_WAIT, delivery).await else {
+                return Err(RelayError::Broker("no acknowledgement in time".into()));
+            };
+            match delivery {
                 Ok(Ok(_)) => {}
                 Ok(Err((error, _))) => {
                     let _ = self.bus.ensure_topics(&topics).await;

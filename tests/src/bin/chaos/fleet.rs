@@ -1,0 +1,240 @@
+//! The fleet under fault: every service as a process of its own (the binaries beside this
+//! one), on free ports, against a fresh database and a broker of its own, so any of them
+//! can be killed with SIGKILL and started again on the same port.
+
+use std::fs::OpenOptions;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use fleet_tests::bus::OwnBroker;
+use fleet_tests::services::TEST_SECRET;
+use fleet_tests::TestDb;
+use sqlx::PgPool;
+
+/// Every service, in the order they start.
+pub const SERVICES: [&str; 7] = [
+    "companies",
+    "events",
+    "speakers",
+    "content",
+    "attendees",
+    "partners",
+    "notifications",
+];
+
+/// How long a (re)started service has to become ready.
+const READY_WITHIN: Duration = Duration::from_secs(60);
+
+struct Member {
+    name: &'static str,
+    port: u16,
+    database_url: String,
+    child: Mutex<Option<Child>>,
+}
+
+pub struct ProcessFleet {
+    /// The superuser's pool on the run's database, for counting effects in every schema.
+    pub admin: PgPool,
+    pub prefix: String,
+    pub client: reqwest::Client,
+    broker: Mutex<Option<OwnBroker>>,
+    broker_port: u16,
+    members: Vec<Member>,
+    peers: Vec<(String, String)>,
+    bin_dir: PathBuf,
+    logs: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+impl ProcessFleet {
+    /// Starts a broker and every service; returns when all are ready.
+    pub async fn start(logs: PathBuf) -> Self {
+        std::fs::create_dir_all(&logs).expect("the log directory can be made");
+        let db = TestDb::create().await;
+        let broker = OwnBroker::start().await;
+        let broker_port = broker.port;
+        let mut members = Vec::new();
+        for name in SERVICES {
+            members.push(Member {
+                name,
+                port: free_port(),
+                database_url: db.service_url(name).await,
+                child: Mutex::new(None),
+            });
+        }
+        let peers = members
+            .iter()
+            .map(|m| {
+                (
+                    format!("{}_URL", m.name.to_uppercase()),
+                    format!("http://127.0.0.1:{}", m.port),
+                )
+            })
+            .collect();
+        let bin_dir = std::env::current_exe()
+            .expect("the chaos binary knows where it is")
+            .parent()
+            .expect("it lies in a directory")
+            .to_path_buf();
+        let admin = PgPool::connect(&db.admin_url())
+            .await
+            .expect("the run's database is reachable");
+        let fleet = Self {
+            admin,
+            prefix: fleet_tests::unique("chaos"),
+            client: reqwest::Client::new(),
+            broker: Mutex::new(Some(broker)),
+            broker_port,
+            members,
+            peers,
+            bin_dir,
+            logs,
+        };
+        for name in SERVICES {
+            fleet.spawn(name);
+        }
+        for name in SERVICES {
+            fleet.wait_ready(name).await;
+        }
+        fleet
+    }
+
+    fn member(&self, name: &str) -> &Member {
+        self.members
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("no service {name}"))
+    }
+
+    /// The base URL of `name`.
+    pub fn base_url(&self, name: &str) -> String {
+        format!("http://127.0.0.1:{}", self.member(name).port)
+    }
+
+    fn brokers(&self) -> String {
+        format!("127.0.0.1:{}", self.broker_port)
+    }
+
+    fn command(&self, member: &Member) -> Command {
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.logs.join(format!("{}.log", member.name)))
+            .expect("a service log can be opened");
+        let mut command = Command::new(self.bin_dir.join(member.name));
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &member.database_url)
+            .env("DATABASE_MAX_CONNECTIONS", "4")
+            .env("KAFKA_BROKERS", self.brokers())
+            .env("KAFKA_TOPIC_PREFIX", &self.prefix)
+            .env("BIND_ADDR", format!("127.0.0.1:{}", member.port))
+            .env("JWT_SECRET", TEST_SECRET)
+            .env("PUBLIC_BASE_URL", "http://127.0.0.1:9")
+            .env("RATE_LIMIT_PER_MINUTE", "60000")
+            .env("NOTIFICATIONS_POLL_MS", "50")
+            .envs(self.peers.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("the log handle can be shared"))
+            .stderr(log);
+        for shared in ["SES_ENDPOINT", "S3_ENDPOINT", "CLAMD_ADDRESS"] {
+            if let Ok(value) = std::env::var(shared) {
+                command.env(shared, value);
+            }
+        }
+        command
+    }
+
+    fn spawn(&self, name: &str) {
+        let member = self.member(name);
+        let child = self
+            .command(member)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{name} starts from {}: {e}", self.bin_dir.display()));
+        *member.child.lock().expect("child lock") = Some(child);
+    }
+
+    async fn wait_ready(&self, name: &str) {
+        let url = format!("{}/health/ready", self.base_url(name));
+        let start = Instant::now();
+        loop {
+            if let Ok(answer) = self.client.get(&url).send().await {
+                if answer.status().is_success() {
+                    return;
+                }
+            }
+            assert!(
+                start.elapsed() < READY_WITHIN,
+                "{name} is not ready within {READY_WITHIN:?} (see {})",
+                self.logs.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the SQL condition `holds` (one boolean) is true.
+    pub async fn until(&self, what: &str, holds: &str) {
+        fleet_tests::eventually(Duration::from_secs(60), what, || async {
+            let (now,): (bool,) = sqlx::query_as(holds)
+                .fetch_one(&self.admin)
+                .await
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            now.then_some(())
+        })
+        .await
+    }
+
+    /// Kills `name` with SIGKILL: nothing of it runs afterwards.
+    pub fn kill(&self, name: &str) {
+        if let Some(mut child) = self.member(name).child.lock().expect("child lock").take() {
+            child.kill().expect("SIGKILL reaches the service");
+            child.wait().expect("the killed service is reaped");
+        }
+    }
+
+    /// Starts `name` again on its port and waits until it is ready.
+    pub async fn restart(&self, name: &str) {
+        self.spawn(name);
+        self.wait_ready(name).await;
+    }
+
+    /// Kills the broker: its log (memory storage) and the groups' offsets are gone.
+    pub fn kill_broker(&self) {
+        if let Some(broker) = self.broker.lock().expect("broker lock").take() {
+            broker.kill();
+        }
+    }
+
+    /// Starts an empty broker on the same port and has every service republish what its
+    /// outbox holds since `since` (the operator's recovery: `<service> replay --since`).
+    pub async fn restart_broker(&self, since: DateTime<Utc>) {
+        let broker = OwnBroker::start_on(self.broker_port).await;
+        *self.broker.lock().expect("broker lock") = Some(broker);
+        for member in &self.members {
+            let status = self
+                .command(member)
+                .args(["replay", "--since", &since.to_rfc3339()])
+                .status()
+                .expect("replay runs");
+            assert!(status.success(), "{} replay failed", member.name);
+        }
+    }
+
+    /// Stops every service (SIGKILL: nothing is expected of them afterwards) and the broker.
+    pub fn stop(&self) {
+        for name in SERVICES {
+            self.kill(name);
+        }
+        self.kill_broker();
+    }
+}
