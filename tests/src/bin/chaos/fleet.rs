@@ -14,22 +14,27 @@ use fleet_tests::services::TEST_SECRET;
 use fleet_tests::TestDb;
 use sqlx::PgPool;
 
-/// Every service, in the order they start.
-pub const SERVICES: [&str; 7] = [
-    "companies",
-    "events",
-    "speakers",
-    "content",
-    "attendees",
-    "partners",
-    "notifications",
-];
+/// Every service of the registry (deploy/services.toml), in its order.
+fn registry_services() -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Registry {
+        service: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        name: String,
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/services.toml");
+    let text = std::fs::read_to_string(path).expect("the service registry can be read");
+    let registry: Registry = toml::from_str(&text).expect("the service registry is valid");
+    registry.service.into_iter().map(|s| s.name).collect()
+}
 
 /// How long a (re)started service has to become ready.
 const READY_WITHIN: Duration = Duration::from_secs(60);
 
 struct Member {
-    name: &'static str,
+    name: String,
     port: u16,
     database_url: String,
     child: Mutex<Option<Child>>,
@@ -63,11 +68,11 @@ impl ProcessFleet {
         let broker = OwnBroker::start().await;
         let broker_port = broker.port;
         let mut members = Vec::new();
-        for name in SERVICES {
+        for name in registry_services() {
             members.push(Member {
-                name,
                 port: free_port(),
-                database_url: db.service_url(name).await,
+                database_url: db.service_url(&name).await,
+                name,
                 child: Mutex::new(None),
             });
         }
@@ -99,11 +104,11 @@ impl ProcessFleet {
             bin_dir,
             logs,
         };
-        for name in SERVICES {
-            fleet.spawn(name);
+        for member in &fleet.members {
+            fleet.spawn(&member.name);
         }
-        for name in SERVICES {
-            fleet.wait_ready(name).await;
+        for member in &fleet.members {
+            fleet.wait_ready(&member.name).await;
         }
         fleet
     }
@@ -130,7 +135,7 @@ impl ProcessFleet {
             .append(true)
             .open(self.logs.join(format!("{}.log", member.name)))
             .expect("a service log can be opened");
-        let mut command = Command::new(self.bin_dir.join(member.name));
+        let mut command = Command::new(self.bin_dir.join(&member.name));
         command
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -232,8 +237,8 @@ impl ProcessFleet {
 
     /// Stops every service (SIGKILL: nothing is expected of them afterwards) and the broker.
     pub fn stop(&self) {
-        for name in SERVICES {
-            self.kill(name);
+        for member in &self.members {
+            self.kill(&member.name);
         }
         self.kill_broker();
     }
