@@ -1,14 +1,15 @@
 //! The content service's consumer: sessions and whether their events are published, the
-//! speakers who accepted a session, the company directory, role grants, and erasure (an
-//! erased speaker's photo and CV are deleted; the sweeper removes the objects).
+//! speakers who accepted a session (and those the overflow voting did not select), the
+//! company directory, role grants, and erasure (an erased speaker's photo and CV are
+//! deleted; the sweeper removes the objects).
 
 use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
 use shared_domain::contracts::content::{DeletionReason, OwnerKind};
 use shared_domain::contracts::events::{
-    EventPublished, EventState, EventStatusChanged, SessionCancelled, SessionCreated,
-    SessionUpdated,
+    EventPublished, EventState, EventStatusChanged, OverflowSpeakerDeclined, SessionCancelled,
+    SessionCreated, SessionUpdated,
 };
 use shared_domain::contracts::speakers::{SpeakerAccepted, SpeakerDeclined, SpeakerErased};
 use shared_domain::contracts::Known;
@@ -83,6 +84,10 @@ impl Reaction for ContentReactions {
             SpeakerDeclined::EVENT_TYPE => {
                 let e: SpeakerDeclined = envelope.decode()?;
                 Ok(read_models::set_speaking(conn, e.session_id, e.speaker_id, false).await?)
+            }
+            OverflowSpeakerDeclined::EVENT_TYPE => {
+                let e: OverflowSpeakerDeclined = envelope.decode()?;
+                Ok(read_models::leave_in_overflow(conn, e.session_id, e.speaker_id).await?)
             }
             SpeakerErased::EVENT_TYPE => {
                 let e: SpeakerErased = envelope.decode()?;

@@ -4,6 +4,7 @@ mod attendees_api;
 mod attendees_attendance;
 mod attendees_errors;
 mod attendees_newsletter;
+mod authorization_table;
 mod bus_poison;
 mod companies_api;
 mod companies_errors;

@@ -175,6 +175,17 @@ async fn organizers_give_their_own_contact_but_not_a_speakers() {
     assert!(language.status.is_client_error());
     assert!(language.body.to_string().contains("language"));
 
+    let person = Uuid::now_v7();
+    for roles in [&["speaker"][..], &["attendee"], &["partner"]] {
+        Api::as_user(&service, &person.to_string(), roles)
+            .put(
+                &format!("/api/v1/notification-preferences/{person}/contact"),
+                &json!({"email": "planted@example.ch", "displayName": "Planted", "language": "en"}),
+            )
+            .await
+            .expect(StatusCode::FORBIDDEN);
+    }
+
     let upstream = Upstream::of(&service);
     let speaker_id = upstream
         .speaker(&format!("{}@example.ch", unique("sam")), "Sam", "en")

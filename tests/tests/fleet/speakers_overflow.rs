@@ -1,13 +1,14 @@
 //! A speaker the overflow voting does not select hears it by mail and leaves the session:
-//! their assignment ends `declined` with the reason, and the events context no longer lists
-//! them on the session.
+//! their assignment ends `declined` with the reason, the events context no longer lists
+//! them on the session, and the content context no longer lets them at its materials.
 
 use std::time::Duration;
 
 use fleet_tests::api::Api;
 use fleet_tests::mail::wait_for_mails;
-use fleet_tests::people::PeopleFleet;
+use fleet_tests::people::start_group;
 use fleet_tests::planning::evening_event;
+use fleet_tests::services::{token_of_speaker, TestService};
 use fleet_tests::{eventually, unique, TestDb};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -15,10 +16,23 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session() {
     let db = TestDb::create().await;
-    let fleet = PeopleFleet::start(&db).await;
-    let events = Api::as_user(&fleet.events, "anna", &["organizer"]);
-    let speakers = Api::as_roles(&fleet.speakers, &["organizer"]);
-    let company = Api::as_roles(&fleet.companies, &["organizer"])
+    let names = [
+        "events",
+        "companies",
+        "attendees",
+        "speakers",
+        "notifications",
+        "content",
+    ];
+    let [events_service, companies, _, speakers_service, _, content]: [TestService; 6] =
+        start_group(&db, &names)
+            .await
+            .try_into()
+            .ok()
+            .expect("six services");
+    let events = Api::as_user(&events_service, "anna", &["organizer"]);
+    let speakers = Api::as_roles(&speakers_service, &["organizer"]);
+    let company = Api::as_roles(&companies, &["organizer"])
         .post(
             "/api/v1/companies",
             &json!({"name": "Overflow AG", "industry": "IT"}),
@@ -38,7 +52,7 @@ async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session()
         .await
         .expect(StatusCode::OK);
 
-    let mut invited: Vec<(String, String, String, String)> = Vec::new();
+    let mut invited: Vec<(String, String, String, String, String)> = Vec::new();
     for (n, name) in ["ulla", "vera", "wim", "xena"].iter().enumerate() {
         let email = format!("{}@example.ch", unique(name));
         let body = json!({"email": email, "firstName": name, "lastName": "Overflow", "companyId": company["id"],
@@ -68,7 +82,7 @@ async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session()
             .and_then(|r| r.split_whitespace().next())
             .unwrap()
             .to_owned();
-        Api::at(&fleet.speakers.base_url, None)
+        Api::at(&speakers_service.base_url, None)
             .post(
                 &format!("/api/v1/invitations/{assignment}/accept"),
                 &json!({"token": token}),
@@ -80,6 +94,7 @@ async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session()
             speaker["id"].as_str().unwrap().to_owned(),
             assignment,
             token,
+            session["id"].as_str().unwrap().to_owned(),
         ));
     }
 
@@ -98,7 +113,19 @@ async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session()
     )
     .await;
     assert_eq!(opened["seats"], 3);
-    for (_, speaker, _, _) in &invited[..3] {
+    let materials = |n: usize| {
+        let (_, speaker, _, _, session) = &invited[n];
+        let path = format!("/api/v1/session-materials/{session}");
+        let caller = Api::at(&content.base_url, Some(token_of_speaker(speaker)));
+        async move { caller.get(&path).await.status }
+    };
+    eventually(
+        Duration::from_secs(60),
+        "content knows the last speaker speaks",
+        || async { (materials(3).await == StatusCode::OK).then_some(()) },
+    )
+    .await;
+    for (_, speaker, _, _, _) in &invited[..3] {
         let vote = format!("/api/v1/events/{event_id}/overflow/votes/{speaker}");
         events
             .put(&vote, &json!({"vote": "approve"}))
@@ -113,7 +140,7 @@ async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session()
         .await
         .expect(StatusCode::OK);
 
-    let (email, _, assignment, token) = &invited[3];
+    let (email, _, assignment, token, _) = &invited[3];
     let mails = wait_for_mails(email, 2).await;
     assert!(
         mails[1].subject.starts_with("Your talk at"),
@@ -121,7 +148,7 @@ async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session()
         mails[1].subject
     );
     let view = format!("/api/v1/invitations/{assignment}?token={token}");
-    let public = Api::at(&fleet.speakers.base_url, None);
+    let public = Api::at(&speakers_service.base_url, None);
     eventually(
         Duration::from_secs(60),
         "the assignment is declined",
@@ -145,6 +172,18 @@ async fn a_speaker_not_selected_in_the_overflow_is_told_and_leaves_the_session()
         listed.len(),
         3,
         "only the selected speakers stay: {sessions}"
+    );
+    eventually(
+        Duration::from_secs(60),
+        "content no longer lets the last speaker at the session's materials",
+        // Unpublished materials are not found by those who do not manage them.
+        || async { (materials(3).await == StatusCode::NOT_FOUND).then_some(()) },
+    )
+    .await;
+    assert_eq!(
+        materials(0).await,
+        StatusCode::OK,
+        "a selected speaker stays"
     );
     assert_eq!(
         wait_for_mails(&invited[0].0, 1).await.len(),

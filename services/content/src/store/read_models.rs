@@ -87,7 +87,8 @@ pub async fn event_known(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<boo
     .await
 }
 
-/// Records whether a speaker speaks in a session (accepted, or no longer).
+/// Records whether a speaker speaks in a session (accepted, or no longer); one who left
+/// in the overflow stays out.
 pub async fn set_speaking(
     conn: &mut PgConnection,
     session_id: Uuid,
@@ -96,11 +97,31 @@ pub async fn set_speaking(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into session_speakers (session_id, speaker_id, active) values ($1, $2, $3) \
-         on conflict (session_id, speaker_id) do update set active = excluded.active",
+         on conflict (session_id, speaker_id) \
+         do update set active = excluded.active and not session_speakers.left_in_overflow",
     )
     .bind(session_id)
     .bind(speaker_id)
     .bind(active)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Records that the overflow voting did not select a speaker: they no longer speak in the
+/// session, whatever arrives later.
+pub async fn leave_in_overflow(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    speaker_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into session_speakers (session_id, speaker_id, active, left_in_overflow) \
+         values ($1, $2, false, true) \
+         on conflict (session_id, speaker_id) do update set active = false, left_in_overflow = true",
+    )
+    .bind(session_id)
+    .bind(speaker_id)
     .execute(conn)
     .await
     .map(|_| ())

@@ -213,6 +213,9 @@ pub async fn set_contact(
     Path(user_id): Path<Uuid>,
     Json(request): Json<SetContactRequest>,
 ) -> Result<Json<ContactResponse>, ApiError> {
+    // Speakers, attendees and partner contacts give their address in their profiles; only
+    // organizers have no profile elsewhere.
+    actor.require_organizer_somewhere()?;
     may_manage(&actor, user_id)?;
     let mut v = Validator::new();
     let email = v.email("email", &request.email);

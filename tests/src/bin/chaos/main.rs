@@ -162,6 +162,7 @@ async fn cell(
     let recovery = back.elapsed();
     tokio::time::sleep(SETTLE).await;
     let settled = run.tally(&fleet).await;
+    run.finish(&fleet).await;
     Outcome::counted(
         mid_saga,
         settled.lost(),

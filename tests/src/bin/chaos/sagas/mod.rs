@@ -17,7 +17,11 @@ use serde_json::Value;
 use crate::fleet::ProcessFleet;
 
 mod directory;
+mod erasure;
+mod invitation;
+mod publication;
 mod registration;
+mod votes;
 
 /// A saga as the fault runs drive it.
 #[async_trait]
@@ -40,6 +44,8 @@ pub trait Run: Send + Sync {
     async fn trigger(&self, fleet: &ProcessFleet);
     /// Counts its effects as they are now.
     async fn tally(&self, fleet: &ProcessFleet) -> Tally;
+    /// Clears away what would reach into later cells (nothing, for most sagas).
+    async fn finish(&self, _fleet: &ProcessFleet) {}
 }
 
 /// Effects expected, seen (distinct) and seen more often than once.
@@ -97,6 +103,10 @@ pub fn all() -> Vec<Arc<dyn Saga>> {
     vec![
         Arc::new(registration::Registration),
         Arc::new(directory::Directory),
+        Arc::new(invitation::Invitation),
+        Arc::new(publication::Publication),
+        Arc::new(erasure::Erasure),
+        Arc::new(votes::Votes),
     ]
 }
 
