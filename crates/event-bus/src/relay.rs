@@ -154,6 +154,16 @@ impl Relay {
         }
     }
 
+    /// A failed delivery to `topics`: they are created if the broker lost them (a broker
+    /// that lost its log knows no topic, and producers do not create any), so that the
+    /// retry finds them with their configured partitions.
+    async fn failed(&self, topics: &[String], failure: String) -> RelayError {
+        if let Err(error) = self.bus.ensure_topics(topics).await {
+            tracing::warn!(%error, "topics could not be ensured");
+        }
+        RelayError::Broker(failure)
+    }
+
     /// Publishes batches until no unpublished row is left.
     pub async fn drain(&self) -> Result<(), RelayError> {
         while self.publish_batch().await? > 0 {}
@@ -189,16 +199,15 @@ impl Relay {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        if let Some((code, reason)) = self.producer.client().fatal_error() {
-            return Err(RelayError::Broker(format!(
-                "the producer failed for good ({code:?}): {reason}"
-            )));
-        }
         let contexts: BTreeSet<&str> = rows.iter().map(|r| r.context.as_str()).collect();
         let topics: Vec<String> = contexts
             .iter()
             .map(|c| self.bus.topics.of_context(c))
             .collect();
+        if let Some((code, reason)) = self.producer.client().fatal_error() {
+            let failure = format!("the producer failed for good ({code:?}): {reason}");
+            return Err(self.failed(&topics, failure).await);
+        }
         // Records are queued in sequence order before any acknowledgement is awaited; the
         // idempotent producer keeps that order per partition, retries included.
         let mut deliveries = Vec::with_capacity(rows.len());
@@ -231,14 +240,13 @@ impl Relay {
             // A producer that failed for good may never answer; the wait is bounded a little
             // beyond its own message timeout.
             let Ok(delivery) = tokio::time::timeout(DELIVERY_WAIT, delivery).await else {
-                return Err(RelayError::Broker("no acknowledgement in time".into()));
+                return Err(self
+                    .failed(&topics, "no acknowledgement in time".into())
+                    .await);
             };
             match delivery {
                 Ok(Ok(_)) => {}
-                Ok(Err((error, _))) => {
-                    let _ = self.bus.ensure_topics(&topics).await;
-                    return Err(RelayError::Broker(error.to_string()));
-                }
+                Ok(Err((error, _))) => return Err(self.failed(&topics, error.to_string()).await),
                 Err(_) => return Err(RelayError::Broker("delivery cancelled".into())),
             }
         }

@@ -79,15 +79,18 @@ impl Platform {
         .await?;
         crate::db::migrate(&pool, spec.migrator).await?;
         crate::problem::register_constraints(spec.constraints);
-        let own_topic = config.bus.topics.of_context(spec.name);
+        let own_topics = [
+            config.bus.topics.of_context(spec.name),
+            config.bus.topics.dead_letters_of(spec.name),
+        ];
         let created = tokio::time::timeout(
             TOPIC_CREATION_AT_START,
-            config.bus.ensure_topics(&[own_topic]),
+            config.bus.ensure_topics(&own_topics),
         )
         .await;
         if !matches!(created, Ok(Ok(()))) {
             tracing::warn!(
-                "topic not created at start-up; the relay creates it when the broker answers"
+                "topics not created at start-up; the relay creates them when the broker answers"
             );
         }
         let auth = Authenticator::with_grants(&config.auth, config.tokens.clone(), pool.clone());

@@ -152,7 +152,13 @@ impl ProcessFleet {
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("the log handle can be shared"))
             .stderr(log);
-        for shared in ["SES_ENDPOINT", "S3_ENDPOINT", "CLAMD_ADDRESS"] {
+        for shared in [
+            "SES_ENDPOINT",
+            "S3_ENDPOINT",
+            "CLAMD_ADDRESS",
+            "RUST_LOG",
+            "KAFKA_DEBUG",
+        ] {
             if let Ok(value) = std::env::var(shared) {
                 command.env(shared, value);
             }
@@ -211,6 +217,27 @@ impl ProcessFleet {
     pub async fn restart(&self, name: &str) {
         self.spawn(name);
         self.wait_ready(name).await;
+    }
+
+    /// The services that ended by themselves since they were (re)started, with how they
+    /// ended; each is started again.
+    pub async fn exited(&self) -> Vec<String> {
+        let mut ended = Vec::new();
+        for member in &self.members {
+            let status = {
+                let mut child = member.child.lock().expect("child lock");
+                let status = child.as_mut().and_then(|c| c.try_wait().ok().flatten());
+                if status.is_some() {
+                    *child = None;
+                }
+                status
+            };
+            if let Some(status) = status {
+                ended.push(format!("{} ended by itself ({status})", member.name));
+                self.restart(&member.name).await;
+            }
+        }
+        ended
     }
 
     /// Kills the broker: its log (memory storage) and the groups' offsets are gone.

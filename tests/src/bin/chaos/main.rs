@@ -157,11 +157,19 @@ async fn cell(
         if tally.complete() || back.elapsed() > RECOVERY_BOUND {
             break;
         }
+        let ended = fleet.exited().await;
+        if !ended.is_empty() {
+            return Outcome::failed(ended.join("; "));
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let recovery = back.elapsed();
     tokio::time::sleep(SETTLE).await;
     let settled = run.tally(&fleet).await;
+    let ended = fleet.exited().await;
+    if !ended.is_empty() {
+        return Outcome::failed(ended.join("; "));
+    }
     run.finish(&fleet).await;
     Outcome::counted(
         mid_saga,
