@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use shared_domain::address_change::{link_works, LINK_LIFETIME};
+use shared_domain::address_change::{link_works, wait_for_next_link, LINK_LIFETIME};
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
@@ -25,13 +25,28 @@ fn hash(token: &str) -> String {
 }
 
 /// Records a change of `person_id` to `new_email` (replacing an earlier one); answers it
-/// with the token of the link to mail to the new address.
+/// with the token of the link to mail to the new address. A person who asked for a link
+/// less than [`shared_domain::address_change::NEXT_LINK_AFTER`] ago is answered 429
+/// naming `email`, with `Retry-After`.
 pub async fn start(
     conn: &mut PgConnection,
     person_id: Uuid,
     new_email: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<(PendingChange, String)> {
+) -> Result<(PendingChange, String), ApiError> {
+    let last: Option<DateTime<Utc>> = sqlx::query_scalar(
+        "select requested_at from email_changes where person_id = $1 for update",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(wait) = wait_for_next_link(last, now) {
+        return Err(ApiError::too_soon(
+            "email",
+            "a link to a new address was mailed a moment ago; ask for the next one later",
+            wait.num_seconds().max(1) as u64,
+        ));
+    }
     let token = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
     let change = PendingChange {
         id: shared_domain::new_id(),

@@ -155,6 +155,8 @@ pub struct ApiError {
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub extensions: Map<String, Value>,
+    /// Seconds for `Retry-After`, when the caller may repeat later.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -165,6 +167,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             extensions: Map::new(),
+            retry_after: None,
         }
     }
 
@@ -201,6 +204,17 @@ impl ApiError {
         Self {
             errors: vec![FieldError::new(field, message.clone())],
             ..Self::new(ProblemKind::NotYetKnown, message)
+        }
+    }
+
+    /// 429 with `Retry-After: seconds`: what `field` asks for was done a moment ago and
+    /// may be asked for again only later.
+    pub fn too_soon(field: &str, message: impl Into<String>, seconds: u64) -> Self {
+        let message = message.into();
+        Self {
+            errors: vec![FieldError::new(field, message.clone())],
+            retry_after: Some(seconds),
+            ..Self::new(ProblemKind::TooManyRequests, message)
         }
     }
 
@@ -261,7 +275,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, self.body().to_string()).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if matches!(
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        } else if matches!(
             self.kind,
             ProblemKind::NotYetKnown | ProblemKind::Unavailable
         ) {

@@ -44,6 +44,17 @@ pub fn requested(
     Ok(address_change(organizer, current, requested.as_deref()))
 }
 
+/// How long after one link to a new address the next may be asked for: nobody can use a
+/// profile to have us mail address after address.
+pub const NEXT_LINK_AFTER: Duration = Duration::minutes(5);
+
+/// How long a person who asked for a link at `last` must still wait at `now` before the
+/// next (nothing when they may ask now).
+pub fn wait_for_next_link(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Duration> {
+    let next = last? + NEXT_LINK_AFTER;
+    (now < next).then(|| next - now)
+}
+
 /// Whether a link requested at `expires_at` still works at `now`.
 pub fn link_works(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now <= expires_at
@@ -52,6 +63,18 @@ pub fn link_works(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_next_link_waits_five_minutes_after_the_last() {
+        let last: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().unwrap();
+        assert_eq!(wait_for_next_link(None, last), None);
+        let soon = last + Duration::seconds(40);
+        assert_eq!(
+            wait_for_next_link(Some(last), soon),
+            Some(Duration::seconds(260))
+        );
+        assert_eq!(wait_for_next_link(Some(last), last + NEXT_LINK_AFTER), None);
+    }
 
     #[test]
     fn an_organizer_corrects_an_address_at_once() {

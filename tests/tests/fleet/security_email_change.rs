@@ -1,11 +1,11 @@
 //! A person's new address is used only once its owner follows the link mailed there; the
-//! current address is told; and the answer to a change tells nobody whether the new
-//! address is someone else's.
+//! current address is told; a next link waits a few minutes; and the answer to a change
+//! tells nobody whether the new address is someone else's.
 
 use std::sync::Arc;
 
 use fleet_tests::api::Api;
-use fleet_tests::mail::wait_for_mails;
+use fleet_tests::mail::{mails_to, wait_for_mails};
 use fleet_tests::services::{claims, token_of_speaker, TEST_SECRET};
 use fleet_tests::{unique, TestDb, TestService};
 use notifications::clock::SystemClock;
@@ -68,6 +68,27 @@ async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
     );
     assert_eq!(asked["pendingEmail"], new.as_str());
 
+    // Another address asked for at once is refused: a profile mails no address after
+    // address.
+    let stranger = format!("{}@example.ch", unique("stranger"));
+    let refused = ada
+        .patch_if(
+            &format!("/api/v1/attendees/{id}"),
+            &json!({"email": stranger, "firstName": "Augusta"}),
+            "*",
+        )
+        .await;
+    assert!(refused.headers.contains_key("retry-after"));
+    refused.expect_problem(StatusCode::TOO_MANY_REQUESTS, Some("email"));
+    let unchanged = ada
+        .get(&format!("/api/v1/attendees/{id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        unchanged["firstName"], "Ada",
+        "nothing of the refused change is kept"
+    );
+
     let notice = wait_for_mails(&old, 1).await;
     assert!(
         notice[0].text().contains("new e-mail address")
@@ -108,6 +129,10 @@ async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_FOUND, "a link works once");
+    assert!(
+        mails_to(&stranger).await.is_empty(),
+        "no link to the refused address"
+    );
 }
 
 #[tokio::test]
