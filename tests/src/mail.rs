@@ -19,6 +19,14 @@ pub struct SentMail {
     pub destination: Destination,
     pub subject: String,
     pub body: MailBody,
+    #[serde(default)]
+    pub headers: Option<Vec<MailHeader>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailHeader {
+    pub name: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,6 +47,15 @@ impl SentMail {
 
     pub fn html(&self) -> &str {
         self.body.html.as_deref().unwrap_or_default()
+    }
+
+    /// The logged mail this is (its `X-Notification-Id`), else its own message id.
+    pub fn notification_id(&self) -> &str {
+        self.headers
+            .iter()
+            .flatten()
+            .find(|h| h.name.eq_ignore_ascii_case("x-notification-id"))
+            .map_or(&self.message_id, |h| &h.value)
     }
 }
 

@@ -7,7 +7,9 @@
 
 use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_sesv2::error::DisplayErrorContext;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageTag};
+use aws_sdk_sesv2::types::{
+    Body, Content, Destination, EmailContent, Message, MessageHeader, MessageTag,
+};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use tracing::Instrument;
@@ -29,7 +31,9 @@ pub struct OutgoingMail<'a> {
     pub subject: &'a str,
     pub html_body: &'a str,
     pub text_body: &'a str,
-    /// Tagged on the message, so SES events can be traced back to the log.
+    /// Tagged on the message (and named in its `X-Notification-Id` header), so SES events
+    /// and a receiver can tell the logged mail it is: one sent again after a crash between
+    /// SES and the record of the send (delivery is at least once) carries the same id.
     pub notification_id: uuid::Uuid,
 }
 
@@ -68,8 +72,14 @@ impl Mailer {
                 .build()
                 .map_err(|e| e.to_string())
         };
+        let header = MessageHeader::builder()
+            .name("X-Notification-Id")
+            .value(mail.notification_id.to_string())
+            .build()
+            .map_err(|e| e.to_string())?;
         let message = Message::builder()
             .subject(content(mail.subject)?)
+            .headers(header)
             .body(
                 Body::builder()
                     .html(content(mail.html_body)?)

@@ -80,6 +80,19 @@ async fn the_same_event_delivered_twice_sends_one_mail() {
     assert_eq!(mails_now.len(), 2, "{mails:?}");
     assert!(mails_now[0].text().contains("https://batbern.ch/first"));
     assert!(mails_now[1].text().contains("https://batbern.ch/second"));
+    // Each mail names the logged mail it is (a resend after a crash would repeat it).
+    let mut logged: Vec<String> = log_of(&log, speaker_id)
+        .await
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut named: Vec<String> = mails_now
+        .iter()
+        .map(|m| m.notification_id().to_owned())
+        .collect();
+    logged.sort();
+    named.sort();
+    assert_eq!(named, logged);
     let count = |query: String| {
         let log = &log;
         async move {

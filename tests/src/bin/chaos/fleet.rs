@@ -155,6 +155,10 @@ impl ProcessFleet {
         for shared in [
             "SES_ENDPOINT",
             "S3_ENDPOINT",
+            "S3_ACCESS_KEY_ID",
+            "S3_SECRET_ACCESS_KEY",
+            "S3_BUCKET",
+            "S3_REGION",
             "CLAMD_ADDRESS",
             "RUST_LOG",
             "KAFKA_DEBUG",

@@ -175,6 +175,7 @@ async fn cell(
         mid_saga,
         settled.lost(),
         settled.doubled.max(tally.doubled),
+        settled.resent.max(tally.resent),
         recovery,
     )
 }

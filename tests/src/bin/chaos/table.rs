@@ -1,5 +1,6 @@
 //! The outcome of each cell and the table of a run: per saga and victim, the rounds, the
-//! effects lost and doubled, and the longest recovery (victim back → saga complete).
+//! effects lost and doubled, the mails sent again (at-least-once delivery: shown, not a
+//! fault) and the longest recovery (victim back → saga complete).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -8,17 +9,25 @@ pub struct Outcome {
     mid_saga: bool,
     lost: usize,
     doubled: usize,
+    resent: usize,
     recovery: Duration,
     failure: Option<String>,
 }
 
 impl Outcome {
     /// `mid_saga`: the saga was not complete when its victim died.
-    pub fn counted(mid_saga: bool, lost: usize, doubled: usize, recovery: Duration) -> Self {
+    pub fn counted(
+        mid_saga: bool,
+        lost: usize,
+        doubled: usize,
+        resent: usize,
+        recovery: Duration,
+    ) -> Self {
         Self {
             mid_saga,
             lost,
             doubled,
+            resent,
             recovery,
             failure: None,
         }
@@ -29,6 +38,7 @@ impl Outcome {
         Self {
             lost: 0,
             doubled: 0,
+            resent: 0,
             recovery: Duration::ZERO,
             mid_saga: false,
             failure: Some(failure),
@@ -39,7 +49,7 @@ impl Outcome {
         match &self.failure {
             Some(failure) => format!("FAILED: {failure}"),
             None => format!(
-                "{}  lost {}  doubled {}  recovered in {} ms",
+                "{}  lost {}  doubled {}  resent {}  recovered in {} ms",
                 if self.mid_saga {
                     "mid-saga  "
                 } else {
@@ -47,6 +57,7 @@ impl Outcome {
                 },
                 self.lost,
                 self.doubled,
+                self.resent,
                 self.recovery.as_millis()
             ),
         }
@@ -59,6 +70,7 @@ struct Row {
     mid_saga: usize,
     lost: usize,
     doubled: usize,
+    resent: usize,
     failed: usize,
     longest: Duration,
 }
@@ -78,6 +90,7 @@ impl Table {
         row.mid_saga += usize::from(outcome.mid_saga);
         row.lost += outcome.lost;
         row.doubled += outcome.doubled;
+        row.resent += outcome.resent;
         row.failed += usize::from(outcome.failure.is_some());
         row.longest = row.longest.max(outcome.recovery);
     }
@@ -91,16 +104,25 @@ impl Table {
 
     pub fn print(&self) {
         println!(
-            "{:<18} {:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>14}",
-            "saga", "killed", "rounds", "mid-saga", "lost", "doubled", "failed", "max recovery"
+            "{:<18} {:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>7} {:>14}",
+            "saga",
+            "killed",
+            "rounds",
+            "mid-saga",
+            "lost",
+            "doubled",
+            "resent",
+            "failed",
+            "max recovery"
         );
         for ((saga, victim), row) in &self.rows {
             println!(
-                "{saga:<18} {victim:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>11} ms",
+                "{saga:<18} {victim:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>7} {:>11} ms",
                 row.rounds,
                 row.mid_saga,
                 row.lost,
                 row.doubled,
+                row.resent,
                 row.failed,
                 row.longest.as_millis()
             );

@@ -79,6 +79,7 @@ fn unchanged(expected: usize, found: i64) -> Tally {
         expected: 1,
         seen: 1,
         doubled: found.abs_diff(expected as i64) as usize,
+        resent: 0,
     }
 }
 

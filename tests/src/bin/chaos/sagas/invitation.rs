@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use fleet_tests::api::Api;
-use fleet_tests::mail::mails_to;
 use fleet_tests::planning::evening_event;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
@@ -18,7 +17,9 @@ use serde_json::{json, Value};
 use shared_domain::contracts::speakers::SpeakerAccepted;
 use shared_domain::IntegrationEvent;
 
-use super::{event_number, organizer, post_until_answered, until_answered, Run, Saga, Tally};
+use super::{
+    event_number, mails, organizer, post_until_answered, until_answered, Run, Saga, Tally,
+};
 use crate::fleet::ProcessFleet;
 
 const SPEAKERS: usize = 3;
@@ -84,12 +85,12 @@ impl Saga for Invitation {
     }
 }
 
-fn id_of(body: &Value) -> String {
+pub(super) fn id_of(body: &Value) -> String {
     body["id"].as_str().expect("an id").to_owned()
 }
 
 /// A new session of `event_id` in the `n`th hour of the evening; returns its id.
-async fn session(events: &Api, event_id: &str, n: usize) -> String {
+pub(super) async fn session(events: &Api, event_id: &str, n: usize) -> String {
     let body = json!({"title": format!("Talk {n}"), "sessionType": "presentation", "startTime": format!("2027-03-12T{}:00:00Z", 16 + n), "endTime": format!("2027-03-12T{}:40:00Z", 16 + n), "room": "Arena"});
     let created = events
         .post(&format!("/api/v1/events/{event_id}/sessions"), &body)
@@ -99,7 +100,7 @@ async fn session(events: &Api, event_id: &str, n: usize) -> String {
 }
 
 /// A new company for the speakers; returns its id.
-async fn company(fleet: &ProcessFleet) -> String {
+pub(super) async fn company(fleet: &ProcessFleet) -> String {
     let body = json!({"name": fleet_tests::unique("Chaos Speakers AG "), "industry": "Software"});
     let created = organizer(fleet, "companies")
         .post("/api/v1/companies", &body)
@@ -110,7 +111,7 @@ async fn company(fleet: &ProcessFleet) -> String {
 
 /// A new speaker of `company_id` with `email`, mailed in English; returns their id (the
 /// speakers service may wait for the company, which `post` repeats through).
-async fn speaker(people: &Api, company_id: &str, email: &str, n: usize) -> String {
+pub(super) async fn speaker(people: &Api, company_id: &str, email: &str, n: usize) -> String {
     let body = json!({"email": email, "firstName": "Speaker", "lastName": format!("No {n}"), "companyId": company_id,
         "communicationPreferences": {"language": "en", "emailNotifications": true}});
     let created = people
@@ -122,7 +123,7 @@ async fn speaker(people: &Api, company_id: &str, email: &str, n: usize) -> Strin
 
 /// Invites `speaker` to `session` (a replay answers the first answer); returns the
 /// invitation with its id (`assignment.id`) and the token of its link.
-async fn invite(people: &Api, speaker: &str, session: &str) -> Value {
+pub(super) async fn invite(people: &Api, speaker: &str, session: &str) -> Value {
     let body = json!({"speakerId": speaker, "sessionId": session, "role": "primary_speaker", "presentationTitle": "Surviving a crash"});
     post_until_answered(
         people,
@@ -135,7 +136,7 @@ async fn invite(people: &Api, speaker: &str, session: &str) -> Value {
 
 /// Accepts `invitation` with its link's token, as the speaker does on the page the mail
 /// links to, without an account (accepting again changes nothing).
-async fn accept(public: &Api, invitation: &Value) {
+pub(super) async fn accept(public: &Api, invitation: &Value) {
     let id = invitation["assignment"]["id"]
         .as_str()
         .expect("an invitation id");
@@ -161,13 +162,9 @@ impl Run for Started {
     }
 
     async fn tally(&self, fleet: &ProcessFleet) -> Tally {
-        let mut mails = Vec::new();
+        let mut found = Vec::new();
         for email in &self.emails {
-            let invitations = mails_to(email)
-                .await
-                .into_iter()
-                .filter(|m| m.text().contains("/speaker/invitations/"));
-            mails.extend(invitations.map(|_| email.clone()));
+            found.extend(mails(email, |m| m.text().contains("/speaker/invitations/")).await);
         }
         let accepted: Vec<String> = sqlx::query_scalar(
             "select s.speaker_id::text from speakers.session_speakers s
@@ -187,7 +184,7 @@ impl Run for Started {
         .fetch_all(&fleet.admin)
         .await
         .expect("events' session speakers can be read");
-        Tally::of(&self.emails, &mails)
+        Tally::of_mails(&self.emails, &found)
             .and(Tally::of(&self.speakers, &accepted))
             .and(Tally::of(&self.speakers, &confirmed))
     }

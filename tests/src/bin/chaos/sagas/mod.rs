@@ -2,7 +2,7 @@
 //! things of its own (so cells never count each other's effects) and counts that
 //! instance's effects.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
@@ -10,12 +10,15 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use fleet_tests::api::Api;
+use fleet_tests::mail::{mails_to, SentMail};
 use fleet_tests::token;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 use crate::fleet::ProcessFleet;
 
+mod content;
+mod deadlines;
 mod directory;
 mod erasure;
 mod invitation;
@@ -48,12 +51,15 @@ pub trait Run: Send + Sync {
     async fn finish(&self, _fleet: &ProcessFleet) {}
 }
 
-/// Effects expected, seen (distinct) and seen more often than once.
+/// Effects expected, seen (distinct) and seen more often than once; mails sent again.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Tally {
     pub expected: usize,
     pub seen: usize,
     pub doubled: usize,
+    /// A logged mail sent again: the sender was killed between SES and its record of the
+    /// send (mail delivery is at least once). Shown, not counted as doubled.
+    pub resent: usize,
 }
 
 impl Tally {
@@ -70,6 +76,19 @@ impl Tally {
                 .filter(|k| times.contains_key(k.as_str()))
                 .count(),
             doubled: times.values().map(|n| n - 1).sum(),
+            resent: 0,
+        }
+    }
+
+    /// Counts mails `found` (recipient, logged mail) against one mail to each of
+    /// `expected`: a second logged mail to a recipient is doubled; the same logged mail
+    /// sent again is resent.
+    pub fn of_mails(expected: &[String], found: &[(String, String)]) -> Self {
+        let distinct: BTreeSet<&(String, String)> = found.iter().collect();
+        let recipients: Vec<String> = distinct.iter().map(|(to, _)| to.clone()).collect();
+        Self {
+            resent: found.len() - distinct.len(),
+            ..Self::of(expected, &recipients)
         }
     }
 
@@ -79,6 +98,7 @@ impl Tally {
             expected,
             seen: found.min(expected),
             doubled: found.saturating_sub(expected),
+            resent: 0,
         }
     }
 
@@ -87,6 +107,7 @@ impl Tally {
             expected: self.expected + other.expected,
             seen: self.seen + other.seen,
             doubled: self.doubled + other.doubled,
+            resent: self.resent + other.resent,
         }
     }
 
@@ -107,6 +128,8 @@ pub fn all() -> Vec<Arc<dyn Saga>> {
         Arc::new(publication::Publication),
         Arc::new(erasure::Erasure),
         Arc::new(votes::Votes),
+        Arc::new(content::Content),
+        Arc::new(deadlines::Deadlines),
     ]
 }
 
@@ -158,6 +181,17 @@ pub async fn post_until_answered(api: &Api, path: &str, body: &Value, key: &str)
         "POST {path} answered {status}: {answer}"
     );
     answer
+}
+
+/// The mails to `email` that `keep` accepts, as (recipient, logged mail) for
+/// [`Tally::of_mails`].
+pub async fn mails(email: &str, keep: impl Fn(&SentMail) -> bool) -> Vec<(String, String)> {
+    mails_to(email)
+        .await
+        .iter()
+        .filter(|m| keep(m))
+        .map(|m| (email.to_owned(), m.notification_id().to_owned()))
+        .collect()
 }
 
 /// An organizer calling `service` directly.

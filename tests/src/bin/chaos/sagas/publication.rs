@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use fleet_tests::api::Api;
-use fleet_tests::mail::{mails_to, wait_for_mails};
+use fleet_tests::mail::{wait_for_mails, SentMail};
 use fleet_tests::planning::drafted_evening;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use super::{event_number, organizer, until_answered, Run, Saga, Tally};
+use super::{event_number, mails, organizer, until_answered, Run, Saga, Tally};
 use crate::fleet::ProcessFleet;
 
 const READERS: usize = 5;
@@ -139,15 +139,13 @@ impl Run for Started {
 
     async fn tally(&self, _fleet: &ProcessFleet) -> Tally {
         let subject = format!("BATbern {}:", self.event_number);
-        let mut mails = Vec::new();
+        let mut found = Vec::new();
         for email in &self.emails {
-            let newsletters = mails_to(email)
-                .await
-                .into_iter()
-                .filter(|m| m.subject.starts_with(&subject) && m.text().contains(&self.event_id));
-            mails.extend(newsletters.map(|_| email.clone()));
+            let newsletter =
+                |m: &SentMail| m.subject.starts_with(&subject) && m.text().contains(&self.event_id);
+            found.extend(mails(email, newsletter).await);
         }
-        Tally::of(&self.emails, &mails)
+        Tally::of_mails(&self.emails, &found)
     }
 
     /// Erases the readers: the newsletters of later cells' events are not theirs to count.
