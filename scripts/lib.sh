@@ -198,13 +198,13 @@ SQL
     done
 }
 
-# render_gateway DIR PORT [OFFSET] — writes DIR/nginx.conf from the template and the
-# service registry: /api/v1/<segment> (and the pages mails link to) go to the owning
-# service on its registry port + OFFSET.
+# render_gateway DIR PORT [OFFSET] [REPLICAS] — writes DIR/nginx.conf from the template and
+# the service registry: /api/v1/<segment> (and the pages mails link to) go to the owning
+# service, balanced over its REPLICAS (1) instances (`scripts/registry instances`).
 render_gateway() {
-    local dir=$1 port=$2 offset=${3:-0}
+    local dir=$1 port=$2 offset=${3:-0} replicas=${4:-1}
     mkdir -p "$dir/logs" "$dir/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
-    "$ROOT/scripts/registry" nginx-local "$port" "$dir" "$offset" >"$dir/nginx.conf"
+    "$ROOT/scripts/registry" nginx-local "$port" "$dir" "$offset" "$replicas" >"$dir/nginx.conf"
 }
 
 # port_holder PORT — prints who listens on 127.0.0.1:PORT (empty when nobody does).

@@ -1,6 +1,6 @@
 //! Support for the black-box tests of the fleet: a fresh database per test with each
-//! service's own role and schema, services started in-process on port 0 against the real
-//! broker, dev tokens, raw Kafka reads, mail read back from the local SES endpoint, and
+//! service's own role and schema, services started in-process on port 0 (or as processes
+//! of their own, to be killed) against the real broker, dev tokens, raw Kafka reads, mail read back from the local SES endpoint, and
 //! `eventually` for eventual consistency.
 
 pub mod api;
@@ -13,6 +13,7 @@ pub mod otlp;
 pub mod partners;
 pub mod people;
 pub mod planning;
+pub mod processes;
 pub mod sealed;
 pub mod services;
 pub mod upstream;

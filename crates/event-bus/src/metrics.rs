@@ -45,6 +45,17 @@ pub static OUTBOX_LAG_MS: LazyLock<IntGaugeVec> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// 1 while this process's relay leads: it holds its schema's relay lock and publishes;
+/// 0 while it stands by for another instance's relay.
+pub static OUTBOX_RELAY_LEADING: LazyLock<IntGaugeVec> = LazyLock::new(|| {
+    register_int_gauge_vec!(
+        "outbox_relay_leading",
+        "1 while this instance's relay holds the schema's relay lock and publishes",
+        &["schema"]
+    )
+    .unwrap()
+});
+
 /// Consumed messages by outcome (`applied`, `duplicate`, `dead_lettered`).
 pub static CONSUMED: LazyLock<IntCounterVec> = LazyLock::new(|| {
     register_int_counter_vec!(

@@ -253,24 +253,35 @@ impl Relay {
         Ok(rows.iter().map(|r| r.seq).collect())
     }
 
+    /// Waits until this relay holds its schema's lock; answers the connection holding it
+    /// (`None` on shutdown). The lock is tried every poll interval on a pooled connection,
+    /// which leaves the pool only once it holds the lock: standing by costs one query per
+    /// try, and a leader that died (its session ends with its connection) is followed
+    /// within a poll interval.
     async fn acquire_leadership(
         &self,
         shutdown: &CancellationToken,
         heartbeat: &Heartbeat,
     ) -> Option<PgConnection> {
+        let leading = metrics::OUTBOX_RELAY_LEADING.with_label_values(&[&self.schema]);
+        leading.set(0);
         loop {
             heartbeat.beat();
             let attempt = async {
-                let mut conn = self.pool.acquire().await?.detach();
+                let mut conn = self.pool.acquire().await?;
                 let locked: bool = sqlx::query_scalar(
                     "select pg_try_advisory_lock(hashtext('outbox_relay.' || current_schema()))",
                 )
-                .fetch_one(&mut conn)
+                .fetch_one(&mut *conn)
                 .await?;
-                Ok::<_, sqlx::Error>(locked.then_some(conn))
+                Ok::<_, sqlx::Error>(locked.then(|| conn.detach()))
             };
             match attempt.await {
-                Ok(Some(conn)) => return Some(conn),
+                Ok(Some(conn)) => {
+                    tracing::info!(schema = %self.schema, "relay leads: it publishes the outbox");
+                    leading.set(1);
+                    return Some(conn);
+                }
                 Ok(None) => {
                     tracing::debug!(schema = %self.schema, "another relay is active; standing by")
                 }
@@ -278,7 +289,7 @@ impl Relay {
             }
             tokio::select! {
                 _ = shutdown.cancelled() => return None,
-                _ = tokio::time::sleep(self.settings.poll_interval * 4) => {}
+                _ = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }
     }

@@ -47,6 +47,7 @@ mod partners_webhooks;
 mod profile_events;
 mod registration_saga;
 mod registry;
+mod relay_handover;
 mod security_email_change;
 mod security_erasure;
 mod security_export;

@@ -1,7 +1,8 @@
 //! The service registry (`deploy/services.toml`) and the gateways generated from it: every
 //! path of every committed OpenAPI document, and every page a mail links to, reaches its
 //! owning service through the local fleet's nginx, the docker-compose nginx and the
-//! Kubernetes ingress, each read from its own file.
+//! Kubernetes ingress, each read from its own file; the local nginx of a replicated fleet
+//! balances each service over instances of its own.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -272,4 +273,48 @@ fn committed_gateways_and_kubernetes_manifests_are_generated_from_the_registry()
         "{}",
         String::from_utf8_lossy(&output.stdout)
     );
+}
+
+#[test]
+fn a_replicated_local_gateway_balances_each_service_over_its_own_instances() {
+    let output = Command::new(root().join("scripts/registry"))
+        .args([
+            "nginx-local",
+            "8080",
+            "/tmp/batbern-gateway-check",
+            "0",
+            "2",
+        ])
+        .output()
+        .expect("scripts/registry runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let config = String::from_utf8(output.stdout).unwrap();
+    let server = Regex::new(r"server 127\.0\.0\.1:(\d+);").unwrap();
+    let mut taken = BTreeMap::new();
+    for service in registry().service {
+        let block = Regex::new(&format!(r"upstream {} \{{([^}}]*)\}}", service.name))
+            .unwrap()
+            .captures(&config)
+            .unwrap_or_else(|| panic!("no upstream for {}", service.name))[1]
+            .to_owned();
+        let ports: Vec<u16> = server
+            .captures_iter(&block)
+            .map(|c| c[1].parse().unwrap())
+            .collect();
+        assert_eq!(
+            ports,
+            [service.port, service.port + 100],
+            "{}",
+            service.name
+        );
+        for port in ports {
+            if let Some(other) = taken.insert(port, service.name.clone()) {
+                panic!("port {port} is used by both {other} and {}", service.name);
+            }
+        }
+    }
 }

@@ -144,7 +144,9 @@ pub async fn enqueue(
 }
 
 /// Up to `limit` due deliveries of active subscriptions, locked for this transaction
-/// (rows another sender holds are skipped), with their subscription.
+/// (rows another sender holds are skipped), with their subscription, also locked. The
+/// subscriptions are locked in id order, so two senders whose batches share
+/// subscriptions wait for each other instead of deadlocking.
 pub async fn lock_due(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
@@ -160,17 +162,22 @@ pub async fn lock_due(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    let mut due = Vec::with_capacity(deliveries.len());
-    for delivery in deliveries {
-        let subscription: SubscriptionRecord = sqlx::query_as(&format!(
-            "select {SUBSCRIPTION} from webhook_subscriptions where id = $1 for update"
-        ))
-        .bind(delivery.subscription_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        due.push((delivery, subscription));
-    }
-    Ok(due)
+    let ids: Vec<Uuid> = deliveries.iter().map(|d| d.subscription_id).collect();
+    let subscriptions: Vec<SubscriptionRecord> = sqlx::query_as(&format!(
+        "select {SUBSCRIPTION} from webhook_subscriptions where id = any($1) order by id for update"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(deliveries
+        .into_iter()
+        .filter_map(|delivery| {
+            let subscription = subscriptions
+                .iter()
+                .find(|s| s.id == delivery.subscription_id)?;
+            Some((delivery, subscription.clone()))
+        })
+        .collect())
 }
 
 /// What one attempt came to.

@@ -1,0 +1,108 @@
+//! Services as processes of their own: the binaries `cargo build --bins` leaves in the
+//! target directory beside the test binaries (`scripts/test` builds them), configured as
+//! the in-process test services are, so a test can kill one with SIGKILL the way a crash
+//! or an orchestrator ends it.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::services::TEST_SECRET;
+
+/// One running service process.
+pub struct ServiceProcess {
+    pub name: String,
+    pub base_url: String,
+    pub client: reqwest::Client,
+    child: Child,
+}
+
+/// The directory of the workspace's binaries (`target/<profile>`).
+fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary knows where it is");
+    let deps = exe
+        .parent()
+        .expect("test binaries lie in target/<profile>/deps");
+    deps.parent()
+        .expect("deps lies in the profile")
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+impl ServiceProcess {
+    /// Starts the binary of service `name` on a free port, on `database_url` and the topics
+    /// under `topic_prefix`; its output goes to `<target>/<profile>/<log_name>.log`.
+    pub fn spawn(name: &str, database_url: &str, topic_prefix: &str, log_name: &str) -> Self {
+        let binary = bin_dir().join(name);
+        assert!(
+            binary.exists(),
+            "{} is missing: build the services first (cargo build --bins)",
+            binary.display()
+        );
+        let log = std::fs::File::create(bin_dir().join(format!("{log_name}.log")))
+            .expect("a service log can be created");
+        let port = free_port();
+        let child = Command::new(&binary)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or("info".into()),
+            )
+            .env("DATABASE_URL", database_url)
+            .env("DATABASE_MAX_CONNECTIONS", "4")
+            .env("KAFKA_BROKERS", crate::brokers())
+            .env("KAFKA_TOPIC_PREFIX", topic_prefix)
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("JWT_SECRET", TEST_SECRET)
+            .env("PUBLIC_BASE_URL", "http://127.0.0.1:9")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("the log handle can be shared"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} starts: {e}", binary.display()));
+        Self {
+            name: name.to_owned(),
+            base_url: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            child,
+        }
+    }
+
+    /// Waits until the service is ready (migrated, its workers running, its consumer in
+    /// its group).
+    pub async fn wait_until_ready(&self) {
+        let url = format!("{}/health/ready", self.base_url);
+        crate::eventually(Duration::from_secs(60), "the service is ready", || async {
+            let answer = self.client.get(&url).send().await.ok()?;
+            answer.status().is_success().then_some(())
+        })
+        .await
+    }
+
+    /// The service's Prometheus page (`/metrics`), or nothing when it does not answer.
+    pub async fn metrics(&self) -> Option<String> {
+        let answer = self.client.get(format!("{}/metrics", self.base_url));
+        answer.send().await.ok()?.text().await.ok()
+    }
+
+    /// Kills the process with SIGKILL: its sockets close without a word, its in-flight
+    /// transactions roll back, nothing of it runs afterwards.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL reaches the service");
+        self.child.wait().expect("the killed service is reaped");
+    }
+}
+
+impl Drop for ServiceProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
