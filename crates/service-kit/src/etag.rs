@@ -20,7 +20,9 @@ pub fn etag_header(version: i64) -> HeaderMap {
     headers
 }
 
-/// The version a write expects, from `If-Match`. `*` matches any version.
+/// The version a write expects, from `If-Match`. `*` matches any version. Like a JSON body
+/// ([`crate::extract::Json`]), a handler takes `Result<IfMatch, ApiError>` and applies it
+/// only after authorizing the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IfMatch {
     Any,

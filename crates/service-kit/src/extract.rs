@@ -15,7 +15,9 @@ use serde::Serialize;
 
 use crate::problem::{ApiError, ProblemKind};
 
-/// A JSON body (request) or JSON answer (response).
+/// A JSON body (request) or JSON answer (response). A handler that refuses some callers
+/// takes `Result<Json<T>, ApiError>` and applies it only after authorizing the caller, so a
+/// refused caller learns nothing from how its input would have been judged.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 

@@ -9,6 +9,7 @@
 //! `JOURNEY_LOGS`.
 
 mod audience;
+mod authorization;
 mod browser;
 mod content;
 mod contention;

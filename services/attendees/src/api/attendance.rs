@@ -166,9 +166,10 @@ pub async fn record_attendance(
     actor: Actor,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<AttendanceRequest>,
+    body: Result<Json<AttendanceRequest>, ApiError>,
 ) -> Result<Json<RegistrationResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     store::registrations::lock_registration(&mut tx, id)
         .await?
@@ -191,9 +192,10 @@ pub async fn record_attendance_bulk(
     State(state): State<AppState>,
     actor: Actor,
     RequestContext(context): RequestContext,
-    Json(request): Json<BulkAttendanceRequest>,
+    body: Result<Json<BulkAttendanceRequest>, ApiError>,
 ) -> Result<Json<Vec<AttendanceOutcome>>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
     if request.registrations.is_empty() || request.registrations.len() > 1000 {
         return Err(ApiError::invalid_field(
             "registrations",
@@ -221,9 +223,10 @@ pub async fn record_engagement(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    Json(request): Json<EngagementRequest>,
+    body: Result<Json<EngagementRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_self_or_organizer(Owner::Attendee(id))?;
+    let Json(request) = body?;
     match (request.engagement_type, request.value) {
         (EngagementType::Rating, Some(v)) if (0.0..=5.0).contains(&v) => {}
         (EngagementType::Rating, _) => {

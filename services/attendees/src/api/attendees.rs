@@ -107,10 +107,11 @@ pub async fn create_attendee(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<CreateAttendeeRequest>,
+    body: Result<Json<CreateAttendeeRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer, Role::Attendee])?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let organizer = actor.has(Role::Organizer);
     let signup = if organizer {
         Signup::Organizer
@@ -219,11 +220,12 @@ pub async fn update_attendee(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(patch): Json<UpdateAttendeeRequest>,
+    body: Result<Json<UpdateAttendeeRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_self_or_organizer(Owner::Attendee(id))?;
+    let (if_match, Json(patch)) = (if_match?, body?);
     let mut tx = state.pool.begin().await?;
     let current = store::attendees::lock_attendee(&mut tx, id)
         .await?

@@ -59,9 +59,10 @@ pub async fn create_company(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<CreateCompanyRequest>,
+    body: Result<Json<CreateCompanyRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     access::can_manage(caller(&actor))?;
+    let Json(request) = body?;
     let fields = CompanyFields::from(request.clone())
         .into_valid()
         .map_err(ApiError::validation)?;
@@ -216,11 +217,12 @@ pub async fn update_company(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
     Json(patch): Json<UpdateCompanyRequest>,
 ) -> Result<Response, ApiError> {
     access::can_update(caller(&actor), id, patch.is_partner.is_some())?;
+    let if_match = if_match?;
     let mut tx = state.pool.begin().await?;
     let current = store::lock_company(&mut tx, id)
         .await?
@@ -277,10 +279,11 @@ pub async fn archive_company(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
 ) -> Result<Response, ApiError> {
     access::can_manage(caller(&actor))?;
+    let if_match = if_match?;
     let mut tx = state.pool.begin().await?;
     let current = store::lock_company(&mut tx, id)
         .await?

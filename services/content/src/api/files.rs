@@ -205,7 +205,7 @@ pub async fn confirm_upload(
     actor: Actor,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<ConfirmRequest>,
+    body: Result<Json<ConfirmRequest>, ApiError>,
 ) -> Result<Json<FileResponse>, ApiError> {
     let f = files::fetch(&state.pool, id)
         .await?
@@ -213,6 +213,7 @@ pub async fn confirm_upload(
     if f.uploaded_by != actor.subject && uploader(Some(&actor)) != Uploader::Organizer {
         return Err(not_found(id));
     }
+    let Json(request) = body?;
     if f.upload_status.is_decided() {
         return Ok(Json(FileResponse::from(f)));
     }

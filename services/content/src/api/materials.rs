@@ -155,9 +155,10 @@ pub async fn update_details(
     actor: Actor,
     Path(session_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<MaterialsDetailsRequest>,
+    body: Result<Json<MaterialsDetailsRequest>, ApiError>,
 ) -> Result<Json<SessionMaterialsResponse>, ApiError> {
     let session = managed_session(&state, &actor, session_id).await?;
+    let Json(request) = body?;
     let details = Details {
         recording_url: request.recording_url,
         photo_file_ids: request.photos_gallery,
@@ -217,9 +218,10 @@ pub async fn add_supplementary(
     actor: Actor,
     Path(session_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<SupplementaryRequest>,
+    body: Result<Json<SupplementaryRequest>, ApiError>,
 ) -> Result<(StatusCode, Json<SessionMaterialsResponse>), ApiError> {
     let session = managed_session(&state, &actor, session_id).await?;
+    let Json(request) = body?;
     let material = Supplementary {
         title: request.title,
         description: request.description,
@@ -281,9 +283,10 @@ pub async fn set_primary(
     actor: Actor,
     Path(session_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<PrimaryRequest>,
+    body: Result<Json<PrimaryRequest>, ApiError>,
 ) -> Result<Json<SessionMaterialsResponse>, ApiError> {
     let session = managed_session(&state, &actor, session_id).await?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     materials::lock(&mut tx, session_id, session.event_id, Utc::now()).await?;
     if !materials::make_primary(&mut tx, session_id, request.file_id).await? {
@@ -308,11 +311,12 @@ pub async fn publish(
     actor: Actor,
     Path(session_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<PublicationRequest>,
+    body: Result<Json<PublicationRequest>, ApiError>,
 ) -> Result<Json<SessionMaterialsResponse>, ApiError> {
     if uploader(Some(&actor)) != Uploader::Organizer {
         return Err(ApiError::forbidden("only organizers publish materials"));
     }
+    let Json(request) = body?;
     let session = known_session(&state, session_id).await?;
     let now = Utc::now();
     let mut tx = state.pool.begin().await?;

@@ -56,9 +56,10 @@ pub async fn create_event(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<CreateEventRequest>,
+    body: Result<Json<CreateEventRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
     let fields = EventFields::from(request.clone())
         .into_valid()
         .map_err(ApiError::validation)?;
@@ -157,11 +158,12 @@ pub async fn update_event(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(patch): Json<UpdateEventRequest>,
+    body: Result<Json<UpdateEventRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_of(id)?;
+    let (if_match, Json(patch)) = (if_match?, body?);
     let mut tx = state.pool.begin().await?;
     let current = store::events::lock_event(&mut tx, id)
         .await?
@@ -208,11 +210,12 @@ pub async fn change_status(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(request): Json<StatusChangeRequest>,
+    body: Result<Json<StatusChangeRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_of(id)?;
+    let (if_match, Json(request)) = (if_match?, body?);
     let mut tx = state.pool.begin().await?;
     let current = store::events::lock_event(&mut tx, id)
         .await?
@@ -342,11 +345,12 @@ pub async fn change_workflow(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(request): Json<WorkflowChangeRequest>,
+    body: Result<Json<WorkflowChangeRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_of(id)?;
+    let (if_match, Json(request)) = (if_match?, body?);
     let mut tx = state.pool.begin().await?;
     let current = store::events::lock_event(&mut tx, id)
         .await?

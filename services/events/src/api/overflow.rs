@@ -153,10 +153,11 @@ pub async fn open_voting(
     actor: Actor,
     key: IdempotencyKey,
     Path(event_id): Path<Uuid>,
-    Json(request): Json<OpenVotingRequest>,
+    body: Result<Json<OpenVotingRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let now = Utc::now();
     let scores = request.topic_fit_scores.iter().map(|t| t.score);
     overflow::check_opening(request.voting_deadline, scores, now).map_err(ApiError::validation)?;
@@ -251,9 +252,10 @@ pub async fn cast_vote(
     State(state): State<AppState>,
     actor: Actor,
     Path((event_id, speaker_id)): Path<(Uuid, Uuid)>,
-    Json(request): Json<VoteRequest>,
+    body: Result<Json<VoteRequest>, ApiError>,
 ) -> Result<Json<OverflowResponse>, ApiError> {
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     let overflow = store::overflow::fetch_overflow(&mut tx, event_id, true)
         .await?

@@ -156,9 +156,10 @@ pub async fn put_quality_review(
     State(state): State<AppState>,
     actor: Actor,
     Path(event_id): Path<Uuid>,
-    Json(request): Json<QualityReviewRequest>,
+    body: Result<Json<QualityReviewRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
     let moderator_id = request.moderator_id.trim();
     if moderator_id.is_empty() || moderator_id.len() > 255 {
         return Err(ApiError::invalid_field(
@@ -229,13 +230,14 @@ pub async fn put_session_review(
     actor: Actor,
     Path((event_id, session_id)): Path<(Uuid, Uuid)>,
     RequestContext(context): RequestContext,
-    Json(request): Json<SessionReviewRequest>,
+    body: Result<Json<SessionReviewRequest>, ApiError>,
 ) -> Result<Json<QualityReviewResponse>, ApiError> {
     let mut tx = state.pool.begin().await?;
     let review = store::quality::lock_review(&mut tx, event_id)
         .await?
         .ok_or_else(|| no_review(event_id))?;
     require_reviewer(&actor, &review)?;
+    let Json(request) = body?;
     let session = speaker_sessions(&mut tx, event_id)
         .await?
         .into_iter()

@@ -253,10 +253,11 @@ pub async fn grant_role(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<GrantRoleRequest>,
+    body: Result<Json<GrantRoleRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let user_id = request.user_id.trim();
     if user_id.is_empty() || user_id.len() > 255 {
         return Err(ApiError::invalid_field(
@@ -331,9 +332,10 @@ pub async fn revoke_role(
     actor: Actor,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<RevokeRoleRequest>,
+    body: Result<Json<RevokeRoleRequest>, ApiError>,
 ) -> Result<Json<RoleResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     let role = store::lock_role(&mut tx, id)
         .await?
@@ -372,10 +374,11 @@ pub async fn create_role_change(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<CreateRoleChangeRequest>,
+    body: Result<Json<CreateRoleChangeRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let mut v = Validator::new();
     if request.current_role == request.requested_role {
         v.reject("requestedRole", "must differ from currentRole");
@@ -466,10 +469,11 @@ async fn decide(
     actor: Actor,
     id: Uuid,
     approve: bool,
-    comments: Option<String>,
+    body: Result<Json<DecisionRequest>, ApiError>,
     context: EventContext,
 ) -> Result<Json<RoleChangeResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(DecisionRequest { comments }) = body?;
     let mut tx = state.pool.begin().await?;
     let request = store::fetch_request(&mut tx, id, true)
         .await?
@@ -518,9 +522,9 @@ pub async fn approve_role_change(
     actor: Actor,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(body): Json<DecisionRequest>,
+    body: Result<Json<DecisionRequest>, ApiError>,
 ) -> Result<Json<RoleChangeResponse>, ApiError> {
-    decide(state, actor, id, true, body.comments, context).await
+    decide(state, actor, id, true, body, context).await
 }
 
 /// Rejects a pending request.
@@ -532,7 +536,7 @@ pub async fn reject_role_change(
     actor: Actor,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(body): Json<DecisionRequest>,
+    body: Result<Json<DecisionRequest>, ApiError>,
 ) -> Result<Json<RoleChangeResponse>, ApiError> {
-    decide(state, actor, id, false, body.comments, context).await
+    decide(state, actor, id, false, body, context).await
 }

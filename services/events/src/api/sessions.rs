@@ -60,10 +60,11 @@ pub async fn create_session(
     key: IdempotencyKey,
     Path(event_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<SessionRequest>,
+    body: Result<Json<SessionRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
         Attempt::Proceed(once) => once,
@@ -145,9 +146,9 @@ pub async fn update_session(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(request): Json<SessionRequest>,
+    body: Result<Json<SessionRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_somewhere()?;
     let mut tx = state.pool.begin().await?;
@@ -156,6 +157,7 @@ pub async fn update_session(
         .ok_or(EventError::SessionNotFound(id))?
         .event_id;
     actor.require_organizer_of(event_id)?;
+    let (if_match, Json(request)) = (if_match?, body?);
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
@@ -201,7 +203,7 @@ pub async fn cancel_session(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_somewhere()?;
@@ -211,6 +213,7 @@ pub async fn cancel_session(
         .ok_or(EventError::SessionNotFound(id))?
         .event_id;
     actor.require_organizer_of(event_id)?;
+    let if_match = if_match?;
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
         .ok_or(EventError::NotFound(event_id))?;
@@ -247,9 +250,10 @@ pub async fn put_session_speakers(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    Json(speakers): Json<Vec<SessionSpeakerRequest>>,
+    body: Result<Json<Vec<SessionSpeakerRequest>>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(speakers) = body?;
     let mut unique = std::collections::HashSet::new();
     if let Some(dup) = speakers.iter().find(|s| !unique.insert(s.speaker_id)) {
         return Err(ApiError::invalid_field(

@@ -49,9 +49,10 @@ pub async fn generate_slots(
     State(state): State<AppState>,
     actor: Actor,
     Path(event_id): Path<Uuid>,
-    Json(request): Json<GenerateSlotsRequest>,
+    body: Result<Json<GenerateSlotsRequest>, ApiError>,
 ) -> Result<Json<Vec<SlotResponse>>, ApiError> {
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     let event = store::events::lock_event(&mut tx, event_id)
         .await?
@@ -112,9 +113,10 @@ pub async fn update_slot(
     State(state): State<AppState>,
     actor: Actor,
     Path((event_id, slot_id)): Path<(Uuid, Uuid)>,
-    Json(request): Json<UpdateSlotRequest>,
+    body: Result<Json<UpdateSlotRequest>, ApiError>,
 ) -> Result<Json<SlotResponse>, ApiError> {
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     store::events::lock_event(&mut tx, event_id)
         .await?
@@ -152,9 +154,10 @@ pub async fn put_slot_preferences(
     State(state): State<AppState>,
     actor: Actor,
     Path((event_id, speaker_id)): Path<(Uuid, Uuid)>,
-    Json(request): Json<SlotPreferencesRequest>,
+    body: Result<Json<SlotPreferencesRequest>, ApiError>,
 ) -> Result<Json<SlotPreferencesResponse>, ApiError> {
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
     if let Some(index) = request
         .preferred_time_slots
         .iter()
@@ -443,9 +446,10 @@ pub async fn assign_manually(
     actor: Actor,
     Path((event_id, slot_id)): Path<(Uuid, Uuid)>,
     RequestContext(context): RequestContext,
-    Json(request): Json<ManualAssignmentRequest>,
+    body: Result<Json<ManualAssignmentRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     let plan = planning(&mut tx, event_id).await?;
     let slot = plan

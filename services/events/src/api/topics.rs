@@ -83,9 +83,10 @@ pub async fn create_topic(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<CreateTopicRequest>,
+    body: Result<Json<CreateTopicRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
     let fields = TopicFields {
         title: request.title.clone(),
         description: request.description.clone(),
@@ -267,11 +268,12 @@ pub async fn update_topic(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(patch): Json<UpdateTopicRequest>,
+    body: Result<Json<UpdateTopicRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let (if_match, Json(patch)) = (if_match?, body?);
     let mut tx = state.pool.begin().await?;
     let current = store::topics::lock_topic(&mut tx, id)
         .await?
@@ -307,10 +309,11 @@ pub async fn assign_topic(
     key: IdempotencyKey,
     Path(event_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<AssignTopicRequest>,
+    body: Result<Json<AssignTopicRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let topic_id = request.topic_id;
     let mut tx = state.pool.begin().await?;
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &request_hash).await? {
@@ -399,9 +402,10 @@ pub async fn put_usage_feedback(
     State(state): State<AppState>,
     actor: Actor,
     Path((id, event_id)): Path<(Uuid, Uuid)>,
-    Json(request): Json<FeedbackRequest>,
+    body: Result<Json<FeedbackRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_organizer_of(event_id)?;
+    let Json(request) = body?;
     if !(0.0..=5.0).contains(&request.feedback_score) {
         return Err(ApiError::invalid_field(
             "feedbackScore",

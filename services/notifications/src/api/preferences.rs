@@ -145,9 +145,10 @@ pub async fn set_preference(
     State(state): State<AppState>,
     actor: Actor,
     Path((user_id, channel, notification_type)): Path<(Uuid, String, String)>,
-    Json(request): Json<SetPreferenceRequest>,
+    body: Result<Json<SetPreferenceRequest>, ApiError>,
 ) -> Result<Json<PreferenceResponse>, ApiError> {
     may_manage(&actor, user_id)?;
+    let Json(request) = body?;
     let channel: Channel = serde_json::from_value(serde_json::Value::String(channel))
         .map_err(|_| ApiError::malformed_field("channel", "must be email, in_app, push or sms"))?;
     let mut v = Validator::new();
@@ -211,12 +212,13 @@ pub async fn set_contact(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<Uuid>,
-    Json(request): Json<SetContactRequest>,
+    body: Result<Json<SetContactRequest>, ApiError>,
 ) -> Result<Json<ContactResponse>, ApiError> {
     // Speakers, attendees and partner contacts give their address in their profiles; only
     // organizers have no profile elsewhere.
     actor.require_organizer_somewhere()?;
     may_manage(&actor, user_id)?;
+    let Json(request) = body?;
     let mut v = Validator::new();
     let email = v.email("email", &request.email);
     let name = v.text("displayName", &request.display_name, 255);

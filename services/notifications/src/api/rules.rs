@@ -171,10 +171,11 @@ pub async fn create_rule(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    Json(request): Json<CreateRuleRequest>,
+    body: Result<Json<CreateRuleRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     require_organizer(&actor)?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let (event_id, rule_type) = (request.event_id, request.rule_type);
     let settings = request.settings();
     validate(rule_type, &settings)?;
@@ -259,10 +260,11 @@ pub async fn update_rule(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
-    Json(settings): Json<RuleSettings>,
+    if_match: Result<IfMatch, ApiError>,
+    body: Result<Json<RuleSettings>, ApiError>,
 ) -> Result<Response, ApiError> {
     require_organizer(&actor)?;
+    let (if_match, Json(settings)) = (if_match?, body?);
     let mut tx = state.pool.begin().await?;
     let mut row = store::lock_rule(&mut tx, id)
         .await?

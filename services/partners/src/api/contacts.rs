@@ -38,13 +38,14 @@ pub async fn add_contact(
     key: IdempotencyKey,
     Path(partner_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<ContactRequest>,
+    body: Result<Json<ContactRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    visible_partner(&mut tx, caller(&actor), partner_id).await?;
+    let Json(request) = body?;
     let fields = ContactFields::from(request.clone())
         .into_valid()
         .map_err(ApiError::validation)?;
-    let mut tx = state.pool.begin().await?;
-    visible_partner(&mut tx, caller(&actor), partner_id).await?;
     let fingerprint = idempotency::fingerprint(&(partner_id, &request));
     let once = match Idempotent::begin(&mut tx, &actor.subject, key, &fingerprint).await? {
         Attempt::Proceed(once) => once,
@@ -93,13 +94,14 @@ pub async fn update_contact(
     State(state): State<AppState>,
     actor: Actor,
     Path((partner_id, contact_id)): Path<(Uuid, Uuid)>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(patch): Json<UpdateContactRequest>,
+    body: Result<Json<UpdateContactRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     let who = caller(&actor);
     let mut tx = state.pool.begin().await?;
     visible_partner(&mut tx, who, partner_id).await?;
+    let (if_match, Json(patch)) = (if_match?, body?);
     let current = store::contacts::lock(&mut tx, partner_id, contact_id)
         .await?
         .ok_or(PartnerError::NotFound("contact", contact_id))?;

@@ -166,9 +166,10 @@ pub async fn schedule_meeting(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<MeetingRequest>,
+    body: Result<Json<MeetingRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     caller(&actor).require_organizer()?;
+    let Json(request) = body?;
     let now = Utc::now();
     let fields = MeetingFields {
         meeting_type: request.meeting_type,
@@ -278,13 +279,14 @@ pub async fn answer_meeting(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    Json(request): Json<RsvpRequest>,
+    body: Result<Json<RsvpRequest>, ApiError>,
 ) -> Result<Json<InvitationResponse>, ApiError> {
     let who = caller(&actor);
     who.partner_company()?;
     let mut tx = state.pool.begin().await?;
     let (meeting, partner) = visible(&mut tx, who, id).await?;
     let partner_id = partner.ok_or(PartnerError::NotFound("partner meeting", id))?;
+    let Json(request) = body?;
     let now = Utc::now();
     meeting::check_rsvp(request.status, meeting.scheduled_at, now)?;
     store::meetings::answer(&mut tx, id, partner_id, request.status, now).await?;
@@ -308,9 +310,10 @@ pub async fn record_attendance(
     State(state): State<AppState>,
     actor: Actor,
     Path((id, partner_id)): Path<(Uuid, Uuid)>,
-    Json(request): Json<AttendanceRequest>,
+    body: Result<Json<AttendanceRequest>, ApiError>,
 ) -> Result<Json<InvitationResponse>, ApiError> {
     caller(&actor).require_organizer()?;
+    let Json(request) = body?;
     let mut tx = state.pool.begin().await?;
     let meeting = store::meetings::fetch(&mut *tx, id)
         .await?

@@ -35,9 +35,10 @@ pub async fn create_partner(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(request): Json<CreatePartnerRequest>,
+    body: Result<Json<CreatePartnerRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     caller(&actor).require_organizer()?;
+    let Json(request) = body?;
     let fields = PartnerFields {
         tier: request.partnership_level,
         start_date: request.partnership_start_date,
@@ -147,11 +148,12 @@ pub async fn update_partner(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(patch): Json<UpdatePartnerRequest>,
+    body: Result<Json<UpdatePartnerRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     caller(&actor).require_organizer()?;
+    let (if_match, Json(patch)) = (if_match?, body?);
     let mut tx = state.pool.begin().await?;
     let current = store::partners::lock(&mut tx, id)
         .await?

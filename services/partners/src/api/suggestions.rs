@@ -115,10 +115,11 @@ pub async fn suggest_topic(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    Json(request): Json<SuggestionRequest>,
+    body: Result<Json<SuggestionRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     let who = caller(&actor);
     who.require_known()?;
+    let Json(request) = body?;
     let fields = SuggestionFields {
         title: request.title.clone(),
         description: request.description.clone(),
@@ -251,11 +252,12 @@ pub async fn decide_suggestion(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(request): Json<DecisionRequest>,
+    body: Result<Json<DecisionRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     caller(&actor).require_organizer()?;
+    let (if_match, Json(request)) = (if_match?, body?);
     let reason =
         check_decision(request.status, request.reason.as_deref()).map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;

@@ -93,10 +93,11 @@ pub async fn cast_vote(
     actor: Actor,
     Path(topic_id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<VoteRequest>,
+    body: Result<Json<VoteRequest>, ApiError>,
 ) -> Result<Json<VoteResponse>, ApiError> {
     let who = caller(&actor);
     who.partner_company()?;
+    let Json(request) = body?;
     let value = check_value(request.value).map_err(|e| ApiError::validation(vec![e]))?;
     let topic = known_topic(&state, topic_id).await?;
     let mut tx = state.pool.begin().await?;

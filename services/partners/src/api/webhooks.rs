@@ -117,12 +117,13 @@ pub async fn create_subscription(
     State(state): State<AppState>,
     actor: Actor,
     Path(partner_id): Path<Uuid>,
-    Json(request): Json<SubscriptionRequest>,
+    body: Result<Json<SubscriptionRequest>, ApiError>,
 ) -> Result<(StatusCode, Json<SubscriptionResponse>), ApiError> {
-    let wanted = NewSubscription::parse(&request.url, &request.event_types, state.webhook_policy)
-        .map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     visible_partner(&mut tx, caller(&actor), partner_id).await?;
+    let Json(request) = body?;
+    let wanted = NewSubscription::parse(&request.url, &request.event_types, state.webhook_policy)
+        .map_err(ApiError::validation)?;
     let mut random = [0u8; 24];
     SystemRandom::new()
         .fill(&mut random)

@@ -45,9 +45,10 @@ pub async fn change_workflow(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    Json(request): Json<WorkflowRequest>,
+    body: Result<Json<WorkflowRequest>, ApiError>,
 ) -> Result<Json<AssignmentResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
     use SpeakerWorkflowState::*;
     if matches!(request.workflow_state, Accepted | Declined | Open) {
         return Err(SpeakerError::Conflict(

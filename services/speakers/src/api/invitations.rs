@@ -75,10 +75,11 @@ pub async fn invite(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(r): Json<InviteRequest>,
+    body: Result<Json<InviteRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&r);
     actor.require_any(&[Role::Organizer])?;
+    let Json(r) = body?;
+    let request_hash = idempotency::fingerprint(&r);
     let mut v = Validator::new();
     let title = v.optional_text("presentationTitle", r.presentation_title.as_deref(), 255);
     v.finish().map_err(ApiError::validation)?;

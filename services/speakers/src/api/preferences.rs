@@ -25,9 +25,10 @@ pub async fn submit_preferences(
     actor: Actor,
     Path((speaker_id, event_id)): Path<(Uuid, Uuid)>,
     RequestContext(context): RequestContext,
-    Json(request): Json<SlotPreferences>,
+    body: Result<Json<SlotPreferences>, ApiError>,
 ) -> Result<Json<SlotPreferences>, ApiError> {
     actor.require_self_or_organizer(Owner::Speaker(speaker_id))?;
+    let Json(request) = body?;
     let preferences = request.into_valid().map_err(ApiError::validation)?;
     let mut tx = state.pool.begin().await?;
     store::speakers::lock_speaker(&mut tx, speaker_id)

@@ -235,15 +235,16 @@ pub async fn submit(
     actor: Actor,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<SubmissionRequest>,
+    body: Result<Json<SubmissionRequest>, ApiError>,
 ) -> Result<Json<SubmissionResponse>, ApiError> {
+    let owner = assignment_for(&mut *state.pool.acquire().await?, &actor, id).await?;
+    let Json(request) = body?;
     let mut v = shared_domain::Validator::new();
     let abstract_text = v.paragraphs("abstract", &request.abstract_text, 5000);
     let bio = v.optional_paragraphs("bio", request.bio.as_deref(), 5000);
     let photo = v.optional_url("photoUrl", request.photo_url.as_deref(), 500);
     let material_ids = materials::parse_ids(&mut v, &request.materials);
     v.finish().map_err(ApiError::validation)?;
-    let owner = assignment_for(&mut *state.pool.acquire().await?, &actor, id).await?;
     check_materials(&state, &owner, &material_ids).await?;
     let mut tx = state.pool.begin().await?;
     let assignment = assignment_for(&mut tx, &actor, id).await?;
@@ -307,9 +308,10 @@ pub async fn review(
     actor: Actor,
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
-    Json(request): Json<ReviewRequest>,
+    body: Result<Json<ReviewRequest>, ApiError>,
 ) -> Result<Json<SubmissionResponse>, ApiError> {
     actor.require_any(&[Role::Organizer])?;
+    let Json(request) = body?;
     let now = Utc::now();
     let asked = DecisionInput {
         status: request.status,

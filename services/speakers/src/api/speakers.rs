@@ -133,10 +133,11 @@ pub async fn create_speaker(
     actor: Actor,
     key: IdempotencyKey,
     RequestContext(context): RequestContext,
-    Json(r): Json<CreateSpeakerRequest>,
+    body: Result<Json<CreateSpeakerRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&r);
     actor.require_any(&[Role::Organizer])?;
+    let Json(r) = body?;
+    let request_hash = idempotency::fingerprint(&r);
     let fields = SpeakerFields {
         email: r.email,
         first_name: r.first_name,
@@ -304,11 +305,12 @@ pub async fn update_speaker(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(patch): Json<UpdateSpeakerRequest>,
+    body: Result<Json<UpdateSpeakerRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     actor.require_self_or_organizer(Owner::Speaker(id))?;
+    let (if_match, Json(patch)) = (if_match?, body?);
     update(&state, &actor, id, if_match, &context, patch).await
 }
 
@@ -318,10 +320,11 @@ pub async fn update_speaker(
 pub async fn update_me(
     State(state): State<AppState>,
     actor: Actor,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     RequestContext(context): RequestContext,
-    Json(patch): Json<UpdateSpeakerRequest>,
+    body: Result<Json<UpdateSpeakerRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     let id = own_id(&actor)?;
+    let (if_match, Json(patch)) = (if_match?, body?);
     update(&state, &actor, id, if_match, &context, patch).await
 }
