@@ -91,7 +91,8 @@ pub struct ListNotificationsQuery {
 /// Lists the log, newest first, with filters (organizers).
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(ListNotificationsQuery),
     responses((status = 200, body = Page<NotificationResponse>), (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn list_notifications(
     State(state): State<AppState>,

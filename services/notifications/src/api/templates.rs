@@ -89,7 +89,8 @@ pub struct TemplateList {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PreviewRequest {
-    #[schema(value_type = Object)]
+    /// `null` or absent: every variable shows its sample.
+    #[schema(value_type = Option<Object>)]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -157,10 +158,11 @@ pub async fn create_template(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    Json(request): Json<CreateTemplateRequest>,
+    body: Result<Json<CreateTemplateRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let request_hash = idempotency::fingerprint(&request);
     require_organizer(&actor)?;
+    let Json(request) = body?;
+    let request_hash = idempotency::fingerprint(&request);
     let text = TemplateText {
         subject: request.subject,
         html_body: request.html_body,
@@ -230,9 +232,10 @@ pub async fn preview_template(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
-    Json(request): Json<PreviewRequest>,
+    body: Result<Json<PreviewRequest>, ApiError>,
 ) -> Result<Json<PreviewResponse>, ApiError> {
     require_organizer(&actor)?;
+    let Json(request) = body?;
     let row = store::fetch_template(&state.pool, id)
         .await?
         .ok_or(NotificationError::NotFound("template", id))?;
