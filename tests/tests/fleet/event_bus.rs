@@ -274,28 +274,6 @@ async fn a_broker_that_lost_its_log_is_refilled_by_replay() {
     bus.stop().await;
 }
 
-#[tokio::test]
-async fn a_running_consumer_reads_a_lost_log_again_from_its_new_beginning() {
-    let broker = OwnBroker::start().await;
-    let port = broker.port;
-    let mut bus = BusHarness::new(&broker.brokers()).await;
-    bus.start_relay();
-    bus.start_consumer(&unique("g"));
-    let ticker = Uuid::now_v7();
-    let before = bus.commit(&ticks(ticker, 0..30)).await;
-    bus.applied_at_least(30, DEADLINE).await;
-
-    // The broker comes back empty: what is published now lies before the consumer's place.
-    broker.kill();
-    let _fresh = OwnBroker::start_on(port).await;
-    let after = bus.commit(&ticks(ticker, 30..35)).await;
-
-    let applied = bus.applied_at_least(35, DEADLINE).await;
-    let expected: HashSet<Uuid> = before.into_iter().chain(after).collect();
-    assert_eq!(distinct(&applied), expected);
-    bus.stop().await;
-}
-
 /// The summed `bus_consumer_lag_messages` of the recorder on `topic`.
 fn recorder_lag(topic: &str) -> i64 {
     (0..3)
