@@ -17,7 +17,7 @@ use fleet_tests::planning::evening_event;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::invitation::{accept, company, id_of, invite, session, speaker};
+use super::invitation::{accept, company, directories_know, id_of, invite, session, speaker};
 use super::{event_number, mails, organizer, post_until_answered, Run, Saga, Tally};
 use crate::fleet::ProcessFleet;
 
@@ -73,16 +73,7 @@ impl Saga for Deadlines {
         for (n, email) in emails.iter().enumerate() {
             speakers.push(speaker(&people, &company_id, email, n).await);
         }
-        fleet
-            .until("speakers and notifications know the sessions, notifications the speakers", &format!(
-                "select (select count(*) from speakers.session_directory where session_id::text = any(array['{sessions}'])) = {all}
-                    and (select count(*) from notifications.session_directory where session_id::text = any(array['{sessions}'])) = {all}
-                    and (select count(*) from notifications.recipients where id::text = any(array['{speakers}'])) = {all}",
-                sessions = sessions.join("','"),
-                speakers = speakers.join("','"),
-                all = LATE + 1,
-            ))
-            .await;
+        directories_know(fleet, &sessions, &speakers).await;
         let mut assignments = assign(fleet, &speakers, &sessions).await;
         let submitted = assignments
             .pop()

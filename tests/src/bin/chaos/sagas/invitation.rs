@@ -68,15 +68,7 @@ impl Saga for Invitation {
         for (n, email) in emails.iter().enumerate() {
             speakers.push(speaker(&people, &company_id, email, n).await);
         }
-        fleet
-            .until("speakers and notifications know the sessions, notifications the speakers", &format!(
-                "select (select count(*) from speakers.session_directory where session_id::text = any(array['{sessions}'])) = {SPEAKERS}
-                    and (select count(*) from notifications.session_directory where session_id::text = any(array['{sessions}'])) = {SPEAKERS}
-                    and (select count(*) from notifications.recipients where id::text = any(array['{speakers}'])) = {SPEAKERS}",
-                sessions = sessions.join("','"),
-                speakers = speakers.join("','"),
-            ))
-            .await;
+        directories_know(fleet, &sessions, &speakers).await;
         Box::new(Started {
             sessions,
             speakers,
@@ -188,4 +180,23 @@ impl Run for Started {
             .and(Tally::of(&self.speakers, &accepted))
             .and(Tally::of(&self.speakers, &confirmed))
     }
+}
+
+/// Waits until speakers and notifications know `sessions` and notifications `speakers`.
+pub(super) async fn directories_know(
+    fleet: &ProcessFleet,
+    sessions: &[String],
+    speakers: &[String],
+) {
+    fleet
+        .until("speakers and notifications know the sessions, notifications the speakers", &format!(
+            "select (select count(*) from speakers.session_directory where session_id::text = any(array['{listed}'])) = {count}
+                and (select count(*) from notifications.session_directory where session_id::text = any(array['{listed}'])) = {count}
+                and (select count(*) from notifications.recipients where id::text = any(array['{people}'])) = {known}",
+            listed = sessions.join("','"),
+            count = sessions.len(),
+            people = speakers.join("','"),
+            known = speakers.len(),
+        ))
+        .await;
 }
