@@ -4,13 +4,16 @@
 //! published) everybody sees them.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::Utc;
 use event_bus::EventContext;
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, RequestContext};
 use shared_domain::contracts::content::{ContentType, OwnerKind};
 use shared_domain::Parse;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::dto::{
@@ -50,17 +53,18 @@ async fn managed_session(
 /// The session's materials as the API shows them.
 async fn answer(
     state: &AppState,
+    db: &mut PgConnection,
     session: KnownSession,
 ) -> Result<SessionMaterialsResponse, ApiError> {
     let base = &state.settings.public_base_url;
-    let m = materials::fetch(&state.pool, session.session_id).await?;
-    let presentations = materials::presentations(&state.pool, session.session_id).await?;
-    let supplementary = materials::supplementary(&state.pool, session.session_id).await?;
+    let m = materials::fetch(&mut *db, session.session_id).await?;
+    let presentations = materials::presentations(&mut *db, session.session_id).await?;
+    let supplementary = materials::supplementary(&mut *db, session.session_id).await?;
     let photos = m
         .as_ref()
         .map(|m| m.photo_file_ids.clone())
         .unwrap_or_default();
-    let photo_urls = materials::photo_keys(&state.pool, &photos)
+    let photo_urls = materials::photo_keys(&mut *db, &photos)
         .await?
         .iter()
         .map(|k| public_url(base, k))
@@ -141,7 +145,9 @@ pub async fn get_materials(
             "no published materials of session {session_id}"
         )));
     }
-    Ok(Json(answer(&state, session).await?))
+    Ok(Json(
+        answer(&state, &mut *state.pool.acquire().await?, session).await?,
+    ))
 }
 
 /// Sets the recording and the photo gallery (completed event photos of this session).
@@ -179,8 +185,9 @@ pub async fn update_details(
     materials::lock(&mut tx, session_id, session.event_id, Utc::now()).await?;
     materials::set_details(&mut tx, session_id, &details).await?;
     announce_change(&mut tx, &state, session_id, &context).await?;
+    let body = answer(&state, &mut tx, session).await?;
     tx.commit().await?;
-    Ok(Json(answer(&state, session).await?))
+    Ok(Json(body))
 }
 
 /// 422 on `field` unless `id` is a completed file of one of `types` of the session.
@@ -216,12 +223,14 @@ async fn require_file(
 pub async fn add_supplementary(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path(session_id): Path<Uuid>,
     RequestContext(context): RequestContext,
     body: Result<Json<SupplementaryRequest>, ApiError>,
-) -> Result<(StatusCode, Json<SessionMaterialsResponse>), ApiError> {
+) -> Result<Response, ApiError> {
     let session = managed_session(&state, &actor, session_id).await?;
     let Json(request) = body?;
+    let fingerprint = idempotency::fingerprint(&(session_id, &request));
     let material = Supplementary {
         title: request.title,
         description: request.description,
@@ -240,12 +249,19 @@ pub async fn add_supplementary(
         require_file(&state, id, session_id, &all, "fileId").await?;
     }
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &fingerprint).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     materials::lock(&mut tx, session_id, session.event_id, Utc::now()).await?;
     materials::add_supplementary(&mut tx, session_id, &material, &actor.subject, Utc::now())
         .await?;
     announce_change(&mut tx, &state, session_id, &context).await?;
+    let body = answer(&state, &mut tx, session).await?;
+    let saved = SavedResponse::json(StatusCode::CREATED, HeaderMap::new(), &body);
+    let response = once.finish(&mut tx, saved).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(answer(&state, session).await?)))
+    Ok(response)
 }
 
 /// Removes a supplementary material (its file stays until deleted).
@@ -297,8 +313,9 @@ pub async fn set_primary(
         return Err(ApiError::invalid_field("fileId", detail));
     }
     announce_change(&mut tx, &state, session_id, &context).await?;
+    let body = answer(&state, &mut tx, session).await?;
     tx.commit().await?;
-    Ok(Json(answer(&state, session).await?))
+    Ok(Json(body))
 }
 
 /// Publishes the session's materials (organizers), or withdraws them.
@@ -326,6 +343,7 @@ pub async fn publish(
         .then(|| m.materials_published_at.unwrap_or(now));
     materials::set_published(&mut tx, session_id, at).await?;
     announce_change(&mut tx, &state, session_id, &context).await?;
+    let body = answer(&state, &mut tx, session).await?;
     tx.commit().await?;
-    Ok(Json(answer(&state, session).await?))
+    Ok(Json(body))
 }

@@ -3,8 +3,11 @@
 //! Secrets of self-service links in the mails are redacted in every answer.
 
 use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{fingerprint, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query};
@@ -164,10 +167,15 @@ pub async fn get_notification(
 pub async fn resend_notification(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path(id): Path<Uuid>,
-) -> Result<(axum::http::StatusCode, Json<NotificationResponse>), ApiError> {
+) -> Result<Response, ApiError> {
     require_organizer(&actor)?;
     let mut tx = state.pool.begin().await?;
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &fingerprint(&id)).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let row = store::fetch_notification(&mut *tx, id)
         .await?
         .ok_or(NotificationError::NotFound("notification", id))?;
@@ -181,6 +189,9 @@ pub async fn resend_notification(
     let row = store::fetch_notification(&mut *tx, id)
         .await?
         .ok_or(NotificationError::NotFound("notification", id))?;
+    let body = NotificationResponse::from(row);
+    let answer = SavedResponse::json(StatusCode::ACCEPTED, HeaderMap::new(), &body);
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((axum::http::StatusCode::ACCEPTED, Json(row.into())))
+    Ok(response)
 }

@@ -5,12 +5,12 @@
 //! to and only its own answer and pack.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
-use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext};
@@ -332,13 +332,15 @@ pub async fn record_attendance(
 }
 
 /// Produces the meeting pack: every invited partner's analytics as JSON and CSV; the
-/// meeting then shows `materialsGenerated` (organizers; again to refresh).
+/// meeting then shows `materialsGenerated` (organizers; again to refresh). Honors
+/// `Idempotency-Key`: a retry answers the pack it generated.
 #[utoipa::path(post, path = "/api/v1/partner-meetings/{id}/materials", tag = "partner-meetings", params(("id" = Uuid, Path)),
     responses((status = 201, body = Vec<MaterialResponse>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn generate_materials(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     caller(&actor).require_organizer()?;
@@ -346,6 +348,11 @@ pub async fn generate_materials(
     store::meetings::fetch(&mut *tx, id)
         .await?
         .ok_or(PartnerError::NotFound("partner meeting", id))?;
+    let fingerprint = idempotency::fingerprint(&id);
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &fingerprint).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let now = Utc::now();
     for invitation in store::meetings::attendance(&mut *tx, id, None).await? {
         let Some(partner) = store::partners::fetch(&mut *tx, invitation.partner_id).await? else {
@@ -357,8 +364,10 @@ pub async fn generate_materials(
             .await?;
     }
     let pack = materials_of(&mut tx, id, None).await?;
+    let answer = SavedResponse::json(StatusCode::CREATED, HeaderMap::new(), &pack);
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(pack)).into_response())
+    Ok(response)
 }
 
 /// The meeting pack: organizers all of it, a partner its own part.

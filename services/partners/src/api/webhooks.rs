@@ -4,10 +4,12 @@
 //! delivery can be sent again by hand.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
+use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path};
 use utoipa::ToSchema;
@@ -107,7 +109,7 @@ impl From<DeliveryRecord> for DeliveryResponse {
 }
 
 /// Subscribes an address (organizers, or the partner itself). The answer holds the
-/// signing secret, shown this once.
+/// signing secret, shown this once (and to a retry under the same `Idempotency-Key`).
 #[utoipa::path(post, path = "/api/v1/partners/{id}/webhooks", tag = "partner-webhooks", request_body = SubscriptionRequest,
     params(("id" = Uuid, Path)),
     responses((status = 201, body = SubscriptionResponse), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -116,14 +118,20 @@ impl From<DeliveryRecord> for DeliveryResponse {
 pub async fn create_subscription(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path(partner_id): Path<Uuid>,
     body: Result<Json<SubscriptionRequest>, ApiError>,
-) -> Result<(StatusCode, Json<SubscriptionResponse>), ApiError> {
+) -> Result<Response, ApiError> {
     let mut tx = state.pool.begin().await?;
     visible_partner(&mut tx, caller(&actor), partner_id).await?;
     let Json(request) = body?;
     let wanted = NewSubscription::parse(&request.url, &request.event_types, state.webhook_policy)
         .map_err(ApiError::validation)?;
+    let fingerprint = idempotency::fingerprint(&(partner_id, &request.url, &request.event_types));
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &fingerprint).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let mut random = [0u8; 24];
     SystemRandom::new()
         .fill(&mut random)
@@ -140,13 +148,14 @@ pub async fn create_subscription(
         disabled_at: None,
     };
     store::webhooks::insert_subscription(&mut *tx, &record).await?;
-    tx.commit().await?;
-    let secret = record.secret.clone();
     let body = SubscriptionResponse {
-        secret: Some(secret),
+        secret: Some(record.secret.clone()),
         ..SubscriptionResponse::from(record)
     };
-    Ok((StatusCode::CREATED, Json(body)))
+    let answer = SavedResponse::json(StatusCode::CREATED, HeaderMap::new(), &body);
+    let response = once.finish(&mut tx, answer).await?;
+    tx.commit().await?;
+    Ok(response)
 }
 
 /// A partner's subscriptions (no secrets).
@@ -210,10 +219,16 @@ pub async fn list_deliveries(
 pub async fn replay_delivery(
     State(state): State<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     Path((partner_id, id, delivery_id)): Path<(Uuid, Uuid, Uuid)>,
-) -> Result<(StatusCode, Json<DeliveryResponse>), ApiError> {
+) -> Result<Response, ApiError> {
     let mut tx = state.pool.begin().await?;
     visible_partner(&mut tx, caller(&actor), partner_id).await?;
+    let fingerprint = idempotency::fingerprint(&(partner_id, id, delivery_id));
+    let once = match Idempotent::begin(&mut tx, &actor.subject, key, &fingerprint).await? {
+        Attempt::Proceed(once) => once,
+        Attempt::Replay(answer) => return Ok(answer),
+    };
     let subscription = store::webhooks::fetch_subscription(&mut *tx, partner_id, id)
         .await?
         .ok_or(PartnerError::NotFound("webhook subscription", id))?;
@@ -225,6 +240,9 @@ pub async fn replay_delivery(
     let delivery = store::webhooks::replay_delivery(&mut *tx, id, delivery_id, Utc::now())
         .await?
         .ok_or(PartnerError::NotFound("webhook delivery", delivery_id))?;
+    let body = DeliveryResponse::from(delivery);
+    let answer = SavedResponse::json(StatusCode::ACCEPTED, HeaderMap::new(), &body);
+    let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
-    Ok((StatusCode::ACCEPTED, Json(delivery.into())))
+    Ok(response)
 }
