@@ -70,30 +70,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let well_formed = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
-        if inner.is_syntax() || inner.is_eof() || !well_formed {
-            ApiError::new(
-                ProblemKind::MalformedRequest,
-                format!("The body is not valid JSON: {inner}"),
-            )
-        } else {
-            let text = inner.to_string();
-            let named = backticked(&text, "unknown field `")
-                .or_else(|| backticked(&text, "missing field `"));
-            let field = match (path.as_str(), named) {
-                (".", Some(name)) => name,
-                (".", None) => "body".to_owned(),
-                (parent, Some(name)) if !parent.ends_with(name.as_str()) => {
-                    format!("{parent}.{name}")
-                }
-                (parent, _) => parent.to_owned(),
-            };
-            ApiError::invalid_field(&field, strip_position(&text))
+    let value = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => value,
+        Err(error) => {
+            if let Some(retyped) = integral_floats_retyped(error.inner(), bytes) {
+                return parse_json(&retyped);
+            }
+            return Err(body_problem(error, bytes));
         }
-    })?;
+    };
     deserializer.end().map_err(|e| {
         ApiError::new(
             ProblemKind::MalformedRequest,
@@ -101,6 +86,69 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         )
     })?;
     Ok(value)
+}
+
+/// The problem of a body that did not deserialize: 400 when it is not JSON, else 422
+/// naming the field.
+fn body_problem(error: serde_path_to_error::Error<serde_json::Error>, bytes: &[u8]) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let well_formed = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    if inner.is_syntax() || inner.is_eof() || !well_formed {
+        ApiError::new(
+            ProblemKind::MalformedRequest,
+            format!("The body is not valid JSON: {inner}"),
+        )
+    } else {
+        let text = inner.to_string();
+        let named =
+            backticked(&text, "unknown field `").or_else(|| backticked(&text, "missing field `"));
+        let field = match (path.as_str(), named) {
+            (".", Some(name)) => name,
+            (".", None) => "body".to_owned(),
+            (parent, Some(name)) if !parent.ends_with(name.as_str()) => {
+                format!("{parent}.{name}")
+            }
+            (parent, _) => parent.to_owned(),
+        };
+        ApiError::invalid_field(&field, strip_position(&text))
+    }
+}
+
+/// JSON Schema counts `3.0` as an integer, and so does the API: when an integer field was
+/// given a float without a fraction, the body again with such floats written as integers.
+fn integral_floats_retyped(error: &serde_json::Error, bytes: &[u8]) -> Option<Vec<u8>> {
+    if !error
+        .to_string()
+        .starts_with("invalid type: floating point")
+    {
+        return None;
+    }
+    let mut body: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    integral_floats_as_integers(&mut body).then(|| body.to_string().into_bytes())
+}
+
+/// Writes every float without a fraction (and exactly representable) as an integer; true
+/// when anything changed.
+fn integral_floats_as_integers(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() <= EXACT => {
+                *value = Value::from(f as i64);
+                true
+            }
+            _ => false,
+        },
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| {
+            integral_floats_as_integers(item) | changed
+        }),
+        Value::Object(fields) => fields.values_mut().fold(false, |changed, field| {
+            integral_floats_as_integers(field) | changed
+        }),
+        _ => false,
+    }
 }
 
 fn backticked(text: &str, prefix: &str) -> Option<String> {
@@ -270,5 +318,15 @@ mod tests {
             "color"
         );
         assert_eq!(problem(r#"{}"#)["errors"][0]["field"], "name");
+    }
+
+    #[test]
+    fn an_integer_written_as_a_float_without_fraction_is_an_integer() {
+        let body: Body = parse_json(br#"{"name": "a", "employeeCount": 12.0}"#).unwrap();
+        assert_eq!(body.employee_count, Some(12));
+        let refused = problem(r#"{"name": "a", "employeeCount": 12.5}"#);
+        assert_eq!(refused["status"], 422);
+        assert_eq!(refused["errors"][0]["field"], "employeeCount");
+        assert_eq!(problem(r#"{"name": 1.0}"#)["errors"][0]["field"], "name");
     }
 }

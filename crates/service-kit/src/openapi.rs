@@ -169,7 +169,9 @@ fn document_errors(operation: &mut Operation, secured_by_default: bool, has_path
 }
 
 /// The parameters every service reads the same way: `limit` (1 to 100), and `If-Match`
-/// (an `ETag` this API returned, or `*`; its absence is answered 428).
+/// (an `ETag` this API returned, or `*`; its absence is answered 428). Header patterns end
+/// in `(?![\s\S])`, not `$`: in some regex dialects (Python's) `$` also matches before a
+/// final newline, which no header value holds.
 fn document_shared_parameters(operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
         match (parameter.parameter_in.clone(), parameter.name.as_str()) {
@@ -191,7 +193,7 @@ fn document_shared_parameters(operation: &mut Operation) {
                 parameter.schema = Some(RefOr::T(
                     ObjectBuilder::new()
                         .schema_type(Type::String)
-                        .pattern(Some(r#"^(\*|"[0-9]+")$"#))
+                        .pattern(Some(r#"^(\*|"[0-9]{1,18}")(?![\s\S])"#))
                         .into(),
                 ));
             }
@@ -222,7 +224,7 @@ fn document_idempotency(operation: &mut Operation) {
             .schema(Some(
                 ObjectBuilder::new()
                     .schema_type(Type::String)
-                    .pattern(Some("^[!-~]{1,255}$")),
+                    .pattern(Some(r"^[!-~]{1,255}(?![\s\S])")),
             ))
             .build(),
     );

@@ -135,3 +135,32 @@ fn every_creating_post_documents_the_idempotency_key() {
         "creating POSTs without Idempotency-Key: {missing:?}"
     );
 }
+
+#[tokio::test]
+async fn a_retried_webhook_subscription_is_one_subscription_with_one_secret() {
+    let db = TestDb::create().await;
+    let fleet = fleet_tests::partners::PartnersFleet::start(&db).await;
+    let acme = fleet.company("Acme AG").await;
+    let gold = fleet.partner(acme, "gold").await;
+    let portal = fleet.partner_of(acme);
+    let hooks = format!("/api/v1/partners/{gold}/webhooks");
+    let body = json!({"url": "https://hooks.acme.example/batbern", "eventTypes": ["partners.meeting.invited.v1"]});
+    let first = post_with_key(&portal, &hooks, "subscribe-acme", &body).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let created: Value = first.json().await.unwrap();
+    let retry = post_with_key(&portal, &hooks, "subscribe-acme", &body).await;
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    let replayed: Value = retry.json().await.unwrap();
+    assert_eq!(
+        (&replayed["id"], &replayed["secret"]),
+        (&created["id"], &created["secret"])
+    );
+    let listed = portal.get(&hooks).await.expect(StatusCode::OK);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    let malformed = post_with_key(&portal, &hooks, "two words", &body).await;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = malformed.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
+}
