@@ -15,7 +15,7 @@ use sqlx::PgConnection;
 
 use crate::problem::{ApiError, ProblemKind};
 
-/// The client's idempotency key, if it sent one.
+/// The client's idempotency key, if it sent one (an empty header counts as none).
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey(pub Option<String>);
 
@@ -26,14 +26,17 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         let Some(raw) = parts.headers.get("idempotency-key") else {
             return Ok(IdempotencyKey(None));
         };
-        let visible = |b: &u8| (0x21..=0x7e).contains(b);
+        // Any header value of printable ASCII (spaces and tabs included), as a structured
+        // header string allows.
+        let printable = |b: u8| b == b'\t' || (0x20..=0x7e).contains(&b);
         match raw.to_str() {
-            Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| visible(&b)) => {
+            Ok("") => Ok(IdempotencyKey(None)),
+            Ok(key) if key.len() <= 255 && key.bytes().all(printable) => {
                 Ok(IdempotencyKey(Some(key.to_owned())))
             }
             _ => Err(ApiError::malformed_field(
                 "Idempotency-Key",
-                "must be 1 to 255 visible ASCII characters",
+                "must be at most 255 printable ASCII characters",
             )),
         }
     }

@@ -169,9 +169,7 @@ fn document_errors(operation: &mut Operation, secured_by_default: bool, has_path
 }
 
 /// The parameters every service reads the same way: `limit` (1 to 100), and `If-Match`
-/// (an `ETag` this API returned, or `*`; its absence is answered 428). Header patterns end
-/// in `(?![\s\S])`, not `$`: in some regex dialects (Python's) `$` also matches before a
-/// final newline, which no header value holds.
+/// (an `ETag` this API returned, or `*`; its absence is answered 428).
 fn document_shared_parameters(operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
         match (parameter.parameter_in.clone(), parameter.name.as_str()) {
@@ -193,7 +191,7 @@ fn document_shared_parameters(operation: &mut Operation) {
                 parameter.schema = Some(RefOr::T(
                     ObjectBuilder::new()
                         .schema_type(Type::String)
-                        .pattern(Some(r#"^(\*|"[0-9]{1,18}")(?![\s\S])"#))
+                        .pattern(Some(r#"^(\*|"[0-9]{1,18}")$"#))
                         .into(),
                 ));
             }
@@ -219,12 +217,12 @@ fn document_idempotency(operation: &mut Operation) {
             .parameter_in(ParameterIn::Header)
             .required(Required::False)
             .description(Some(
-                "Makes a retry safe: the same key from the same caller answers the first response again (header `Idempotent-Replayed: true`); the same key with a different body is a 422",
+                "Makes a retry safe: the same key from the same caller answers the first response again (header `Idempotent-Replayed: true`); the same key with a different body is a 422. An empty value counts as no key",
             ))
             .schema(Some(
                 ObjectBuilder::new()
                     .schema_type(Type::String)
-                    .pattern(Some(r"^[!-~]{1,255}(?![\s\S])")),
+                    .pattern(Some("^[\\t -~]{0,255}$")),
             ))
             .build(),
     );

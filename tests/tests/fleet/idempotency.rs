@@ -159,7 +159,7 @@ async fn a_retried_webhook_subscription_is_one_subscription_with_one_secret() {
     let listed = portal.get(&hooks).await.expect(StatusCode::OK);
     assert_eq!(listed.as_array().unwrap().len(), 1);
 
-    let malformed = post_with_key(&portal, &hooks, "two words", &body).await;
+    let malformed = post_with_key(&portal, &hooks, &"k".repeat(256), &body).await;
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     let problem: Value = malformed.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
