@@ -5,7 +5,7 @@
 use axum::Router;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
@@ -168,11 +168,13 @@ fn document_errors(operation: &mut Operation, secured_by_default: bool, has_path
     }
 }
 
-/// The parameters every service reads the same way: `limit` (1 to 100), and `If-Match`
-/// (an `ETag` this API returned, or `*`; its absence is answered 428).
+/// The parameters every service reads the same way: `limit` (1 to 100), `If-Match`
+/// (an `ETag` this API returned, or `*`; its absence is answered 428), and free-text query
+/// values, which never hold NUL (the query extractor answers 400).
 fn document_shared_parameters(operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
         match (parameter.parameter_in.clone(), parameter.name.as_str()) {
+            (ParameterIn::Query, name) if name != "limit" => forbid_nul(&mut parameter.schema),
             (ParameterIn::Query, "limit") => {
                 parameter.schema = Some(RefOr::T(
                     ObjectBuilder::new()
@@ -197,6 +199,20 @@ fn document_shared_parameters(operation: &mut Operation) {
             }
             _ => {}
         }
+    }
+}
+
+/// A plain string schema (no pattern, format or enumeration) gets a pattern without NUL.
+fn forbid_nul(schema: &mut Option<RefOr<Schema>>) {
+    let Some(RefOr::T(Schema::Object(object))) = schema else {
+        return;
+    };
+    let plain = object.schema_type == SchemaType::Type(Type::String)
+        && object.pattern.is_none()
+        && object.format.is_none()
+        && object.enum_values.is_none();
+    if plain {
+        object.pattern = Some("^[^\\u0000]*$".to_owned());
     }
 }
 

@@ -106,6 +106,7 @@ pub async fn attendee_named(
 /// A reader subscribes, opens the confirmation link of the mail and confirms on its page.
 pub async fn newsletter_double_opt_in(journey: &mut Journey) -> Person {
     let reader = attendee(journey, "rita", "en").await;
+    journey.readers.push(reader.inbox.clone());
     reader
         .caller
         .post(
