@@ -53,11 +53,16 @@ pub struct ProcessFleet {
     logs: PathBuf,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+/// A port free now, below the kernel's ephemeral range (32768 and up) and not in `taken`: a
+/// killed service restarts on its port, and a port the kernel hands out could meanwhile be
+/// the local end of some client's connection.
+fn free_port(taken: &[u16]) -> u16 {
+    loop {
+        let port = fastrand::u16(21_000..28_000);
+        if !taken.contains(&port) && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl ProcessFleet {
@@ -69,8 +74,9 @@ impl ProcessFleet {
         let broker_port = broker.port;
         let mut members = Vec::new();
         for name in registry_services() {
+            let taken: Vec<u16> = members.iter().map(|m: &Member| m.port).collect();
             members.push(Member {
-                port: free_port(),
+                port: free_port(&taken),
                 database_url: db.service_url(&name).await,
                 name,
                 child: Mutex::new(None),
