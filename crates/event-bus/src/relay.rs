@@ -173,15 +173,15 @@ impl Relay {
     /// Publishes one batch and marks it; returns how many rows it published.
     pub async fn publish_batch(&self) -> Result<usize, RelayError> {
         let mut tx = self.pool.begin().await?;
+        let seqs = self.claim_and_produce(&mut tx).await?;
+        if seqs.is_empty() {
+            return Ok(0);
+        }
         // Marking rows published need not wait for the disk: a mark lost in a database crash
         // only publishes its rows again, which the consumers' inboxes absorb.
         sqlx::query("set local synchronous_commit = off")
             .execute(&mut *tx)
             .await?;
-        let seqs = self.claim_and_produce(&mut tx).await?;
-        if seqs.is_empty() {
-            return Ok(0);
-        }
         mark_published(&mut tx, &seqs).await?;
         tx.commit().await?;
         metrics::OUTBOX_PUBLISHED

@@ -174,7 +174,6 @@ fn document_errors(operation: &mut Operation, secured_by_default: bool, has_path
 fn document_shared_parameters(operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
         match (parameter.parameter_in.clone(), parameter.name.as_str()) {
-            (ParameterIn::Query, name) if name != "limit" => forbid_nul(&mut parameter.schema),
             (ParameterIn::Query, "limit") => {
                 parameter.schema = Some(RefOr::T(
                     ObjectBuilder::new()
@@ -185,6 +184,7 @@ fn document_shared_parameters(operation: &mut Operation) {
                 ));
                 parameter.description = Some("Items per page, 1 to 100 (default 20)".into());
             }
+            (ParameterIn::Query, _) => forbid_nul(&mut parameter.schema),
             (ParameterIn::Header, name) if name.eq_ignore_ascii_case("If-Match") => {
                 parameter.description = Some(
                     "The `ETag` last read (or `*`); without it the answer is 428, with a stale one 412"
