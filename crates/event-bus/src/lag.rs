@@ -5,7 +5,9 @@
 //! received shows too. A partition counts from its assignment to this member, reported from
 //! its first received message (everything before it was applied earlier), until it is
 //! revoked: another member reports it then, and messages of it still in this member's hands
-//! no longer count here.
+//! no longer count here. A partition assigned back to this member (a rebalance that changed
+//! nothing for it) resumes from what the member knew, as the messages it still holds are
+//! neither received again nor followed by statistics before they are applied.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -21,7 +23,14 @@ struct Partition {
 /// Follows what one consumer applied and how far its partitions reach.
 pub struct LagReporter {
     handler: &'static str,
-    partitions: Mutex<HashMap<(String, i32), Partition>>,
+    partitions: Mutex<Partitions>,
+}
+
+/// The partitions assigned to this member, and what it knew of those revoked from it.
+#[derive(Default)]
+struct Partitions {
+    assigned: HashMap<(String, i32), Partition>,
+    revoked: HashMap<(String, i32), Partition>,
 }
 
 impl LagReporter {
@@ -29,52 +38,58 @@ impl LagReporter {
     pub fn new(handler: &'static str) -> Self {
         Self {
             handler,
-            partitions: Mutex::new(HashMap::new()),
+            partitions: Mutex::new(Partitions::default()),
         }
     }
 
     /// The group assigned the partition to this member.
     pub fn assigned(&self, topic: &str, partition: i32) {
-        self.lock()
-            .entry((topic.to_owned(), partition))
-            .or_default();
+        let key = (topic.to_owned(), partition);
+        let mut partitions = self.lock();
+        let known = partitions.revoked.remove(&key).unwrap_or_default();
+        partitions.assigned.entry(key).or_insert(known);
     }
 
     /// The message at `offset` has arrived and waits for its reaction.
     pub fn received(&self, topic: &str, partition: i32, offset: i64) {
-        let mut partitions = self.lock();
-        let Some(entry) = partitions.get_mut(&(topic.to_owned(), partition)) else {
-            return;
-        };
-        entry.applied.get_or_insert(offset - 1);
-        entry.end = entry.end.max(offset + 1);
-        self.report(topic, partition, *entry);
+        self.update(topic, partition, |entry| {
+            entry.applied.get_or_insert(offset - 1);
+            entry.end = entry.end.max(offset + 1);
+        });
     }
 
     /// The message at `offset` is applied (or parked).
     pub fn applied(&self, topic: &str, partition: i32, offset: i64) {
-        let mut partitions = self.lock();
-        let Some(entry) = partitions.get_mut(&(topic.to_owned(), partition)) else {
-            return;
-        };
-        entry.applied = Some(offset);
-        entry.end = entry.end.max(offset + 1);
-        self.report(topic, partition, *entry);
+        self.update(topic, partition, |entry| {
+            entry.applied = Some(offset);
+            entry.end = entry.end.max(offset + 1);
+        });
     }
 
     /// A fetch response said the partition ends at `end`.
     pub fn end_seen(&self, topic: &str, partition: i32, end: i64) {
+        self.update(topic, partition, |entry| entry.end = entry.end.max(end));
+    }
+
+    /// Changes what is known of the partition; reports it while it is assigned here.
+    fn update(&self, topic: &str, partition: i32, change: impl FnOnce(&mut Partition)) {
+        let key = (topic.to_owned(), partition);
         let mut partitions = self.lock();
-        let Some(entry) = partitions.get_mut(&(topic.to_owned(), partition)) else {
-            return;
-        };
-        entry.end = entry.end.max(end);
-        self.report(topic, partition, *entry);
+        if let Some(entry) = partitions.assigned.get_mut(&key) {
+            change(entry);
+            self.report(topic, partition, *entry);
+        } else if let Some(entry) = partitions.revoked.get_mut(&key) {
+            change(entry);
+        }
     }
 
     /// The partition went to another member.
     pub fn revoked(&self, topic: &str, partition: i32) {
-        self.lock().remove(&(topic.to_owned(), partition));
+        let key = (topic.to_owned(), partition);
+        let mut partitions = self.lock();
+        if let Some(known) = partitions.assigned.remove(&key) {
+            partitions.revoked.insert(key, known);
+        }
         let _ = metrics::CONSUMER_LAG.remove_label_values(&[
             self.handler,
             topic,
@@ -90,7 +105,7 @@ impl LagReporter {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, i32), Partition>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Partitions> {
         self.partitions.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -127,6 +142,13 @@ mod tests {
             lag("t1"),
             0,
             "a revoked partition is no longer reported here"
+        );
+        reporter.assigned("t1", 0);
+        reporter.applied("t1", 0, 152);
+        assert_eq!(
+            lag("t1"),
+            399 - 152,
+            "assigned back, the partition resumes from what this member knew"
         );
         reporter.received("t2", 0, 1);
         assert_eq!(lag("t2"), 0, "a partition never assigned is not reported");
