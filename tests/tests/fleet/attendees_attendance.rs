@@ -110,6 +110,8 @@ async fn attendance_is_confirmed_recorded_and_announced() {
         json!({"contentType": "session", "contentId": session, "engagementType": "rating", "value": 2}),
         json!({"contentType": "session", "contentId": session, "engagementType": "rating", "value": 4.5}),
         json!({"contentType": "session", "contentId": session, "engagementType": "download"}),
+        json!({"contentType": "session", "contentId": session, "engagementType": "view"}),
+        json!({"contentType": "session", "contentId": session, "engagementType": "download"}),
     ] {
         assert_eq!(
             organizer
@@ -128,8 +130,11 @@ async fn attendance_is_confirmed_recorded_and_announced() {
         .get(&format!("/api/v1/attendees/engagement/session/{session}"))
         .await
         .expect(StatusCode::OK);
-    assert_eq!(summary["views"], 1);
-    assert_eq!(summary["downloads"], 1);
+    assert_eq!(
+        summary["views"], 1,
+        "a view repeated within the hour counts once"
+    );
+    assert_eq!(summary["downloads"], 1, "so does a download");
     assert_eq!(summary["ratings"], 1, "rating again replaces the rating");
     assert_eq!(summary["averageRating"], 4.5);
     assert_eq!(

@@ -278,3 +278,56 @@ async fn event_input_is_validated_and_planning_events_are_hidden_from_the_public
     assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(clash.body["errors"][0]["field"], "startTime");
 }
+
+#[tokio::test]
+async fn only_organizers_see_speakers_who_have_not_confirmed() {
+    let db = TestDb::create().await;
+    let service = TestService::events(&db).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let attendee = Api::as_user(&service, "user-attendee", &["attendee"]);
+    let (id, sessions, speakers) = published_evening(&organizer, 61, 100).await;
+    let session = &sessions[0];
+    let pending = uuid::Uuid::now_v7();
+    organizer
+        .put(
+            &format!("/api/v1/sessions/{session}/speakers"),
+            &json!([
+                {"speakerId": speakers[0], "role": "primary_speaker", "isConfirmed": true},
+                {"speakerId": pending, "role": "co_speaker", "isConfirmed": false}
+            ]),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let speaker_ids = |session: &serde_json::Value| -> Vec<String> {
+        session["speakers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["speakerId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let confirmed = vec![speakers[0].to_string()];
+
+    let seen = organizer
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(speaker_ids(&seen).len(), 2, "{seen}");
+    let seen = attendee
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(speaker_ids(&seen), confirmed, "{seen}");
+    let listed = attendee
+        .get(&format!("/api/v1/events/{id}/sessions"))
+        .await
+        .expect(StatusCode::OK);
+    let listed = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == session.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(speaker_ids(&listed), confirmed, "{listed}");
+}

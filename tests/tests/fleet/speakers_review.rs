@@ -158,7 +158,11 @@ async fn a_moderator_requests_changes_and_approves_the_revision() {
             &uuid::Uuid::now_v7().to_string(),
         )),
     );
-    assert_eq!(stranger.get(&path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        stranger.get(&path).await.status,
+        StatusCode::NOT_FOUND,
+        "another speaker learns nothing of the assignment"
+    );
     let messages = read_topic(
         &brokers(),
         &saga.speakers.topic("speakers"),

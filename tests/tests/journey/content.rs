@@ -323,6 +323,17 @@ async fn session_materials(journey: &Journey) {
         .await
         .expect(StatusCode::OK);
     assert_eq!(counted["downloadCount"], 1, "{counted}");
+    assert!(counted["uploadedBy"].is_string(), "{counted}");
+    let seen = journey
+        .public
+        .get(&format!("/api/v1/files/{file}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(seen["fileId"], file.as_str());
+    assert!(
+        seen.get("uploadedBy").is_none(),
+        "the public does not learn who uploaded a file: {seen}"
+    );
 
     // The public agenda shows the published slides with an address that serves them.
     let agenda = until(

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::dto::RegistrationResponse;
+use super::registrations::{require_own, require_registrant};
 use super::AppState;
 use crate::domain::registration::RegistrationStatus;
 use crate::domain::{enum_name, AttendeeError};
@@ -97,17 +98,18 @@ pub struct EngagementSummary {
 
 /// The attendee confirms they will attend (before the event, confirmed registrations only).
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/confirm-attendance", tag = "registrations", params(("id" = Uuid, Path)),
-    responses((status = 200, body = RegistrationResponse), (status = 403, body = Problem), (status = 409, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = RegistrationResponse), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)), security(("bearer" = [])))]
 pub async fn confirm_attendance(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<Uuid>,
 ) -> Result<Json<RegistrationResponse>, ApiError> {
+    require_registrant(&actor)?;
     let mut tx = state.pool.begin().await?;
     let registration = store::registrations::lock_registration(&mut tx, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    actor.require_self_or_organizer(Owner::Attendee(registration.attendee_id))?;
+    require_own(&actor, id, registration.attendee_id)?;
     if *registration.status != RegistrationStatus::Confirmed {
         return Err(AttendeeError::Conflict(format!(
             "only confirmed registrations confirm attendance (this one is {})",
@@ -217,6 +219,7 @@ pub async fn record_attendance_bulk(
 }
 
 /// Records a view, download or rating of a session or material (the attendee or organizers).
+/// A view or download counts once per attendee, item and hour; a rating replaces the earlier one.
 #[utoipa::path(post, path = "/api/v1/attendees/{id}/engagements", tag = "attendees", request_body = EngagementRequest, params(("id" = Uuid, Path)),
     responses((status = 204, description = "Recorded"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn record_engagement(

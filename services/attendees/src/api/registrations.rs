@@ -132,6 +132,22 @@ async fn ensure_open(pool: &sqlx::PgPool, event_id: Uuid) -> Result<(), ApiError
     }
 }
 
+/// Registrations are for organizers and attendees: 403 for everyone else, before anything
+/// is looked up.
+pub(super) fn require_registrant(actor: &Actor) -> Result<(), ApiError> {
+    actor.require_any(&[Role::Organizer, Role::Attendee])
+}
+
+/// Registration `id` of `attendee_id` is the caller's own or an organizer's to see; for
+/// anyone else it is not found, as one that does not exist (they learn nothing of it).
+pub(super) fn require_own(actor: &Actor, id: Uuid, attendee_id: Uuid) -> Result<(), ApiError> {
+    if actor.has(Role::Organizer) || actor.is(Owner::Attendee(attendee_id)) {
+        Ok(())
+    } else {
+        Err(AttendeeError::RegistrationNotFound(id).into())
+    }
+}
+
 /// Reads a registration with its waitlist position (its attendee or organizers).
 #[utoipa::path(get, path = "/api/v1/registrations/{id}", tag = "registrations", params(("id" = Uuid, Path)),
     responses((status = 200, body = RegistrationResponse), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
@@ -140,10 +156,11 @@ pub async fn get_registration(
     actor: Actor,
     Path(id): Path<Uuid>,
 ) -> Result<Json<RegistrationResponse>, ApiError> {
+    require_registrant(&actor)?;
     let record = store::registrations::fetch_registration(&state.pool, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    actor.require_self_or_organizer(Owner::Attendee(record.attendee_id))?;
+    require_own(&actor, id, record.attendee_id)?;
     Ok(Json(RegistrationResponse::from(record)))
 }
 
@@ -192,11 +209,12 @@ pub async fn cancel_registration(
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
 ) -> Result<Json<RegistrationResponse>, ApiError> {
+    require_registrant(&actor)?;
     let mut tx = state.pool.begin().await?;
     let record = store::registrations::lock_registration(&mut tx, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    actor.require_self_or_organizer(Owner::Attendee(record.attendee_id))?;
+    require_own(&actor, id, record.attendee_id)?;
     let now = Utc::now();
     match cancel(*record.status)? {
         Cancellation::AlreadyCancelled => {}

@@ -1,6 +1,6 @@
 //! Content engagement rows, their per-item aggregates, and the event calendar read model.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use service_kit::Stored;
 use shared_domain::contracts::events::EventState;
 use shared_domain::contracts::Known;
@@ -19,32 +19,18 @@ pub struct NewEngagement<'a> {
     pub value: Option<f64>,
 }
 
-/// Records a view or download, or sets the attendee's rating of the item.
+/// The hour a view or download counts in: one per attendee, item and hour.
+fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.duration_trunc(TimeDelta::hours(1)).unwrap_or(at)
+}
+
+/// Records a view or download (once per hour), or sets the attendee's rating of the item.
 pub async fn record(
     conn: &mut PgConnection,
     e: &NewEngagement<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let conflict = if e.engagement_type == "rating" {
-        "on conflict (attendee_id, content_type, content_id) where engagement_type = 'rating' \
-         do update set engagement_value = excluded.engagement_value, engaged_at = excluded.engaged_at"
-    } else {
-        ""
-    };
-    sqlx::query(&format!(
-        "insert into content_engagement (id, attendee_id, content_type, content_id, engagement_type, engagement_value, engaged_at) \
-         values ($1, $2, $3, $4, $5, $6::numeric, $7) {conflict}"
-    ))
-    .bind(shared_domain::new_id())
-    .bind(e.attendee_id)
-    .bind(e.content_type)
-    .bind(e.content_id)
-    .bind(e.engagement_type)
-    .bind(e.value)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    insert(conn, shared_domain::new_id(), e, now).await
 }
 
 /// Records an engagement another context announced (a download the content context
@@ -56,17 +42,38 @@ pub async fn record_announced(
     e: &NewEngagement<'_>,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into content_engagement (id, attendee_id, content_type, content_id, engagement_type, engagement_value, engaged_at) \
-         values ($1, $2, $3, $4, $5, $6::numeric, $7) on conflict (id) do nothing",
-    )
-    .bind(announcement_id)
+    insert(conn, announcement_id, e, at).await
+}
+
+/// Inserts engagement `id`: a rating replaces the attendee's earlier one; a view or
+/// download already counted in its hour (or an id already recorded) changes nothing.
+async fn insert(
+    conn: &mut PgConnection,
+    id: Uuid,
+    e: &NewEngagement<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let (conflict, hour) = if e.engagement_type == "rating" {
+        (
+            "on conflict (attendee_id, content_type, content_id) where engagement_type = 'rating' \
+             do update set engagement_value = excluded.engagement_value, engaged_at = excluded.engaged_at",
+            None,
+        )
+    } else {
+        ("on conflict do nothing", Some(hour_of(at)))
+    };
+    sqlx::query(&format!(
+        "insert into content_engagement (id, attendee_id, content_type, content_id, engagement_type, engagement_value, engaged_at, engaged_hour) \
+         values ($1, $2, $3, $4, $5, $6::numeric, $7, $8) {conflict}"
+    ))
+    .bind(id)
     .bind(e.attendee_id)
     .bind(e.content_type)
     .bind(e.content_id)
     .bind(e.engagement_type)
     .bind(e.value)
     .bind(at)
+    .bind(hour)
     .execute(conn)
     .await?;
     Ok(())

@@ -9,6 +9,7 @@ use shared_domain::contracts::content::{ContentType, OwnerKind};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::owners::Sight;
 use crate::domain::materials::MaterialType;
 use crate::domain::quota::{percentage, WARNING_PERCENT};
 use crate::domain::status::UploadStatus;
@@ -75,7 +76,9 @@ pub struct FileResponse {
     pub failure_reason: Option<String>,
     pub owner_kind: OwnerKind,
     pub owner_id: Uuid,
-    pub uploaded_by: String,
+    /// Who uploaded the file: shown to its uploader and to those who manage its owner only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_by: Option<String>,
     pub uploaded_at: Option<DateTime<Utc>>,
     /// The public address of logos and photos (under the configured public base).
     pub public_url: Option<String>,
@@ -97,13 +100,24 @@ impl From<FileRecord> for FileResponse {
             failure_reason: f.failure_reason,
             owner_kind: *f.owner_kind,
             owner_id: f.owner_id,
-            uploaded_by: f.uploaded_by,
+            uploaded_by: Some(f.uploaded_by),
             uploaded_at: f.uploaded_at,
             public_url: f.public_url,
             download_count: f.download_count,
             last_accessed_at: f.last_accessed_at,
             created_at: f.created_at,
         }
+    }
+}
+
+impl FileResponse {
+    /// `f` as `sight` shows it: the public does not learn who uploaded it.
+    pub fn seen(f: FileRecord, sight: Sight) -> Self {
+        let mut file = Self::from(f);
+        if sight == Sight::Public {
+            file.uploaded_by = None;
+        }
+        file
     }
 }
 

@@ -18,6 +18,7 @@ use shared_domain::Parse;
 use uuid::Uuid;
 
 use super::dto::{ConfirmRequest, DownloadLink, FileResponse, UploadLink, UploadRequest};
+use super::owners::Sight;
 use super::{owners, uploader, AppState};
 use crate::domain::file::{decide, is_public, object_key, Declared, Observed, Outcome};
 use crate::domain::intent::{OwnerIds, UploadIntent};
@@ -44,20 +45,19 @@ fn quota_exceeded(e: QuotaExceeded) -> ApiError {
         .with("requestedBytes", e.requested_bytes)
 }
 
-/// The file `id` if `actor` may see it (404 otherwise: others learn nothing).
+/// The file `id` and how `actor` sees it, if they may (404 otherwise: others learn nothing).
 async fn visible(
     state: &AppState,
     actor: Option<&Actor>,
     id: Uuid,
-) -> Result<FileRecord, ApiError> {
+) -> Result<(FileRecord, Sight), ApiError> {
     let f = files::fetch(&state.pool, id)
         .await?
         .ok_or_else(|| not_found(id))?;
     let subject = actor.map(|a| a.subject.as_str());
-    if owners::may_see(state, uploader(actor), subject, &f).await? {
-        Ok(f)
-    } else {
-        Err(not_found(id))
+    match owners::sight(state, uploader(actor), subject, &f).await? {
+        Some(sight) => Ok((f, sight)),
+        None => Err(not_found(id)),
     }
 }
 
@@ -289,7 +289,8 @@ async fn remove_object(state: &AppState, f: &FileRecord) {
     }
 }
 
-/// A file, for its uploader, whoever manages its owner, and everybody for public files.
+/// A file, for its uploader, whoever manages its owner, and everybody for public files
+/// (who uploaded it is shown only to the first two).
 #[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files", params(("id" = Uuid, Path)),
     responses((status = 200, body = FileResponse), (status = 404, body = Problem)),
     security((), ("bearer" = [])))]
@@ -298,9 +299,8 @@ pub async fn get_file(
     actor: Option<Actor>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<FileResponse>, ApiError> {
-    Ok(Json(FileResponse::from(
-        visible(&state, actor.as_ref(), id).await?,
-    )))
+    let (f, sight) = visible(&state, actor.as_ref(), id).await?;
+    Ok(Json(FileResponse::seen(f, sight)))
 }
 
 /// Deletes a file (its uploader, whoever manages its owner): every reference to it goes,
@@ -358,7 +358,7 @@ pub async fn download_file(
     Path(id): Path<Uuid>,
     RequestContext(context): RequestContext,
 ) -> Result<Response, ApiError> {
-    let f = visible(&state, actor.as_ref(), id).await?;
+    let (f, _) = visible(&state, actor.as_ref(), id).await?;
     if *f.upload_status != crate::domain::status::UploadStatus::Completed {
         return Err(ApiError::conflict(format!(
             "file {id} is not available for download"

@@ -67,27 +67,34 @@ pub async fn may_manage(
     Ok(who.may_manage(kind, id, speaks))
 }
 
-/// Whether `who` (subject `subject`) may see file `f`: its uploader, whoever manages its
-/// owner, and for completed files everybody when the file is public by nature or is
+/// How a caller sees a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sight {
+    /// Its uploader, or whoever manages its owner: everything about it.
+    Managing,
+    /// Anybody, as the file is public: not who uploaded it.
+    Public,
+}
+
+/// How `who` (subject `subject`) may see file `f`, if at all: its uploader and whoever
+/// manages its owner; for completed files everybody when the file is public by nature or is
 /// material of a session whose materials and event are published.
-pub async fn may_see(
+pub async fn sight(
     state: &AppState,
     who: Uploader,
     subject: Option<&str>,
     f: &FileRecord,
-) -> Result<bool, ApiError> {
+) -> Result<Option<Sight>, ApiError> {
     if subject == Some(f.uploaded_by.as_str())
         || may_manage(state, who, *f.owner_kind, f.owner_id).await?
     {
-        return Ok(true);
+        return Ok(Some(Sight::Managing));
     }
     if *f.upload_status != crate::domain::status::UploadStatus::Completed {
-        return Ok(false);
+        return Ok(None);
     }
-    if is_public(*f.content_type) {
-        return Ok(true);
-    }
-    session_material_public(state, f).await
+    let public = is_public(*f.content_type) || session_material_public(state, f).await?;
+    Ok(public.then_some(Sight::Public))
 }
 
 /// Whether `f` is material of a session whose materials and event are published.

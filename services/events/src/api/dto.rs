@@ -359,6 +359,15 @@ impl SessionResponse {
             version: record.version,
         }
     }
+
+    /// The session as `organizer` or anyone else sees it: others see only the speakers
+    /// who confirmed.
+    pub fn seen_by(mut self, organizer: bool) -> Self {
+        if !organizer {
+            self.speakers.retain(|s| s.is_confirmed);
+        }
+        self
+    }
 }
 
 /// One speaker of a session as recorded by organizers (the same facts the speakers

@@ -97,7 +97,8 @@ pub async fn create_session(
     Ok(response)
 }
 
-/// The sessions of an event by start time, with their speakers.
+/// The sessions of an event by start time, with their speakers (only those who confirmed,
+/// for everyone but organizers).
 #[utoipa::path(get, path = "/api/v1/events/{id}/sessions", tag = "sessions", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<SessionResponse>), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn list_sessions(
@@ -105,21 +106,22 @@ pub async fn list_sessions(
     actor: Actor,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<Vec<SessionResponse>>, ApiError> {
+    let organizer = actor.has(Role::Organizer);
     store::events::fetch_event(&state.pool, event_id)
         .await?
-        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
+        .filter(|e| e.status().visible_to(organizer))
         .ok_or(EventError::NotFound(event_id))?;
     let sessions = store::sessions::list_sessions(&state.pool, event_id).await?;
     let speakers = store::sessions::speakers_of_event(&state.pool, event_id).await?;
     Ok(Json(
         sessions
             .into_iter()
-            .map(|s| SessionResponse::new(s, &speakers))
+            .map(|s| SessionResponse::new(s, &speakers).seen_by(organizer))
             .collect(),
     ))
 }
 
-/// Reads one session.
+/// Reads one session (its speakers as the list shows them).
 #[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
     responses((status = 200, body = SessionResponse), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get_session(
@@ -127,15 +129,19 @@ pub async fn get_session(
     actor: Actor,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
+    let organizer = actor.has(Role::Organizer);
     let mut conn = state.pool.acquire().await?;
     let record = store::sessions::fetch_session(&mut *conn, id)
         .await?
         .ok_or(EventError::SessionNotFound(id))?;
     store::events::fetch_event(&mut *conn, record.event_id)
         .await?
-        .filter(|e| e.status().visible_to(actor.has(Role::Organizer)))
+        .filter(|e| e.status().visible_to(organizer))
         .ok_or(EventError::SessionNotFound(id))?;
-    respond(&mut conn, id, StatusCode::OK).await
+    let speakers = store::sessions::speakers_of_event(&mut *conn, record.event_id).await?;
+    let version = record.version;
+    let body = SessionResponse::new(record, &speakers).seen_by(organizer);
+    Ok((etag_header(version), Json(body)).into_response())
 }
 
 /// Replaces a session's fields (organizers, `If-Match`). An assigned session stays inside its slot.

@@ -146,15 +146,18 @@ fn fields(r: &RevisionRecord) -> [(&'static str, Option<String>); 4] {
     ]
 }
 
+/// Assignment `id` for its speaker or organizers: 403 for other roles before anything is
+/// looked up; another speaker's assignment is not found, as one that does not exist.
 async fn assignment_for(
     conn: &mut PgConnection,
     actor: &Actor,
     id: Uuid,
 ) -> Result<AssignmentRecord, ApiError> {
+    actor.require_any(&[Role::Organizer, Role::Speaker])?;
     let assignment = store::assignments::fetch_assignment(conn, id, true)
         .await?
+        .filter(|a| actor.has(Role::Organizer) || actor.is(Owner::Speaker(a.speaker_id)))
         .ok_or(SpeakerError::InvitationNotFound(id))?;
-    actor.require_self_or_organizer(Owner::Speaker(assignment.speaker_id))?;
     Ok(assignment)
 }
 
@@ -228,7 +231,7 @@ async fn check_materials(
 /// Submits (or revises) the abstract, bio, photo and materials of an accepted assignment
 /// (the speaker or organizers).
 #[utoipa::path(put, path = "/api/v1/session-speakers/{id}/submission", tag = "quality-review", request_body = SubmissionRequest, params(("id" = Uuid, Path)),
-    responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, description = "Invalid fields; `materials[<i>]` names a file that is unknown, deleted, not a presentation or of another session or speaker", body = Problem),
+    responses((status = 200, body = SubmissionResponse), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "Invalid fields; `materials[<i>]` names a file that is unknown, deleted, not a presentation or of another session or speaker", body = Problem),
         (status = 503, description = "A file was uploaded so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem)), security(("bearer" = [])))]
 pub async fn submit(
     State(state): State<AppState>,
