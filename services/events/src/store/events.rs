@@ -67,7 +67,7 @@ impl EventRecord {
     }
 }
 
-const COLUMNS: &str = "id, event_number, title, description, event_date, registration_deadline, event_type, venue_name, \
+pub(super) const COLUMNS: &str = "id, event_number, title, description, event_date, registration_deadline, event_type, venue_name, \
     venue_address, venue_capacity, capacity, current_attendee_count, status, workflow_state, slot_configuration, \
     organizer_id, metadata, created_at, updated_at, published_at, version";
 

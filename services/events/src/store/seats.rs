@@ -5,21 +5,36 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// Whether `registration_id` holds a seat now.
-pub async fn holds_seat(
+use super::events::{EventRecord, COLUMNS};
+
+/// An event locked for a seat request, and whether the requesting registration holds a
+/// seat already.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SeatRequest {
+    #[sqlx(flatten)]
+    pub event: EventRecord,
+    pub seat_held: bool,
+}
+
+/// Locks event `event_id` until the transaction ends (serializing its seat decisions) and
+/// says whether `registration_id` holds a seat now, in one round trip.
+pub async fn lock_for_request(
     conn: &mut PgConnection,
+    event_id: Uuid,
     registration_id: Uuid,
-) -> Result<bool, sqlx::Error> {
-    let held: Option<bool> = sqlx::query_scalar(
-        "select released_at is null from seat_reservations where registration_id = $1",
-    )
+) -> Result<Option<SeatRequest>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS}, exists (select 1 from seat_reservations s where s.registration_id = $2 and s.released_at is null) as seat_held \
+         from events where id = $1 for update"
+    ))
+    .bind(event_id)
     .bind(registration_id)
     .fetch_optional(conn)
-    .await?;
-    Ok(held.unwrap_or(false))
+    .await
 }
 
 /// Reserves a seat (the caller holds the event's row lock and decided); returns seats taken.
+/// The reservation and the count change in one statement.
 pub async fn reserve(
     conn: &mut PgConnection,
     event_id: Uuid,
@@ -27,20 +42,17 @@ pub async fn reserve(
     attendee_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<i32, sqlx::Error> {
-    sqlx::query(
-        "insert into seat_reservations (registration_id, event_id, attendee_id, reserved_at) values ($1, $2, $3, $4) \
-         on conflict (registration_id) do update set reserved_at = excluded.reserved_at, released_at = null",
+    sqlx::query_scalar(
+        "with reserved as (insert into seat_reservations (registration_id, event_id, attendee_id, reserved_at) values ($1, $2, $3, $4) \
+           on conflict (registration_id) do update set reserved_at = excluded.reserved_at, released_at = null) \
+         update events set current_attendee_count = current_attendee_count + 1 where id = $2 returning current_attendee_count",
     )
     .bind(registration_id)
     .bind(event_id)
     .bind(attendee_id)
     .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query_scalar("update events set current_attendee_count = current_attendee_count + 1 where id = $1 returning current_attendee_count")
-        .bind(event_id)
-        .fetch_one(conn)
-        .await
+    .fetch_one(conn)
+    .await
 }
 
 /// Releases the seat of `registration_id` if it holds one; returns seats taken after.
