@@ -421,6 +421,7 @@ fn count(handler: &str, applied: Applied) {
     let outcome = match applied {
         Applied::Applied => "applied",
         Applied::Duplicate => "duplicate",
+        Applied::Passed => "passed",
     };
     metrics::CONSUMED
         .with_label_values(&[handler, outcome])

@@ -49,6 +49,13 @@ impl ReactionError {
 pub trait Reaction: Send + Sync + 'static {
     /// The stable handler name, part of the inbox key.
     fn handler(&self) -> &'static str;
+    /// Whether the reaction acts on events of `event_type`. The consumer passes the others
+    /// by without a transaction or an inbox row: nothing of them is applied, so nothing can
+    /// be applied twice. (Debug builds check that the reaction indeed writes nothing for
+    /// them.)
+    fn handles(&self, _event_type: &str) -> bool {
+        true
+    }
     /// Applies one event; events of types it does not know are ignored.
     async fn react(
         &self,
@@ -64,6 +71,8 @@ pub enum Applied {
     Applied,
     /// The inbox already held the event; nothing was done.
     Duplicate,
+    /// The reaction does not act on the event's type; nothing was written.
+    Passed,
 }
 
 /// Applies `envelope` once for `reaction`: the inbox row and the reaction's writes commit
@@ -73,6 +82,9 @@ pub async fn apply(
     reaction: &dyn Reaction,
     envelope: &Envelope,
 ) -> Result<Applied, ReactionError> {
+    if !reaction.handles(&envelope.event_type) {
+        return pass(pool, reaction, envelope).await;
+    }
     let mut tx = pool.begin().await?;
     let applied = apply_within(&mut tx, reaction, envelope).await?;
     tx.commit().await?;
@@ -89,19 +101,55 @@ pub async fn apply_together(
     budget: Duration,
 ) -> Result<Vec<Applied>, ReactionError> {
     let started = Instant::now();
-    let mut tx = pool.begin().await?;
+    // The transaction begins with the first event the reaction acts on.
+    let mut tx = None;
     let mut outcomes = Vec::with_capacity(run.len());
     for (envelope, span) in run {
-        let applied = apply_within(&mut tx, reaction, envelope)
-            .instrument((*span).clone())
-            .await?;
+        let applied = if reaction.handles(&envelope.event_type) {
+            let conn = match &mut tx {
+                Some(tx) => tx,
+                None => tx.insert(pool.begin().await?),
+            };
+            apply_within(conn, reaction, envelope)
+                .instrument((*span).clone())
+                .await?
+        } else {
+            pass(pool, reaction, envelope).await?
+        };
         outcomes.push(applied);
         if started.elapsed() >= budget {
             break;
         }
     }
-    tx.commit().await?;
+    if let Some(tx) = tx {
+        tx.commit().await?;
+    }
     Ok(outcomes)
+}
+
+/// Passes by an event the reaction does not act on. Debug builds check that claim: the
+/// reaction runs in a transaction that is rolled back, and must not have written anything.
+async fn pass(
+    pool: &PgPool,
+    reaction: &dyn Reaction,
+    envelope: &Envelope,
+) -> Result<Applied, ReactionError> {
+    if cfg!(debug_assertions) {
+        let mut tx = pool.begin().await?;
+        reaction.react(&mut tx, envelope).await?;
+        let wrote: Option<String> =
+            sqlx::query_scalar("select pg_current_xact_id_if_assigned()::text")
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.rollback().await?;
+        assert!(
+            wrote.is_none(),
+            "the reaction {} wrote for {}, a type it does not declare it handles",
+            reaction.handler(),
+            envelope.event_type
+        );
+    }
+    Ok(Applied::Passed)
 }
 
 /// The inbox row of `envelope` and, when it is new, the reaction's writes, on `conn`.

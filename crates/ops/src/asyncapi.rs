@@ -8,14 +8,15 @@ use shared_domain::contracts::catalog::{catalog, EventDescription};
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 
-use crate::{consumers_of, producers};
+use crate::{consumers_of, producers, SERVICES};
 
 const KAFKA_BINDING: &str = "0.5.0";
 
 const DESCRIPTION: &str = "The integration events of the BATbern fleet. Each context \
 publishes on its own topic `batbern.<context>.v1` from a transactional outbox (nothing \
 committed is lost, nothing uncommitted is published); each service consumes with one \
-consumer group through an idempotent inbox, so a redelivered message changes nothing. \
+consumer group through an idempotent inbox, so a redelivered message changes nothing, and passes \
+the events it does not react to by. \
 Messages use the CloudEvents 1.0 Kafka binding in binary mode: the attributes travel as \
 `ce_*` headers, the value is the JSON payload. The key is the aggregate's id, so events of \
 one aggregate arrive in order. A message a consumer cannot apply after its retries is \
@@ -74,13 +75,22 @@ pub fn document() -> Value {
             }),
         );
         for consumer in consumers_of(context) {
+            let reacts_to = SERVICES
+                .iter()
+                .find(|s| s.name == consumer)
+                .map_or(&[][..], |s| s.reacts_to);
+            let message_refs: Vec<Value> = of_context
+                .iter()
+                .filter(|e| reacts_to.contains(&e.event_type))
+                .map(|e| json!({ "$ref": format!("#/channels/{context}/messages/{}", e.name) }))
+                .collect();
             operations.insert(
                 format!("{consumer}Consumes{}", capitalized(context)),
                 json!({
                     "action": "receive",
                     "channel": { "$ref": format!("#/channels/{context}") },
                     "title": format!("{consumer} consumes {context} events"),
-                    "summary": format!("The {consumer} service's consumer group `batbern.{consumer}.v1-consumer` applies the {context} events it reacts to and ignores the others."),
+                    "summary": format!("The {consumer} service's consumer group `batbern.{consumer}.v1-consumer` applies the {context} events it reacts to (these messages) and passes the others by."),
                     "bindings": { "kafka": {
                         "groupId": { "type": "string", "const": format!("batbern.{consumer}.v1-consumer") },
                         "bindingVersion": KAFKA_BINDING

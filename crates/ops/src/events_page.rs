@@ -72,6 +72,11 @@ pub fn render() -> String {
                         .unwrap_or_default()
                 )
             );
+            let _ = writeln!(
+                page,
+                "Reacted to by: {}.\n",
+                reactors(operations, context, name)
+            );
             page.push_str(&fields(schema));
             page.push('\n');
         }
@@ -182,4 +187,25 @@ fn type_of(schema: &Value) -> String {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The services whose receive operation on `context`'s channel names message `name`.
+fn reactors(operations: &serde_json::Map<String, Value>, context: &str, name: &str) -> String {
+    let reference = format!("#/channels/{context}/messages/{name}");
+    let names: Vec<String> = operations
+        .values()
+        .filter(|op| {
+            op["action"] == "receive"
+                && op["messages"]
+                    .as_array()
+                    .is_some_and(|m| m.iter().any(|r| r["$ref"] == reference.as_str()))
+        })
+        .filter_map(|op| op["title"].as_str()?.split(' ').next())
+        .map(|c| format!("**{c}**"))
+        .collect();
+    if names.is_empty() {
+        "no service".to_owned()
+    } else {
+        names.join(", ")
+    }
 }

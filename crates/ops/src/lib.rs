@@ -19,6 +19,15 @@ pub const SERVICES: [ServiceSpec; 7] = [
     notifications::SPEC,
 ];
 
+/// The services whose reaction acts on `event_type` (an event of `context`'s topic).
+pub fn reactors_of(context: &str, event_type: &str) -> Vec<&'static str> {
+    SERVICES
+        .iter()
+        .filter(|s| s.consumes.contains(&context) && s.reacts_to.contains(&event_type))
+        .map(|s| s.name)
+        .collect()
+}
+
 /// The services whose consumer reads the topic of `context`.
 pub fn consumers_of(context: &str) -> Vec<&'static str> {
     SERVICES

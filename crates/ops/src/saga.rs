@@ -2,14 +2,14 @@
 //! answers what it recorded of the correlation id (`/ops/correlations/{id}`: outbox, inbox,
 //! dead letters); merged in time order, the timeline shows each hop, and what is still
 //! waiting shows where the saga stopped: an event not yet published, or not yet applied by
-//! a service that consumes its topic.
+//! a service that reacts to its type.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{consumers_of, SERVICES};
+use crate::{reactors_of, SERVICES};
 
 /// Where a service answers, from the service registry (`deploy/services.toml`): the
 /// `<SERVICE>_URL` environment variable, else its registry port (plus `FLEET_PORT_OFFSET`)
@@ -123,9 +123,8 @@ fn rank(kind: &str) -> u8 {
     }
 }
 
-/// Committed events not yet published, and published ones a consuming service has not
-/// applied (every consumer records each message of its topics in its inbox, whether it
-/// reacts to the type or not).
+/// Committed events not yet published, and published ones a service that reacts to their
+/// type has not applied (the others pass them by without an inbox row).
 fn waiting(steps: &[Step]) -> Vec<String> {
     let done: BTreeSet<(&str, &str, Option<&str>)> = steps
         .iter()
@@ -150,7 +149,7 @@ fn waiting(steps: &[Step]) -> Vec<String> {
             ));
             continue;
         }
-        for consumer in consumers_of(&step.service) {
+        for consumer in reactors_of(&step.service, event_type) {
             let applied = done.contains(&("applied", id, Some(consumer)));
             let parked = done.contains(&("dead_lettered", id, Some(consumer)));
             if parked && !done.contains(&("replayed", id, Some(consumer))) {

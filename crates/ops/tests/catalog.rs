@@ -56,3 +56,36 @@ fn every_event_has_a_channel_a_payload_and_its_consumers() {
     assert!(receives("notifications", "attendees"));
     assert!(!receives("companies", "attendees"));
 }
+
+#[test]
+fn every_type_a_service_reacts_to_is_an_event_of_a_topic_it_reads() {
+    let catalog = shared_domain::contracts::catalog::catalog();
+    for spec in batbern_ops::SERVICES {
+        assert!(
+            !spec.reacts_to.is_empty(),
+            "{} reacts to something",
+            spec.name
+        );
+        for event_type in spec.reacts_to {
+            let event = catalog
+                .iter()
+                .find(|e| e.event_type == *event_type)
+                .unwrap_or_else(|| panic!("{}: {event_type} is in the catalog", spec.name));
+            assert!(
+                spec.consumes.contains(&event.context),
+                "{} reacts to {event_type} but does not read the {} topic",
+                spec.name,
+                event.context
+            );
+        }
+    }
+    // The registration saga's steps.
+    assert_eq!(
+        batbern_ops::reactors_of("attendees", "attendees.registration.requested.v1"),
+        ["events"]
+    );
+    assert_eq!(
+        batbern_ops::reactors_of("events", "events.seat.reserved.v1"),
+        ["attendees"]
+    );
+}

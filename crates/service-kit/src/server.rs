@@ -46,6 +46,34 @@ pub struct ServiceSpec {
     /// The contexts whose topics its consumer reads (the event catalog names it their
     /// consumer).
     pub consumes: &'static [&'static str],
+    /// The event types of those topics its reaction acts on; the consumer passes the others
+    /// by without touching the database.
+    pub reacts_to: &'static [&'static str],
+}
+
+/// A service's reaction, acting on the event types its spec declares.
+struct Declared {
+    reaction: Arc<dyn Reaction>,
+    types: &'static [&'static str],
+}
+
+#[async_trait::async_trait]
+impl Reaction for Declared {
+    fn handler(&self) -> &'static str {
+        self.reaction.handler()
+    }
+
+    fn handles(&self, event_type: &str) -> bool {
+        self.types.contains(&event_type)
+    }
+
+    async fn react(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        envelope: &event_bus::Envelope,
+    ) -> Result<(), event_bus::ReactionError> {
+        self.reaction.react(conn, envelope).await
+    }
 }
 
 /// A started service: database ready, relay running; add a consumer, then serve.
@@ -125,7 +153,7 @@ impl Platform {
     }
 
     /// Starts the service's supervised consumer of the topics its spec names, with
-    /// `reaction`.
+    /// `reaction` for the event types the spec says it reacts to.
     pub fn consume(&mut self, reaction: Arc<dyn Reaction>) {
         let contexts = self.spec.consumes;
         let settings = ConsumerSettings {
@@ -143,6 +171,10 @@ impl Platform {
             initial_backoff: Duration::from_millis(200),
             join_timeout: self.config.consumer_join_timeout,
         };
+        let reaction: Arc<dyn Reaction> = Arc::new(Declared {
+            reaction,
+            types: self.spec.reacts_to,
+        });
         let (pool, bus) = (self.pool.clone(), self.config.bus.clone());
         let (shutdown, handler) = (self.shutdown.clone(), reaction.clone());
         self.workers.supervise(

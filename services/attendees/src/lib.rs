@@ -28,6 +28,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
     consumes: &["events", "companies", "content"],
+    reacts_to: reactions::REACTS_TO,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.

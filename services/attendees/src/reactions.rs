@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
+use shared_domain::contracts;
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::content::ContentDownloaded;
 use shared_domain::contracts::events::{
@@ -35,6 +36,23 @@ use crate::store::engagement::NewEngagement;
 
 /// The consumer of the attendees service.
 pub struct AttendeesReactions;
+
+/// The event types this service's reaction acts on (its spec's `reacts_to`); the
+/// consumer passes the other events of its topics by.
+pub const REACTS_TO: &[&str] = &[
+    contracts::events::RoleGranted::EVENT_TYPE,
+    contracts::events::RoleRevoked::EVENT_TYPE,
+    contracts::events::SeatReserved::EVENT_TYPE,
+    contracts::events::SeatRefused::EVENT_TYPE,
+    contracts::events::SeatReleased::EVENT_TYPE,
+    contracts::events::EventPublished::EVENT_TYPE,
+    contracts::events::EventDetailsChanged::EVENT_TYPE,
+    contracts::events::EventStatusChanged::EVENT_TYPE,
+    contracts::content::ContentDownloaded::EVENT_TYPE,
+    contracts::companies::CompanyCreated::EVENT_TYPE,
+    contracts::companies::CompanyUpdated::EVENT_TYPE,
+    contracts::companies::CompanyArchived::EVENT_TYPE,
+];
 
 #[async_trait]
 impl Reaction for AttendeesReactions {

@@ -23,6 +23,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     migrator: &MIGRATOR,
     constraints: store::CONSTRAINTS,
     consumes: &["events", "partners", "content"],
+    reacts_to: reactions::REACTS_TO,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.

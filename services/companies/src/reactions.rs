@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
+use shared_domain::contracts;
 use shared_domain::contracts::content::{ContentDeleted, ContentUploaded};
 use shared_domain::contracts::partners::PartnerChanged;
 use shared_domain::IntegrationEvent;
@@ -16,6 +17,16 @@ mod logos;
 
 /// The consumer of the companies service.
 pub struct CompaniesReactions;
+
+/// The event types this service's reaction acts on (its spec's `reacts_to`); the
+/// consumer passes the other events of its topics by.
+pub const REACTS_TO: &[&str] = &[
+    contracts::events::RoleGranted::EVENT_TYPE,
+    contracts::events::RoleRevoked::EVENT_TYPE,
+    contracts::partners::PartnerChanged::EVENT_TYPE,
+    contracts::content::ContentUploaded::EVENT_TYPE,
+    contracts::content::ContentDeleted::EVENT_TYPE,
+];
 
 #[async_trait]
 impl Reaction for CompaniesReactions {

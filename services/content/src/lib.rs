@@ -34,6 +34,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
     consumes: &["companies", "events", "speakers"],
+    reacts_to: reactions::REACTS_TO,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled, with the content

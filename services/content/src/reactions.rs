@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
+use shared_domain::contracts;
 use shared_domain::contracts::content::{DeletionReason, OwnerKind};
 use shared_domain::contracts::events::{
     EventPublished, EventState, EventStatusChanged, OverflowSpeakerDeclined, SessionCancelled,
@@ -35,6 +36,25 @@ fn published(state: &Known<EventState>) -> bool {
         )
     )
 }
+
+/// The event types this service's reaction acts on (its spec's `reacts_to`); the
+/// consumer passes the other events of its topics by.
+pub const REACTS_TO: &[&str] = &[
+    contracts::events::RoleGranted::EVENT_TYPE,
+    contracts::events::RoleRevoked::EVENT_TYPE,
+    contracts::events::SessionCreated::EVENT_TYPE,
+    contracts::events::SessionUpdated::EVENT_TYPE,
+    contracts::events::SessionCancelled::EVENT_TYPE,
+    contracts::events::EventPublished::EVENT_TYPE,
+    contracts::events::EventStatusChanged::EVENT_TYPE,
+    contracts::events::OverflowSpeakerDeclined::EVENT_TYPE,
+    contracts::speakers::SpeakerAccepted::EVENT_TYPE,
+    contracts::speakers::SpeakerDeclined::EVENT_TYPE,
+    contracts::speakers::SpeakerErased::EVENT_TYPE,
+    contracts::companies::CompanyCreated::EVENT_TYPE,
+    contracts::companies::CompanyUpdated::EVENT_TYPE,
+    contracts::companies::CompanyArchived::EVENT_TYPE,
+];
 
 #[async_trait]
 impl Reaction for ContentReactions {

@@ -26,6 +26,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
     consumes: &["attendees", "speakers", "companies", "partners", "content"],
+    reacts_to: reactions::REACTS_TO,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
 use event_bus::{Envelope, EventContext, Reaction, ReactionError};
+use shared_domain::contracts;
 use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationRequested};
 use shared_domain::contracts::companies::{CompanyCreated, CompanyUpdated};
 use shared_domain::contracts::events::{SeatRefusal, SeatRefused, SeatReleased, SeatReserved};
@@ -159,6 +160,30 @@ async fn reflect_review(
 /// The consumer of the events service.
 pub struct EventsReactions;
 
+/// The event types this service's reaction acts on (its spec's `reacts_to`); the
+/// consumer passes the other events of its topics by.
+pub const REACTS_TO: &[&str] = &[
+    contracts::attendees::RegistrationRequested::EVENT_TYPE,
+    contracts::attendees::RegistrationCancelled::EVENT_TYPE,
+    contracts::speakers::SpeakerProfileChanged::EVENT_TYPE,
+    contracts::speakers::SpeakerErased::EVENT_TYPE,
+    contracts::speakers::ContentApproved::EVENT_TYPE,
+    contracts::speakers::ChangesRequested::EVENT_TYPE,
+    contracts::speakers::MaterialSubmitted::EVENT_TYPE,
+    contracts::speakers::SpeakerInvited::EVENT_TYPE,
+    contracts::speakers::SpeakerAccepted::EVENT_TYPE,
+    contracts::speakers::SpeakerDeclined::EVENT_TYPE,
+    contracts::speakers::SlotPreferencesSubmitted::EVENT_TYPE,
+    contracts::speakers::InvitationWithdrawn::EVENT_TYPE,
+    contracts::companies::CompanyCreated::EVENT_TYPE,
+    contracts::companies::CompanyUpdated::EVENT_TYPE,
+    contracts::partners::TopicVoteCast::EVENT_TYPE,
+    contracts::partners::TopicVoteWithdrawn::EVENT_TYPE,
+    contracts::partners::PartnerChanged::EVENT_TYPE,
+    contracts::partners::TopicSuggestionAccepted::EVENT_TYPE,
+    contracts::content::SessionMaterialsChanged::EVENT_TYPE,
+];
+
 #[async_trait]
 impl Reaction for EventsReactions {
     fn handler(&self) -> &'static str {
@@ -255,12 +280,15 @@ async fn on_registration_requested(
         reason,
         refused_at: now,
     };
-    let Some(event) = store::events::lock_event(conn, request.event_id).await? else {
+    let Some(store::seats::SeatRequest {
+        event,
+        seat_held: already_held,
+    }) = store::seats::lock_for_request(conn, request.event_id, request.registration_id).await?
+    else {
         enqueue(conn, &refuse(SeatRefusal::Closed), context).await?;
         return Ok(());
     };
     // A registration that already holds its seat (e.g. a repeated promotion) gets the same answer.
-    let already_held = store::seats::holds_seat(conn, request.registration_id).await?;
     let decision = if already_held {
         SeatDecision::Reserve
     } else {

@@ -36,6 +36,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     migrator: &MIGRATOR,
     constraints: store::constraints::CONSTRAINTS,
     consumes: &["speakers", "attendees", "events", "partners", "content"],
+    reacts_to: reactions::REACTS_TO,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled, with mail settings from

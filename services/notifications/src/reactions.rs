@@ -15,6 +15,7 @@ use chrono::Utc;
 use event_bus::{Envelope, Reaction, ReactionError};
 use serde_json::{json, Map, Value};
 use service_kit::peers::Peers;
+use shared_domain::contracts;
 use shared_domain::contracts::attendees::{
     AttendeeEmailChangeRequested, AttendeeErased, AttendeeProfileChanged, AttendeeProfileChangedV1,
     NewsletterConfirmationRequested, NewsletterSubscriptionChanged, RegistrationState,
@@ -85,6 +86,44 @@ pub struct NotificationsReactions {
     pub peers: Peers,
 }
 
+/// The event types this service's reaction acts on (its spec's `reacts_to`); the
+/// consumer passes the other events of its topics by.
+pub const REACTS_TO: &[&str] = &[
+    contracts::speakers::SpeakerProfileChanged::EVENT_TYPE,
+    contracts::speakers::SpeakerProfileChangedV1::EVENT_TYPE,
+    contracts::speakers::SpeakerErased::EVENT_TYPE,
+    contracts::speakers::SpeakerInvited::EVENT_TYPE,
+    contracts::speakers::SpeakerAccepted::EVENT_TYPE,
+    contracts::speakers::SpeakerDeclined::EVENT_TYPE,
+    contracts::speakers::InvitationWithdrawn::EVENT_TYPE,
+    contracts::speakers::ChangesRequested::EVENT_TYPE,
+    contracts::speakers::MaterialSubmitted::EVENT_TYPE,
+    contracts::speakers::SpeakerEmailChangeRequested::EVENT_TYPE,
+    contracts::attendees::AttendeeProfileChanged::EVENT_TYPE,
+    contracts::attendees::AttendeeProfileChangedV1::EVENT_TYPE,
+    contracts::attendees::AttendeeErased::EVENT_TYPE,
+    contracts::attendees::RegistrationStatusChanged::EVENT_TYPE,
+    contracts::attendees::NewsletterConfirmationRequested::EVENT_TYPE,
+    contracts::attendees::AttendeeEmailChangeRequested::EVENT_TYPE,
+    contracts::attendees::NewsletterSubscriptionChanged::EVENT_TYPE,
+    contracts::events::RoleGranted::EVENT_TYPE,
+    contracts::events::RoleRevoked::EVENT_TYPE,
+    contracts::events::SessionCreated::EVENT_TYPE,
+    contracts::events::SessionUpdated::EVENT_TYPE,
+    contracts::events::EventPublished::EVENT_TYPE,
+    contracts::events::AgendaChanged::EVENT_TYPE,
+    contracts::events::RegistrationClosed::EVENT_TYPE,
+    contracts::events::OverflowSpeakerDeclined::EVENT_TYPE,
+    contracts::events::EventDetailsChanged::EVENT_TYPE,
+    contracts::partners::PartnerChanged::EVENT_TYPE,
+    contracts::partners::PartnerContactChanged::EVENT_TYPE,
+    contracts::partners::PartnerContactErased::EVENT_TYPE,
+    contracts::partners::PartnerContactEmailChangeRequested::EVENT_TYPE,
+    contracts::partners::PartnerMeetingInvited::EVENT_TYPE,
+    contracts::partners::PartnerWebhookDisabled::EVENT_TYPE,
+    contracts::content::StorageQuotaWarning::EVENT_TYPE,
+];
+
 #[async_trait]
 impl Reaction for NotificationsReactions {
     fn handler(&self) -> &'static str {
@@ -96,7 +135,10 @@ impl Reaction for NotificationsReactions {
         conn: &mut PgConnection,
         envelope: &Envelope,
     ) -> Result<(), ReactionError> {
-        if deferred::is_blocked(conn, envelope).await? {
+        // Only events it acts on wait behind an earlier one of their aggregate.
+        if REACTS_TO.contains(&envelope.event_type.as_str())
+            && deferred::is_blocked(conn, envelope).await?
+        {
             let waiting = "an earlier event of the same aggregate";
             return Ok(deferred::park(conn, envelope, waiting, Utc::now()).await?);
         }

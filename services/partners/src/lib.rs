@@ -31,6 +31,7 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     constraints: store::constraints::CONSTRAINTS,
     // Its own topic too: the partners' events their webhooks carry.
     consumes: &["companies", "events", "attendees", "content", "partners"],
+    reacts_to: reactions::REACTS_TO,
 };
 
 /// Runs the service on `listener` until `shutdown` is cancelled.

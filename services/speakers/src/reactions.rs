@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use event_bus::{Envelope, Reaction, ReactionError};
+use shared_domain::contracts;
 use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, OverflowSpeakerDeclined, SessionCancelled, SessionCreated,
     SessionScheduled, SessionUpdated,
@@ -24,6 +25,25 @@ mod content;
 
 /// The consumer of the speakers service.
 pub struct SpeakersReactions;
+
+/// The event types this service's reaction acts on (its spec's `reacts_to`); the
+/// consumer passes the other events of its topics by.
+pub const REACTS_TO: &[&str] = &[
+    contracts::events::RoleGranted::EVENT_TYPE,
+    contracts::events::RoleRevoked::EVENT_TYPE,
+    contracts::events::EventDetailsChanged::EVENT_TYPE,
+    contracts::events::SessionCreated::EVENT_TYPE,
+    contracts::events::SessionUpdated::EVENT_TYPE,
+    contracts::events::SessionScheduled::EVENT_TYPE,
+    contracts::events::OverflowSpeakerDeclined::EVENT_TYPE,
+    contracts::events::EventPublished::EVENT_TYPE,
+    contracts::events::SessionCancelled::EVENT_TYPE,
+    contracts::content::ContentUploaded::EVENT_TYPE,
+    contracts::content::ContentDeleted::EVENT_TYPE,
+    contracts::companies::CompanyCreated::EVENT_TYPE,
+    contracts::companies::CompanyUpdated::EVENT_TYPE,
+    contracts::companies::CompanyArchived::EVENT_TYPE,
+];
 
 #[async_trait]
 impl Reaction for SpeakersReactions {

@@ -6,6 +6,7 @@
 
 use async_trait::async_trait;
 use event_bus::{Envelope, Reaction, ReactionError};
+use shared_domain::contracts;
 use shared_domain::contracts::attendees::{AttendanceRecorded, AttendeeErased};
 use shared_domain::contracts::content::ContentDownloaded;
 use shared_domain::contracts::events::{
@@ -20,6 +21,26 @@ mod webhooks;
 
 /// The consumer of the partners service.
 pub struct PartnersReactions;
+
+/// The event types this service's reaction acts on (its spec's `reacts_to`); the
+/// consumer passes the other events of its topics by.
+pub const REACTS_TO: &[&str] = &[
+    contracts::events::RoleGranted::EVENT_TYPE,
+    contracts::events::RoleRevoked::EVENT_TYPE,
+    contracts::events::TopicChanged::EVENT_TYPE,
+    contracts::events::TopicUsed::EVENT_TYPE,
+    contracts::events::EventDetailsChanged::EVENT_TYPE,
+    contracts::events::EventPublished::EVENT_TYPE,
+    contracts::attendees::RegistrationStatusChanged::EVENT_TYPE,
+    contracts::attendees::AttendanceRecorded::EVENT_TYPE,
+    contracts::attendees::AttendeeErased::EVENT_TYPE,
+    contracts::partners::TopicSuggestionAccepted::EVENT_TYPE,
+    contracts::partners::PartnerMeetingInvited::EVENT_TYPE,
+    contracts::content::ContentDownloaded::EVENT_TYPE,
+    contracts::companies::CompanyCreated::EVENT_TYPE,
+    contracts::companies::CompanyUpdated::EVENT_TYPE,
+    contracts::companies::CompanyArchived::EVENT_TYPE,
+];
 
 #[async_trait]
 impl Reaction for PartnersReactions {
