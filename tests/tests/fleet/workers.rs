@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
-use fleet_tests::api::Api;
 use fleet_tests::{eventually, TestDb, TestService};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
+use shared_domain::contracts::attendees::RegistrationRequested;
 use sqlx::{Connection, Executor};
+use uuid::Uuid;
 
 async fn readiness(service: &TestService) -> (StatusCode, Value) {
     let answer = service
@@ -23,7 +24,6 @@ async fn readiness(service: &TestService) -> (StatusCode, Value) {
 async fn a_stalled_consumer_makes_the_service_unready_until_it_moves_again() {
     let db = TestDb::create().await;
     let events = TestService::events_with(&db, &[("WORKER_STALL_SECS", "2")]).await;
-    let attendees = TestService::attendees_beside(&db, &events).await;
     eventually(
         Duration::from_secs(60),
         "the events service is ready",
@@ -38,11 +38,19 @@ async fn a_stalled_consumer_makes_the_service_unready_until_it_moves_again() {
         .execute("begin; lock table events.inbox in exclusive mode")
         .await
         .unwrap();
-    let organizer = Api::as_roles(&attendees, &["organizer"]);
-    organizer
-        .post("/api/v1/attendees", &json!({"email": "stall@example.ch", "firstName": "Ada", "lastName": "Stall", "gdprConsent": {"given": true, "policyVersion": "2026-01"}}))
-        .await
-        .expect(StatusCode::CREATED);
+    // A seat request the events service reacts to (for an event it does not know).
+    let request = RegistrationRequested {
+        registration_id: Uuid::now_v7(),
+        event_id: Uuid::now_v7(),
+        attendee_id: Uuid::now_v7(),
+        requested_at: chrono::Utc::now(),
+    };
+    fleet_tests::publish(
+        &fleet_tests::producer(&fleet_tests::brokers()),
+        &events.topic_prefix,
+        &request,
+    )
+    .await;
 
     let unready = eventually(
         Duration::from_secs(30),
