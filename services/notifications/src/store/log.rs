@@ -94,18 +94,18 @@ pub async fn insert_notification(
     Ok(id)
 }
 
-/// The oldest due pending mail, locked; another sender skips it.
+/// The oldest due pending mail, locked; another sender skips it. The status is written out
+/// so that every plan of the statement reads the partial index `notification_log_due`.
 pub async fn claim_due(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<LogRow>> {
     sqlx::query_as(&format!(
         "select {COLUMNS} from notification_log
-         where delivery_status = $2 and send_after <= $1
+         where delivery_status = 'pending' and send_after <= $1
          order by send_after, id limit 1 for update skip locked"
     ))
     .bind(now)
-    .bind(Stored(DeliveryStatus::Pending))
     .fetch_optional(conn)
     .await
 }
