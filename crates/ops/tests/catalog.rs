@@ -58,7 +58,7 @@ fn every_event_has_a_channel_a_payload_and_its_consumers() {
 }
 
 #[test]
-fn every_type_a_service_reacts_to_is_an_event_of_a_topic_it_reads() {
+fn every_type_a_service_reacts_to_is_an_event_of_a_topic_it_reads_and_back() {
     let catalog = shared_domain::contracts::catalog::catalog();
     for spec in batbern_ops::SERVICES {
         assert!(
@@ -76,6 +76,17 @@ fn every_type_a_service_reacts_to_is_an_event_of_a_topic_it_reads() {
                 "{} reacts to {event_type} but does not read the {} topic",
                 spec.name,
                 event.context
+            );
+        }
+    }
+    for spec in batbern_ops::SERVICES {
+        for context in spec.consumes {
+            assert!(
+                spec.reacts_to.iter().any(|t| catalog
+                    .iter()
+                    .any(|e| e.event_type == *t && e.context == *context)),
+                "{} reads the {context} topic but reacts to none of its events",
+                spec.name
             );
         }
     }

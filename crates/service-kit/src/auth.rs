@@ -132,10 +132,16 @@ impl Actor {
         }
     }
 
+    /// Whether the caller is an organizer or `owner` itself. Where a resource of someone
+    /// else is to stay hidden, its handler answers not found when this is false.
+    pub fn is_self_or_organizer(&self, owner: Owner) -> bool {
+        self.has(Role::Organizer) || self.is(owner)
+    }
+
     /// 403 unless the caller is an organizer or `owner` itself: people see and change only
     /// their own data.
     pub fn require_self_or_organizer(&self, owner: Owner) -> Result<(), ApiError> {
-        if self.has(Role::Organizer) || self.is(owner) {
+        if self.is_self_or_organizer(owner) {
             return Ok(());
         }
         let whose = match owner {

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::dto::RegistrationResponse;
-use super::registrations::{require_own, require_registrant};
+use super::registrations::require_registrant;
 use super::AppState;
 use crate::domain::registration::RegistrationStatus;
 use crate::domain::{enum_name, AttendeeError};
@@ -108,8 +108,8 @@ pub async fn confirm_attendance(
     let mut tx = state.pool.begin().await?;
     let registration = store::registrations::lock_registration(&mut tx, id)
         .await?
+        .filter(|r| actor.is_self_or_organizer(Owner::Attendee(r.attendee_id)))
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    require_own(&actor, id, registration.attendee_id)?;
     if *registration.status != RegistrationStatus::Confirmed {
         return Err(AttendeeError::Conflict(format!(
             "only confirmed registrations confirm attendance (this one is {})",

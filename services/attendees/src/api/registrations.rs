@@ -133,19 +133,10 @@ async fn ensure_open(pool: &sqlx::PgPool, event_id: Uuid) -> Result<(), ApiError
 }
 
 /// Registrations are for organizers and attendees: 403 for everyone else, before anything
-/// is looked up.
+/// is looked up; another attendee's registration is then not found, as one that does not
+/// exist.
 pub(super) fn require_registrant(actor: &Actor) -> Result<(), ApiError> {
     actor.require_any(&[Role::Organizer, Role::Attendee])
-}
-
-/// Registration `id` of `attendee_id` is the caller's own or an organizer's to see; for
-/// anyone else it is not found, as one that does not exist (they learn nothing of it).
-pub(super) fn require_own(actor: &Actor, id: Uuid, attendee_id: Uuid) -> Result<(), ApiError> {
-    if actor.has(Role::Organizer) || actor.is(Owner::Attendee(attendee_id)) {
-        Ok(())
-    } else {
-        Err(AttendeeError::RegistrationNotFound(id).into())
-    }
 }
 
 /// Reads a registration with its waitlist position (its attendee or organizers).
@@ -159,8 +150,8 @@ pub async fn get_registration(
     require_registrant(&actor)?;
     let record = store::registrations::fetch_registration(&state.pool, id)
         .await?
+        .filter(|r| actor.is_self_or_organizer(Owner::Attendee(r.attendee_id)))
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    require_own(&actor, id, record.attendee_id)?;
     Ok(Json(RegistrationResponse::from(record)))
 }
 
@@ -213,8 +204,8 @@ pub async fn cancel_registration(
     let mut tx = state.pool.begin().await?;
     let record = store::registrations::lock_registration(&mut tx, id)
         .await?
+        .filter(|r| actor.is_self_or_organizer(Owner::Attendee(r.attendee_id)))
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    require_own(&actor, id, record.attendee_id)?;
     let now = Utc::now();
     match cancel(*record.status)? {
         Cancellation::AlreadyCancelled => {}

@@ -156,7 +156,7 @@ async fn assignment_for(
     actor.require_any(&[Role::Organizer, Role::Speaker])?;
     let assignment = store::assignments::fetch_assignment(conn, id, true)
         .await?
-        .filter(|a| actor.has(Role::Organizer) || actor.is(Owner::Speaker(a.speaker_id)))
+        .filter(|a| actor.is_self_or_organizer(Owner::Speaker(a.speaker_id)))
         .ok_or(SpeakerError::InvitationNotFound(id))?;
     Ok(assignment)
 }
