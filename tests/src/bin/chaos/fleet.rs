@@ -3,8 +3,9 @@
 //! can be killed with SIGKILL and started again on the same port.
 
 use std::fs::OpenOptions;
+use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,28 @@ fn registry_services() -> Vec<String> {
 /// How long a (re)started service has to become ready.
 const READY_WITHIN: Duration = Duration::from_secs(60);
 
+/// How long after a broker loss a crash of the Kafka client is put down to it.
+const BROKER_LOSS_AFTERMATH: Duration = Duration::from_secs(60);
+
+/// SIGSEGV: how the local Kafka client ends when a restarted broker answers metadata for
+/// topics it no longer knows (docs/operations.md).
+const SIGSEGV: i32 = 11;
+
+/// A service that ended by itself, and how.
+pub struct Ended {
+    name: String,
+    status: ExitStatus,
+    /// It crashed in the aftermath of a broker loss, as the Kafka client does there; the
+    /// supervisor started it again, as an orchestrator would.
+    pub after_broker_loss: bool,
+}
+
+impl Ended {
+    pub fn describe(&self) -> String {
+        format!("{} ended by itself ({})", self.name, self.status)
+    }
+}
+
 struct Member {
     name: String,
     port: u16,
@@ -47,6 +70,7 @@ pub struct ProcessFleet {
     pub client: reqwest::Client,
     broker: Mutex<Option<OwnBroker>>,
     broker_port: u16,
+    broker_back: Mutex<Option<Instant>>,
     members: Vec<Member>,
     peers: Vec<(String, String)>,
     bin_dir: PathBuf,
@@ -105,6 +129,7 @@ impl ProcessFleet {
             client: reqwest::Client::new(),
             broker: Mutex::new(Some(broker)),
             broker_port,
+            broker_back: Mutex::new(None),
             members,
             peers,
             bin_dir,
@@ -231,7 +256,12 @@ impl ProcessFleet {
 
     /// The services that ended by themselves since they were (re)started, with how they
     /// ended; each is started again.
-    pub async fn exited(&self) -> Vec<String> {
+    pub async fn exited(&self) -> Vec<Ended> {
+        let broker_loss = self
+            .broker_back
+            .lock()
+            .expect("broker lock")
+            .is_some_and(|back| back.elapsed() < BROKER_LOSS_AFTERMATH);
         let mut ended = Vec::new();
         for member in &self.members {
             let status = {
@@ -243,7 +273,11 @@ impl ProcessFleet {
                 status
             };
             if let Some(status) = status {
-                ended.push(format!("{} ended by itself ({status})", member.name));
+                ended.push(Ended {
+                    name: member.name.clone(),
+                    status,
+                    after_broker_loss: broker_loss && status.signal() == Some(SIGSEGV),
+                });
                 self.restart(&member.name).await;
             }
         }
@@ -262,6 +296,7 @@ impl ProcessFleet {
     pub async fn restart_broker(&self, since: DateTime<Utc>) {
         let broker = OwnBroker::start_on(self.broker_port).await;
         *self.broker.lock().expect("broker lock") = Some(broker);
+        *self.broker_back.lock().expect("broker lock") = Some(Instant::now());
         for member in &self.members {
             let status = self
                 .command(member)

@@ -129,6 +129,10 @@ async fn cell(
     down_for: Duration,
     replay_since: DateTime<Utc>,
 ) -> Outcome {
+    let mut restarted = match supervise(&fleet).await {
+        Ok(crashed) => crashed,
+        Err(failure) => return Outcome::failed(failure),
+    };
     let run: Arc<dyn Run> = Arc::from(saga.prepare(&fleet).await);
     let trigger = tokio::spawn({
         let (run, fleet) = (run.clone(), fleet.clone());
@@ -157,18 +161,18 @@ async fn cell(
         if tally.complete() || back.elapsed() > RECOVERY_BOUND {
             break;
         }
-        let ended = fleet.exited().await;
-        if !ended.is_empty() {
-            return Outcome::failed(ended.join("; "));
+        match supervise(&fleet).await {
+            Ok(crashed) => restarted += crashed,
+            Err(failure) => return Outcome::failed(failure),
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let recovery = back.elapsed();
     tokio::time::sleep(SETTLE).await;
     let settled = run.tally(&fleet).await;
-    let ended = fleet.exited().await;
-    if !ended.is_empty() {
-        return Outcome::failed(ended.join("; "));
+    match supervise(&fleet).await {
+        Ok(crashed) => restarted += crashed,
+        Err(failure) => return Outcome::failed(failure),
     }
     run.finish(&fleet).await;
     Outcome::counted(
@@ -176,6 +180,24 @@ async fn cell(
         settled.lost(),
         settled.doubled.max(tally.doubled),
         settled.resent.max(tally.resent),
+        restarted,
         recovery,
     )
+}
+
+/// Starts again every service that ended by itself, as an orchestrator does. A crash of
+/// the Kafka client in the aftermath of a broker loss (a known defect of librdkafka 2.12.1,
+/// docs/operations.md) is counted; any other end fails the cell.
+async fn supervise(fleet: &ProcessFleet) -> Result<usize, String> {
+    let ended = fleet.exited().await;
+    let failures: Vec<String> = ended
+        .iter()
+        .filter(|e| !e.after_broker_loss)
+        .map(|e| e.describe())
+        .collect();
+    if failures.is_empty() {
+        Ok(ended.len())
+    } else {
+        Err(failures.join("; "))
+    }
 }

@@ -1,6 +1,7 @@
 //! The outcome of each cell and the table of a run: per saga and victim, the rounds, the
 //! effects lost and doubled, the mails sent again (at-least-once delivery: shown, not a
-//! fault) and the longest recovery (victim back → saga complete).
+//! fault), the services started again after crashing in a broker loss's aftermath and the
+//! longest recovery (victim back → saga complete).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -10,6 +11,7 @@ pub struct Outcome {
     lost: usize,
     doubled: usize,
     resent: usize,
+    restarted: usize,
     recovery: Duration,
     failure: Option<String>,
 }
@@ -21,6 +23,7 @@ impl Outcome {
         lost: usize,
         doubled: usize,
         resent: usize,
+        restarted: usize,
         recovery: Duration,
     ) -> Self {
         Self {
@@ -28,6 +31,7 @@ impl Outcome {
             lost,
             doubled,
             resent,
+            restarted,
             recovery,
             failure: None,
         }
@@ -39,6 +43,7 @@ impl Outcome {
             lost: 0,
             doubled: 0,
             resent: 0,
+            restarted: 0,
             recovery: Duration::ZERO,
             mid_saga: false,
             failure: Some(failure),
@@ -49,7 +54,7 @@ impl Outcome {
         match &self.failure {
             Some(failure) => format!("FAILED: {failure}"),
             None => format!(
-                "{}  lost {}  doubled {}  resent {}  recovered in {} ms",
+                "{}  lost {}  doubled {}  resent {}  restarted {}  recovered in {} ms",
                 if self.mid_saga {
                     "mid-saga  "
                 } else {
@@ -58,6 +63,7 @@ impl Outcome {
                 self.lost,
                 self.doubled,
                 self.resent,
+                self.restarted,
                 self.recovery.as_millis()
             ),
         }
@@ -71,6 +77,7 @@ struct Row {
     lost: usize,
     doubled: usize,
     resent: usize,
+    restarted: usize,
     failed: usize,
     longest: Duration,
 }
@@ -91,6 +98,7 @@ impl Table {
         row.lost += outcome.lost;
         row.doubled += outcome.doubled;
         row.resent += outcome.resent;
+        row.restarted += outcome.restarted;
         row.failed += usize::from(outcome.failure.is_some());
         row.longest = row.longest.max(outcome.recovery);
     }
@@ -104,7 +112,7 @@ impl Table {
 
     pub fn print(&self) {
         println!(
-            "{:<18} {:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>7} {:>14}",
+            "{:<18} {:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>9} {:>7} {:>14}",
             "saga",
             "killed",
             "rounds",
@@ -112,17 +120,19 @@ impl Table {
             "lost",
             "doubled",
             "resent",
+            "restarted",
             "failed",
             "max recovery"
         );
         for ((saga, victim), row) in &self.rows {
             println!(
-                "{saga:<18} {victim:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>7} {:>11} ms",
+                "{saga:<18} {victim:<14} {:>6} {:>8} {:>6} {:>8} {:>7} {:>9} {:>7} {:>11} ms",
                 row.rounds,
                 row.mid_saga,
                 row.lost,
                 row.doubled,
                 row.resent,
+                row.restarted,
                 row.failed,
                 row.longest.as_millis()
             );
