@@ -66,26 +66,49 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
                 "Send If-Match with the ETag you last read",
             ));
         };
-        let text = raw.to_str().unwrap_or_default().trim();
-        if text == "*" {
-            return Ok(IfMatch::Any);
-        }
-        text.trim_start_matches("W/")
-            .trim_matches('"')
-            .parse()
-            .map(IfMatch::Version)
-            .map_err(|_| {
-                ApiError::malformed_field(
-                    "If-Match",
-                    "must be an ETag this API returned, e.g. \"3\"",
-                )
-            })
+        parse(raw.to_str().unwrap_or_default()).ok_or_else(|| {
+            ApiError::malformed_field("If-Match", "must be an ETag this API returned, e.g. \"3\"")
+        })
     }
+}
+
+/// `*`, or a strong ETag of this API: a version of 1 to 18 digits in double quotes (the
+/// pattern the API documents). A weak ETag never matches in `If-Match`.
+fn parse(header: &str) -> Option<IfMatch> {
+    let text = header.trim();
+    if text == "*" {
+        return Some(IfMatch::Any);
+    }
+    text.strip_prefix('"')?
+        .strip_suffix('"')
+        .filter(|digits| (1..=18).contains(&digits.len()))
+        .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))?
+        .parse()
+        .ok()
+        .map(IfMatch::Version)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_quoted_version_or_a_star_is_an_if_match() {
+        assert_eq!(parse("\"3\""), Some(IfMatch::Version(3)));
+        assert_eq!(parse(" \"12\" "), Some(IfMatch::Version(12)));
+        assert_eq!(parse("*"), Some(IfMatch::Any));
+        for refused in [
+            "6",
+            "W/\"6\"",
+            "\"6",
+            "\"\"",
+            "\"-1\"",
+            "\"+1\"",
+            "\"1234567890123456789\"",
+        ] {
+            assert_eq!(parse(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn a_stale_version_fails_the_precondition() {
