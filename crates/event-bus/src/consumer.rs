@@ -37,6 +37,12 @@ pub const BATCH_LIMIT: usize = 64;
 /// How long one transaction applies messages before it commits those applied so far.
 pub const TRANSACTION_BUDGET: Duration = Duration::from_millis(25);
 
+/// How long a member waits for its first assignment before it takes its group for wedged
+/// and asks the broker to drop the group (see [`BusConfig::delete_group`]). The local broker
+/// never assigns again in a group one of whose members left while its join was pending (as
+/// a consumer does that crashes or is replaced right after a broker loss).
+pub const WEDGED_JOIN: Duration = Duration::from_secs(20);
+
 /// How a service consumes.
 #[derive(Debug, Clone)]
 pub struct ConsumerSettings {
@@ -144,6 +150,7 @@ impl Consumer {
             shutdown: &shutdown,
             heartbeat: &heartbeat,
         };
+        let mut group_dropped = false;
         loop {
             heartbeat.beat();
             if let Some(waiting) = consumer.context().unassigned_for() {
@@ -154,6 +161,10 @@ impl Consumer {
                         waiting.as_secs()
                     ));
                 }
+                if waiting > WEDGED_JOIN && !group_dropped {
+                    group_dropped = true;
+                    self.drop_wedged_group().await;
+                }
             }
             let first = tokio::select! {
                 biased;
@@ -163,16 +174,18 @@ impl Consumer {
             let first = match first {
                 Err(_idle) => continue,
                 Ok(Ok(message)) => message,
+                Ok(Err(error))
+                    if error.rdkafka_error_code()
+                        == Some(RDKafkaErrorCode::UnknownTopicOrPartition) =>
+                {
+                    // The broker lost subscribed topics (its log is gone). This client's
+                    // partitions may stay without a leader for good after such a loss, so a
+                    // fresh member joins once the topics exist again; the inbox makes the
+                    // redelivery that follows harmless.
+                    return Err(format!("the broker lost subscribed topics ({error})"));
+                }
                 Ok(Err(error)) => {
                     tracing::warn!(%error, "consumer error; continuing");
-                    if error.rdkafka_error_code() == Some(RDKafkaErrorCode::UnknownTopicOrPartition)
-                    {
-                        // A broker that lost its log knows no topic until one is published
-                        // to; the subscription waits for all of them.
-                        if let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {
-                            tracing::warn!(%error, "topics not ready; retrying");
-                        }
-                    }
                     continue;
                 }
             };
@@ -201,6 +214,18 @@ impl Consumer {
             tracing::debug!(%error, "final offset commit skipped");
         }
         Ok(())
+    }
+
+    /// Asks the broker to drop a group that has not assigned partitions for
+    /// [`WEDGED_JOIN`]; its offsets go with it, and the inbox drops what is delivered again.
+    async fn drop_wedged_group(&self) {
+        let group = &self.settings.group_id;
+        match self.bus.delete_group(group).await {
+            Ok(()) => {
+                tracing::warn!(%group, "no assignment for {}s: the broker dropped the group; joining anew", WEDGED_JOIN.as_secs())
+            }
+            Err(error) => tracing::info!(%group, %error, "no assignment yet; the group stays"),
+        }
     }
 
     /// Handles `batch` in order, marking each message done once applied or parked; returns

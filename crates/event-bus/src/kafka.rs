@@ -130,6 +130,19 @@ impl BusConfig {
         Ok(())
     }
 
+    /// Asks the broker to drop consumer group `group_id` (its members and committed
+    /// offsets). Apache Kafka refuses while the group has members (`NonEmptyGroup`); the
+    /// local broker drops it, which frees a group wedged by a member that left while its
+    /// join was pending.
+    pub async fn delete_group(&self, group_id: &str) -> Result<(), KafkaError> {
+        let admin: AdminClient<DefaultClientContext> = self.client().create()?;
+        let options = AdminOptions::new().request_timeout(Some(Duration::from_secs(10)));
+        for result in admin.delete_groups(&[group_id], &options).await? {
+            result.map_err(|(_, code)| KafkaError::AdminOp(code))?;
+        }
+        Ok(())
+    }
+
     /// Whether the broker answers a metadata request within `timeout` (readiness).
     pub async fn is_reachable(&self, timeout: Duration) -> bool {
         let config = self.client();

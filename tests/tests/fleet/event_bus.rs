@@ -1,12 +1,13 @@
 //! The event-bus guarantees, against the real Postgres and the real broker.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use event_bus::dead_letters;
 use event_bus::EventContext;
 use fleet_tests::bus::{BusHarness, OwnBroker, Ticked};
 use fleet_tests::{brokers, read_topic, unique};
+use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 use uuid::Uuid;
@@ -147,6 +148,35 @@ async fn events_committed_while_the_broker_is_down_arrive_after_it_returns() {
         (0..25).collect::<Vec<_>>(),
         "one aggregate keeps its order through the outage"
     );
+    bus.stop().await;
+}
+
+#[tokio::test]
+async fn a_group_wedged_by_a_member_that_left_mid_join_is_dropped_and_joined_anew() {
+    // The local broker never assigns again in a group one of whose members left while its
+    // join was pending (a service crashing or replacing its consumer after a broker loss).
+    let broker = OwnBroker::start().await;
+    let mut bus = BusHarness::new(&broker.brokers()).await;
+    bus.bus.ensure_topics(&[bus.topic()]).await.expect("topic");
+    let group = unique("g");
+    let leaver: BaseConsumer = bus.bus.consumer_config(&group).create().expect("consumer");
+    leaver.subscribe(&[&bus.topic()]).expect("subscribe");
+    let until = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < until {
+        leaver.poll(Duration::from_millis(50));
+    }
+    assert_eq!(
+        leaver.assignment().expect("assignment").count(),
+        0,
+        "still joining"
+    );
+    drop(leaver);
+
+    bus.start_consumer(&group);
+    bus.start_relay();
+    let committed = bus.commit(&ticks(Uuid::now_v7(), 0..5)).await;
+    let applied = bus.applied_at_least(5, DEADLINE).await;
+    assert_eq!(distinct(&applied), committed.into_iter().collect());
     bus.stop().await;
 }
 
