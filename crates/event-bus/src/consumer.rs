@@ -37,8 +37,8 @@ pub const BATCH_LIMIT: usize = 64;
 /// How long one transaction applies messages before it commits those applied so far.
 pub const TRANSACTION_BUDGET: Duration = Duration::from_millis(25);
 
-/// How long a member waits for its first assignment before it takes its group for wedged
-/// and asks the broker to drop the group (see [`BusConfig::delete_group`]). The local broker
+/// How long a member goes without an assignment before it takes its group for wedged and
+/// asks the broker to drop the group, once per such spell (see [`BusConfig::delete_group`]). The local broker
 /// never assigns again in a group one of whose members left while its join was pending (as
 /// a consumer does that crashes or is replaced right after a broker loss).
 pub const WEDGED_JOIN: Duration = Duration::from_secs(20);
@@ -165,6 +165,8 @@ impl Consumer {
                     group_dropped = true;
                     self.drop_wedged_group().await;
                 }
+            } else {
+                group_dropped = false;
             }
             let first = tokio::select! {
                 biased;
