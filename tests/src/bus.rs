@@ -15,6 +15,7 @@ use event_bus::{
 use serde::{Deserialize, Serialize};
 use shared_domain::IntegrationEvent;
 use sqlx::{PgConnection, PgPool};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -151,7 +152,8 @@ impl BusHarness {
             .push(tokio::spawn(relay.run(self.shutdown.clone(), heartbeat)));
     }
 
-    /// Starts a consumer of the test topic in consumer group `group`.
+    /// Starts a consumer of the test topic in consumer group `group`, supervised as a
+    /// service's is: a member that ends with an error is replaced by a fresh one.
     pub fn start_consumer(&mut self, group: &str) {
         let settings = ConsumerSettings {
             service: "bustest".into(),
@@ -161,18 +163,31 @@ impl BusHarness {
             initial_backoff: Duration::from_millis(50),
             join_timeout: Duration::from_secs(60),
         };
-        let reaction = Arc::new(Recorder {
+        let reaction: Arc<dyn Reaction> = Arc::new(Recorder {
             refuse_poison: self.refuse_poison.clone(),
             delay_ms: self.delay_ms.clone(),
         });
-        let consumer = Consumer::new(self.pool.clone(), self.bus.clone(), settings, reaction);
-        let shutdown = self.shutdown.clone();
-        let heartbeat = self.heartbeats.register(group, true);
+        let (pool, bus, shutdown) = (self.pool.clone(), self.bus.clone(), self.shutdown.clone());
+        let mut supervisor = JoinSet::new();
+        self.heartbeats.supervise(
+            &mut supervisor,
+            group,
+            true,
+            self.shutdown.clone(),
+            move |heartbeat| {
+                let consumer = Consumer::new(
+                    pool.clone(),
+                    bus.clone(),
+                    settings.clone(),
+                    reaction.clone(),
+                );
+                consumer.run(shutdown.clone(), heartbeat)
+            },
+        );
         self.workers.push(tokio::spawn(async move {
-            consumer
-                .run(shutdown, heartbeat)
-                .await
-                .expect("consumer runs");
+            while let Some(ended) = supervisor.join_next().await {
+                ended.expect("the supervisor ends at shutdown");
+            }
         }));
     }
 

@@ -43,6 +43,10 @@ pub const TRANSACTION_BUDGET: Duration = Duration::from_millis(25);
 /// a consumer does that crashes or is replaced right after a broker loss).
 pub const WEDGED_JOIN: Duration = Duration::from_secs(20);
 
+/// How long the check whether the broker answers again may take, asked once per idle
+/// second while every connection to it is down.
+const BROKER_BACK_CHECK: Duration = Duration::from_millis(500);
+
 /// How a service consumes.
 #[derive(Debug, Clone)]
 pub struct ConsumerSettings {
@@ -151,8 +155,18 @@ impl Consumer {
             heartbeat: &heartbeat,
         };
         let mut group_dropped = false;
+        let mut brokers_lost = false;
         loop {
             heartbeat.beat();
+            if brokers_lost && self.bus.is_reachable(BROKER_BACK_CHECK).await {
+                // Every connection was lost and the broker answers again. A broker that
+                // came back without its log can leave this client's partitions assigned
+                // but never fetched, and it may not report the topics as lost; a fresh
+                // member joins instead (the inbox makes the redelivery harmless).
+                return Err(
+                    "the broker answers again after every connection to it was lost".into(),
+                );
+            }
             if let Some(waiting) = consumer.context().unassigned_for() {
                 if waiting > self.settings.join_timeout {
                     return Err(format!(
@@ -185,6 +199,13 @@ impl Consumer {
                     // fresh member joins once the topics exist again; the inbox makes the
                     // redelivery that follows harmless.
                     return Err(format!("the broker lost subscribed topics ({error})"));
+                }
+                Ok(Err(error))
+                    if error.rdkafka_error_code() == Some(RDKafkaErrorCode::AllBrokersDown) =>
+                {
+                    tracing::warn!(%error, "every broker connection is down; a fresh member joins once the broker answers");
+                    brokers_lost = true;
+                    continue;
                 }
                 Ok(Err(error)) => {
                     tracing::warn!(%error, "consumer error; continuing");

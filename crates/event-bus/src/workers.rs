@@ -23,7 +23,8 @@ static WORKER_UP: LazyLock<IntGaugeVec> = LazyLock::new(|| {
     .unwrap()
 });
 
-static WORKER_RESTARTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+/// `worker_restarts_total{worker}`: restarts of a supervised worker.
+pub static WORKER_RESTARTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
     register_int_counter_vec!(
         "worker_restarts_total",
         "Restarts of a background worker after it stopped or panicked",

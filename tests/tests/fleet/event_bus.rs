@@ -304,6 +304,40 @@ async fn a_broker_that_lost_its_log_is_refilled_by_replay() {
     bus.stop().await;
 }
 
+#[tokio::test]
+async fn a_member_that_lost_every_broker_connection_is_replaced_once_the_broker_answers() {
+    // A broker that comes back without its log can leave a running member's partitions
+    // assigned but never fetched, without reporting the topics as lost (here the topics
+    // exist again before the member reconnects). That stall comes only now and then, so
+    // the test holds the member to its cure: it is replaced, and everything arrives.
+    let broker = OwnBroker::start().await;
+    let port = broker.port;
+    let mut bus = BusHarness::new(&broker.brokers()).await;
+    let group = unique("g");
+    bus.start_consumer(&group);
+    bus.start_relay();
+    let ticker = Uuid::now_v7();
+    let mut committed = bus.commit(&ticks(ticker, 0..5)).await;
+    bus.applied_at_least(5, DEADLINE).await;
+    let restarts = || {
+        event_bus::workers::WORKER_RESTARTS
+            .with_label_values(&[&group])
+            .get()
+    };
+    let before = restarts();
+
+    broker.kill();
+    tokio::time::sleep(Duration::from_secs(3)).await; // the outage
+    let _fresh = OwnBroker::start_on(port).await;
+    bus.bus.ensure_topics(&[bus.topic()]).await.expect("topic");
+    committed.extend(bus.commit(&ticks(ticker, 5..10)).await);
+
+    let applied = bus.applied_at_least(10, Duration::from_secs(120)).await;
+    assert_eq!(distinct(&applied), committed.into_iter().collect());
+    assert!(restarts() > before, "the member was replaced");
+    bus.stop().await;
+}
+
 /// The summed `bus_consumer_lag_messages` of the recorder on `topic`.
 fn recorder_lag(topic: &str) -> i64 {
     (0..3)
