@@ -226,6 +226,22 @@ pub async fn read_the_public_agenda(journey: &mut Journey, plan: &Plan, reader: 
         .send(Method::GET, &base, None, &[("if-none-match", &tag)])
         .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // The gateway keeps the public agenda for the seconds its Cache-Control allows; a
+    // caller with a token is always answered by the service itself.
+    let cache_status = |answer: &crate::gateway::Answer| {
+        answer.headers["x-cache-status"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    journey.public.get(&base).await.expect(StatusCode::OK);
+    let kept = journey.public.get(&base).await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert_eq!(cache_status(&kept), "HIT");
+    assert_eq!(kept.body["event"]["title"], plan.event_title.as_str());
+    let with_token = journey.organizer.get(&base).await;
+    assert_eq!(with_token.status, StatusCode::OK);
+    assert_eq!(cache_status(&with_token), "BYPASS");
 }
 
 async fn register(person: &Person, plan: &Plan, outcome: &str) -> String {
