@@ -10,7 +10,7 @@
 //! one at a time, each with its own retries.
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::FutureExt as _;
 use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
@@ -46,6 +46,10 @@ pub const WEDGED_JOIN: Duration = Duration::from_secs(20);
 /// How long the check whether the broker answers again may take, asked once per idle
 /// second while every connection to it is down.
 const BROKER_BACK_CHECK: Duration = Duration::from_millis(500);
+
+/// How often the stored offsets (those of applied messages) are committed to the group.
+/// What a rebalance or crash leaves uncommitted is delivered again and dropped by the inbox.
+pub const COMMIT_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How a service consumes.
 #[derive(Debug, Clone)]
@@ -156,16 +160,25 @@ impl Consumer {
         };
         let mut group_dropped = false;
         let mut brokers_lost = false;
+        let mut committed_at = Instant::now();
         loop {
             heartbeat.beat();
             if brokers_lost && self.bus.is_reachable(BROKER_BACK_CHECK).await {
-                // Every connection was lost and the broker answers again. A broker that
-                // came back without its log can leave this client's partitions assigned
-                // but never fetched, and it may not report the topics as lost; a fresh
-                // member joins instead (the inbox makes the redelivery harmless).
+                // Every connection was lost and the broker answers again. This member's
+                // positions may belong to a log the broker lost: the local broker answers a
+                // fetch past a partition's end with nothing, so they would stall it, and
+                // committed they would stall the next member too. A fresh member joins
+                // instead, and nothing is committed on the way out (the inbox drops the
+                // redelivery).
                 return Err(
                     "the broker answers again after every connection to it was lost".into(),
                 );
+            }
+            if !brokers_lost && committed_at.elapsed() >= COMMIT_INTERVAL {
+                committed_at = Instant::now();
+                if let Err(error) = consumer.commit_consumer_state(CommitMode::Async) {
+                    tracing::debug!(%error, "offset commit skipped");
+                }
             }
             if let Some(waiting) = consumer.context().unassigned_for() {
                 if waiting > self.settings.join_timeout {

@@ -84,7 +84,9 @@ impl BusConfig {
     }
 
     /// Consumer settings shared by every service consumer; offsets are stored by hand only
-    /// after the inbox transaction committed, and committed in the background.
+    /// after the inbox transaction committed, and the consumer commits them itself
+    /// ([`crate::consumer`]): never on close, so a member ended after a broker loss leaves
+    /// no position of the lost log in the new broker's group.
     pub fn consumer_config(&self, group_id: &str) -> ClientConfig {
         let session_timeout: u32 = tuning("KAFKA_SESSION_TIMEOUT_MS", "2000")
             .parse()
@@ -92,8 +94,7 @@ impl BusConfig {
         let mut config = self.client();
         config
             .set("group.id", group_id)
-            .set("enable.auto.commit", "true")
-            .set("auto.commit.interval.ms", "500")
+            .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             // `KAFKA_SESSION_TIMEOUT_MS`: the local broker holds a first join for half the
