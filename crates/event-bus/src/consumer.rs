@@ -246,6 +246,11 @@ impl Consumer {
                 break;
             }
         }
+        // After a broker loss this member's positions may belong to the lost log: they
+        // stay uncommitted, as on the way out above.
+        if brokers_lost {
+            return Ok(());
+        }
         if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {
             tracing::debug!(%error, "final offset commit skipped");
         }
