@@ -48,8 +48,10 @@ apt_update_once() {
     fi
 }
 
+# Installs Debian packages; first finishes a package run that an earlier stop interrupted.
 apt_install() {
     apt_update_once
+    DEBIAN_FRONTEND=noninteractive dpkg --configure -a >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
