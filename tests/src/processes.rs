@@ -1,7 +1,7 @@
-//! Services as processes of their own: the binaries `cargo build --bins` leaves in the
-//! target directory beside the test binaries (`scripts/test` builds them), configured as
-//! the in-process test services are, so a test can kill one with SIGKILL the way a crash
-//! or an orchestrator ends it.
+//! Services as processes of their own: `batbern <service>`, the executable `cargo build
+//! --bins` leaves in the target directory beside the test binaries (`scripts/test` builds
+//! it), configured as the in-process test services are, so a test can kill one with
+//! SIGKILL the way a crash or an orchestrator ends it.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -36,19 +36,20 @@ fn free_port() -> u16 {
 }
 
 impl ServiceProcess {
-    /// Starts the binary of service `name` on a free port, on `database_url` and the topics
+    /// Starts service `name` (`batbern <name>`) on a free port, on `database_url` and the topics
     /// under `topic_prefix`; its output goes to `<target>/<profile>/<log_name>.log`.
     pub fn spawn(name: &str, database_url: &str, topic_prefix: &str, log_name: &str) -> Self {
-        let binary = bin_dir().join(name);
+        let binary = bin_dir().join("batbern");
         assert!(
             binary.exists(),
-            "{} is missing: build the services first (cargo build --bins)",
+            "{} is missing: build it first (cargo build --bins)",
             binary.display()
         );
         let log = std::fs::File::create(bin_dir().join(format!("{log_name}.log")))
             .expect("a service log can be created");
         let port = free_port();
         let child = Command::new(&binary)
+            .arg(name)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env(
@@ -66,7 +67,7 @@ impl ServiceProcess {
             .stdout(log.try_clone().expect("the log handle can be shared"))
             .stderr(log)
             .spawn()
-            .unwrap_or_else(|e| panic!("{} starts: {e}", binary.display()));
+            .unwrap_or_else(|e| panic!("{} {name} starts: {e}", binary.display()));
         Self {
             name: name.to_owned(),
             base_url: format!("http://127.0.0.1:{port}"),

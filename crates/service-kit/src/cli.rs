@@ -1,19 +1,22 @@
-//! The command line every service binary shares:
-//! `<service>` serves the API; `<service> replay --since <time>` republishes the outbox
-//! since a time; `<service> openapi` prints the OpenAPI document.
+//! The command line every service shares under `batbern <service>`:
+//! `batbern <service>` serves the API; `batbern <service> replay --since <time>`
+//! republishes the outbox since a time; `batbern <service> openapi` prints the OpenAPI
+//! document.
 
 use std::future::Future;
+use std::io::Write;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Subcommand};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ServiceConfig;
 use crate::server::ServiceSpec;
 
-#[derive(Parser)]
-struct Cli {
+/// One service's command (serving when none is given).
+#[derive(Args)]
+pub struct ServiceArgs {
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -31,8 +34,9 @@ enum Command {
     Openapi,
 }
 
-/// Runs the service's command line; `run` serves the API until the shutdown token fires.
+/// Runs one service's command; `run` serves the API until the shutdown token fires.
 pub async fn main<F, Fut>(
+    cli: ServiceArgs,
     spec: ServiceSpec,
     default_port: u16,
     openapi: fn() -> utoipa::openapi::OpenApi,
@@ -42,9 +46,8 @@ where
     F: FnOnce(ServiceConfig, TcpListener, CancellationToken) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {
-    let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
-        println!("{}", openapi().to_pretty_json()?);
+        writeln!(std::io::stdout(), "{}", openapi().to_pretty_json()?)?;
         return Ok(());
     }
     let config = match ServiceConfig::from_env(default_port) {

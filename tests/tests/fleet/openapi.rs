@@ -13,7 +13,7 @@ fn companies_document_matches_the_code() {
     let generated = serde_json::to_value(companies::api::openapi()).unwrap();
     assert!(
         generated == committed("companies"),
-        "openapi/companies.json is out of date: run `cargo run -q -p companies -- openapi > openapi/companies.json`"
+        "openapi/companies.json is out of date: run `cargo run -q -p batbern -- companies openapi > openapi/companies.json`"
     );
 }
 
@@ -90,37 +90,37 @@ fn merged_document_is_made_from_the_service_documents() {
 #[test]
 fn events_document_matches_the_code() {
     let generated = serde_json::to_value(events::api::openapi()).unwrap();
-    assert!(generated == committed("events"), "openapi/events.json is out of date: run `cargo run -q -p events -- openapi > openapi/events.json`");
+    assert!(generated == committed("events"), "openapi/events.json is out of date: run `cargo run -q -p batbern -- events openapi > openapi/events.json`");
 }
 
 #[test]
 fn attendees_document_matches_the_code() {
     let generated = serde_json::to_value(attendees::api::openapi()).unwrap();
-    assert!(generated == committed("attendees"), "openapi/attendees.json is out of date: run `cargo run -q -p attendees -- openapi > openapi/attendees.json`");
+    assert!(generated == committed("attendees"), "openapi/attendees.json is out of date: run `cargo run -q -p batbern -- attendees openapi > openapi/attendees.json`");
 }
 
 #[test]
 fn speakers_document_matches_the_code() {
     let generated = serde_json::to_value(speakers::api::openapi()).unwrap();
-    assert!(generated == committed("speakers"), "openapi/speakers.json is out of date: run `cargo run -q -p speakers -- openapi > openapi/speakers.json`");
+    assert!(generated == committed("speakers"), "openapi/speakers.json is out of date: run `cargo run -q -p batbern -- speakers openapi > openapi/speakers.json`");
 }
 
 #[test]
 fn partners_document_matches_the_code() {
     let generated = serde_json::to_value(partners::api::openapi()).unwrap();
-    assert!(generated == committed("partners"), "openapi/partners.json is out of date: run `cargo run -q -p partners -- openapi > openapi/partners.json`");
+    assert!(generated == committed("partners"), "openapi/partners.json is out of date: run `cargo run -q -p batbern -- partners openapi > openapi/partners.json`");
 }
 
 #[test]
 fn content_document_matches_the_code() {
     let generated = serde_json::to_value(content::api::openapi()).unwrap();
-    assert!(generated == committed("content"), "openapi/content.json is out of date: run `cargo run -q -p content -- openapi > openapi/content.json`");
+    assert!(generated == committed("content"), "openapi/content.json is out of date: run `cargo run -q -p batbern -- content openapi > openapi/content.json`");
 }
 
 #[test]
 fn notifications_document_matches_the_code() {
     let generated = serde_json::to_value(notifications::api::openapi()).unwrap();
-    assert!(generated == committed("notifications"), "openapi/notifications.json is out of date: run `cargo run -q -p notifications -- openapi > openapi/notifications.json`");
+    assert!(generated == committed("notifications"), "openapi/notifications.json is out of date: run `cargo run -q -p batbern -- notifications openapi > openapi/notifications.json`");
 }
 
 #[tokio::test]

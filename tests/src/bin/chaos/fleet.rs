@@ -166,8 +166,9 @@ impl ProcessFleet {
             .append(true)
             .open(self.logs.join(format!("{}.log", member.name)))
             .expect("a service log can be opened");
-        let mut command = Command::new(self.bin_dir.join(&member.name));
+        let mut command = Command::new(self.bin_dir.join("batbern"));
         command
+            .arg(&member.name)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATABASE_URL", &member.database_url)
