@@ -47,8 +47,11 @@ where
     Fut: Future<Output = anyhow::Result<()>>,
 {
     if let Some(Command::Openapi) = cli.command {
-        writeln!(std::io::stdout(), "{}", openapi().to_pretty_json()?)?;
-        return Ok(());
+        // A reader that stops early (`| head`) is not an error.
+        return match writeln!(std::io::stdout(), "{}", openapi().to_pretty_json()?) {
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            written => Ok(written?),
+        };
     }
     let config = match ServiceConfig::from_env(default_port) {
         Ok(config) => config,
