@@ -16,7 +16,7 @@ use futures::FutureExt as _;
 use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
 use rdkafka::error::RDKafkaErrorCode;
 use rdkafka::message::{BorrowedMessage, Headers, Message};
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::FutureRecord;
 use serde_json::json;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -81,7 +81,7 @@ struct Session<'a> {
     consumer: &'a StreamConsumer<GroupMembership>,
     lag: &'a LagReporter,
     /// The producer of the dead-letter topic, made at the first dead letter.
-    dlq: OnceLock<FutureProducer>,
+    dlq: OnceLock<crate::broker_losses::Producer>,
     shutdown: &'a CancellationToken,
     heartbeat: &'a Heartbeat,
 }
@@ -160,9 +160,16 @@ impl Consumer {
         };
         let mut group_dropped = false;
         let mut brokers_lost = false;
+        let losses_before = crate::broker_losses::seen();
         let mut committed_at = Instant::now();
         loop {
             heartbeat.beat();
+            // A loss the producers saw may still wait in this member's queue behind the
+            // messages just applied; their offsets must not be committed (broker_losses).
+            if !brokers_lost && crate::broker_losses::seen() != losses_before {
+                tracing::warn!("every broker connection was lost; a fresh member joins once the broker answers");
+                brokers_lost = true;
+            }
             if brokers_lost && self.bus.is_reachable(BROKER_BACK_CHECK).await {
                 // Every connection was lost and the broker answers again. This member's
                 // positions may belong to a log the broker lost: the local broker answers a
@@ -232,6 +239,8 @@ impl Consumer {
                     Some(Ok(message)) => batch.push(message),
                     Some(Err(error)) => {
                         tracing::warn!(%error, "consumer error; continuing");
+                        brokers_lost |=
+                            error.rdkafka_error_code() == Some(RDKafkaErrorCode::AllBrokersDown);
                         break;
                     }
                     None => break,
@@ -248,7 +257,7 @@ impl Consumer {
         }
         // After a broker loss this member's positions may belong to the lost log: they
         // stay uncommitted, as on the way out above.
-        if brokers_lost {
+        if brokers_lost || crate::broker_losses::seen() != losses_before {
             return Ok(());
         }
         if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {

@@ -6,8 +6,9 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::error::KafkaError;
-use rdkafka::producer::FutureProducer;
 use rdkafka::types::RDKafkaErrorCode;
+
+use crate::broker_losses::{CountingLosses, Producer};
 
 /// How a service reaches the broker.
 #[derive(Debug, Clone)]
@@ -69,7 +70,7 @@ impl BusConfig {
     }
 
     /// An idempotent producer (`acks=all`, ordered retries) for the outbox relay.
-    pub fn producer(&self) -> Result<FutureProducer, KafkaError> {
+    pub fn producer(&self) -> Result<Producer, KafkaError> {
         self.client()
             .set("enable.idempotence", "true")
             .set("acks", "all")
@@ -80,7 +81,7 @@ impl BusConfig {
             // A delivery that cannot finish in time fails back to the relay, which keeps the
             // rows unpublished and retries them; nothing is dropped.
             .set("message.timeout.ms", "15000")
-            .create()
+            .create_with_context(CountingLosses)
     }
 
     /// Consumer settings shared by every service consumer; offsets are stored by hand only

@@ -15,6 +15,7 @@
 //!
 //! Every function expects a connection whose `search_path` is the owning service's schema.
 
+pub mod broker_losses;
 pub mod consumer;
 pub mod dead_letters;
 pub mod envelope;

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureRecord, Producer as _};
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use tokio_util::sync::CancellationToken;
@@ -57,7 +57,7 @@ const DELIVERY_WAIT: Duration = Duration::from_secs(20);
 /// Publishes one service's outbox.
 pub struct Relay {
     pool: PgPool,
-    producer: FutureProducer,
+    producer: crate::broker_losses::Producer,
     bus: BusConfig,
     schema: String,
     settings: RelaySettings,
