@@ -172,7 +172,11 @@ impl ProcessFleet {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATABASE_URL", &member.database_url)
-            .env("DATABASE_MAX_CONNECTIONS", "4")
+            // Two connections listen for good (relay and agenda changes), and a relay waiting
+            // out a broker loss holds a third for up to its delivery timeout; six leave the
+            // consumer and the requests room (seven services stay well inside PostgreSQL's
+            // 100 connections).
+            .env("DATABASE_MAX_CONNECTIONS", "6")
             .env("KAFKA_BROKERS", self.brokers())
             .env("KAFKA_TOPIC_PREFIX", &self.prefix)
             .env("BIND_ADDR", format!("127.0.0.1:{}", member.port))
