@@ -116,8 +116,10 @@ async fn an_erased_speakers_files_are_deleted_and_stay_deleted() {
 #[tokio::test]
 async fn an_upload_never_confirmed_expires_and_its_object_goes() {
     let db = TestDb::create().await;
+    // Short enough to wait out, long enough for the upload on a busy machine (the store
+    // refuses a PUT past its link's expiry).
     let mut short = settings();
-    short.upload_expiry = Duration::from_secs(1);
+    short.upload_expiry = Duration::from_secs(4);
     let service = TestService::content_with(&db, short).await;
     let speaker = Uuid::new_v4();
     let me = Api::at(
@@ -142,7 +144,7 @@ async fn an_upload_never_confirmed_expires_and_its_object_goes() {
     let id = link["fileId"].as_str().unwrap();
     let object = format!("speaker_cv/speaker/{speaker}/{id}/cv.pdf");
     assert!(stored(&object).await);
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    tokio::time::sleep(Duration::from_millis(4_500)).await;
 
     let pool = service_kit::db::connect(&service.database_url, "content", 2)
         .await
