@@ -400,7 +400,9 @@ async fn erasure_removes_the_attendee_from_the_directory_and_the_log() {
 
 #[tokio::test]
 async fn a_service_killed_mid_delivery_loses_no_mail_and_sends_none_twice() {
-    const SPEAKERS: usize = 200;
+    // Enough mail that delivery is still under way when the test, reading a store full of
+    // the whole run's mail, sees that it has begun.
+    const SPEAKERS: usize = 500;
     let db = TestDb::create().await;
     let service = TestService::notifications(&db, Arc::new(SystemClock)).await;
     let upstream = Upstream::of(&service);
