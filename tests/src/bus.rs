@@ -137,8 +137,13 @@ impl BusHarness {
 
     /// A relay for this schema.
     pub fn relay(&self) -> Relay {
+        self.relay_polling_every(Duration::from_millis(200))
+    }
+
+    /// A relay for this schema that falls back on looking every `poll_interval`.
+    pub fn relay_polling_every(&self, poll_interval: Duration) -> Relay {
         let settings = RelaySettings {
-            poll_interval: Duration::from_millis(200),
+            poll_interval,
             ..RelaySettings::default()
         };
         Relay::new(self.pool.clone(), self.bus.clone(), "companies", settings).expect("relay")
@@ -147,6 +152,16 @@ impl BusHarness {
     /// Starts a relay in the background.
     pub fn start_relay(&mut self) {
         let relay = self.relay();
+        self.run_relay(relay);
+    }
+
+    /// Starts a relay in the background that falls back on looking every `poll_interval`.
+    pub fn start_relay_polling_every(&mut self, poll_interval: Duration) {
+        let relay = self.relay_polling_every(poll_interval);
+        self.run_relay(relay);
+    }
+
+    fn run_relay(&mut self, relay: Relay) {
         let heartbeat = self.heartbeats.register("relay", false);
         self.workers
             .push(tokio::spawn(relay.run(self.shutdown.clone(), heartbeat)));

@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod relay;
 pub mod timeline;
 pub mod trace;
+pub mod wakeup;
 pub mod workers;
 
 pub use consumer::{Consumer, ConsumerSettings};

@@ -19,6 +19,7 @@ use crate::kafka::BusConfig;
 use crate::metrics;
 use crate::outbox::OutboxRow;
 use crate::trace;
+use crate::wakeup;
 use crate::workers::Heartbeat;
 
 /// Tuning of the relay loop.
@@ -98,6 +99,9 @@ impl Relay {
         let mut backoff = Duration::from_millis(100);
         let mut last_cleanup = Instant::now() - Duration::from_secs(3600);
         let mut last_lag = last_cleanup;
+        // Awake: holding the awake lock, the relay looks for rows itself (crate::wakeup).
+        let mut awake = false;
+        let mut busy_at = Instant::now();
         loop {
             heartbeat.beat();
             // The advisory lock lives as long as its connection: if that connection is gone,
@@ -108,9 +112,18 @@ impl Relay {
                     return;
                 };
                 lock = again;
+                awake = false;
+            }
+            // Should the lock not be taken, writers go on notifying: nothing is missed.
+            if !awake {
+                awake = wakeup::stay_awake(&mut lock).await.is_ok();
             }
             match self.drain().await {
-                Ok(()) => backoff = Duration::from_millis(100),
+                Ok(0) => backoff = Duration::from_millis(100),
+                Ok(_) => {
+                    backoff = Duration::from_millis(100);
+                    busy_at = Instant::now();
+                }
                 Err(error) => {
                     metrics::OUTBOX_PUBLISH_FAILURES
                         .with_label_values(&[&self.schema])
@@ -135,12 +148,51 @@ impl Relay {
                 last_cleanup = Instant::now();
                 self.delete_expired().await;
             }
+            if awake {
+                match self.look_while_awake(&mut lock, busy_at, &shutdown).await {
+                    None => return,
+                    Some(true) => continue,
+                    Some(false) => {}
+                }
+                if !matches!(wakeup::try_to_sleep(&mut lock).await, Ok(true)) {
+                    // A writer that found the relay awake is still committing: look again.
+                    awake = false;
+                    continue;
+                }
+                awake = false;
+            }
+            // The last look: every writer that found the relay awake has committed.
+            if matches!(self.drain().await, Ok(published) if published > 0) {
+                busy_at = Instant::now();
+                continue;
+            }
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 _ = tokio::time::sleep(self.settings.poll_interval) => {}
                 _ = recv_or_pending(&mut listener) => {}
             }
         }
+    }
+
+    /// Looks for unpublished rows every [`wakeup::AWAKE_POLL`]: `Some(true)` once there
+    /// are some, `Some(false)` when [`wakeup::AWAKE_LINGER`] has passed since `busy_at`
+    /// without any, `None` on shutdown.
+    async fn look_while_awake(
+        &self,
+        lock: &mut PgConnection,
+        busy_at: Instant,
+        shutdown: &CancellationToken,
+    ) -> Option<bool> {
+        while busy_at.elapsed() < wakeup::AWAKE_LINGER {
+            tokio::select! {
+                _ = shutdown.cancelled() => return None,
+                _ = tokio::time::sleep(wakeup::AWAKE_POLL) => {}
+            }
+            if wakeup::unpublished(lock).await.unwrap_or(true) {
+                return Some(true);
+            }
+        }
+        Some(false)
     }
 
     /// After a failed delivery the producer is replaced: an idempotent producer keeps
@@ -164,10 +216,15 @@ impl Relay {
         RelayError::Broker(failure)
     }
 
-    /// Publishes batches until no unpublished row is left.
-    pub async fn drain(&self) -> Result<(), RelayError> {
-        while self.publish_batch().await? > 0 {}
-        Ok(())
+    /// Publishes batches until no unpublished row is left; returns how many it published.
+    pub async fn drain(&self) -> Result<usize, RelayError> {
+        let mut published = 0;
+        loop {
+            match self.publish_batch().await? {
+                0 => return Ok(published),
+                batch => published += batch,
+            }
+        }
     }
 
     /// Publishes one batch and marks it; returns how many rows it published.

@@ -100,6 +100,44 @@ async fn rolled_back_events_are_never_published() {
     bus.stop().await;
 }
 
+/// Awake, the relay looks for rows itself; asleep, the commit wakes it. Writers commit in
+/// bursts whose pauses straddle the time the relay stays awake, so it falls asleep and
+/// wakes again and again while commits are under way; with the fallback poll a minute
+/// away, a row missed at either change would wait for it.
+#[tokio::test]
+async fn every_commit_is_published_at_once_while_the_relay_wakes_and_sleeps() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    bus.start_relay_polling_every(Duration::from_secs(60));
+    let writers = (0..8u64).map(|writer| {
+        let bus = &bus;
+        async move {
+            for n in 0..25u64 {
+                bus.commit(&ticks(Uuid::now_v7(), 0..1)).await;
+                let pause = (writer * 31 + n * 17) % 120;
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+        }
+    });
+    futures::future::join_all(writers).await;
+    // And one commit after the relay has long been asleep.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    bus.commit(&ticks(Uuid::now_v7(), 0..1)).await;
+
+    let slowest: f64 = fleet_tests::eventually(DEADLINE, "every row published", || async {
+        let (waiting, slowest): (i64, Option<f64>) = sqlx::query_as(
+            "select count(*) filter (where published_at is null), \
+             max(extract(epoch from published_at - occurred_at))::float8 from outbox",
+        )
+        .fetch_one(&bus.pool)
+        .await
+        .unwrap();
+        (waiting == 0).then_some(slowest.unwrap_or(0.0))
+    })
+    .await;
+    assert!(slowest < 5.0, "a row waited {slowest:.1} s for the relay");
+    bus.stop().await;
+}
+
 #[tokio::test]
 async fn a_batch_produced_by_a_relay_that_died_before_marking_is_applied_once() {
     let mut bus = BusHarness::new(&brokers()).await;

@@ -1,0 +1,1 @@
+../../crates/event-bus/migrations/20261221000001_outbox_wakeup.sql
