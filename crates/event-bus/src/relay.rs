@@ -5,7 +5,8 @@
 //! published, commit. A crash between produce and commit leaves the rows unpublished, so
 //! they are produced again: delivery is at least once and consumers' inboxes make it
 //! exactly-once in effect. A session-level advisory lock keeps one active relay per schema,
-//! which keeps per-aggregate order across replicas.
+//! which keeps per-aggregate order across replicas. How the relay learns of new rows without
+//! slowing writers' commits down: [`crate::wakeup`].
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
