@@ -162,7 +162,8 @@ pub async fn get_notification(
     responses((status = 202, body = NotificationResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Only failed notifications are resent", body = Problem, content_type = "application/problem+json")),
+        (status = 409, description = "Only failed notifications are resent", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The Idempotency-Key was used for another notification", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn resend_notification(
     State(state): State<AppState>,

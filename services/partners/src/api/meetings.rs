@@ -335,7 +335,8 @@ pub async fn record_attendance(
 /// meeting then shows `materialsGenerated` (organizers; again to refresh). Honors
 /// `Idempotency-Key`: a retry answers the pack it generated.
 #[utoipa::path(post, path = "/api/v1/partner-meetings/{id}/materials", tag = "partner-meetings", params(("id" = Uuid, Path)),
-    responses((status = 201, body = Vec<MaterialResponse>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 201, body = Vec<MaterialResponse>), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, description = "The Idempotency-Key was used for another meeting", body = Problem)),
     security(("bearer" = [])))]
 pub async fn generate_materials(
     State(state): State<AppState>,

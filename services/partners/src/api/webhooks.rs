@@ -214,7 +214,8 @@ pub async fn list_deliveries(
 #[utoipa::path(post, path = "/api/v1/partners/{id}/webhooks/{subscriptionId}/deliveries/{deliveryId}/replay", tag = "partner-webhooks",
     params(("id" = Uuid, Path), ("subscriptionId" = Uuid, Path), ("deliveryId" = Uuid, Path)),
     responses((status = 202, body = DeliveryResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, description = "The subscription is disabled", body = Problem)),
+        (status = 409, description = "The subscription is disabled", body = Problem),
+        (status = 422, description = "The Idempotency-Key was used for another delivery", body = Problem)),
     security(("bearer" = [])))]
 pub async fn replay_delivery(
     State(state): State<AppState>,
