@@ -84,6 +84,9 @@ pub struct AppliedTick {
     pub n: i64,
 }
 
+/// The fallback poll of the harness's relays.
+const RELAY_POLL: Duration = Duration::from_millis(200);
+
 /// A schema with the bus tables, a bus configuration and running workers.
 pub struct BusHarness {
     pub db: TestDb,
@@ -137,7 +140,7 @@ impl BusHarness {
 
     /// A relay for this schema.
     pub fn relay(&self) -> Relay {
-        self.relay_polling_every(Duration::from_millis(200))
+        self.relay_polling_every(RELAY_POLL)
     }
 
     /// A relay for this schema that falls back on looking every `poll_interval`.
@@ -151,17 +154,12 @@ impl BusHarness {
 
     /// Starts a relay in the background.
     pub fn start_relay(&mut self) {
-        let relay = self.relay();
-        self.run_relay(relay);
+        self.start_relay_polling_every(RELAY_POLL);
     }
 
     /// Starts a relay in the background that falls back on looking every `poll_interval`.
     pub fn start_relay_polling_every(&mut self, poll_interval: Duration) {
         let relay = self.relay_polling_every(poll_interval);
-        self.run_relay(relay);
-    }
-
-    fn run_relay(&mut self, relay: Relay) {
         let heartbeat = self.heartbeats.register("relay", false);
         self.workers
             .push(tokio::spawn(relay.run(self.shutdown.clone(), heartbeat)));

@@ -161,11 +161,11 @@ impl Relay {
                     continue;
                 }
                 awake = false;
-            }
-            // The last look: every writer that found the relay awake has committed.
-            if matches!(self.drain().await, Ok(published) if published > 0) {
-                busy_at = Instant::now();
-                continue;
+                // The last look: every writer that found the relay awake has committed.
+                if matches!(self.drain().await, Ok(published) if published > 0) {
+                    busy_at = Instant::now();
+                    continue;
+                }
             }
             tokio::select! {
                 _ = shutdown.cancelled() => return,
