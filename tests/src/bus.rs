@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use event_bus::{
-    BusConfig, Consumer, ConsumerSettings, Envelope, EventContext, Reaction, ReactionError, Relay,
-    RelaySettings, Topics, Workers,
+    BusConfig, Consumer, ConsumerSettings, EarlyMember, Envelope, EventContext, Reaction,
+    ReactionError, Relay, RelaySettings, Topics, WorkerIssue, Workers,
 };
 use serde::{Deserialize, Serialize};
 use shared_domain::IntegrationEvent;
@@ -165,17 +165,29 @@ impl BusHarness {
             .push(tokio::spawn(relay.run(self.shutdown.clone(), heartbeat)));
     }
 
-    /// Starts a consumer of the test topic in consumer group `group`, supervised as a
-    /// service's is: a member that ends with an error is replaced by a fresh one.
-    pub fn start_consumer(&mut self, group: &str) {
-        let settings = ConsumerSettings {
+    /// How the harness's consumers in `group` consume the test topic.
+    pub fn consumer_settings(&self, group: &str) -> ConsumerSettings {
+        ConsumerSettings {
             service: "bustest".into(),
             group_id: group.to_owned(),
             topics: vec![self.topic()],
             max_attempts: 3,
             initial_backoff: Duration::from_millis(50),
             join_timeout: Duration::from_secs(60),
-        };
+        }
+    }
+
+    /// Starts a consumer of the test topic in consumer group `group`, supervised as a
+    /// service's is: a member that ends with an error is replaced by a fresh one.
+    pub fn start_consumer(&mut self, group: &str) {
+        self.start_consumer_taking_over(group, None);
+    }
+
+    /// Starts a consumer as [`Self::start_consumer`] does, whose first member is `early`
+    /// when given.
+    pub fn start_consumer_taking_over(&mut self, group: &str, early: Option<EarlyMember>) {
+        let settings = self.consumer_settings(group);
+        let early = std::sync::Mutex::new(early);
         let reaction: Arc<dyn Reaction> = Arc::new(Recorder {
             refuse_poison: self.refuse_poison.clone(),
             delay_ms: self.delay_ms.clone(),
@@ -188,12 +200,14 @@ impl BusHarness {
             true,
             self.shutdown.clone(),
             move |heartbeat| {
+                let early = early.lock().unwrap().take();
                 let consumer = Consumer::new(
                     pool.clone(),
                     bus.clone(),
                     settings.clone(),
                     reaction.clone(),
-                );
+                )
+                .taking_over(early);
                 consumer.run(shutdown.clone(), heartbeat)
             },
         );
@@ -202,6 +216,12 @@ impl BusHarness {
                 ended.expect("the supervisor ends at shutdown");
             }
         }));
+    }
+
+    /// What keeps the worker `name` (a consumer is named after its group) from being
+    /// healthy, if anything.
+    pub fn worker_issue(&self, name: &str) -> Option<WorkerIssue> {
+        self.heartbeats.report().get(name).cloned().flatten()
     }
 
     /// The reaction, for replaying dead letters.

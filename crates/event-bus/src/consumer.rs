@@ -74,6 +74,50 @@ pub struct Consumer {
     bus: BusConfig,
     settings: ConsumerSettings,
     reaction: Arc<dyn Reaction>,
+    early: Option<EarlyMember>,
+}
+
+/// A member that joins its group before its consumer runs: made while the service still
+/// migrates, so that the broker's hold on a join (a second on the local broker) passes
+/// meanwhile. Its group protocol runs in the client's own threads; it takes no message
+/// until the consumer that takes it over ([`Consumer::taking_over`]) asks for one.
+pub struct EarlyMember {
+    consumer: StreamConsumer<GroupMembership>,
+    lag: Arc<LagReporter>,
+}
+
+impl EarlyMember {
+    /// Creates the topics of `settings` and a member of its group subscribed to them, for
+    /// the reaction `handler`.
+    pub async fn join(
+        bus: &BusConfig,
+        settings: &ConsumerSettings,
+        handler: &'static str,
+    ) -> Result<Self, String> {
+        bus.ensure_topics(&settings.topics)
+            .await
+            .map_err(|e| e.to_string())?;
+        let lag = Arc::new(LagReporter::new(handler));
+        let consumer = subscribed(bus, settings, lag.clone())?;
+        Ok(Self { consumer, lag })
+    }
+}
+
+/// A member of the group of `settings`, subscribed to its topics.
+fn subscribed(
+    bus: &BusConfig,
+    settings: &ConsumerSettings,
+    lag: Arc<LagReporter>,
+) -> Result<StreamConsumer<GroupMembership>, String> {
+    let consumer: StreamConsumer<GroupMembership> = bus
+        .consumer_config(&settings.group_id)
+        // The statistics carry each partition's high watermark (see `lag`).
+        .set("statistics.interval.ms", "5000")
+        .create_with_context(GroupMembership::new(lag))
+        .map_err(|e| e.to_string())?;
+    let topics: Vec<&str> = settings.topics.iter().map(String::as_str).collect();
+    consumer.subscribe(&topics).map_err(|e| e.to_string())?;
+    Ok(consumer)
 }
 
 /// What one member works with while it consumes.
@@ -117,7 +161,14 @@ impl Consumer {
             bus,
             settings,
             reaction,
+            early: None,
         }
+    }
+
+    /// This consumer runs with `early` (when given) instead of a member of its own.
+    pub fn taking_over(mut self, early: Option<EarlyMember>) -> Self {
+        self.early = early;
+        self
     }
 
     /// Consumes until `shutdown`; the messages in hand are finished and offsets are
@@ -125,32 +176,29 @@ impl Consumer {
     /// and returns an error when the group has not assigned partitions to it within
     /// `join_timeout`, so that its supervisor starts a fresh member.
     pub async fn run(
-        self,
+        mut self,
         shutdown: CancellationToken,
         heartbeat: Heartbeat,
     ) -> Result<(), String> {
-        // A broker that is down at start-up delays consumption; it does not stop it.
-        let mut backoff = self.settings.initial_backoff;
-        while let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {
-            tracing::warn!(%error, "topics not ready; retrying");
-            heartbeat.beat();
-            tokio::select! {
-                _ = shutdown.cancelled() => return Ok(()),
-                _ = tokio::time::sleep(backoff) => {}
+        let (consumer, lag) = match self.early.take() {
+            Some(early) => (early.consumer, early.lag),
+            None => {
+                // A broker that is down at start-up delays consumption; it does not stop it.
+                let mut backoff = self.settings.initial_backoff;
+                while let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {
+                    tracing::warn!(%error, "topics not ready; retrying");
+                    heartbeat.beat();
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return Ok(()),
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+                let lag = Arc::new(LagReporter::new(self.reaction.handler()));
+                (subscribed(&self.bus, &self.settings, lag.clone())?, lag)
             }
-            backoff = (backoff * 2).min(Duration::from_secs(10));
-        }
-        let lag = Arc::new(LagReporter::new(self.reaction.handler()));
-        let context = GroupMembership::new(heartbeat.clone(), lag.clone());
-        let consumer: StreamConsumer<GroupMembership> = self
-            .bus
-            .consumer_config(&self.settings.group_id)
-            // The statistics carry each partition's high watermark (see `lag`).
-            .set("statistics.interval.ms", "5000")
-            .create_with_context(context)
-            .map_err(|e| e.to_string())?;
-        let topics: Vec<&str> = self.settings.topics.iter().map(String::as_str).collect();
-        consumer.subscribe(&topics).map_err(|e| e.to_string())?;
+        };
+        consumer.context().attach(heartbeat.clone());
         let session = Session {
             consumer: &consumer,
             lag: &lag,

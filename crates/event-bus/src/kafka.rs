@@ -99,8 +99,8 @@ impl BusConfig {
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
-            // `KAFKA_SESSION_TIMEOUT_MS`: the local broker holds a first join for half the
-            // session timeout, so locally it is short; Apache Kafka accepts 6000 or more.
+            // `KAFKA_SESSION_TIMEOUT_MS`: how soon a silent member's partitions go to the
+            // others; short locally, Apache Kafka accepts 6000 or more.
             .set("session.timeout.ms", session_timeout.to_string())
             .set("heartbeat.interval.ms", (session_timeout / 4).to_string())
             // How long the broker may hold a fetch that found nothing

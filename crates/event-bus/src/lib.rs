@@ -31,7 +31,7 @@ pub mod trace;
 pub mod wakeup;
 pub mod workers;
 
-pub use consumer::{Consumer, ConsumerSettings};
+pub use consumer::{Consumer, ConsumerSettings, EarlyMember};
 pub use envelope::{Envelope, EventContext};
 pub use inbox::{Reaction, ReactionError};
 pub use kafka::{BusConfig, Topics};

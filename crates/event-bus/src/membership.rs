@@ -2,7 +2,7 @@
 //! partitions are assigned and since when none are; statistics tell the lag reporter how far
 //! partitions reach.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rdkafka::client::ClientContext;
@@ -15,19 +15,33 @@ use crate::workers::Heartbeat;
 /// Follows the group membership of a consumer: rebalance callbacks tell the heartbeat
 /// whether partitions are assigned, and since when none are.
 pub struct GroupMembership {
-    heartbeat: Heartbeat,
+    /// The heartbeat of the worker running the member; a member may start joining before
+    /// that worker runs ([`crate::consumer::EarlyMember`]).
+    heartbeat: OnceLock<Heartbeat>,
     lag: Arc<LagReporter>,
     unassigned_since: Mutex<Option<Instant>>,
 }
 
 impl GroupMembership {
     /// Membership of a consumer that has not joined yet.
-    pub fn new(heartbeat: Heartbeat, lag: Arc<LagReporter>) -> Self {
-        heartbeat.set_joined(false);
+    pub fn new(lag: Arc<LagReporter>) -> Self {
         Self {
-            heartbeat,
+            heartbeat: OnceLock::new(),
             lag,
             unassigned_since: Mutex::new(Some(Instant::now())),
+        }
+    }
+
+    /// From now on tells `heartbeat` whether the member holds an assignment.
+    pub fn attach(&self, heartbeat: Heartbeat) {
+        heartbeat.set_joined(self.unassigned_for().is_none());
+        // A member serves one worker run; a second attach keeps the first heartbeat.
+        let _ = self.heartbeat.set(heartbeat);
+    }
+
+    fn set_joined(&self, joined: bool) {
+        if let Some(heartbeat) = self.heartbeat.get() {
+            heartbeat.set_joined(joined);
         }
     }
 
@@ -70,14 +84,14 @@ impl ConsumerContext for GroupMembership {
                     self.lag.assigned(partition.topic(), partition.partition());
                 }
                 *since = None;
-                self.heartbeat.set_joined(true);
+                self.set_joined(true);
             }
             Rebalance::Revoke(partitions) => {
                 for partition in partitions.elements() {
                     self.lag.revoked(partition.topic(), partition.partition());
                 }
                 since.get_or_insert_with(Instant::now);
-                self.heartbeat.set_joined(false);
+                self.set_joined(false);
             }
             Rebalance::Error(error) => tracing::warn!(%error, "consumer group rebalance failed"),
         }

@@ -13,7 +13,9 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use event_bus::{Consumer, ConsumerSettings, Heartbeat, Reaction, Relay, RelaySettings, Workers};
+use event_bus::{
+    Consumer, ConsumerSettings, EarlyMember, Heartbeat, Reaction, Relay, RelaySettings, Workers,
+};
 use sqlx::migrate::Migrator;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -86,6 +88,8 @@ pub struct Platform {
     tasks: JoinSet<()>,
     workers: Workers,
     reaction: Option<Arc<dyn Reaction>>,
+    /// The consumer's member, joining its group since start-up (taken by [`Self::consume`]).
+    early: Option<EarlyMember>,
 }
 
 /// How long start-up waits for the broker to create the service's topic; the relay creates
@@ -93,7 +97,8 @@ pub struct Platform {
 const TOPIC_CREATION_AT_START: Duration = Duration::from_secs(5);
 
 impl Platform {
-    /// Connects, migrates, creates the service's topic and starts its supervised relay.
+    /// Connects, then migrates while it creates the service's topics and a member of its
+    /// consumer group joins; starts its supervised relay.
     pub async fn start(
         spec: ServiceSpec,
         config: ServiceConfig,
@@ -105,22 +110,42 @@ impl Platform {
             config.database_max_connections,
         )
         .await?;
-        crate::db::migrate(&pool, spec.migrator).await?;
-        crate::problem::register_constraints(spec.constraints);
         let own_topics = [
             config.bus.topics.of_context(spec.name),
             config.bus.topics.dead_letters_of(spec.name),
         ];
-        let created = tokio::time::timeout(
-            TOPIC_CREATION_AT_START,
-            config.bus.ensure_topics(&own_topics),
-        )
-        .await;
-        if !matches!(created, Ok(Ok(()))) {
-            tracing::warn!(
-                "topics not created at start-up; the relay creates them when the broker answers"
-            );
-        }
+        let creating = async {
+            let created = tokio::time::timeout(
+                TOPIC_CREATION_AT_START,
+                config.bus.ensure_topics(&own_topics),
+            )
+            .await;
+            if !matches!(created, Ok(Ok(()))) {
+                tracing::warn!(
+                    "topics not created at start-up; the relay creates them when the broker answers"
+                );
+            }
+        };
+        // The consumer starts joining its group while the migrations run: the broker holds
+        // a join for a while, and readiness waits for both.
+        let joining = async {
+            if spec.consumes.is_empty() {
+                return None;
+            }
+            let settings = consumer_settings(&spec, &config);
+            let early = EarlyMember::join(&config.bus, &settings, spec.name);
+            match tokio::time::timeout(TOPIC_CREATION_AT_START, early).await {
+                Ok(Ok(member)) => Some(member),
+                _ => {
+                    tracing::info!("the consumer joins once the broker answers");
+                    None
+                }
+            }
+        };
+        let migrating = crate::db::migrate(&pool, spec.migrator);
+        let (migrated, (), early) = tokio::join!(migrating, creating, joining);
+        migrated?;
+        crate::problem::register_constraints(spec.constraints);
         let auth = Authenticator::with_grants(&config.auth, config.tokens.clone(), pool.clone());
         let mut platform = Self {
             workers: Workers::new(config.worker_stall),
@@ -131,6 +156,7 @@ impl Platform {
             tasks: JoinSet::new(),
             reaction: None,
             config,
+            early,
         };
         let settings = RelaySettings {
             retention: platform.config.outbox_retention,
@@ -155,22 +181,10 @@ impl Platform {
     /// Starts the service's supervised consumer of the topics its spec names, with
     /// `reaction` for the event types the spec says it reacts to.
     pub fn consume(&mut self, reaction: Arc<dyn Reaction>) {
-        let contexts = self.spec.consumes;
-        let settings = ConsumerSettings {
-            service: self.spec.name.to_owned(),
-            group_id: format!(
-                "{}-{}",
-                self.config.bus.topics.of_context(self.spec.name),
-                "consumer"
-            ),
-            topics: contexts
-                .iter()
-                .map(|c| self.config.bus.topics.of_context(c))
-                .collect(),
-            max_attempts: 5,
-            initial_backoff: Duration::from_millis(200),
-            join_timeout: self.config.consumer_join_timeout,
-        };
+        let settings = consumer_settings(&self.spec, &self.config);
+        // The first run takes over the member that joined at start-up; a restarted one
+        // joins anew.
+        let early = std::sync::Mutex::new(self.early.take());
         let reaction: Arc<dyn Reaction> = Arc::new(Declared {
             reaction,
             types: self.spec.reacts_to,
@@ -183,8 +197,10 @@ impl Platform {
             true,
             self.shutdown.clone(),
             move |heartbeat| {
+                let early = early.lock().unwrap_or_else(|p| p.into_inner()).take();
                 let consumer =
-                    Consumer::new(pool.clone(), bus.clone(), settings.clone(), handler.clone());
+                    Consumer::new(pool.clone(), bus.clone(), settings.clone(), handler.clone())
+                        .taking_over(early);
                 consumer.run(shutdown.clone(), heartbeat)
             },
         );
@@ -232,6 +248,22 @@ impl Platform {
         self.pool.close().await;
         tracing::info!(service = self.spec.name, "stopped");
         Ok(())
+    }
+}
+
+/// How the consumer of `spec` consumes: its group, the topics of the contexts it reads.
+fn consumer_settings(spec: &ServiceSpec, config: &ServiceConfig) -> ConsumerSettings {
+    ConsumerSettings {
+        service: spec.name.to_owned(),
+        group_id: format!("{}-consumer", config.bus.topics.of_context(spec.name)),
+        topics: spec
+            .consumes
+            .iter()
+            .map(|c| config.bus.topics.of_context(c))
+            .collect(),
+        max_attempts: 5,
+        initial_backoff: Duration::from_millis(200),
+        join_timeout: config.consumer_join_timeout,
     }
 }
 

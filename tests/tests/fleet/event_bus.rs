@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use event_bus::dead_letters;
-use event_bus::EventContext;
+use event_bus::{EarlyMember, EventContext};
 use fleet_tests::bus::{BusHarness, OwnBroker, Ticked};
 use fleet_tests::{brokers, read_topic, unique};
 use rdkafka::consumer::{BaseConsumer, Consumer as _};
@@ -135,6 +135,32 @@ async fn every_commit_is_published_at_once_while_the_relay_wakes_and_sleeps() {
     })
     .await;
     assert!(slowest < 5.0, "a row waited {slowest:.1} s for the relay");
+    bus.stop().await;
+}
+
+/// A service makes its consumer's member while it migrates, so that the member joins its
+/// group meanwhile; the consumer that runs afterwards takes it over, counts as in its group
+/// once assigned, and applies every event once, those committed before it ran included.
+#[tokio::test]
+async fn a_member_that_joined_before_its_consumer_ran_is_taken_over() {
+    let mut bus = BusHarness::new(&brokers()).await;
+    let group = unique("g");
+    let early = EarlyMember::join(&bus.bus, &bus.consumer_settings(&group), "bustest")
+        .await
+        .expect("a member joins");
+    let committed = bus.commit(&ticks(Uuid::now_v7(), 0..20)).await;
+    bus.start_relay();
+    // The service's migrations would run now.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    bus.start_consumer_taking_over(&group, Some(early));
+
+    let applied = bus.applied_at_least(committed.len(), DEADLINE).await;
+    assert_eq!(distinct(&applied), committed.iter().copied().collect());
+    assert_eq!(applied.len(), committed.len(), "an event was applied twice");
+    fleet_tests::eventually(DEADLINE, "the consumer is in its group", || async {
+        bus.worker_issue(&group).is_none().then_some(())
+    })
+    .await;
     bus.stop().await;
 }
 
