@@ -77,6 +77,9 @@ impl std::fmt::Display for WorkerIssue {
 }
 
 /// What a worker reports while it runs; cheap to clone.
+/// How often [`Heartbeat::idle`] beats while it waits.
+pub const IDLE_BEAT: Duration = Duration::from_secs(1);
+
 #[derive(Clone)]
 pub struct Heartbeat {
     name: Arc<str>,
@@ -88,6 +91,26 @@ impl Heartbeat {
     pub fn beat(&self) {
         self.workers
             .update(&self.name, |state| state.last_beat = Instant::now());
+    }
+
+    /// Waits `period` while beating every [`IDLE_BEAT`], so that a worker that is only
+    /// waiting for its next round stays healthy however long the wait; answers false when
+    /// `shutdown` fired first. A worker stuck in its work still stops beating.
+    pub async fn idle(&self, period: Duration, shutdown: &CancellationToken) -> bool {
+        let until = Instant::now() + period;
+        loop {
+            self.beat();
+            let step = until
+                .saturating_duration_since(Instant::now())
+                .min(IDLE_BEAT);
+            if step.is_zero() {
+                return true;
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return false,
+                _ = tokio::time::sleep(step) => {}
+            }
+        }
     }
 
     /// Records whether a consumer holds a group assignment.
@@ -314,6 +337,35 @@ mod tests {
         eventually("the worker recovers", || workers.report()["slow"].is_none()).await;
         shutdown.cancel();
         tasks.abort_all();
+    }
+
+    /// A worker whose rounds lie further apart than the stall bound (a calendar checked once
+    /// a minute) is healthy while it waits for the next one.
+    #[tokio::test]
+    async fn a_worker_waiting_longer_than_the_stall_bound_for_its_next_round_stays_healthy() {
+        let workers = Workers::new(IDLE_BEAT + Duration::from_millis(500));
+        let (mut tasks, shutdown) = (JoinSet::new(), CancellationToken::new());
+        let stop = shutdown.clone();
+        workers.supervise(
+            &mut tasks,
+            "calendar",
+            false,
+            shutdown.clone(),
+            move |beat| {
+                let stop = stop.clone();
+                async move {
+                    while beat.idle(Duration::from_secs(60), &stop).await {}
+                    Ok(())
+                }
+            },
+        );
+        let watched = Instant::now();
+        while watched.elapsed() < IDLE_BEAT * 3 {
+            assert_eq!(workers.report()["calendar"], None);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        shutdown.cancel();
+        while tasks.join_next().await.is_some() {}
     }
 
     #[tokio::test]

@@ -29,9 +29,8 @@ pub async fn run(
         if let Err(error) = sweep(&pool, &store, GRACE).await {
             tracing::warn!(%error, "content sweep failed");
         }
-        tokio::select! {
-            _ = shutdown.cancelled() => return Ok(()),
-            _ = tokio::time::sleep(interval) => {}
+        if !heartbeat.idle(interval, &shutdown).await {
+            return Ok(());
         }
     }
 }

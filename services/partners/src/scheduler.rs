@@ -26,9 +26,8 @@ pub async fn run(
         if let Err(error) = tick(&pool).await {
             tracing::warn!(?error, "partner calendar tick failed");
         }
-        tokio::select! {
-            _ = shutdown.cancelled() => return Ok(()),
-            _ = tokio::time::sleep(TICK) => {}
+        if !heartbeat.idle(TICK, &shutdown).await {
+            return Ok(());
         }
     }
 }
