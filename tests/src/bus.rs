@@ -186,30 +186,23 @@ impl BusHarness {
     /// Starts a consumer as [`Self::start_consumer`] does, whose first member is `early`
     /// when given.
     pub fn start_consumer_taking_over(&mut self, group: &str, early: Option<EarlyMember>) {
-        let settings = self.consumer_settings(group);
-        let early = std::sync::Mutex::new(early);
         let reaction: Arc<dyn Reaction> = Arc::new(Recorder {
             refuse_poison: self.refuse_poison.clone(),
             delay_ms: self.delay_ms.clone(),
         });
-        let (pool, bus, shutdown) = (self.pool.clone(), self.bus.clone(), self.shutdown.clone());
         let mut supervisor = JoinSet::new();
-        self.heartbeats.supervise(
+        Consumer::new(
+            self.pool.clone(),
+            self.bus.clone(),
+            self.consumer_settings(group),
+            reaction,
+        )
+        .taking_over(early)
+        .supervise(
+            &self.heartbeats,
             &mut supervisor,
             group,
-            true,
             self.shutdown.clone(),
-            move |heartbeat| {
-                let early = early.lock().unwrap().take();
-                let consumer = Consumer::new(
-                    pool.clone(),
-                    bus.clone(),
-                    settings.clone(),
-                    reaction.clone(),
-                )
-                .taking_over(early);
-                consumer.run(shutdown.clone(), heartbeat)
-            },
         );
         self.workers.push(tokio::spawn(async move {
             while let Some(ended) = supervisor.join_next().await {

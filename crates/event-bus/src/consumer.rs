@@ -9,7 +9,7 @@
 //! is applied at once. When anything in such a transaction fails, its messages are applied
 //! one at a time, each with its own retries.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures::FutureExt as _;
@@ -19,6 +19,7 @@ use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::producer::FutureRecord;
 use serde_json::json;
 use sqlx::PgPool;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, Span};
 
@@ -29,7 +30,7 @@ use crate::lag::LagReporter;
 use crate::membership::GroupMembership;
 use crate::metrics;
 use crate::trace;
-use crate::workers::Heartbeat;
+use crate::workers::{Heartbeat, Workers};
 
 /// The most messages taken from the consumer's queue at once.
 pub const BATCH_LIMIT: usize = 64;
@@ -169,6 +170,37 @@ impl Consumer {
     pub fn taking_over(mut self, early: Option<EarlyMember>) -> Self {
         self.early = early;
         self
+    }
+
+    /// Runs this consumer as the worker `name` of `workers` until `shutdown`: a run that
+    /// ends with an error is replaced by a fresh one with a member of its own; only the
+    /// first run takes over the early member.
+    pub fn supervise(
+        self,
+        workers: &Workers,
+        tasks: &mut JoinSet<()>,
+        name: &str,
+        shutdown: CancellationToken,
+    ) {
+        let Self {
+            pool,
+            bus,
+            settings,
+            reaction,
+            early,
+        } = self;
+        let early = Mutex::new(early);
+        let stop = shutdown.clone();
+        workers.supervise(tasks, name, true, shutdown, move |heartbeat| {
+            let consumer = Self {
+                pool: pool.clone(),
+                bus: bus.clone(),
+                settings: settings.clone(),
+                reaction: reaction.clone(),
+                early: early.lock().unwrap_or_else(|p| p.into_inner()).take(),
+            };
+            consumer.run(stop.clone(), heartbeat)
+        });
     }
 
     /// Consumes until `shutdown`; the messages in hand are finished and offsets are

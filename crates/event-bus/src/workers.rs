@@ -76,10 +76,10 @@ impl std::fmt::Display for WorkerIssue {
     }
 }
 
-/// What a worker reports while it runs; cheap to clone.
 /// How often [`Heartbeat::idle`] beats while it waits.
 pub const IDLE_BEAT: Duration = Duration::from_secs(1);
 
+/// What a worker reports while it runs; cheap to clone.
 #[derive(Clone)]
 pub struct Heartbeat {
     name: Arc<str>,

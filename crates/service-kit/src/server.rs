@@ -181,29 +181,21 @@ impl Platform {
     /// Starts the service's supervised consumer of the topics its spec names, with
     /// `reaction` for the event types the spec says it reacts to.
     pub fn consume(&mut self, reaction: Arc<dyn Reaction>) {
-        let settings = consumer_settings(&self.spec, &self.config);
-        // The first run takes over the member that joined at start-up; a restarted one
-        // joins anew.
-        let early = std::sync::Mutex::new(self.early.take());
         let reaction: Arc<dyn Reaction> = Arc::new(Declared {
             reaction,
             types: self.spec.reacts_to,
         });
+        let settings = consumer_settings(&self.spec, &self.config);
         let (pool, bus) = (self.pool.clone(), self.config.bus.clone());
-        let (shutdown, handler) = (self.shutdown.clone(), reaction.clone());
-        self.workers.supervise(
-            &mut self.tasks,
-            "consumer",
-            true,
-            self.shutdown.clone(),
-            move |heartbeat| {
-                let early = early.lock().unwrap_or_else(|p| p.into_inner()).take();
-                let consumer =
-                    Consumer::new(pool.clone(), bus.clone(), settings.clone(), handler.clone())
-                        .taking_over(early);
-                consumer.run(shutdown.clone(), heartbeat)
-            },
-        );
+        // The first run takes over the member that joined at start-up.
+        Consumer::new(pool, bus, settings, reaction.clone())
+            .taking_over(self.early.take())
+            .supervise(
+                &self.workers,
+                &mut self.tasks,
+                "consumer",
+                self.shutdown.clone(),
+            );
         self.reaction = Some(reaction);
     }
 
