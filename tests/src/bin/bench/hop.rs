@@ -18,9 +18,15 @@ fn now_micros() -> u128 {
         .as_micros()
 }
 
-/// Sends `rate` messages a second for `seconds` and returns the p50 and p99 of send →
-/// receive in milliseconds.
-pub async fn bare_round_trip(brokers: &str, rate: u64, seconds: u64) -> (f64, f64) {
+/// The p50 and p99 of a bare round trip, in milliseconds.
+pub struct BareRoundTrip {
+    pub acknowledged: (f64, f64),
+    pub consumed: (f64, f64),
+}
+
+/// Sends `rate` messages a second for `seconds` and measures send → acknowledged by the
+/// broker and send → received.
+pub async fn bare_round_trip(brokers: &str, rate: u64, seconds: u64) -> BareRoundTrip {
     let bus = BusConfig {
         brokers: brokers.to_owned(),
         topics: Topics::new(fleet_tests::unique("bench-bare")),
@@ -66,16 +72,37 @@ pub async fn bare_round_trip(brokers: &str, rate: u64, seconds: u64) -> (f64, f6
         .expect("warm-up message");
     tokio::time::sleep(Duration::from_secs(8)).await;
     let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
+    let mut acknowledgements = tokio::task::JoinSet::new();
     for n in 0..total {
         interval.tick().await;
-        let sent = now_micros().to_string();
+        let sent = now_micros();
+        let payload = sent.to_string();
         let key = (n % 64).to_string();
-        let record = FutureRecord::to(&topic).key(&key).payload(&sent);
-        if let Err((error, _)) = producer.send_result(record) {
-            println!("  bare round trip: a send failed: {error}");
+        let record = FutureRecord::to(&topic).key(&key).payload(&payload);
+        match producer.send_result(record) {
+            Ok(delivery) => {
+                acknowledgements.spawn(async move {
+                    matches!(delivery.await, Ok(Ok(_)))
+                        .then(|| (now_micros().saturating_sub(sent)) as f64 / 1000.0)
+                });
+            }
+            Err((error, _)) => println!("  bare round trip: a send failed: {error}"),
         }
     }
-    let mut latencies = receiver.await.expect("receiver");
+    let mut acknowledged: Vec<f64> = acknowledgements
+        .join_all()
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut consumed = receiver.await.expect("receiver");
+    BareRoundTrip {
+        acknowledged: p50_p99(&mut acknowledged),
+        consumed: p50_p99(&mut consumed),
+    }
+}
+
+fn p50_p99(latencies: &mut [f64]) -> (f64, f64) {
     latencies.sort_by(f64::total_cmp);
-    (percentile(&latencies, 0.5), percentile(&latencies, 0.99))
+    (percentile(latencies, 0.5), percentile(latencies, 0.99))
 }

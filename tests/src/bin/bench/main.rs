@@ -300,12 +300,18 @@ async fn bus_figures(args: &Args) {
         Ok(bus) => bus.stop().await,
         Err(_) => unreachable!("committers finished"),
     }
-    let (bare_p50, bare_p99) = hop::bare_round_trip(&args.brokers, args.rate, args.seconds).await;
+    let bare = hop::bare_round_trip(&args.brokers, args.rate, args.seconds).await;
+    let (bare_p50, bare_p99) = bare.consumed;
+    let (ack_p50, ack_p99) = bare.acknowledged;
     println!(
         "outbox → consumer commit     {offered:>8.0} events/s offered   p50 {p50:>6.2} ms (goal ≤ 5)   p99 {p99:>6.2} ms (goal ≤ 25)   max {max:>7.2} ms   ({total} events)"
     );
     println!(
         "  of which outbox commit → acknowledged by the broker   p50 {relay_p50:>6.2} ms   p99 {relay_p99:>6.2} ms"
+    );
+    println!(
+        "  ceiling: bare produce → acknowledged by the broker   p50 {ack_p50:>6.2} ms   p99 {ack_p99:>6.2} ms   (ratio of p50s {:.1})",
+        relay_p50 / ack_p50
     );
     println!(
         "  ceiling: bare produce → consume on the same broker   p50 {bare_p50:>6.2} ms   p99 {bare_p99:>6.2} ms   (ratio of p50s {:.1})",
