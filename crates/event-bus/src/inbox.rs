@@ -49,11 +49,11 @@ impl ReactionError {
 pub trait Reaction: Send + Sync + 'static {
     /// The stable handler name, part of the inbox key.
     fn handler(&self) -> &'static str;
-    /// Whether the reaction acts on `envelope`: on its type, and where a type's events
-    /// call for nothing in some cases, on what it says. The consumer passes the others by
-    /// without a transaction or an inbox row: nothing of them is applied, so nothing can be
-    /// applied twice. (Debug builds check that the reaction indeed writes nothing for them.)
-    fn handles(&self, _envelope: &Envelope) -> bool {
+    /// Whether the reaction acts on events of `event_type`. The consumer passes the others
+    /// by without a transaction or an inbox row: nothing of them is applied, so nothing can
+    /// be applied twice. (Debug builds check that the reaction indeed writes nothing for
+    /// them.)
+    fn handles(&self, _event_type: &str) -> bool {
         true
     }
     /// Applies one event; events of types it does not know are ignored.
@@ -82,7 +82,7 @@ pub async fn apply(
     reaction: &dyn Reaction,
     envelope: &Envelope,
 ) -> Result<Applied, ReactionError> {
-    if !reaction.handles(envelope) {
+    if !reaction.handles(&envelope.event_type) {
         return pass(pool, reaction, envelope).await;
     }
     let mut tx = pool.begin().await?;
@@ -105,7 +105,7 @@ pub async fn apply_together(
     let mut tx = None;
     let mut outcomes = Vec::with_capacity(run.len());
     for (envelope, span) in run {
-        let applied = if reaction.handles(envelope) {
+        let applied = if reaction.handles(&envelope.event_type) {
             let conn = match &mut tx {
                 Some(tx) => tx,
                 None => tx.insert(pool.begin().await?),

@@ -49,8 +49,7 @@ pub struct ServiceSpec {
     /// consumer).
     pub consumes: &'static [&'static str],
     /// The event types of those topics its reaction acts on; the consumer passes the others
-    /// by without touching the database (and those of these types its reaction declines,
-    /// [`Reaction::handles`]).
+    /// by without touching the database.
     pub reacts_to: &'static [&'static str],
 }
 
@@ -66,8 +65,8 @@ impl Reaction for Declared {
         self.reaction.handler()
     }
 
-    fn handles(&self, envelope: &event_bus::Envelope) -> bool {
-        self.types.contains(&envelope.event_type.as_str()) && self.reaction.handles(envelope)
+    fn handles(&self, event_type: &str) -> bool {
+        self.types.contains(&event_type)
     }
 
     async fn react(

@@ -130,19 +130,6 @@ impl Reaction for NotificationsReactions {
         "notifications"
     }
 
-    /// A registration's status that calls for no mail (`registered`: every registration
-    /// passes through it) is passed by.
-    fn handles(&self, envelope: &Envelope) -> bool {
-        if envelope.event_type != RegistrationStatusChanged::EVENT_TYPE {
-            return true;
-        }
-        envelope
-            .decode::<RegistrationStatusChanged>()
-            .map_or(true, |e| {
-                TemplateType::for_registration(e.status.get(), e.reason.as_deref()).is_some()
-            })
-    }
-
     async fn react(
         &self,
         conn: &mut PgConnection,
@@ -477,12 +464,18 @@ impl Step<'_> {
         mut self,
         e: RegistrationStatusChanged,
     ) -> Result<(), StepError> {
-        let Some(template_type) =
-            TemplateType::for_registration(e.status.get(), e.reason.as_deref())
-        else {
-            return Ok(());
+        use RegistrationState::*;
+        let template_type = match (e.status.get(), e.reason.as_deref()) {
+            (Some(Confirmed), Some(reason)) if reason.contains("promoted") => {
+                TemplateType::RegistrationPromoted
+            }
+            (Some(Confirmed), _) => TemplateType::RegistrationConfirmed,
+            (Some(Waitlisted), _) => TemplateType::RegistrationWaitlisted,
+            (Some(Cancelled), _) => TemplateType::RegistrationCancelled,
+            (Some(Rejected), _) => TemplateType::RegistrationRejected,
+            _ => return Ok(()),
         };
-        let confirmed = matches!(e.status.get(), Some(RegistrationState::Confirmed));
+        let confirmed = matches!(e.status.get(), Some(Confirmed));
         let (id, at) = (e.registration_id, e.changed_at);
         registrations::record(self.conn, id, e.event_id, e.attendee_id, confirmed, at).await?;
         let attendee = self.required(e.attendee_id, "attendee").await?;

@@ -290,7 +290,6 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
     };
     fleet_tests::publish(&bus, &prefix, &profile).await;
     let registration_id = Uuid::now_v7();
-    let mut status_events = Vec::new();
     for (status, reason) in [
         ("registered", None),
         ("waitlisted", None),
@@ -307,9 +306,7 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
             changed_at: chrono::Utc::now(),
             company_id: None,
         };
-        let envelope = event_bus::Envelope::wrap(&changed, &Default::default()).unwrap();
-        fleet_tests::broker::publish_envelope(&bus, &prefix, "attendees", &envelope).await;
-        status_events.push(envelope.id);
+        fleet_tests::publish(&bus, &prefix, &changed).await;
     }
     let mails = wait_for_mails(&inbox, 4).await;
     let entries = eventually(
@@ -342,19 +339,6 @@ async fn every_registration_outcome_and_speaker_answer_reaches_the_right_person(
         .find(|e| e["notificationType"] == "registration_rejected")
         .unwrap();
     assert_eq!(rejected["metadata"]["variables"]["reason"], "closed");
-    // `registered`, which calls for no mail, was passed by without an inbox row; the four
-    // after it on the registration's partition were applied.
-    let mut admin = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
-    let mut applied: Vec<Uuid> =
-        sqlx::query_scalar("select event_id from notifications.inbox where event_id = any($1)")
-            .bind(&status_events)
-            .fetch_all(&mut admin)
-            .await
-            .unwrap();
-    applied.sort();
-    let mut mailed = status_events[1..].to_vec();
-    mailed.sort();
-    assert_eq!(applied, mailed);
 
     let organizer_id = Uuid::now_v7();
     let organizer_inbox = format!("{}@example.ch", unique("olga"));

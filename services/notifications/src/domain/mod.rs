@@ -8,7 +8,6 @@ pub mod schedule;
 pub mod template;
 
 use serde::{Deserialize, Serialize};
-use shared_domain::contracts::attendees::RegistrationState;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -134,26 +133,6 @@ impl TemplateType {
             ],
             Self::StorageQuotaWarning => &["recipientName", "usage", "limit", "percentage"],
             Self::WebhookDisabled => &["recipientName", "url", "failedDeliveries"],
-        }
-    }
-
-    /// The mail a registration's new `status` calls for; `reason` tells a promotion from the
-    /// waitlist. None for `registered` (its seat is still being decided), `attended`, or a
-    /// status this build does not know.
-    pub fn for_registration(
-        status: Option<RegistrationState>,
-        reason: Option<&str>,
-    ) -> Option<Self> {
-        use RegistrationState::*;
-        match (status?, reason) {
-            (Confirmed, Some(reason)) if reason.contains("promoted") => {
-                Some(Self::RegistrationPromoted)
-            }
-            (Confirmed, _) => Some(Self::RegistrationConfirmed),
-            (Waitlisted, _) => Some(Self::RegistrationWaitlisted),
-            (Cancelled, _) => Some(Self::RegistrationCancelled),
-            (Rejected, _) => Some(Self::RegistrationRejected),
-            (Registered | Attended, _) => None,
         }
     }
 }

@@ -7,9 +7,7 @@
 use async_trait::async_trait;
 use event_bus::{Envelope, Reaction, ReactionError};
 use shared_domain::contracts;
-use shared_domain::contracts::attendees::{
-    AttendanceRecorded, AttendeeErased, RegistrationStatusChanged,
-};
+use shared_domain::contracts::attendees::{AttendanceRecorded, AttendeeErased};
 use shared_domain::contracts::content::ContentDownloaded;
 use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, TopicChanged, TopicUsed,
@@ -48,17 +46,6 @@ pub const REACTS_TO: &[&str] = &[
 impl Reaction for PartnersReactions {
     fn handler(&self) -> &'static str {
         "partners"
-    }
-
-    /// A registration concerns partners only through the attendee's company (its partner's
-    /// webhooks hear of it): one of an attendee without a company is passed by.
-    fn handles(&self, envelope: &Envelope) -> bool {
-        if envelope.event_type != RegistrationStatusChanged::EVENT_TYPE {
-            return true;
-        }
-        envelope
-            .decode::<RegistrationStatusChanged>()
-            .map_or(true, |changed| changed.company_id.is_some())
     }
 
     async fn react(
