@@ -89,7 +89,8 @@ pub struct EarlyMember {
 
 impl EarlyMember {
     /// Creates the topics of `settings` and a member of its group subscribed to them, for
-    /// the reaction `handler`.
+    /// the reaction `handler`. A consumer run without an early member makes its own this
+    /// way, retrying while the broker is away.
     pub async fn join(
         bus: &BusConfig,
         settings: &ConsumerSettings,
@@ -99,26 +100,16 @@ impl EarlyMember {
             .await
             .map_err(|e| e.to_string())?;
         let lag = Arc::new(LagReporter::new(handler));
-        let consumer = subscribed(bus, settings, lag.clone())?;
+        let consumer: StreamConsumer<GroupMembership> = bus
+            .consumer_config(&settings.group_id)
+            // The statistics carry each partition's high watermark (see `lag`).
+            .set("statistics.interval.ms", "5000")
+            .create_with_context(GroupMembership::new(lag.clone()))
+            .map_err(|e| e.to_string())?;
+        let topics: Vec<&str> = settings.topics.iter().map(String::as_str).collect();
+        consumer.subscribe(&topics).map_err(|e| e.to_string())?;
         Ok(Self { consumer, lag })
     }
-}
-
-/// A member of the group of `settings`, subscribed to its topics.
-fn subscribed(
-    bus: &BusConfig,
-    settings: &ConsumerSettings,
-    lag: Arc<LagReporter>,
-) -> Result<StreamConsumer<GroupMembership>, String> {
-    let consumer: StreamConsumer<GroupMembership> = bus
-        .consumer_config(&settings.group_id)
-        // The statistics carry each partition's high watermark (see `lag`).
-        .set("statistics.interval.ms", "5000")
-        .create_with_context(GroupMembership::new(lag))
-        .map_err(|e| e.to_string())?;
-    let topics: Vec<&str> = settings.topics.iter().map(String::as_str).collect();
-    consumer.subscribe(&topics).map_err(|e| e.to_string())?;
-    Ok(consumer)
 }
 
 /// What one member works with while it consumes.
@@ -217,8 +208,12 @@ impl Consumer {
             None => {
                 // A broker that is down at start-up delays consumption; it does not stop it.
                 let mut backoff = self.settings.initial_backoff;
-                while let Err(error) = self.bus.ensure_topics(&self.settings.topics).await {
-                    tracing::warn!(%error, "topics not ready; retrying");
+                let handler = self.reaction.handler();
+                loop {
+                    match EarlyMember::join(&self.bus, &self.settings, handler).await {
+                        Ok(member) => break (member.consumer, member.lag),
+                        Err(error) => tracing::warn!(%error, "no member joins yet; retrying"),
+                    }
                     heartbeat.beat();
                     tokio::select! {
                         _ = shutdown.cancelled() => return Ok(()),
@@ -226,8 +221,6 @@ impl Consumer {
                     }
                     backoff = (backoff * 2).min(Duration::from_secs(10));
                 }
-                let lag = Arc::new(LagReporter::new(self.reaction.handler()));
-                (subscribed(&self.bus, &self.settings, lag.clone())?, lag)
             }
         };
         consumer.context().attach(heartbeat.clone());

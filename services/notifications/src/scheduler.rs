@@ -42,14 +42,12 @@ pub struct Scheduler {
 
 impl Scheduler {
     /// Ticks until `shutdown`; a tick in progress is finished first. Beats `heartbeat`
-    /// after every tick.
+    /// while it waits for the next tick, however long the poll interval.
     pub async fn run(&self, shutdown: CancellationToken, heartbeat: Heartbeat) {
         loop {
             self.tick().await;
-            heartbeat.beat();
-            tokio::select! {
-                _ = shutdown.cancelled() => break,
-                _ = tokio::time::sleep(self.poll_interval) => {}
+            if !heartbeat.idle(self.poll_interval, &shutdown).await {
+                break;
             }
         }
     }

@@ -87,9 +87,8 @@ pub async fn run(
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "webhook delivery tick failed"),
         }
-        tokio::select! {
-            _ = shutdown.cancelled() => return Ok(()),
-            _ = tokio::time::sleep(TICK) => {}
+        if !heartbeat.idle(TICK, &shutdown).await {
+            return Ok(());
         }
     }
     Ok(())
