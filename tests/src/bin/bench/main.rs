@@ -6,7 +6,8 @@
 //!    beside nginx serving the same bytes as a static file (`wrk`);
 //! 3. seat reservations per second through the seat step of the registration saga;
 //! 4. registrations: a burst beside pgbench's commit rate, and an open-loop rate with the
-//!    latency from request to final state (`registrations`);
+//!    latency from request to final state (`registrations`), and where the cores went
+//!    meanwhile (`cpu`);
 //! 5. outbox-commit → consumer-commit latency (p50/p99) at a fixed event rate, beside a
 //!    bare produce → consume round trip on the same broker (`hop`);
 //! 6. invitation mails per second through the notifications service and SES, with the time
@@ -32,6 +33,7 @@ use tokio::sync::Mutex;
 use uuid::Uuid;
 
 mod content;
+mod cpu;
 mod hop;
 mod registrations;
 mod votes;

@@ -3,7 +3,8 @@
 //! beside its ceiling (PostgreSQL's commit rate from pgbench, `BENCH_PGBENCH_TPS`, divided
 //! by the four commits a registration needs), and an open-loop load of
 //! `BENCH_REGISTRATION_RATE` (200) per second for `BENCH_REGISTRATION_SECONDS` (30) with
-//! the latency from the request to the final state the attendee sees.
+//! the latency from the request to the final state the attendee sees, and the CPU time
+//! each part of the fleet used meanwhile.
 
 use std::time::{Duration, Instant};
 
@@ -132,6 +133,7 @@ async fn sustained(organizer: &Api, db: &sqlx::PgPool) {
     let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let mut requests = Vec::with_capacity(count);
+    let cores_before = crate::cpu::sample();
     let started = Instant::now();
     for attendee in guests {
         interval.tick().await;
@@ -158,6 +160,7 @@ async fn sustained(organizer: &Api, db: &sqlx::PgPool) {
         }
     }
     settled(db, event).await;
+    let cores_after = crate::cpu::sample();
     let (ids, times): (Vec<Uuid>, Vec<DateTime<Utc>>) = sent.into_iter().unzip();
     let (p50, p99): (Option<f64>, Option<f64>) = sqlx::query_as(
         "select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms) from \
@@ -175,4 +178,5 @@ async fn sustained(organizer: &Api, db: &sqlx::PgPool) {
         p99.unwrap_or(f64::NAN),
         ids.len()
     );
+    println!("{}", crate::cpu::report(&cores_before, &cores_after));
 }
