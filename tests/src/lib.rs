@@ -8,6 +8,7 @@ pub mod broker;
 pub mod bus;
 pub mod content;
 pub mod database;
+pub mod logs;
 pub mod mail;
 pub mod otlp;
 pub mod partners;

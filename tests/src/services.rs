@@ -275,6 +275,7 @@ impl TestService {
             CancellationToken,
         ) -> tokio::task::JoinHandle<anyhow::Result<()>>,
     ) -> Self {
+        crate::logs::capture();
         let config = config(&database_url, &topic_prefix, extra);
         let address = listener.local_addr().unwrap();
         let shutdown = CancellationToken::new();
