@@ -250,15 +250,9 @@ pub async fn confirm_upload(
 
 /// Reads the object of `f` back and decides what it is.
 async fn inspect(state: &AppState, f: &FileRecord) -> Result<Outcome, ApiError> {
+    // Only a pending file becomes `uploading`: a confirmation decided meanwhile stays so.
     let mut conn = state.pool.acquire().await?;
-    files::set_status(
-        &mut conn,
-        f.id,
-        crate::domain::status::UploadStatus::Uploading,
-        None,
-        Utc::now(),
-    )
-    .await?;
+    files::mark_uploading(&mut conn, f.id, Utc::now()).await?;
     drop(conn);
     let Some(found) = state.store.inspect(&f.s3_key, &state.scanner).await? else {
         return Err(ApiError::conflict(
