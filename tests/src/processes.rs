@@ -39,6 +39,17 @@ impl ServiceProcess {
     /// Starts service `name` (`batbern <name>`) on a free port, on `database_url` and the topics
     /// under `topic_prefix`; its output goes to `<target>/<profile>/<log_name>.log`.
     pub fn spawn(name: &str, database_url: &str, topic_prefix: &str, log_name: &str) -> Self {
+        Self::spawn_with(name, database_url, topic_prefix, log_name, &[])
+    }
+
+    /// As [`Self::spawn`], with the settings `extra` (name, value) added to its environment.
+    pub fn spawn_with(
+        name: &str,
+        database_url: &str,
+        topic_prefix: &str,
+        log_name: &str,
+        extra: &[(&str, &str)],
+    ) -> Self {
         let binary = bin_dir().join("batbern");
         assert!(
             binary.exists(),
@@ -63,6 +74,7 @@ impl ServiceProcess {
             .env("BIND_ADDR", format!("127.0.0.1:{port}"))
             .env("JWT_SECRET", TEST_SECRET)
             .env("PUBLIC_BASE_URL", "http://127.0.0.1:9")
+            .envs(extra.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("the log handle can be shared"))
             .stderr(log)
@@ -91,6 +103,30 @@ impl ServiceProcess {
     pub async fn metrics(&self) -> Option<String> {
         let answer = self.client.get(format!("{}/metrics", self.base_url));
         answer.send().await.ok()?.text().await.ok()
+    }
+
+    /// Asks the process to stop, with SIGTERM as an orchestrator or a terminal does.
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM reaches the service");
+    }
+
+    /// Waits up to `deadline` for the process to end; its exit status, or nothing while it
+    /// still runs.
+    pub async fn exited_within(&mut self, deadline: Duration) -> Option<std::process::ExitStatus> {
+        let until = std::time::Instant::now() + deadline;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the process can be waited on") {
+                return Some(status);
+            }
+            if std::time::Instant::now() >= until {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Kills the process with SIGKILL: its sockets close without a word, its in-flight

@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::io::Write;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -76,9 +77,28 @@ where
             let listener = TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("binding {}", config.bind))?;
-            run(config, listener, crate::server::shutdown_on_signal()).await
+            let (shutdown, grace) = (crate::server::shutdown_on_signal(), config.stop_grace);
+            tokio::select! {
+                outcome = run(config, listener, shutdown.clone()) => outcome,
+                () = overdue(&shutdown, grace) => {
+                    // A client holding a connection open, or a worker waiting on a peer that
+                    // is gone, must not keep the process alive: what is left unfinished rolls
+                    // back and is redone, as after a crash.
+                    tracing::error!(
+                        grace_secs = grace.as_secs(),
+                        "not stopped within the stop grace; exiting with work unfinished"
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
     };
     telemetry.shutdown().await;
     outcome
+}
+
+/// Resolves `grace` after the stop request: the process has had its chance to stop cleanly.
+async fn overdue(shutdown: &CancellationToken, grace: Duration) {
+    shutdown.cancelled().await;
+    tokio::time::sleep(grace).await;
 }

@@ -76,6 +76,9 @@ pub struct ServiceConfig {
     /// `CONSUMER_JOIN_TIMEOUT_SECS`: a consumer without a group assignment this long is
     /// replaced by a fresh group member.
     pub consumer_join_timeout: Duration,
+    /// `STOP_GRACE_SECS`: how long a stop request (SIGTERM) waits for open requests and the
+    /// workers' current round before the process exits anyway.
+    pub stop_grace: Duration,
     /// `RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_ANONYMOUS_PER_MINUTE`.
     pub rate_limits: RateLimitConfig,
     /// `<SERVICE>_URL` and `SERVICE_SECRET`: the other services' internal routes.
@@ -174,6 +177,7 @@ impl ServiceConfig {
             consumer_join_timeout: Duration::from_secs(
                 env.parse_or("CONSUMER_JOIN_TIMEOUT_SECS", 90)?,
             ),
+            stop_grace: Duration::from_secs(env.parse_or("STOP_GRACE_SECS", 20)?),
             rate_limits: RateLimitConfig {
                 per_token: env.parse_or(
                     "RATE_LIMIT_PER_MINUTE",

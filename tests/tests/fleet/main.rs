@@ -61,4 +61,5 @@ mod security_tokens;
 mod speakers_errors;
 mod speakers_overflow;
 mod speakers_review;
+mod stopping;
 mod workers;

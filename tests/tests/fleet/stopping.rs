@@ -1,0 +1,57 @@
+//! A stop request (SIGTERM, as Kubernetes or a terminal sends it) ends a service process:
+//! cleanly when nothing holds it, and within its stop grace when a client keeps a request
+//! half sent, which the HTTP server would otherwise wait for without end.
+
+use std::time::{Duration, Instant};
+
+use fleet_tests::processes::ServiceProcess;
+use fleet_tests::{unique, TestDb};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+#[tokio::test]
+async fn a_stop_request_ends_an_idle_service_cleanly() {
+    let db = TestDb::create().await;
+    let url = db.service_url("companies").await;
+    let mut service = ServiceProcess::spawn("companies", &url, &unique("t"), "stop-idle");
+    service.wait_until_ready().await;
+
+    service.terminate();
+
+    let status = service.exited_within(Duration::from_secs(30)).await;
+    let status = status.expect("the service stops within 30 s of SIGTERM");
+    assert!(status.success(), "a clean stop exits with 0, not {status}");
+}
+
+#[tokio::test]
+async fn a_stop_request_ends_the_service_within_its_grace_while_a_client_holds_a_request() {
+    let db = TestDb::create().await;
+    let url = db.service_url("companies").await;
+    let grace = Duration::from_secs(3);
+    let mut service = ServiceProcess::spawn_with(
+        "companies",
+        &url,
+        &unique("t"),
+        "stop-held",
+        &[("STOP_GRACE_SECS", "3")],
+    );
+    service.wait_until_ready().await;
+    let address = service.base_url.trim_start_matches("http://").to_owned();
+    let mut held = TcpStream::connect(&address).await.expect("a connection");
+    held.write_all(b"GET /health/live HTTP/1.1\r\nHost: companies\r\n")
+        .await
+        .expect("half a request is sent");
+
+    let asked = Instant::now();
+    service.terminate();
+
+    let status = service.exited_within(Duration::from_secs(30)).await;
+    let took = asked.elapsed();
+    let status = status.expect("the service stops although the request stays half sent");
+    assert!(
+        took >= grace,
+        "it waited its grace for the connection first, not {took:?}"
+    );
+    assert_eq!(status.code(), Some(1), "a stop cut short exits with 1");
+    drop(held);
+}
