@@ -41,11 +41,12 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// Ticks until `shutdown`; a tick in progress is finished first. Beats `heartbeat`
-    /// while it waits for the next tick, however long the poll interval.
+    /// Ticks until `shutdown`; a tick in progress finishes its duty at hand, and its
+    /// delivery the mail in flight. Beats `heartbeat` while it waits for the next tick,
+    /// however long the poll interval.
     pub async fn run(&self, shutdown: CancellationToken, heartbeat: Heartbeat) {
         loop {
-            self.tick().await;
+            self.tick(&shutdown).await;
             if !heartbeat.idle(self.poll_interval, &shutdown).await {
                 break;
             }
@@ -53,13 +54,14 @@ impl Scheduler {
     }
 
     /// One round of parked events, escalation, digests and delivery; a duty that fails is
-    /// logged and does not hold up the others.
-    pub async fn tick(&self) {
+    /// logged and does not hold up the others. Once `shutdown` fires, delivery takes no
+    /// further mail.
+    pub async fn tick(&self, shutdown: &CancellationToken) {
         let duties = [
             ("parked events", self.apply_parked().await),
             ("escalation", self.escalate().await),
             ("digests", self.assemble_digests().await),
-            ("delivery", self.deliver().await),
+            ("delivery", self.deliver(shutdown).await),
         ];
         for (duty, outcome) in duties {
             if let Err(error) = outcome {
@@ -142,8 +144,15 @@ impl Scheduler {
         Ok(())
     }
 
-    async fn deliver(&self) -> Result<(), sqlx::Error> {
+    /// Sends up to [`MAILS_PER_TICK`] due mails, one after the other. A stop request ends
+    /// it after the mail in flight: with SES unreachable each mail takes seconds (the SDK's
+    /// retries), and a backlog would otherwise hold the stop for minutes; the rest stays
+    /// pending for the next start.
+    async fn deliver(&self, shutdown: &CancellationToken) -> Result<(), sqlx::Error> {
         for _ in 0..MAILS_PER_TICK {
+            if shutdown.is_cancelled() {
+                break;
+            }
             // Its own task: cancelling the scheduler never cuts a mail off between SES and
             // the record of its outcome.
             let delivery = tokio::spawn(deliver_next(

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use fleet_tests::api::Api;
@@ -229,6 +229,70 @@ async fn sending_failures_are_retried_with_backoff_then_failed_with_the_error_an
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let filtered = log.get("/api/v1/notifications?status=bogus").await;
     assert_eq!(filtered.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_stop_amid_undeliverable_mail_ends_after_the_mail_in_flight_and_keeps_the_rest() {
+    // Each mail to an unreachable SES takes seconds (the SDK's retries): the backlog
+    // alone would keep delivering for far longer than the stop may take.
+    const BACKLOG: usize = 40;
+    let db = TestDb::create().await;
+    let database_url = db.service_url("notifications").await;
+    let mut unreachable = mail_settings();
+    unreachable.ses_endpoint = Some("http://127.0.0.1:9".into());
+    let service = TestService::notifications_with(
+        database_url,
+        unique("t"),
+        unreachable,
+        Arc::new(SystemClock),
+    )
+    .await;
+    let log = Api::as_roles(&service, &["organizer"]);
+    let upstream = Upstream::of(&service);
+    let event_id = Uuid::now_v7();
+    let mut speakers = Vec::with_capacity(BACKLOG);
+    for _ in 0..BACKLOG {
+        speakers.push(
+            upstream
+                .invited(&inbox("stop"), "de", event_id)
+                .await
+                .speaker_id,
+        );
+    }
+    let first = speakers[0];
+    eventually(
+        Duration::from_secs(60),
+        "a first attempt failed",
+        || async {
+            log_of(&log, first)
+                .await
+                .into_iter()
+                .find(|entry| entry["attempts"] == 1)
+        },
+    )
+    .await;
+
+    let asked = Instant::now();
+    service.stop().await;
+
+    let took = asked.elapsed();
+    assert!(
+        took < Duration::from_secs(10),
+        "the stop waited for the mail in flight only, not the backlog: {took:?}"
+    );
+    let admin = sqlx::PgPool::connect(&db.admin_url()).await.unwrap();
+    let untried: i64 = sqlx::query_scalar(
+        "select count(*) from notifications.notification_log \
+         where user_id = any($1) and delivery_status = 'pending' and attempts = 0",
+    )
+    .bind(&speakers)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert!(
+        untried > 0,
+        "mails not yet tried stay pending for the next start"
+    );
 }
 
 async fn ses_event(service: &TestService, token: &str, body: &serde_json::Value) -> StatusCode {
