@@ -134,13 +134,9 @@ async fn sustained(organizer: &Api, db: &sqlx::PgPool) {
         env("BENCH_REGISTRATION_FLOOR_SECONDS", 10),
     )
     .await;
-    println!(
-        "registrations at {:>4.0}/s for {} s      request → confirmed/waitlisted p50 {:>6.1} ms              p99 {:>6.1} ms   ({} answered; the saga's floor, next to no queueing)",
-        floor.offered,
-        floor.seconds,
-        floor.p50,
-        floor.p99,
-        floor.answered
+    floor.print(
+        ("             ", "             "),
+        "the saga's floor, next to no queueing",
     );
     let full = paced(
         organizer,
@@ -149,14 +145,9 @@ async fn sustained(organizer: &Api, db: &sqlx::PgPool) {
         env("BENCH_REGISTRATION_SECONDS", 30),
     )
     .await;
-    println!(
-        "registrations at {:>4.0}/s for {} s      request → confirmed/waitlisted p50 {:>6.1} ms (goal ≤ 30)   p99 {:>6.1} ms (goal ≤ 250)   ({} answered; p50 {:.1} × the floor's)",
-        full.offered,
-        full.seconds,
-        full.p50,
-        full.p99,
-        full.answered,
-        full.p50 / floor.p50
+    full.print(
+        (" (goal ≤ 30) ", " (goal ≤ 250)"),
+        &format!("p50 {:.1} × the floor's", full.p50 / floor.p50),
     );
     println!(
         "{}",
@@ -174,6 +165,16 @@ struct Paced {
     /// CPU times from the first request until every registration settled.
     cores_before: crate::cpu::Sample,
     cores_after: crate::cpu::Sample,
+}
+
+impl Paced {
+    /// Prints the figure with `goals` after its p50 and p99, and `note` after the count.
+    fn print(&self, goals: (&str, &str), note: &str) {
+        println!(
+            "registrations at {:>4.0}/s for {} s      request → confirmed/waitlisted p50 {:>6.1} ms{}  p99 {:>6.1} ms{}   ({} answered; {note})",
+            self.offered, self.seconds, self.p50, goals.0, self.p99, goals.1, self.answered
+        );
+    }
 }
 
 /// Offers `rate` registrations a second for `seconds` to a new event (half of them find
