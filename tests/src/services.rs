@@ -43,6 +43,7 @@ pub fn mail_settings() -> MailSettings {
         webhook_token: WEBHOOK_TOKEN.into(),
         poll_interval: Duration::from_millis(50),
         max_attempts: 3,
+        send_timeout: Duration::from_secs(10),
     }
 }
 

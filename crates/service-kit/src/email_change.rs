@@ -72,11 +72,11 @@ pub async fn start(
     Ok((change, token))
 }
 
-/// The change a token belongs to, locked: 404 for an unknown token, 410 once expired.
+/// The change a token belongs to: 404 for an unknown token, 410 once expired. A
+/// confirmation then locks the person's row and [`hold`]s the change.
 pub async fn live(conn: &mut PgConnection, token: &str) -> Result<PendingChange, ApiError> {
     let change: Option<PendingChange> = sqlx::query_as(
-        "select id, person_id, new_email, expires_at from email_changes
-         where token_hash = $1 for update",
+        "select id, person_id, new_email, expires_at from email_changes where token_hash = $1",
     )
     .bind(hash(token))
     .fetch_optional(conn)
@@ -89,6 +89,24 @@ pub async fn live(conn: &mut PgConnection, token: &str) -> Result<PendingChange,
         ));
     }
     Ok(change)
+}
+
+/// Locks `change` for its confirmation, after the person's row: a profile change takes
+/// the person's row and then its pending change, so taking them in that order here too
+/// keeps the two from deadlocking. 410 when a newer request replaced the change or it was
+/// used meanwhile.
+pub async fn hold(conn: &mut PgConnection, change: &PendingChange) -> Result<(), ApiError> {
+    let held: Option<Uuid> =
+        sqlx::query_scalar("select id from email_changes where id = $1 for update")
+            .bind(change.id)
+            .fetch_optional(conn)
+            .await?;
+    held.map(|_| ()).ok_or_else(|| {
+        ApiError::new(
+            ProblemKind::Gone,
+            "This link was replaced by a newer one or used already",
+        )
+    })
 }
 
 /// The address a person is moving to, if a change is pending.

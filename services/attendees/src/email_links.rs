@@ -66,6 +66,7 @@ pub async fn confirm(
         .await?
         .filter(|a| a.erased_at.is_none())
         .ok_or_else(|| ApiError::new(ProblemKind::Gone, "This profile no longer exists"))?;
+    email_change::hold(&mut tx, &change).await?;
     let mut fields = current.fields();
     fields.email = change.new_email.clone();
     let fields = fields.into_valid().map_err(ApiError::validation)?;

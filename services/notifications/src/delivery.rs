@@ -5,6 +5,7 @@
 //! task of its own so that stopping the service never interrupts a mail between SES and
 //! the record of its outcome.
 
+use aws_sdk_sesv2::config::timeout::TimeoutConfig;
 use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::types::{
@@ -42,19 +43,25 @@ impl Mailer {
     /// credentials the environment provides.
     pub async fn new(settings: &MailSettings) -> Self {
         let region = Region::new(settings.ses_region.clone());
+        let timeouts = TimeoutConfig::builder()
+            .operation_timeout(settings.send_timeout)
+            .build();
         let config = match &settings.ses_endpoint {
             Some(endpoint) => aws_sdk_sesv2::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
                 .region(region)
                 .endpoint_url(endpoint)
                 .credentials_provider(Credentials::new("local", "local", None, None, "static"))
+                .timeout_config(timeouts)
                 .build(),
             None => {
                 let shared = aws_config::defaults(BehaviorVersion::latest())
                     .region(region)
                     .load()
                     .await;
-                aws_sdk_sesv2::config::Builder::from(&shared).build()
+                aws_sdk_sesv2::config::Builder::from(&shared)
+                    .timeout_config(timeouts)
+                    .build()
             }
         };
         Self {

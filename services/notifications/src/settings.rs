@@ -21,12 +21,15 @@ pub struct MailSettings {
     pub poll_interval: Duration,
     /// Sending attempts before a mail is `failed`.
     pub max_attempts: i32,
+    /// How long one send may take, the SDK's own retries included: an endpoint that
+    /// accepts and never answers fails the attempt instead of holding delivery.
+    pub send_timeout: Duration,
 }
 
 impl MailSettings {
     /// Reads `SES_ENDPOINT`, `SES_REGION`, `MAIL_FROM`, `SES_WEBHOOK_TOKEN`,
-    /// `NOTIFICATIONS_POLL_MS` and `MAIL_MAX_ATTEMPTS` through `lookup`; `production`
-    /// requires the webhook token.
+    /// `NOTIFICATIONS_POLL_MS`, `MAIL_MAX_ATTEMPTS` and `SES_TIMEOUT_SECS` through
+    /// `lookup`; `production` requires the webhook token.
     pub fn from_lookup(
         production: bool,
         lookup: impl Fn(&str) -> Option<String>,
@@ -53,6 +56,7 @@ impl MailSettings {
             webhook_token,
             poll_interval: Duration::from_millis(number("NOTIFICATIONS_POLL_MS", 1000)?),
             max_attempts: number("MAIL_MAX_ATTEMPTS", 5)? as i32,
+            send_timeout: Duration::from_secs(number("SES_TIMEOUT_SECS", 10)?.max(1)),
         })
     }
 }

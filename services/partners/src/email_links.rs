@@ -72,6 +72,7 @@ pub async fn confirm(
     let current = store::contacts::lock(&mut tx, current.partner_id, current.id)
         .await?
         .ok_or_else(|| ApiError::not_found("This contact no longer exists"))?;
+    email_change::hold(&mut tx, &change).await?;
     let language = shared_domain::names::enum_name(&*current.language);
     let mut fields = current.fields();
     fields.email = change.new_email.clone();

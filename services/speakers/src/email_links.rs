@@ -68,6 +68,7 @@ pub async fn confirm(
     let current = store::speakers::lock_speaker(&mut tx, change.person_id)
         .await?
         .ok_or_else(|| ApiError::not_found("This profile no longer exists"))?;
+    email_change::hold(&mut tx, &change).await?;
     let mut fields = current.fields();
     let language = fields.communication_preferences.language.clone();
     fields.email = change.new_email.clone();

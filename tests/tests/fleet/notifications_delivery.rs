@@ -233,13 +233,16 @@ async fn sending_failures_are_retried_with_backoff_then_failed_with_the_error_an
 
 #[tokio::test]
 async fn a_stop_amid_undeliverable_mail_ends_after_the_mail_in_flight_and_keeps_the_rest() {
-    // Each mail to an unreachable SES takes seconds (the SDK's retries): the backlog
-    // alone would keep delivering for far longer than the stop may take.
+    // An SES that takes connections and never answers: each mail waits out its send
+    // timeout, so the backlog alone would keep delivering for far longer than the stop
+    // may take.
     const BACKLOG: usize = 40;
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let db = TestDb::create().await;
     let database_url = db.service_url("notifications").await;
     let mut unreachable = mail_settings();
-    unreachable.ses_endpoint = Some("http://127.0.0.1:9".into());
+    unreachable.ses_endpoint = Some(format!("http://{}", silent.local_addr().unwrap()));
+    unreachable.send_timeout = Duration::from_secs(2);
     let service = TestService::notifications_with(
         database_url,
         unique("t"),
@@ -247,27 +250,51 @@ async fn a_stop_amid_undeliverable_mail_ends_after_the_mail_in_flight_and_keeps_
         Arc::new(SystemClock),
     )
     .await;
-    let log = Api::as_roles(&service, &["organizer"]);
     let upstream = Upstream::of(&service);
+    let admin = sqlx::PgPool::connect(&db.admin_url()).await.unwrap();
     let event_id = Uuid::now_v7();
-    let mut speakers = Vec::with_capacity(BACKLOG);
+    let (mut speakers, mut assignments) = (Vec::new(), Vec::new());
     for _ in 0..BACKLOG {
-        speakers.push(
-            upstream
-                .invited(&inbox("stop"), "de", event_id)
-                .await
-                .speaker_id,
-        );
+        let speaker_id = upstream.speaker(&inbox("stop"), "Mia", "de").await;
+        speakers.push(speaker_id);
+        assignments.push(upstream.assigned(speaker_id, event_id, "Sagas").await);
     }
-    let first = speakers[0];
+    let sessions: Vec<Uuid> = assignments.iter().map(|a| a.session_id).collect();
+    // Every recipient and session known first, so the invitations become mails at once
+    // rather than waiting, parked, for ticks the slow delivery holds up.
     eventually(
         Duration::from_secs(60),
-        "a first attempt failed",
+        "the recipients and sessions are known",
         || async {
-            log_of(&log, first)
-                .await
-                .into_iter()
-                .find(|entry| entry["attempts"] == 1)
+            let known: (i64, i64) = sqlx::query_as(
+                "select (select count(*) from notifications.recipients where id = any($1)), \
+                 (select count(*) from notifications.session_directory where session_id = any($2))",
+            )
+            .bind(&speakers)
+            .bind(&sessions)
+            .fetch_one(&admin)
+            .await
+            .ok()?;
+            (known == (BACKLOG as i64, BACKLOG as i64)).then_some(())
+        },
+    )
+    .await;
+    for assignment in &assignments {
+        upstream.invite(assignment).await;
+    }
+    eventually(
+        Duration::from_secs(60),
+        "a first attempt failed with the backlog queued",
+        || async {
+            let (queued, tried): (i64, i64) = sqlx::query_as(
+                "select count(*), count(*) filter (where attempts > 0) \
+                 from notifications.notification_log where user_id = any($1)",
+            )
+            .bind(&speakers)
+            .fetch_one(&admin)
+            .await
+            .ok()?;
+            (queued == BACKLOG as i64 && tried > 0).then_some(())
         },
     )
     .await;
@@ -280,7 +307,6 @@ async fn a_stop_amid_undeliverable_mail_ends_after_the_mail_in_flight_and_keeps_
         took < Duration::from_secs(10),
         "the stop waited for the mail in flight only, not the backlog: {took:?}"
     );
-    let admin = sqlx::PgPool::connect(&db.admin_url()).await.unwrap();
     let untried: i64 = sqlx::query_scalar(
         "select count(*) from notifications.notification_log \
          where user_id = any($1) and delivery_status = 'pending' and attempts = 0",
@@ -293,6 +319,7 @@ async fn a_stop_amid_undeliverable_mail_ends_after_the_mail_in_flight_and_keeps_
         untried > 0,
         "mails not yet tried stay pending for the next start"
     );
+    drop(silent);
 }
 
 async fn ses_event(service: &TestService, token: &str, body: &serde_json::Value) -> StatusCode {
