@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{
     decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
@@ -269,8 +270,20 @@ impl Authenticator {
         validation
     }
 
-    /// Verifies `token` and returns its actor; any failure is a 401 with a stable message.
+    /// Verifies `token` and returns its actor, with the platform's grants when this
+    /// authenticator reads them; any failure is a 401 with a stable message.
     pub async fn authenticate(&self, token: &str) -> Result<Actor, ApiError> {
+        let mut actor: Actor = self.verify(token).await?.into();
+        if let Some(pool) = &self.grants {
+            let grants = crate::grants::of_subject(pool, &actor.subject).await?;
+            crate::grants::refine(&mut actor, &grants);
+        }
+        Ok(actor)
+    }
+
+    /// Verifies `token` (signature, issuer, audience, lifetime, subject) and returns its
+    /// claims; any failure is a 401 with a stable message.
+    pub async fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(ApiError::unauthenticated(format!(
                 "The bearer token is longer than {MAX_TOKEN_BYTES} bytes"
@@ -311,12 +324,7 @@ impl Authenticator {
                 longest / 3600
             )));
         }
-        let mut actor: Actor = claims.into();
-        if let Some(pool) = &self.grants {
-            let grants = crate::grants::of_subject(pool, &actor.subject).await?;
-            crate::grants::refine(&mut actor, &grants);
-        }
-        Ok(actor)
+        Ok(claims)
     }
 
     async fn jwks_key(&self, kid: &str) -> Result<DecodingKey, ApiError> {
@@ -396,16 +404,21 @@ fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
     let value = value
         .to_str()
         .map_err(|_| ApiError::unauthenticated("The Authorization header is not readable"))?;
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(Some(token.trim()))
-        }
-        _ => Err(ApiError::unauthenticated(
-            "The Authorization header must be 'Bearer <token>'",
-        )),
-    }
+    token_of(value).map(Some).ok_or_else(|| {
+        ApiError::unauthenticated("The Authorization header must be 'Bearer <token>'")
+    })
+}
+
+/// The bearer token `headers` carry, when their `Authorization` is a readable
+/// `Bearer <token>` (unverified).
+pub fn bearer_of(headers: &HeaderMap) -> Option<&str> {
+    token_of(headers.get(AUTHORIZATION)?.to_str().ok()?)
+}
+
+fn token_of(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 impl<S> FromRequestParts<S> for Actor

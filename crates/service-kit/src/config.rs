@@ -63,6 +63,9 @@ pub struct ServiceConfig {
     pub request_timeout: Duration,
     /// `BODY_LIMIT_BYTES`.
     pub body_limit: usize,
+    /// `HEADER_READ_TIMEOUT_SECS`: how long a client may take to send a request's head;
+    /// also how long an idle keep-alive connection stays open.
+    pub header_read_timeout: Duration,
     /// `OUTBOX_RETENTION_HOURS`.
     pub outbox_retention: Duration,
     /// `LOG_FORMAT` (`pretty` or `json`; `json` by default in production).
@@ -134,6 +137,15 @@ impl ServiceConfig {
             Some("pretty") => LogFormat::Pretty,
             Some(other) => return Err(invalid("LOG_FORMAT", other, "expected json or pretty")),
         };
+        // A zero bound would close every connection before its first request.
+        let header_read_timeout: u64 = env.parse_or("HEADER_READ_TIMEOUT_SECS", 30)?;
+        if header_read_timeout == 0 {
+            return Err(invalid(
+                "HEADER_READ_TIMEOUT_SECS",
+                "0",
+                "expected at least 1",
+            ));
+        }
         Ok(Self {
             environment,
             bind: env.parse_or(
@@ -163,6 +175,7 @@ impl ServiceConfig {
                 .unwrap_or_default(),
             request_timeout: Duration::from_secs(env.parse_or("REQUEST_TIMEOUT_SECS", 30)?),
             body_limit: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
+            header_read_timeout: Duration::from_secs(header_read_timeout),
             outbox_retention: Duration::from_secs(
                 3600 * env.parse_or::<u64>("OUTBOX_RETENTION_HOURS", 24 * 7)?,
             ),
@@ -300,6 +313,20 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("REQUEST_TIMEOUT_SECS"));
+    }
+
+    #[test]
+    fn a_header_read_timeout_of_zero_is_refused() {
+        assert_eq!(
+            config(&BASE).unwrap().header_read_timeout,
+            Duration::from_secs(30)
+        );
+        let mut pairs = BASE.to_vec();
+        pairs.push(("HEADER_READ_TIMEOUT_SECS", "0"));
+        assert!(config(&pairs)
+            .unwrap_err()
+            .to_string()
+            .contains("HEADER_READ_TIMEOUT_SECS"));
     }
 
     #[test]

@@ -104,8 +104,12 @@ impl Peers {
                 (*name, url.trim_end_matches('/').to_owned())
             })
             .collect();
+        // Idle connections are dropped before the peer's own bound on them
+        // (`HEADER_READ_TIMEOUT_SECS`, 30 s by default), so none is reused just as
+        // the peer closes it.
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
+            .pool_idle_timeout(Duration::from_secs(10))
             .build()
             .unwrap_or_default();
         Self {

@@ -225,17 +225,15 @@ impl Platform {
             reaction: self.reaction.clone(),
             workers: self.workers.clone(),
         });
-        with_layers(api.merge(ops), &self.config)
+        with_layers(api.merge(ops), &self.config, &self.auth)
     }
 
     /// Serves `api` on `listener` until shutdown, then waits for the relay and consumer.
     pub async fn serve(mut self, api: Router, listener: TcpListener) -> anyhow::Result<()> {
         let app = self.app(api);
         tracing::info!(service = self.spec.name, address = %listener.local_addr()?, "listening");
-        let shutdown = self.shutdown.clone();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
-            .await?;
+        let header_timeout = self.config.header_read_timeout;
+        crate::listener::serve(listener, app, header_timeout, self.shutdown.clone()).await;
         while self.tasks.join_next().await.is_some() {}
         self.pool.close().await;
         tracing::info!(service = self.spec.name, "stopped");
@@ -297,7 +295,7 @@ impl<B> tower_http::trace::OnResponse<B> for RecordStatus {
 
 /// Applies request ids, tracing, CORS, compression, metrics, problem rendering, timeout
 /// and body limit to `router`, and answers unknown routes with a 404 problem.
-pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
+pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authenticator>) -> Router {
     let origins: Vec<HeaderValue> = config
         .cors_origins
         .iter()
@@ -337,6 +335,7 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
         .fallback(|| async { ApiError::not_found("No resource at this path") })
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::from_fn(crate::request_id::drop_unusable))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::x_request_id())
@@ -346,7 +345,7 @@ pub fn with_layers(router: Router, config: &ServiceConfig) -> Router {
                 .layer(middleware::from_fn(ops::record_metrics))
                 .layer(middleware::from_fn(problem_details))
                 .layer(middleware::from_fn_with_state(
-                    crate::rate_limit::RateLimits::new(config.rate_limits),
+                    crate::rate_limit::RateLimits::new(config.rate_limits, auth.clone()),
                     crate::rate_limit::limit,
                 ))
                 .layer(CatchPanicLayer::custom(panic_problem))

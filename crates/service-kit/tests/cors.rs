@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
+use service_kit::auth::Authenticator;
 use service_kit::server::with_layers;
 use service_kit::ServiceConfig;
 use tower::ServiceExt;
@@ -24,7 +25,8 @@ fn app() -> Router {
         "/api/v1/things",
         get(|| async { ([("etag", "\"v1\""), ("location", "/api/v1/things/1")], "{}") }),
     );
-    with_layers(api, &config)
+    let auth = Authenticator::new(&config.auth, config.tokens.clone());
+    with_layers(api, &config, &auth)
 }
 
 fn listed(value: Option<&axum::http::HeaderValue>) -> Vec<String> {

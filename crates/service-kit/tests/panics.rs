@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
+use service_kit::auth::Authenticator;
 use service_kit::server::with_layers;
 use service_kit::ServiceConfig;
 use tower::ServiceExt;
@@ -19,7 +20,8 @@ fn app() -> Router {
     let api = Router::new()
         .route("/api/v1/broken", get(broken))
         .route("/api/v1/fine", get(|| async { "fine" }));
-    with_layers(api, &config)
+    let auth = Authenticator::new(&config.auth, config.tokens.clone());
+    with_layers(api, &config, &auth)
 }
 
 async fn broken() -> &'static str {

@@ -58,6 +58,7 @@ mod security_rate_limits;
 mod security_shredding;
 mod security_signup;
 mod security_tokens;
+mod slow_clients;
 mod speakers_errors;
 mod speakers_overflow;
 mod speakers_review;

@@ -51,6 +51,29 @@ async fn the_invitation_page_carries_a_restrictive_content_security_policy() {
 }
 
 #[tokio::test]
+async fn an_unusable_request_id_is_replaced_and_the_write_goes_through() {
+    let db = TestDb::create().await;
+    let service = TestService::companies(&db).await;
+    // Incompressible and far over what an index entry of the outbox may hold.
+    let overlong: String = (0..250)
+        .map(|_| uuid::Uuid::new_v4().simple().to_string())
+        .collect();
+
+    let answer = reqwest::Client::new()
+        .post(service.url("/api/v1/companies"))
+        .bearer_auth(token(&["organizer"], None))
+        .header("x-request-id", &overlong)
+        .json(&json!({"name": "Longid AG", "industry": "IT"}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    let minted = answer.headers()["x-request-id"].to_str().unwrap();
+    assert!(minted.len() <= 128 && minted != overlong, "{minted}");
+}
+
+#[tokio::test]
 async fn invented_methods_add_no_metric_series() {
     let db = TestDb::create().await;
     let service = TestService::companies(&db).await;

@@ -52,6 +52,32 @@ async fn an_anonymous_client_over_its_budget_is_told_when_to_come_back() {
 }
 
 #[tokio::test]
+async fn made_up_tokens_buy_no_budget_of_their_own() {
+    let service = service().await;
+    let mut answers = Vec::new();
+    for n in 0..4 {
+        let answer = reqwest::Client::new()
+            .get(service.url("/api/v1/companies"))
+            .header("x-forwarded-for", "198.51.100.7")
+            .bearer_auth(format!("made.up.token-{n}"))
+            .send()
+            .await
+            .unwrap();
+        answers.push(answer.status());
+    }
+    assert_eq!(
+        answers,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ],
+        "each made-up token is spent from the address's anonymous budget"
+    );
+}
+
+#[tokio::test]
 async fn a_token_over_its_budget_is_refused_and_others_are_not() {
     let service = service().await;
     let busy = Api::at(&service.base_url, Some(token_for("busy", &["organizer"])));
