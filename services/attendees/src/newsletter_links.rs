@@ -90,7 +90,8 @@ pub async fn language_of(pool: &PgPool, subscription: &SubscriptionRecord) -> St
 }
 
 /// Follows a link: confirms or ends the subscription (once; following it again changes
-/// nothing) and announces the change. Confirming an ended subscription is gone (410).
+/// nothing) and announces the change. Confirming an ended subscription, or a pending one
+/// past its confirmation days, is gone (410).
 pub async fn follow(
     pool: &PgPool,
     token: &str,
@@ -106,6 +107,15 @@ pub async fn follow(
         LinkAction::Confirm => SubscriptionStatus::Confirmed,
         LinkAction::Unsubscribe => SubscriptionStatus::Unsubscribed,
     };
+    let now = Utc::now();
+    if action == LinkAction::Confirm
+        && newsletter::past_confirmation(*subscription.status, subscription.requested_at, now)
+    {
+        return Err(ApiError::new(
+            ProblemKind::Gone,
+            "This confirmation link has expired; subscribe again",
+        ));
+    }
     let next = newsletter::follow(*subscription.status, target).map_err(|_| {
         ApiError::new(
             ProblemKind::Gone,
@@ -113,7 +123,6 @@ pub async fn follow(
         )
     })?;
     if let Some(status) = next {
-        let now = Utc::now();
         store::newsletter::set_status(&mut tx, &subscription, status, now).await?;
         let changed = NewsletterSubscriptionChanged {
             subscription_id: subscription.id,

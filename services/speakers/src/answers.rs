@@ -35,7 +35,8 @@ pub struct InvitationDetails {
 }
 
 /// Checks a link token against invitation `id` and returns its assignment (`lock`ed for
-/// an answer): 401 for a tampered or foreign link, 410 for an expired or withdrawn one.
+/// an answer): 401 for a tampered or foreign link, 410 for an expired or withdrawn one and
+/// for one of an erased speaker.
 pub async fn by_token(
     conn: &mut PgConnection,
     secret: &str,
@@ -55,10 +56,21 @@ pub async fn by_token(
             "The invitation link does not belong to this invitation",
         ));
     }
+    let speaker_id = store::assignments::fetch_assignment(conn, id, false)
+        .await?
+        .ok_or(SpeakerError::InvitationNotFound(id))?
+        .speaker_id;
+    // The speaker's row before the assignment's, in the order erasure takes them: an answer
+    // and an erasure of the same speaker never both commit.
+    let erased = store::speakers::fetch_erased_at(conn, speaker_id, lock)
+        .await?
+        .is_none_or(|erased_at| erased_at.is_some());
     let assignment = store::assignments::fetch_assignment(conn, id, lock)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
-    if assignment.invitation_id != Some(claims.jti) || assignment.invitation_withdrawn_at.is_some()
+    if erased
+        || assignment.invitation_id != Some(claims.jti)
+        || assignment.invitation_withdrawn_at.is_some()
     {
         return Err(SpeakerError::Gone("This invitation was withdrawn".into()).into());
     }

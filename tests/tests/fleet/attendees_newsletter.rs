@@ -6,18 +6,48 @@ use std::time::Duration;
 use fleet_tests::api::Api;
 use fleet_tests::{brokers, eventually, read_topic, TestDb, TestService};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// The confirmation and unsubscribe tokens of the first confirmation announced on the
+/// bus (what the notifications context mails).
+async fn link_tokens(service: &TestService) -> (String, String) {
+    let mail = eventually(
+        Duration::from_secs(30),
+        "the confirmation is announced",
+        || async {
+            read_topic(
+                &brokers(),
+                &service.topic("attendees"),
+                usize::MAX,
+                Duration::from_secs(2),
+            )
+            .await
+            .into_iter()
+            .find(|m| m.headers["ce_type"] == "attendees.newsletter.confirmation_requested.v1")
+        },
+    )
+    .await;
+    let token = |name: &str| mail.payload[name].as_str().unwrap().to_owned();
+    (token("confirmationToken"), token("unsubscribeToken"))
+}
+
+/// An attendees service (beside events), an organizer's client of it and a new attendee
+/// of `email` who consented to the privacy policy.
+async fn reader(db: &TestDb, email: &str) -> (TestService, TestService, Api, Value) {
+    let events = TestService::events(db).await;
+    let service = TestService::attendees_beside(db, &events).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let attendee = organizer
+        .post("/api/v1/attendees", &json!({"email": email, "firstName": "N", "lastName": "Reader", "gdprConsent": {"given": true, "policyVersion": "2026-01"}}))
+        .await
+        .expect(StatusCode::CREATED);
+    (events, service, organizer, attendee)
+}
 
 #[tokio::test]
 async fn subscriptions_need_the_confirmation_link_and_end_with_one_click() {
     let db = TestDb::create().await;
-    let events = TestService::events(&db).await;
-    let service = TestService::attendees_beside(&db, &events).await;
-    let organizer = Api::as_roles(&service, &["organizer"]);
-    let attendee = organizer
-        .post("/api/v1/attendees", &json!({"email": "news@example.ch", "firstName": "N", "lastName": "Reader", "gdprConsent": {"given": true, "policyVersion": "2026-01"}}))
-        .await
-        .expect(StatusCode::CREATED);
+    let (_events, service, organizer, attendee) = reader(&db, "news@example.ch").await;
     let id = attendee["id"].as_str().unwrap();
     assert_eq!(attendee["newsletterSubscription"], false);
 
@@ -43,30 +73,7 @@ async fn subscriptions_need_the_confirmation_link_and_end_with_one_click() {
         "not before confirmation"
     );
 
-    let mail = eventually(
-        Duration::from_secs(30),
-        "the confirmation is announced",
-        || async {
-            read_topic(
-                &brokers(),
-                &service.topic("attendees"),
-                usize::MAX,
-                Duration::from_secs(2),
-            )
-            .await
-            .into_iter()
-            .find(|m| m.headers["ce_type"] == "attendees.newsletter.confirmation_requested.v1")
-        },
-    )
-    .await;
-    let confirm_token = mail.payload["confirmationToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let unsubscribe_token = mail.payload["unsubscribeToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (confirm_token, unsubscribe_token) = link_tokens(&service).await;
     let public = Api::anonymous(&service);
     assert_eq!(
         public
@@ -130,4 +137,59 @@ async fn subscriptions_need_the_confirmation_link_and_end_with_one_click() {
         .await
         .expect(StatusCode::ACCEPTED);
     assert_ne!(renewed["id"], pending["id"]);
+}
+
+#[tokio::test]
+async fn a_confirmation_link_older_than_a_week_confirms_nothing_and_subscribing_again_starts_afresh(
+) {
+    let db = TestDb::create().await;
+    let (_events, service, organizer, attendee) = reader(&db, "late@example.ch").await;
+    let id = attendee["id"].as_str().unwrap();
+    let subscribe = json!({"attendeeId": id, "source": "event_page"});
+    let pending = organizer
+        .post("/api/v1/newsletter/subscriptions", &subscribe)
+        .await
+        .expect(StatusCode::ACCEPTED);
+    let (confirm_token, _) = link_tokens(&service).await;
+    let admin = sqlx::PgPool::connect(&db.admin_url()).await.unwrap();
+    sqlx::query("update attendees.newsletter_subscriptions set requested_at = now() - interval '8 days' where id = $1")
+        .bind(pending["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap())
+        .execute(&admin)
+        .await
+        .unwrap();
+
+    let public = Api::anonymous(&service);
+    let late = public
+        .post(
+            "/api/v1/newsletter/confirm",
+            &json!({"token": confirm_token}),
+        )
+        .await
+        .expect_problem(StatusCode::GONE, None);
+    assert!(
+        late["detail"].as_str().unwrap().contains("expired"),
+        "{late}"
+    );
+    assert_eq!(
+        organizer.get(&format!("/api/v1/attendees/{id}")).await.body["newsletterSubscription"],
+        false
+    );
+    let renewed = organizer
+        .post("/api/v1/newsletter/subscriptions", &subscribe)
+        .await
+        .expect(StatusCode::ACCEPTED);
+
+    assert_ne!(renewed["id"], pending["id"], "a new request with new links");
+    assert_eq!(renewed["status"], "pending");
+    assert_eq!(
+        public
+            .post(
+                "/api/v1/newsletter/confirm",
+                &json!({"token": confirm_token})
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "the old link leads nowhere"
+    );
 }

@@ -122,6 +122,21 @@ async fn one_primary_presentation_and_counted_public_downloads() {
     )
     .await;
     assert_eq!(public["recordingUrl"], "https://video.example.org/1");
+    let shown = [
+        &public["presentationFiles"],
+        &public["supplementaryMaterials"],
+    ];
+    assert!(
+        shown
+            .iter()
+            .flat_map(|list| list.as_array().unwrap())
+            .all(|item| item.get("uploadedBy").is_none()),
+        "the public does not learn who uploaded the materials: {public}"
+    );
+    assert!(
+        presentations.iter().all(|p| p["uploadedBy"].is_string()),
+        "organizers do"
+    );
 
     // Downloads: the same anonymous caller twice counts once; an organizer once more.
     for _ in 0..2 {

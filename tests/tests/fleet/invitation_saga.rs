@@ -373,32 +373,64 @@ async fn a_speaker_answers_invitations_with_the_link_and_events_sees_the_answer(
     );
 }
 
-#[tokio::test]
-async fn a_withdrawn_invitation_link_stops_working() {
-    let db = TestDb::create().await;
-    let events_service = TestService::events(&db).await;
-    let companies_service = TestService::companies_beside(&db, &events_service).await;
-    let speakers_service = TestService::speakers_beside(&db, &events_service).await;
+/// The services an invitation needs, a speaker of a new company and an event numbered
+/// `number`, with organizers' clients of events and speakers.
+struct Stage {
+    _events: TestService,
+    _companies: TestService,
+    speakers_service: TestService,
+    events: Api,
+    speakers: Api,
+    speaker_id: String,
+    event_id: String,
+}
+
+async fn stage(db: &TestDb, email: &str, number: i32) -> Stage {
+    let events_service = TestService::events(db).await;
+    let companies_service = TestService::companies_beside(db, &events_service).await;
+    let speakers_service = TestService::speakers_beside(db, &events_service).await;
     let company = Api::as_roles(&companies_service, &["organizer"])
         .post(
             "/api/v1/companies",
-            &json!({"name": "Beta AG", "industry": "Banking"}),
+            &json!({"name": format!("Company {number} AG"), "industry": "IT"}),
         )
         .await
         .expect(StatusCode::CREATED);
     let speakers = Api::as_roles(&speakers_service, &["organizer"]);
     let speaker = eventually(Duration::from_secs(60), "company known", || async {
-        let answer = speakers.post("/api/v1/speakers", &json!({"email": "leo@example.ch", "firstName": "Leo", "lastName": "L", "companyId": company["id"]})).await;
+        let answer = speakers.post("/api/v1/speakers", &json!({"email": email, "firstName": "Leo", "lastName": "L", "companyId": company["id"]})).await;
         (answer.status == StatusCode::CREATED).then_some(answer.body)
     })
     .await;
     let events = Api::as_roles(&events_service, &["organizer"]);
     let event = events
-        .post("/api/v1/events", &evening_event(96, 100))
+        .post("/api/v1/events", &evening_event(number, 100))
         .await
         .expect(StatusCode::CREATED);
-    let session_id = session(&events, event["id"].as_str().unwrap(), "Data Mesh", 16).await;
-    let invitation = invite(&speakers, speaker["id"].as_str().unwrap(), &session_id).await;
+    Stage {
+        speaker_id: speaker["id"].as_str().unwrap().to_owned(),
+        event_id: event["id"].as_str().unwrap().to_owned(),
+        _events: events_service,
+        _companies: companies_service,
+        speakers_service,
+        events,
+        speakers,
+    }
+}
+
+#[tokio::test]
+async fn a_withdrawn_invitation_link_stops_working() {
+    let db = TestDb::create().await;
+    let Stage {
+        speakers_service,
+        events,
+        speakers,
+        speaker_id,
+        event_id,
+        ..
+    } = stage(&db, "leo@example.ch", 96).await;
+    let session_id = session(&events, &event_id, "Data Mesh", 16).await;
+    let invitation = invite(&speakers, &speaker_id, &session_id).await;
     let (id, token) = (
         invitation["assignment"]["id"].as_str().unwrap(),
         invitation["token"].as_str().unwrap(),
@@ -425,4 +457,86 @@ async fn a_withdrawn_invitation_link_stops_working() {
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.body["currentState"], "open");
+}
+
+#[tokio::test]
+async fn an_erased_speakers_links_open_nothing_and_their_decline_reasons_are_forgotten() {
+    let db = TestDb::create().await;
+    let Stage {
+        speakers_service,
+        events,
+        speakers,
+        speaker_id,
+        event_id,
+        ..
+    } = stage(&db, "ida@example.ch", 97).await;
+    let (first, second) = (
+        session(&events, &event_id, "CQRS", 16).await,
+        session(&events, &event_id, "Sagas", 17).await,
+    );
+    let declined = invite(&speakers, &speaker_id, &first).await;
+    let open = invite(&speakers, &speaker_id, &second).await;
+    let link = |invitation: &Value| {
+        (
+            invitation["assignment"]["id"].as_str().unwrap().to_owned(),
+            invitation["token"].as_str().unwrap().to_owned(),
+        )
+    };
+    let ((declined_id, declined_token), (open_id, open_token)) = (link(&declined), link(&open));
+    let public = Api::anonymous(&speakers_service);
+    public
+        .post(
+            &format!("/api/v1/invitations/{declined_id}/decline"),
+            &json!({"token": declined_token, "reason": "Caring for my mother that week"}),
+        )
+        .await
+        .expect(StatusCode::OK);
+
+    let themself = Api::at(
+        &speakers_service.base_url,
+        Some(fleet_tests::services::token_of_speaker(&speaker_id)),
+    );
+    let erased = themself
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/speakers/{speaker_id}"),
+            None,
+            None,
+        )
+        .await;
+
+    assert_eq!(erased.status, StatusCode::NO_CONTENT);
+    let viewed = public
+        .get(&format!("/api/v1/invitations/{open_id}?token={open_token}"))
+        .await;
+    assert_eq!(viewed.status, StatusCode::GONE, "{:?}", viewed.body);
+    assert!(
+        !viewed.body.to_string().contains("Sagas"),
+        "the link shows nothing of the invitation"
+    );
+    let accepted = public
+        .post(
+            &format!("/api/v1/invitations/{open_id}/accept"),
+            &json!({"token": open_token}),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::GONE);
+    let page = public
+        .get(&format!(
+            "/speaker/invitations/{open_id}?token={open_token}"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::GONE);
+    let kept: Vec<Option<String>> = sqlx::query_scalar(
+        "select decline_reason from speakers.session_speakers where speaker_id = $1",
+    )
+    .bind(speaker_id.parse::<Uuid>().unwrap())
+    .fetch_all(&sqlx::PgPool::connect(&db.admin_url()).await.unwrap())
+    .await
+    .unwrap();
+    assert_eq!(
+        kept,
+        vec![None, None],
+        "no reason in the speaker's words is kept"
+    );
 }

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::domain::newsletter::SubscriptionStatus;
+use crate::domain::newsletter::{self, SubscriptionStatus};
 use crate::domain::registration::Registrar;
 use crate::newsletter_links::{self, LinkAction};
 use crate::store;
@@ -97,7 +97,13 @@ pub async fn subscribe(
         .await?
         .filter(|a| a.erased_at.is_none())
         .ok_or_else(|| ApiError::invalid_field("attendeeId", "is not a known attendee"))?;
-    if let Some(existing) = store::newsletter::lock_live(&mut tx, attendee_id).await? {
+    let live = store::newsletter::lock_live(&mut tx, attendee_id).await?;
+    let stale = live
+        .as_ref()
+        .filter(|s| newsletter::past_confirmation(*s.status, s.requested_at, Utc::now()));
+    if let Some(stale) = stale {
+        store::newsletter::delete_pending(&mut tx, stale.id).await?;
+    } else if let Some(existing) = live {
         let body = SubscriptionResponse::from(existing);
         let answer = SavedResponse::json(StatusCode::OK, HeaderMap::new(), &body);
         let response = once.finish(&mut tx, answer).await?;
@@ -117,7 +123,7 @@ pub async fn subscribe(
 
 /// Confirms a subscription with the token of the confirmation mail (no login needed).
 #[utoipa::path(post, path = "/api/v1/newsletter/confirm", tag = "newsletter", request_body = TokenRequest,
-    responses((status = 200, body = SubscriptionResponse), (status = 404, description = "Unknown token", body = Problem), (status = 410, description = "Ended meanwhile", body = Problem)))]
+    responses((status = 200, body = SubscriptionResponse), (status = 404, description = "Unknown token", body = Problem), (status = 410, description = "Ended meanwhile, or requested more than 7 days ago", body = Problem)))]
 pub async fn confirm(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,

@@ -1,7 +1,10 @@
 //! A newsletter subscription's double opt-in: pending until the confirmation link is
 //! followed, confirmed until the unsubscribe link is, and ended for good (subscribing
-//! again starts a new subscription). Following a link twice changes nothing.
+//! again starts a new subscription). Following a link twice changes nothing. A
+//! confirmation counts only within [`CONFIRMATION_VALID_DAYS`] of the request: consent is
+//! given when it was asked for, not months later with a link found in an old mailbox.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use shared_domain::{StateMachine, TransitionRefused};
 use utoipa::ToSchema;
@@ -38,9 +41,34 @@ pub fn follow(
     current.transition(target).map(Some)
 }
 
+/// Days a confirmation link confirms after the subscription was requested.
+pub const CONFIRMATION_VALID_DAYS: i64 = 7;
+
+/// Whether a subscription in `status`, requested at `requested_at`, waits for a
+/// confirmation that can no longer come at `now`: its link is gone, and subscribing again
+/// replaces it.
+pub fn past_confirmation(
+    status: SubscriptionStatus,
+    requested_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    status == Pending
+        && now.signed_duration_since(requested_at) > TimeDelta::days(CONFIRMATION_VALID_DAYS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pending_subscription_may_be_confirmed_for_seven_days() {
+        let requested = Utc::now();
+        let week = TimeDelta::days(7);
+        let later = requested + week + TimeDelta::seconds(1);
+        assert!(!past_confirmation(Pending, requested, requested + week));
+        assert!(past_confirmation(Pending, requested, later));
+        assert!(!past_confirmation(Confirmed, requested, later));
+    }
 
     #[test]
     fn links_confirm_and_end_once() {

@@ -60,6 +60,17 @@ pub async fn insert_pending(
     Ok(())
 }
 
+/// Removes pending subscription `id` (one never confirmed, replaced by a new request);
+/// its links then lead nowhere.
+pub async fn delete_pending(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from newsletter_subscriptions where id = $1 and status = $2")
+        .bind(id)
+        .bind(Stored(Pending))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The subscription a token hash belongs to, locked (`unsubscribe` picks the token kind).
 pub async fn lock_by_token(
     conn: &mut PgConnection,

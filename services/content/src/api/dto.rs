@@ -212,7 +212,9 @@ pub struct PresentationFile {
     pub title: String,
     pub description: Option<String>,
     pub is_primary: bool,
-    pub uploaded_by: String,
+    /// Who uploaded it: shown to those who manage the session only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_by: Option<String>,
     pub uploaded_at: DateTime<Utc>,
     pub download_count: i32,
     pub last_accessed_at: Option<DateTime<Utc>>,
@@ -232,7 +234,9 @@ pub struct SupplementaryMaterialResponse {
     pub title: String,
     pub description: Option<String>,
     pub material_type: MaterialType,
-    pub uploaded_by: String,
+    /// Who added it: shown to those who manage the session only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_by: Option<String>,
     pub uploaded_at: DateTime<Utc>,
     pub download_count: i32,
 }

@@ -20,7 +20,8 @@ use super::dto::{
     MaterialsDetailsRequest, PresentationFile, PrimaryRequest, PublicationRequest,
     SessionMaterialsResponse, SupplementaryMaterialResponse, SupplementaryRequest,
 };
-use super::{owners, uploader, AppState};
+use super::owners::{self, Sight};
+use super::{uploader, AppState};
 use crate::announce::{self, public_url};
 use crate::domain::access::{materials_public, Uploader};
 use crate::domain::materials::{Details, Supplementary};
@@ -50,12 +51,15 @@ async fn managed_session(
     Ok(session)
 }
 
-/// The session's materials as the API shows them.
+/// The session's materials as the API shows them to `sight` (the public does not learn
+/// who uploaded what).
 async fn answer(
     state: &AppState,
     db: &mut PgConnection,
     session: KnownSession,
+    sight: Sight,
 ) -> Result<SessionMaterialsResponse, ApiError> {
+    let managing = sight == Sight::Managing;
     let base = &state.settings.public_base_url;
     let m = materials::fetch(&mut *db, session.session_id).await?;
     let presentations = materials::presentations(&mut *db, session.session_id).await?;
@@ -79,7 +83,7 @@ async fn answer(
                 title: p.title,
                 description: p.description,
                 is_primary: p.is_primary,
-                uploaded_by: p.uploaded_by,
+                uploaded_by: managing.then_some(p.uploaded_by),
                 uploaded_at: p.uploaded_at,
                 download_count: p.download_count,
                 last_accessed_at: p.last_accessed_at,
@@ -97,7 +101,7 @@ async fn answer(
                 title: s.title,
                 description: s.description,
                 material_type: *s.material_type,
-                uploaded_by: s.uploaded_by,
+                uploaded_by: managing.then_some(s.uploaded_by),
                 uploaded_at: s.uploaded_at,
                 download_count: s.download_count.unwrap_or(0),
             })
@@ -145,9 +149,13 @@ pub async fn get_materials(
             "no published materials of session {session_id}"
         )));
     }
-    Ok(Json(
-        answer(&state, &mut *state.pool.acquire().await?, session).await?,
-    ))
+    let sight = if manages {
+        Sight::Managing
+    } else {
+        Sight::Public
+    };
+    let mut db = state.pool.acquire().await?;
+    Ok(Json(answer(&state, &mut db, session, sight).await?))
 }
 
 /// Sets the recording and the photo gallery (completed event photos of this session).
@@ -185,7 +193,7 @@ pub async fn update_details(
     materials::lock(&mut tx, session_id, session.event_id, Utc::now()).await?;
     materials::set_details(&mut tx, session_id, &details).await?;
     announce_change(&mut tx, &state, session_id, &context).await?;
-    let body = answer(&state, &mut tx, session).await?;
+    let body = answer(&state, &mut tx, session, Sight::Managing).await?;
     tx.commit().await?;
     Ok(Json(body))
 }
@@ -257,7 +265,7 @@ pub async fn add_supplementary(
     materials::add_supplementary(&mut tx, session_id, &material, &actor.subject, Utc::now())
         .await?;
     announce_change(&mut tx, &state, session_id, &context).await?;
-    let body = answer(&state, &mut tx, session).await?;
+    let body = answer(&state, &mut tx, session, Sight::Managing).await?;
     let saved = SavedResponse::json(StatusCode::CREATED, HeaderMap::new(), &body);
     let response = once.finish(&mut tx, saved).await?;
     tx.commit().await?;
@@ -313,7 +321,7 @@ pub async fn set_primary(
         return Err(ApiError::invalid_field("fileId", detail));
     }
     announce_change(&mut tx, &state, session_id, &context).await?;
-    let body = answer(&state, &mut tx, session).await?;
+    let body = answer(&state, &mut tx, session, Sight::Managing).await?;
     tx.commit().await?;
     Ok(Json(body))
 }
@@ -343,7 +351,7 @@ pub async fn publish(
         .then(|| m.materials_published_at.unwrap_or(now));
     materials::set_published(&mut tx, session_id, at).await?;
     announce_change(&mut tx, &state, session_id, &context).await?;
-    let body = answer(&state, &mut tx, session).await?;
+    let body = answer(&state, &mut tx, session, Sight::Managing).await?;
     tx.commit().await?;
     Ok(Json(body))
 }

@@ -36,7 +36,8 @@ pub async fn upsert_profile(conn: &mut PgConnection, p: &SpeakerProfile<'_>) -> 
     touch_speaker(conn, p.speaker_id, p.changed_at).await
 }
 
-/// Forgets an erased speaker: the profile and the approved content; agendas show the id only.
+/// Forgets an erased speaker: the profile, the approved content and the reason given when
+/// declining; agendas show the id only.
 pub async fn forget_speaker(
     conn: &mut PgConnection,
     speaker_id: Uuid,
@@ -48,6 +49,14 @@ pub async fn forget_speaker(
         .await?;
     sqlx::query(
         "update session_speakers set abstract = null, photo_url = null where speaker_id = $1",
+    )
+    .bind(speaker_id)
+    .execute(&mut *conn)
+    .await?;
+    // The reason they gave when declining was in their words.
+    sqlx::query(
+        "update overflow_speakers set decline_reason = 'declined the invitation' \
+         where speaker_id = $1 and decline_reason is not null",
     )
     .bind(speaker_id)
     .execute(&mut *conn)

@@ -103,6 +103,7 @@ pub async fn erase_speaker(
     service_kit::erasure::forget_person(&mut tx, id, &speaker.email).await?;
     if store::speakers::erase_speaker(&mut tx, id, now).await? {
         store::content_files::forget_names_of(&mut tx, id).await?;
+        store::assignments::forget_reasons_of(&mut tx, id).await?;
         let erased = SpeakerErased {
             speaker_id: id,
             erased_at: now,

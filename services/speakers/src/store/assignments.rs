@@ -116,6 +116,21 @@ pub async fn set_state(
     Ok(())
 }
 
+/// Forgets the reasons speaker `speaker_id` gave when declining (erasure: the words are
+/// theirs); the answers themselves stay.
+pub async fn forget_reasons_of(
+    conn: &mut PgConnection,
+    speaker_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update session_speakers set decline_reason = null where speaker_id = $1 and decline_reason is not null",
+    )
+    .bind(speaker_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The assignments of a speaker (their sessions), newest first.
 pub async fn of_speaker(
     db: impl PgExecutor<'_>,

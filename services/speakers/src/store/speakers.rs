@@ -128,6 +128,22 @@ pub async fn fetch_speaker(
         .await
 }
 
+/// When speaker `id` was erased (`Some(None)`: not erased; `None`: no such speaker).
+/// `hold` share-locks the row, so no erasure commits before this transaction ends.
+pub async fn fetch_erased_at(
+    conn: &mut PgConnection,
+    id: Uuid,
+    hold: bool,
+) -> Result<Option<Option<DateTime<Utc>>>, sqlx::Error> {
+    let lock = if hold { " for share" } else { "" };
+    sqlx::query_scalar(&format!(
+        "select erased_at from speakers where id = $1{lock}"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Reads one speaker and locks it.
 pub async fn lock_speaker(
     conn: &mut PgConnection,
