@@ -193,3 +193,42 @@ async fn a_confirmation_link_older_than_a_week_confirms_nothing_and_subscribing_
         "the old link leads nowhere"
     );
 }
+
+#[tokio::test]
+async fn an_erased_attendees_newsletter_links_lead_nowhere() {
+    let db = TestDb::create().await;
+    let (_events, service, organizer, attendee) = reader(&db, "gone@example.ch").await;
+    let id = attendee["id"].as_str().unwrap();
+    organizer
+        .post(
+            "/api/v1/newsletter/subscriptions",
+            &json!({"attendeeId": id, "source": "event_page"}),
+        )
+        .await
+        .expect(StatusCode::ACCEPTED);
+    let (confirm_token, unsubscribe_token) = link_tokens(&service).await;
+
+    let erased = organizer
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/attendees/{id}"),
+            None,
+            None,
+        )
+        .await;
+
+    assert_eq!(erased.status, StatusCode::NO_CONTENT);
+    let public = Api::anonymous(&service);
+    for (path, token) in [
+        ("/api/v1/newsletter/confirm", &confirm_token),
+        ("/api/v1/newsletter/unsubscribe", &unsubscribe_token),
+    ] {
+        let followed = public.post(path, &json!({"token": token})).await;
+        assert_eq!(
+            followed.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            followed.body
+        );
+    }
+}

@@ -1,12 +1,9 @@
 //! Attendee rows.
 
 use chrono::{DateTime, Utc};
-use service_kit::Stored;
 use shared_domain::Valid;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
-
-use crate::domain::newsletter::SubscriptionStatus;
 
 use crate::domain::attendee::{AttendeeFields, GdprConsent};
 
@@ -214,10 +211,9 @@ pub async fn erase_attendee(
         return Ok(false);
     }
     sqlx::query("update event_registrations set special_requests = null, session_preferences = '[]' where attendee_id = $1").bind(id).execute(&mut *conn).await?;
-    sqlx::query("update newsletter_subscriptions set status = $3, unsubscribed_at = $2 where attendee_id = $1 and status <> $3")
+    // The subscriptions go whole: their links then lead nowhere.
+    sqlx::query("delete from newsletter_subscriptions where attendee_id = $1")
         .bind(id)
-        .bind(now)
-        .bind(Stored(SubscriptionStatus::Unsubscribed))
         .execute(&mut *conn)
         .await?;
     service_kit::erasure::forget_profile(conn, id).await?;
