@@ -367,14 +367,9 @@ impl From<sqlx::Error> for ApiError {
             if let Some(problem) = constraint_problem(database.kind(), database.constraint()) {
                 return problem;
             }
-            // Class 22 (data exception): a value the database cannot hold, such as a date
-            // outside its range, came from the request (a filter or a cursor).
-            if database.code().is_some_and(|code| code.starts_with("22")) {
-                tracing::info!(%error, "request value out of the database's range");
-                return ApiError::new(
-                    ProblemKind::MalformedRequest,
-                    "A value of the request is out of the range this resource accepts",
-                );
+            if let Some(problem) = class_problem(database.code().as_deref()) {
+                tracing::info!(%error, "database refused the request's work");
+                return problem;
             }
         }
         // Every connection busy past the pool's wait: the service is overloaded, not
@@ -388,6 +383,26 @@ impl From<sqlx::Error> for ApiError {
         }
         Self::internal(error)
     }
+}
+
+/// What an SQLSTATE class means to the client. Class 22 (data exception): a value the
+/// database cannot hold, such as a date outside its range, came from the request (a filter
+/// or a cursor). Class 40 (transaction rollback): the request met a concurrent one (a
+/// deadlock or a serialization failure) and was rolled back whole; repeating it is safe.
+fn class_problem(code: Option<&str>) -> Option<ApiError> {
+    let code = code?;
+    if code.starts_with("22") {
+        return Some(ApiError::new(
+            ProblemKind::MalformedRequest,
+            "A value of the request is out of the range this resource accepts",
+        ));
+    }
+    code.starts_with("40").then(|| {
+        ApiError::new(
+            ProblemKind::Unavailable,
+            "The request met a concurrent change and was undone; repeat it",
+        )
+    })
 }
 
 impl From<event_bus::outbox::OutboxError> for ApiError {
@@ -418,6 +433,19 @@ mod tests {
         let answer = ApiError::from(sqlx::Error::PoolTimedOut).into_response();
         assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(answer.headers().contains_key(header::RETRY_AFTER));
+    }
+
+    #[test]
+    fn a_deadlock_is_a_503_to_repeat_and_a_value_out_of_range_a_400() {
+        let deadlock = class_problem(Some("40P01")).unwrap().into_response();
+        assert_eq!(deadlock.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(deadlock.headers().contains_key(header::RETRY_AFTER));
+        let serialization = class_problem(Some("40001")).unwrap();
+        assert_eq!(serialization.kind, ProblemKind::Unavailable);
+        let out_of_range = class_problem(Some("22008")).unwrap();
+        assert_eq!(out_of_range.kind, ProblemKind::MalformedRequest);
+        assert!(class_problem(Some("XX000")).is_none());
+        assert!(class_problem(None).is_none());
     }
 
     #[test]
