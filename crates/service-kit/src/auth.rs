@@ -273,7 +273,14 @@ impl Authenticator {
     /// Verifies `token` and returns its actor, with the platform's grants when this
     /// authenticator reads them; any failure is a 401 with a stable message.
     pub async fn authenticate(&self, token: &str) -> Result<Actor, ApiError> {
-        let mut actor: Actor = self.verify(token).await?.into();
+        let claims = self.verify(token).await?;
+        self.actor_of(claims).await
+    }
+
+    /// The actor of verified `claims`, with the platform's grants when this authenticator
+    /// reads them.
+    async fn actor_of(&self, claims: Claims) -> Result<Actor, ApiError> {
+        let mut actor: Actor = claims.into();
         if let Some(pool) = &self.grants {
             let grants = crate::grants::of_subject(pool, &actor.subject).await?;
             crate::grants::refine(&mut actor, &grants);
@@ -421,6 +428,24 @@ fn token_of(value: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// The claims of a request's bearer token once the common layers verified it (the rate
+/// limit does, for every budgeted request); a request extension, which no client can set,
+/// so the token is checked once per request.
+#[derive(Clone)]
+pub struct VerifiedToken(pub Claims);
+
+/// The actor of the request's `token`, from the claims the layers verified when they did.
+async fn actor_of_request(
+    parts: &Parts,
+    auth: &Authenticator,
+    token: &str,
+) -> Result<Actor, ApiError> {
+    match parts.extensions.get::<VerifiedToken>() {
+        Some(VerifiedToken(claims)) => auth.actor_of(claims.clone()).await,
+        None => auth.authenticate(token).await,
+    }
+}
+
 impl<S> FromRequestParts<S> for Actor
 where
     Arc<Authenticator>: FromRef<S>,
@@ -431,9 +456,8 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?
             .ok_or_else(|| ApiError::unauthenticated("A bearer token is required"))?;
-        let actor = Arc::<Authenticator>::from_ref(state)
-            .authenticate(token)
-            .await?;
+        let auth = Arc::<Authenticator>::from_ref(state);
+        let actor = actor_of_request(parts, &auth, token).await?;
         // Refused before the body is read: a caller without any role learns nothing from
         // how its input would have been judged.
         if actor.roles.is_empty() && actor.event_roles.is_empty() {
@@ -458,10 +482,10 @@ where
     ) -> Result<Option<Self>, Self::Rejection> {
         match bearer(parts)? {
             None => Ok(None),
-            Some(token) => Arc::<Authenticator>::from_ref(state)
-                .authenticate(token)
-                .await
-                .map(Some),
+            Some(token) => {
+                let auth = Arc::<Authenticator>::from_ref(state);
+                actor_of_request(parts, &auth, token).await.map(Some)
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::auth::{bearer_of, Authenticator};
+use crate::auth::{bearer_of, Authenticator, Claims, VerifiedToken};
 use crate::problem::ApiError;
 
 /// Requests between two sweeps of the budgets of callers gone quiet.
@@ -66,15 +66,17 @@ impl RateLimits {
         })
     }
 
-    /// Takes one request from the caller's budget; `Err` holds the seconds to wait.
-    async fn take(&self, headers: &HeaderMap) -> Result<(), u64> {
+    /// The claims of the request's bearer token, if it carries one that verifies.
+    async fn verified(&self, headers: &HeaderMap) -> Option<Claims> {
+        self.auth.verify(bearer_of(headers)?).await.ok()
+    }
+
+    /// Takes one request from the budget of `subject` (a verified token's) or, without
+    /// one, of the client address; `Err` holds the seconds to wait.
+    fn take(&self, subject: Option<&str>, headers: &HeaderMap) -> Result<(), u64> {
         self.sweep_now_and_then();
-        let subject = match bearer_of(headers) {
-            Some(token) => self.auth.verify(token).await.ok().map(|claims| claims.sub),
-            None => None,
-        };
         let outcome = match subject {
-            Some(subject) => self.tokens.check_key(&subject),
+            Some(subject) => self.tokens.check_key(&subject.to_owned()),
             None => self.anonymous.check_key(&address_of(headers)),
         };
         outcome.map_err(|not_until| {
@@ -124,14 +126,21 @@ fn exempt(path: &str) -> bool {
 /// The middleware: `429` when the caller's budget is spent.
 pub async fn limit(
     State(limits): State<Arc<RateLimits>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if exempt(request.uri().path()) {
         return next.run(request).await;
     }
-    match limits.take(request.headers()).await {
-        Ok(()) => next.run(request).await,
+    let verified = limits.verified(request.headers()).await;
+    let subject = verified.as_ref().map(|claims| claims.sub.as_str());
+    match limits.take(subject, request.headers()) {
+        Ok(()) => {
+            if let Some(claims) = verified {
+                request.extensions_mut().insert(VerifiedToken(claims));
+            }
+            next.run(request).await
+        }
         Err(seconds) => {
             let mut response = ApiError::new(
                 crate::ProblemKind::TooManyRequests,

@@ -56,18 +56,21 @@ pub async fn by_token(
             "The invitation link does not belong to this invitation",
         ));
     }
-    let speaker_id = store::assignments::fetch_assignment(conn, id, false)
-        .await?
-        .ok_or(SpeakerError::InvitationNotFound(id))?
-        .speaker_id;
-    // The speaker's row before the assignment's, in the order erasure takes them: an answer
-    // and an erasure of the same speaker never both commit.
-    let erased = store::speakers::fetch_erased_at(conn, speaker_id, lock)
-        .await?
-        .is_none_or(|erased_at| erased_at.is_some());
-    let assignment = store::assignments::fetch_assignment(conn, id, lock)
+    let found = store::assignments::fetch_assignment(conn, id, false)
         .await?
         .ok_or(SpeakerError::InvitationNotFound(id))?;
+    // The speaker's row before the assignment's, in the order erasure takes them: an answer
+    // and an erasure of the same speaker never both commit.
+    let erased = store::speakers::fetch_erased_at(conn, found.speaker_id, lock)
+        .await?
+        .is_none_or(|erased_at| erased_at.is_some());
+    let assignment = if lock {
+        store::assignments::fetch_assignment(conn, id, true)
+            .await?
+            .ok_or(SpeakerError::InvitationNotFound(id))?
+    } else {
+        found
+    };
     if erased
         || assignment.invitation_id != Some(claims.jti)
         || assignment.invitation_withdrawn_at.is_some()
