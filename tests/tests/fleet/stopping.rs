@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use fleet_tests::processes::ServiceProcess;
 use fleet_tests::{unique, TestDb};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 #[tokio::test]
@@ -41,6 +41,18 @@ async fn a_stop_request_ends_the_service_within_its_grace_while_a_client_holds_a
     held.write_all(b"GET /health/live HTTP/1.1\r\nHost: companies\r\n")
         .await
         .expect("half a request is sent");
+    // The listener takes connections in the order they came: once a later one is answered,
+    // the held one was accepted and the stop must wait for it.
+    let mut later = TcpStream::connect(&address)
+        .await
+        .expect("a second connection");
+    later
+        .write_all(b"GET /health/live HTTP/1.1\r\nHost: companies\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("a whole request is sent");
+    let mut answer = String::new();
+    later.read_to_string(&mut answer).await.expect("an answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
     let asked = Instant::now();
     service.terminate();
