@@ -15,6 +15,7 @@ pub struct ServiceProcess {
     pub base_url: String,
     pub client: reqwest::Client,
     child: Child,
+    log: PathBuf,
 }
 
 /// The directory of the workspace's binaries (`target/<profile>`).
@@ -56,8 +57,8 @@ impl ServiceProcess {
             "{} is missing: build it first (cargo build --bins)",
             binary.display()
         );
-        let log = std::fs::File::create(bin_dir().join(format!("{log_name}.log")))
-            .expect("a service log can be created");
+        let log_path = bin_dir().join(format!("{log_name}.log"));
+        let log = std::fs::File::create(&log_path).expect("a service log can be created");
         let port = free_port();
         let child = Command::new(&binary)
             .arg(name)
@@ -85,7 +86,13 @@ impl ServiceProcess {
             base_url: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             child,
+            log: log_path,
         }
+    }
+
+    /// What the process has written to its standard output and error so far.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Waits until the service is ready (migrated, its workers running, its consumer in

@@ -24,6 +24,29 @@ async fn a_stop_request_ends_an_idle_service_cleanly() {
 }
 
 #[tokio::test]
+async fn a_worker_thread_count_that_is_no_count_stops_start_up_with_a_line_naming_it() {
+    for value in ["0", "many"] {
+        let mut service = ServiceProcess::spawn_with(
+            "companies",
+            "postgres://nobody@127.0.0.1:9/none",
+            &unique("t"),
+            "bad-threads",
+            &[("TOKIO_WORKER_THREADS", value)],
+        );
+
+        let status = service.exited_within(Duration::from_secs(30)).await;
+
+        let status = status.expect("start-up stops at once");
+        assert_eq!(status.code(), Some(2), "{value}: {}", service.output());
+        let output = service.output();
+        assert!(
+            output.lines().count() == 1 && output.contains("TOKIO_WORKER_THREADS"),
+            "{value}: {output}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_stop_request_ends_the_service_within_its_grace_while_a_client_holds_a_request() {
     let db = TestDb::create().await;
     let url = db.service_url("companies").await;
