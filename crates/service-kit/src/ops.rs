@@ -140,18 +140,18 @@ async fn metrics(State(state): State<OpsState>) -> Response {
 /// path or an invented method, to keep the label set bounded whatever callers send).
 pub async fn record_metrics(request: Request, next: Next) -> Response {
     let method = method_label(request.method());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    // The router puts the route it matched on the answer (`server::note_route`).
-    let route = response
+    let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str);
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let started = Instant::now();
+    let response = next.run(request).await;
     HTTP_DURATION
-        .with_label_values(&[method, route])
+        .with_label_values(&[method, &route])
         .observe(started.elapsed().as_secs_f64());
     HTTP_REQUESTS
-        .with_label_values(&[method, route, response.status().as_str()])
+        .with_label_values(&[method, &route, response.status().as_str()])
         .inc();
     response
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -261,15 +261,18 @@ fn consumer_settings(spec: &ServiceSpec, config: &ServiceConfig) -> ConsumerSett
 /// of the caller's `traceparent` when it sent one.
 fn request_span(request: &Request<Body>) -> tracing::Span {
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
-    // The route is not known before routing: `note_route` names it once it is.
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |path| path.as_str());
     let span = tracing::info_span!(
         "request",
-        otel.name = %request.method(),
+        otel.name = %format!("{} {route}", request.method()),
         otel.kind = "server",
         otel.status_code = tracing::field::Empty,
         method = %request.method(),
         path = %request.uri().path(),
-        http.route = tracing::field::Empty,
+        http.route = %route,
         http.response.status_code = tracing::field::Empty,
         request_id = %header("x-request-id").unwrap_or("-"),
     );
@@ -290,31 +293,8 @@ impl<B> tower_http::trace::OnResponse<B> for RecordStatus {
     }
 }
 
-/// Names the matched route on the request's span and hands it to the layers outside the
-/// router (the metrics read it from the answer).
-async fn note_route(request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    if let Some(route) = &route {
-        let span = tracing::Span::current();
-        span.record("http.route", route.as_str());
-        span.record(
-            "otel.name",
-            tracing::field::display(format_args!("{} {}", request.method(), route.as_str())),
-        );
-    }
-    let mut response = next.run(request).await;
-    if let Some(route) = route {
-        response.extensions_mut().insert(route);
-    }
-    response
-}
-
 /// Applies request ids, tracing, CORS, compression, metrics, problem rendering, timeout
 /// and body limit to `router`, and answers unknown routes with a 404 problem.
-///
-/// The layers wrap the router as a whole, not each of its routes: a middleware clones what
-/// it wraps for every request, and wrapping each route made it clone the route's handler
-/// and state once per layer.
 pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authenticator>) -> Router {
     let origins: Vec<HeaderValue> = config
         .cors_origins
@@ -351,32 +331,30 @@ pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authentica
     let trace = TraceLayer::new_for_http()
         .make_span_with(request_span)
         .on_response(RecordStatus);
-    let routed = router
+    router
         .fallback(|| async { ApiError::not_found("No resource at this path") })
-        .route_layer(middleware::from_fn(note_route));
-    Router::new().fallback_service(
-        ServiceBuilder::new()
-            .layer(middleware::from_fn(crate::request_id::drop_unusable))
-            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-            .layer(trace)
-            .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(cors)
-            .layer(middleware::from_fn(crate::headers::security_headers))
-            .layer(CompressionLayer::new())
-            .layer(middleware::from_fn(ops::record_metrics))
-            .layer(middleware::from_fn(problem_details))
-            .layer(middleware::from_fn_with_state(
-                crate::rate_limit::RateLimits::new(config.rate_limits, auth.clone()),
-                crate::rate_limit::limit,
-            ))
-            .layer(CatchPanicLayer::custom(panic_problem))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
-                config.request_timeout,
-            ))
-            .layer(DefaultBodyLimit::max(config.body_limit))
-            .service(routed),
-    )
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn(crate::request_id::drop_unusable))
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(cors)
+                .layer(middleware::from_fn(crate::headers::security_headers))
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn(ops::record_metrics))
+                .layer(middleware::from_fn(problem_details))
+                .layer(middleware::from_fn_with_state(
+                    crate::rate_limit::RateLimits::new(config.rate_limits, auth.clone()),
+                    crate::rate_limit::limit,
+                ))
+                .layer(CatchPanicLayer::custom(panic_problem))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    config.request_timeout,
+                ))
+                .layer(DefaultBodyLimit::max(config.body_limit)),
+        )
 }
 
 /// Makes every error answer a problem: adds `instance` (and the request id) to problem
