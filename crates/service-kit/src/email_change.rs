@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use shared_domain::address_change::{link_works, wait_for_next_link, LINK_LIFETIME};
+use shared_domain::address_change::{
+    link_works, wait_for_next_link, LINK_LIFETIME, NEXT_LINK_AFTER,
+};
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
@@ -26,14 +28,17 @@ fn hash(token: &str) -> String {
 
 /// Records a change of `person_id` to `new_email` (replacing an earlier one); answers it
 /// with the token of the link to mail to the new address. A person who asked for a link
-/// less than [`shared_domain::address_change::NEXT_LINK_AFTER`] ago is answered 429
-/// naming `email`, with `Retry-After`.
+/// less than [`NEXT_LINK_AFTER`] ago is answered 429 naming `email`, with `Retry-After`.
+///
+/// An address that another person asked to move to less than [`NEXT_LINK_AFTER`] ago gets
+/// no link (no token): several accounts cannot take turns mailing one stranger. The change
+/// is recorded all the same, so the answer does not tell that someone else asked.
 pub async fn start(
     conn: &mut PgConnection,
     person_id: Uuid,
     new_email: &str,
     now: DateTime<Utc>,
-) -> Result<(PendingChange, String), ApiError> {
+) -> Result<(PendingChange, Option<String>), ApiError> {
     let last: Option<DateTime<Utc>> = sqlx::query_scalar(
         "select requested_at from email_changes where person_id = $1 for update",
     )
@@ -47,11 +52,26 @@ pub async fn start(
             wait.num_seconds().max(1) as u64,
         ));
     }
+    let new_email = new_email.to_lowercase();
+    // Requests for one address take turns, so two at once cannot both find it unmailed.
+    sqlx::query("select pg_advisory_xact_lock(hashtext('email_change.' || $1))")
+        .bind(&new_email)
+        .execute(&mut *conn)
+        .await?;
+    let mailed_lately: bool = sqlx::query_scalar(
+        "select exists (select 1 from email_changes
+            where new_email = $1 and person_id <> $2 and requested_at > $3)",
+    )
+    .bind(&new_email)
+    .bind(person_id)
+    .bind(now - NEXT_LINK_AFTER)
+    .fetch_one(&mut *conn)
+    .await?;
     let token = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
     let change = PendingChange {
         id: shared_domain::new_id(),
         person_id,
-        new_email: new_email.to_lowercase(),
+        new_email,
         expires_at: now + LINK_LIFETIME,
     };
     sqlx::query(
@@ -69,7 +89,7 @@ pub async fn start(
     .bind(change.expires_at)
     .execute(conn)
     .await?;
-    Ok((change, token))
+    Ok((change, (!mailed_lately).then_some(token)))
 }
 
 /// The change a token belongs to: 404 for an unknown token, 410 once expired. A

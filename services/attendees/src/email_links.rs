@@ -24,6 +24,9 @@ pub async fn request(
 ) -> Result<(), ApiError> {
     let now = Utc::now();
     let (change, token) = email_change::start(conn, attendee_id, new_email, now).await?;
+    let Some(token) = token else {
+        return Ok(());
+    };
     let requested = AttendeeEmailChangeRequested {
         change_id: change.id,
         attendee_id,

@@ -28,6 +28,9 @@ pub async fn request(
 ) -> Result<(), ApiError> {
     let now = Utc::now();
     let (change, token) = email_change::start(conn, contact_id, new_email, now).await?;
+    let Some(token) = token else {
+        return Ok(());
+    };
     let address = Address {
         email: change.new_email,
     };

@@ -24,6 +24,9 @@ pub async fn request(
 ) -> Result<(), ApiError> {
     let now = Utc::now();
     let (change, token) = email_change::start(conn, speaker_id, new_email, now).await?;
+    let Some(token) = token else {
+        return Ok(());
+    };
     let requested = SpeakerEmailChangeRequested {
         change_id: change.id,
         speaker_id,

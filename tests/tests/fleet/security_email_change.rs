@@ -136,6 +136,58 @@ async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
 }
 
 #[tokio::test]
+async fn accounts_taking_turns_cannot_mail_one_stranger_again_and_again() {
+    use sqlx::Connection;
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let owners = [("attendees", &attendees)];
+    let _notifications =
+        TestService::notifications_keyed(&db, &events, &owners, Arc::new(SystemClock)).await;
+    let organizer = Api::as_roles(&attendees, &["organizer"]);
+    let stranger = format!("{}@example.ch", unique("stranger"));
+    let mut accounts = Vec::new();
+    for name in ["ada", "grace", "hedy"] {
+        let email = format!("{}@example.ch", unique(name));
+        accounts.push((create(&organizer, &email).await, email));
+    }
+
+    for (id, _) in &accounts {
+        let answer = themself(&attendees, id)
+            .patch_if(
+                &format!("/api/v1/attendees/{id}"),
+                &json!({"email": stranger}),
+                "\"1\"",
+            )
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(
+            answer["pendingEmail"],
+            stranger.as_str(),
+            "every account is answered alike"
+        );
+    }
+
+    wait_for_mails(&stranger, 1).await;
+    wait_for_mails(&accounts[0].1, 1).await;
+    let mut conn = sqlx::PgConnection::connect(&db.admin_url()).await.unwrap();
+    let links: i64 = sqlx::query_scalar(
+        "select count(*) from attendees.outbox where event_type = 'attendees.attendee.email_change_requested.v2'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        links, 1,
+        "one link to the stranger, none for the later accounts"
+    );
+    assert_eq!(mails_to(&stranger).await.len(), 1);
+    for (_, email) in &accounts[1..] {
+        assert!(mails_to(email).await.is_empty(), "no notice without a link");
+    }
+}
+
+#[tokio::test]
 async fn moving_to_someone_elses_address_reveals_nothing() {
     let db = TestDb::create().await;
     let events = TestService::events(&db).await;
