@@ -27,6 +27,29 @@ fn themself(service: &TestService, id: &str) -> Api {
     Api::at(&service.base_url, Some(mint_hs256(TEST_SECRET, &claims)))
 }
 
+/// The attendee `id` asking, with their own token, to move to `email`; the answer.
+async fn ask_to_move(attendees: &TestService, id: &str, email: &str) -> Value {
+    themself(attendees, id)
+        .patch_if(
+            &format!("/api/v1/attendees/{id}"),
+            &json!({"email": email}),
+            "\"1\"",
+        )
+        .await
+        .expect(StatusCode::OK)
+}
+
+/// A database with events, attendees and the notifications that mail for them.
+async fn attendees_with_mail() -> (TestDb, TestService, TestService, TestService) {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let attendees = TestService::attendees_beside(&db, &events).await;
+    let owners = [("attendees", &attendees)];
+    let notifications =
+        TestService::notifications_keyed(&db, &events, &owners, Arc::new(SystemClock)).await;
+    (db, events, attendees, notifications)
+}
+
 async fn create(organizer: &Api, email: &str) -> String {
     organizer
         .post("/api/v1/attendees", &person(email))
@@ -39,12 +62,7 @@ async fn create(organizer: &Api, email: &str) -> String {
 
 #[tokio::test]
 async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
-    let db = TestDb::create().await;
-    let events = TestService::events(&db).await;
-    let attendees = TestService::attendees_beside(&db, &events).await;
-    let owners = [("attendees", &attendees)];
-    let _notifications =
-        TestService::notifications_keyed(&db, &events, &owners, Arc::new(SystemClock)).await;
+    let (_db, _events, attendees, _notifications) = attendees_with_mail().await;
     let organizer = Api::as_roles(&attendees, &["organizer"]);
     let (old, new) = (
         format!("{}@example.ch", unique("old")),
@@ -53,14 +71,7 @@ async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
     let id = create(&organizer, &old).await;
     let ada = themself(&attendees, &id);
 
-    let asked = ada
-        .patch_if(
-            &format!("/api/v1/attendees/{id}"),
-            &json!({"email": new}),
-            "\"1\"",
-        )
-        .await
-        .expect(StatusCode::OK);
+    let asked = ask_to_move(&attendees, &id, &new).await;
     assert_eq!(
         asked["email"],
         old.as_str(),
@@ -138,12 +149,7 @@ async fn a_new_address_is_used_only_after_its_owner_follows_the_link() {
 #[tokio::test]
 async fn accounts_taking_turns_cannot_mail_one_stranger_again_and_again() {
     use sqlx::Connection;
-    let db = TestDb::create().await;
-    let events = TestService::events(&db).await;
-    let attendees = TestService::attendees_beside(&db, &events).await;
-    let owners = [("attendees", &attendees)];
-    let _notifications =
-        TestService::notifications_keyed(&db, &events, &owners, Arc::new(SystemClock)).await;
+    let (db, _events, attendees, _notifications) = attendees_with_mail().await;
     let organizer = Api::as_roles(&attendees, &["organizer"]);
     let stranger = format!("{}@example.ch", unique("stranger"));
     let mut accounts = Vec::new();
@@ -153,14 +159,7 @@ async fn accounts_taking_turns_cannot_mail_one_stranger_again_and_again() {
     }
 
     for (id, _) in &accounts {
-        let answer = themself(&attendees, id)
-            .patch_if(
-                &format!("/api/v1/attendees/{id}"),
-                &json!({"email": stranger}),
-                "\"1\"",
-            )
-            .await
-            .expect(StatusCode::OK);
+        let answer = ask_to_move(&attendees, id, &stranger).await;
         assert_eq!(
             answer["pendingEmail"],
             stranger.as_str(),
