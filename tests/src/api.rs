@@ -150,6 +150,10 @@ impl Api {
         self.call(Method::POST, path, Some(body), None).await
     }
 
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.call(Method::DELETE, path, None, None).await
+    }
+
     pub async fn put(&self, path: &str, body: &Value) -> Answer {
         self.call(Method::PUT, path, Some(body), None).await
     }

@@ -236,24 +236,14 @@ async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
 
     assert_eq!(
         ada_api
-            .call(
-                reqwest::Method::DELETE,
-                &format!("/api/v1/attendees/{id}"),
-                None,
-                None
-            )
+            .delete(&format!("/api/v1/attendees/{id}"))
             .await
             .status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
         ada_api
-            .call(
-                reqwest::Method::DELETE,
-                &format!("/api/v1/attendees/{id}"),
-                None,
-                None
-            )
+            .delete(&format!("/api/v1/attendees/{id}"))
             .await
             .status,
         StatusCode::NO_CONTENT

@@ -208,14 +208,7 @@ async fn an_erased_attendees_newsletter_links_lead_nowhere() {
         .expect(StatusCode::ACCEPTED);
     let (confirm_token, unsubscribe_token) = link_tokens(&service).await;
 
-    let erased = organizer
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/attendees/{id}"),
-            None,
-            None,
-        )
-        .await;
+    let erased = organizer.delete(&format!("/api/v1/attendees/{id}")).await;
 
     assert_eq!(erased.status, StatusCode::NO_CONTENT);
     let public = Api::anonymous(&service);

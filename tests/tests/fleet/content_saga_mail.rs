@@ -14,7 +14,7 @@ use fleet_tests::partners::{id_of, PartnersFleet};
 use fleet_tests::upstream::{log_of, Upstream};
 use fleet_tests::{brokers, eventually, producer, publish, unique, TestDb, TestService};
 use notifications::clock::SystemClock;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use shared_domain::contracts::content::{
     ContentDownloaded, ContentType, OwnerKind, StorageQuotaWarning,
@@ -207,14 +207,7 @@ async fn an_attendees_download_counts_once_as_a_material_download() {
         attendees.push(id_of(&attendee));
     }
     let (dora, eve) = (attendees[0], attendees[1]);
-    let erased = organizer
-        .call(
-            Method::DELETE,
-            &format!("/api/v1/attendees/{eve}"),
-            None,
-            None,
-        )
-        .await;
+    let erased = organizer.delete(&format!("/api/v1/attendees/{eve}")).await;
     assert_eq!(erased.status, StatusCode::NO_CONTENT);
 
     let (session, slides, handout) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());

@@ -349,14 +349,9 @@ async fn quotas_refuse_with_a_413_and_warn_once_per_crossing() {
 
     // Deleting frees the space and re-arms the warning; crossing again warns again.
     let id = first["fileId"].as_str().unwrap();
-    me.call(
-        reqwest::Method::DELETE,
-        &format!("/api/v1/files/{id}"),
-        None,
-        None,
-    )
-    .await
-    .expect(StatusCode::NO_CONTENT);
+    me.delete(&format!("/api/v1/files/{id}"))
+        .await
+        .expect(StatusCode::NO_CONTENT);
     let (d, b) = cv(47_000, 6);
     upload(&me, d, b).await;
     let quota = me

@@ -497,12 +497,7 @@ async fn an_erased_speakers_links_open_nothing_and_their_decline_reasons_are_for
         Some(fleet_tests::services::token_of_speaker(&speaker_id)),
     );
     let erased = themself
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/speakers/{speaker_id}"),
-            None,
-            None,
-        )
+        .delete(&format!("/api/v1/speakers/{speaker_id}"))
         .await;
 
     assert_eq!(erased.status, StatusCode::NO_CONTENT);

@@ -349,12 +349,7 @@ async fn escalation_rules_are_validated_unique_per_event_and_updated_with_if_mat
     assert_eq!(missing.status, StatusCode::PRECONDITION_REQUIRED);
 
     let gone = organizer
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/escalation-rules/{id}"),
-            None,
-            None,
-        )
+        .delete(&format!("/api/v1/escalation-rules/{id}"))
         .await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT);
     let listed = organizer

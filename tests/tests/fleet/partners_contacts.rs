@@ -111,9 +111,7 @@ async fn a_new_contact_address_waits_for_its_link_and_a_removed_contact_is_erase
         .await
         .expect(StatusCode::CREATED);
     wait_for_mails(&fixed, 1).await;
-    let removed = portal
-        .call(reqwest::Method::DELETE, &path, None, None)
-        .await;
+    let removed = portal.delete(&path).await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
     fleet_tests::eventually(
         std::time::Duration::from_secs(20),

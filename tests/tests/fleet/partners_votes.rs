@@ -92,12 +92,7 @@ async fn gold_and_bronze_votes_weigh_by_tier_on_the_topic() {
     // Bronze withdraws: only gold's 5 is left.
     let withdrawn = fleet
         .partner_of(bern)
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/topic-votes/{topic}"),
-            None,
-            None,
-        )
+        .delete(&format!("/api/v1/topic-votes/{topic}"))
         .await;
     assert_eq!(withdrawn.status, StatusCode::NO_CONTENT);
     influence_becomes(fleet, topic, json!(100.0)).await;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use fleet_tests::api::Api;
 use fleet_tests::{eventually, TestDb, TestService};
 use rdkafka::producer::FutureRecord;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::Connection;
 
@@ -62,14 +62,7 @@ async fn erasure_forgets_dead_letters_and_stored_answers_naming_the_person() {
     )
     .await;
 
-    let erased = organizer
-        .call(
-            Method::DELETE,
-            &format!("/api/v1/attendees/{id}"),
-            None,
-            None,
-        )
-        .await;
+    let erased = organizer.delete(&format!("/api/v1/attendees/{id}")).await;
     assert_eq!(erased.status, StatusCode::NO_CONTENT);
     let left: i64 = sqlx::query_scalar(held)
         .fetch_one(&mut admin)
@@ -151,23 +144,9 @@ async fn an_erased_speaker_is_gone_from_the_speakers_and_the_mail_directory() {
         &speakers.base_url,
         Some(fleet_tests::services::token_of_speaker(id)),
     );
-    let erased = themself
-        .call(
-            Method::DELETE,
-            &format!("/api/v1/speakers/{id}"),
-            None,
-            None,
-        )
-        .await;
+    let erased = themself.delete(&format!("/api/v1/speakers/{id}")).await;
     assert_eq!(erased.status, StatusCode::NO_CONTENT);
-    let again = themself
-        .call(
-            Method::DELETE,
-            &format!("/api/v1/speakers/{id}"),
-            None,
-            None,
-        )
-        .await;
+    let again = themself.delete(&format!("/api/v1/speakers/{id}")).await;
     assert_eq!(
         again.status,
         StatusCode::NO_CONTENT,
@@ -232,14 +211,7 @@ async fn erasure_forgets_an_address_change_still_waiting_for_its_link() {
         .await
         .is_empty());
 
-    let erased = ada
-        .call(
-            Method::DELETE,
-            &format!("/api/v1/attendees/{id}"),
-            None,
-            None,
-        )
-        .await;
+    let erased = ada.delete(&format!("/api/v1/attendees/{id}")).await;
     assert_eq!(erased.status, StatusCode::NO_CONTENT);
     let showing = rows_showing(&db, &["attendees"], "ada.new.home").await;
     assert!(

@@ -11,7 +11,7 @@ use fleet_tests::api::Api;
 use fleet_tests::services::{claims, TEST_SECRET};
 use fleet_tests::{eventually, read_every_topic, sealed, unique, RawRecord, TestDb, TestService};
 use notifications::clock::SystemClock;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use service_kit::auth::{mint_hs256, Claims};
 use service_kit::person_keys::open_with;
@@ -172,7 +172,7 @@ async fn after_erasure_no_topic_holds_a_readable_trace_of_the_person() {
 
     let erase = |service: &TestService, path: String, token: String| {
         let api = Api::at(&service.base_url, Some(token));
-        async move { api.call(Method::DELETE, &path, None, None).await.status }
+        async move { api.delete(&path).await.status }
     };
     let organizer_token = fleet_tests::token(&["organizer"], None);
     let erased_attendee = erase(

@@ -64,13 +64,7 @@ async fn upload_cycles(args: &Args) {
                     .await;
                 let completed = done.body["uploadStatus"] == "completed";
                 // Deleted again, so the speaker's quota never fills.
-                me.call(
-                    reqwest::Method::DELETE,
-                    &format!("/api/v1/files/{id}"),
-                    None,
-                    None,
-                )
-                .await;
+                me.delete(&format!("/api/v1/files/{id}")).await;
                 (completed, None)
             }
         },
