@@ -1,8 +1,8 @@
 //! Consumer lag per partition (`bus_consumer_lag_messages`): the partition's end as this
 //! member knows it, minus the offset it last applied there. The end is the larger of what
-//! the consumer has received (known at once) and the high watermark of the latest fetch
-//! response (librdkafka's statistics, every few seconds), so a backlog larger than what was
-//! received shows too. A partition counts from its assignment to this member, reported from
+//! the consumer has received (known at once) and, from librdkafka's statistics every few
+//! seconds, the high watermark of the latest fetch response and the client's next fetch
+//! position, so a backlog larger than what was received shows too. A partition counts from its assignment to this member, reported from
 //! its first received message (everything before it was applied earlier), until it is
 //! revoked: another member reports it then, and messages of it still in this member's hands
 //! no longer count here. A partition assigned back to this member (a rebalance that changed

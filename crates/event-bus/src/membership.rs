@@ -1,6 +1,7 @@
 //! A consumer's place in its group: rebalance callbacks tell the heartbeat whether
 //! partitions are assigned and since when none are; statistics tell the lag reporter how far
-//! partitions reach.
+//! partitions reach (the broker's high watermark, or the client's fetch position where that
+//! is further).
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -59,8 +60,12 @@ impl ClientContext for GroupMembership {
     fn stats(&self, statistics: Statistics) {
         for (topic, stats) in &statistics.topics {
             for (partition, stats) in &stats.partitions {
-                if *partition >= 0 && stats.hi_offset >= 0 {
-                    self.lag.end_seen(topic, *partition, stats.hi_offset);
+                // The client's own fetch position counts too: it covers what was fetched
+                // and waits in the client's queue even where the broker's reported
+                // watermark falls behind.
+                let end = stats.hi_offset.max(stats.next_offset);
+                if *partition >= 0 && end >= 0 {
+                    self.lag.end_seen(topic, *partition, end);
                 }
             }
         }

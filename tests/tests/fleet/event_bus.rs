@@ -416,8 +416,8 @@ fn recorder_lag(topic: &str) -> i64 {
 #[tokio::test]
 async fn consumer_lag_is_exported_while_reactions_are_slow_and_falls_to_zero() {
     // The local broker's reported high watermark can fall behind a partition's records, so
-    // the lag shows through the messages in hand: the backlog leaves the relay as one
-    // producer batch, even on a loaded machine, and arrives together.
+    // the lag shows through the messages in hand and the client's fetch position: the
+    // backlog leaves the relay as one producer batch, even on a loaded machine.
     std::env::set_var("KAFKA_LINGER_MS", "200");
     let mut bus = BusHarness::new(&brokers()).await;
     bus.start_relay();
