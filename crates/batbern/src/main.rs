@@ -5,6 +5,11 @@
 use clap::{Parser, Subcommand};
 use service_kit::cli::ServiceArgs;
 
+/// mimalloc serves the many small, short-lived allocations of a request (headers, spans,
+/// buffers) faster than the system allocator (`scripts/bench`, docs/operations.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "batbern", about = "Runs one service of the BATbern fleet")]
 struct Cli {
