@@ -187,8 +187,26 @@ pub async fn read_the_public_agenda(journey: &mut Journey, plan: &Plan, reader: 
         );
     }
     let base = format!("/api/v1/events/{}/agenda", plan.event_id);
+    // A caller taking gzip gets the compressed rendering; the gateway keeps it apart from
+    // the plain one, which the next caller, taking no gzip, gets.
+    let gzipped = journey
+        .public
+        .send(
+            Method::GET,
+            &format!("{base}/ical"),
+            None,
+            &[("accept-encoding", "gzip")],
+        )
+        .await;
+    assert_eq!(gzipped.status, StatusCode::OK);
+    assert_eq!(gzipped.headers["content-encoding"], "gzip");
     let ical = journey.public.get(&format!("{base}/ical")).await;
     assert_eq!(ical.status, StatusCode::OK);
+    assert!(
+        ical.headers.get("content-encoding").is_none(),
+        "{:?}",
+        ical.headers
+    );
     assert!(
         ical.text.contains("BEGIN:VCALENDAR") && ical.text.contains("Event Sourcing in Practice")
     );
