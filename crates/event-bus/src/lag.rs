@@ -2,12 +2,13 @@
 //! member knows it, minus the offset it last applied there. The end is the larger of what
 //! the consumer has received (known at once) and, from librdkafka's statistics every few
 //! seconds, the high watermark of the latest fetch response and the client's next fetch
-//! position, so a backlog larger than what was received shows too. A partition counts from its assignment to this member, reported from
-//! its first received message (everything before it was applied earlier), until it is
-//! revoked: another member reports it then, and messages of it still in this member's hands
-//! no longer count here. A partition assigned back to this member (a rebalance that changed
-//! nothing for it) resumes from what the member knew, as the messages it still holds are
-//! neither received again nor followed by statistics before they are applied.
+//! position, so a backlog larger than what was received shows too. A partition counts
+//! from its assignment to this member, reported from its first received message
+//! (everything before it was applied earlier), until it is revoked: another member
+//! reports it then, and messages of it still in this member's hands no longer count here.
+//! A partition assigned back to this member (a rebalance that changed nothing for it)
+//! resumes from what the member knew, as the messages it still holds are neither received
+//! again nor followed by statistics before they are applied.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -58,7 +58,7 @@ pub async fn start(
         .bind(&new_email)
         .execute(&mut *conn)
         .await?;
-    let mailed_lately: bool = sqlx::query_scalar(
+    let asked_for_lately: bool = sqlx::query_scalar(
         "select exists (select 1 from email_changes
             where new_email = $1 and person_id <> $2 and requested_at > $3)",
     )
@@ -89,7 +89,7 @@ pub async fn start(
     .bind(change.expires_at)
     .execute(conn)
     .await?;
-    Ok((change, (!mailed_lately).then_some(token)))
+    Ok((change, (!asked_for_lately).then_some(token)))
 }
 
 /// The change a token belongs to: 404 for an unknown token, 410 once expired. A
