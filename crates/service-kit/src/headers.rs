@@ -1,47 +1,68 @@
 //! Headers every answer carries: `X-Content-Type-Options: nosniff` always,
 //! `Cache-Control: no-store` on every answer to a caller with a token (what an
 //! authenticated caller reads may be personal; only anonymous public reads may be cached),
-//! and at most one `Vary` line.
+//! and one `Vary` line naming CORS's request headers beside whatever the answer varies by.
 
-use axum::extract::Request;
-use axum::http::header::{
+use http::header::{
     HeaderMap, HeaderValue, AUTHORIZATION, CACHE_CONTROL, VARY, X_CONTENT_TYPE_OPTIONS,
 };
-use axum::middleware::Next;
-use axum::response::Response;
+use http::{Request, Response};
 
-/// The middleware, placed outside CORS so that CORS's `Vary` line is joined too.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let authenticated = request.headers().contains_key(AUTHORIZATION);
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if authenticated {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+use crate::around::Around;
+
+/// What every answer varies by, because CORS's headers in it depend on them. The CORS
+/// layer (`server::with_layers`) writes no `Vary` of its own: it would add a second line,
+/// built anew for every answer.
+const CORS_VARY: &str = "origin, access-control-request-method, access-control-request-headers";
+
+/// The middleware, placed outside CORS so that its preflight answers carry the headers too.
+#[derive(Clone, Copy)]
+pub struct SecurityHeaders;
+
+impl Around for SecurityHeaders {
+    /// Whether the caller sent a token.
+    type Carry = bool;
+
+    fn before<B>(&self, request: &mut Request<B>) -> bool {
+        request.headers().contains_key(AUTHORIZATION)
     }
-    one_vary_line(headers);
-    response
+
+    fn after<B>(authenticated: bool, response: &mut Response<B>) {
+        let headers = response.headers_mut();
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        if authenticated {
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        one_vary_line(headers);
+    }
 }
 
-/// Joins several `Vary` lines (an agenda's `accept-encoding`, CORS's `origin, ...`) into
-/// one, each name once. HTTP reads them alike, but a cache may keep only one line per
-/// answer: nginx keeps the last, so it kept the gzip agenda under CORS's names alone and
-/// handed it to callers that take no gzip.
+/// Joins the answer's `Vary` lines (an agenda's `accept-encoding`) and [`CORS_VARY`]
+/// into one line, each name once, in lower case. HTTP reads several lines alike, but a
+/// cache may keep only one per answer: nginx keeps the last, so it once kept the gzip
+/// agenda under CORS's names alone and handed it to callers that take no gzip.
 fn one_vary_line(headers: &mut HeaderMap) {
-    if headers.get_all(VARY).iter().nth(1).is_none() {
+    if !headers.contains_key(VARY) {
+        headers.insert(VARY, HeaderValue::from_static(CORS_VARY));
         return;
     }
-    let mut names: Vec<String> = Vec::new();
-    for line in headers.get_all(VARY) {
-        let Ok(line) = line.to_str() else { continue };
+    let mut joined = String::with_capacity(128);
+    let lines = headers.get_all(VARY).iter().filter_map(|v| v.to_str().ok());
+    for line in lines.chain([CORS_VARY]) {
         for name in line.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let name = name.to_ascii_lowercase();
-            if !names.contains(&name) {
-                names.push(name);
+            if joined
+                .split(", ")
+                .any(|kept| kept.eq_ignore_ascii_case(name))
+            {
+                continue;
             }
+            if !joined.is_empty() {
+                joined.push_str(", ");
+            }
+            joined.extend(name.chars().map(|c| c.to_ascii_lowercase()));
         }
     }
-    if let Ok(joined) = HeaderValue::from_str(&names.join(", ")) {
+    if let Ok(joined) = HeaderValue::from_str(&joined) {
         headers.insert(VARY, joined);
     }
 }
@@ -64,16 +85,15 @@ mod tests {
     }
 
     #[test]
-    fn several_vary_lines_become_one_naming_each_once() {
+    fn the_answers_vary_lines_and_the_cors_names_become_one_line_naming_each_once() {
         assert_eq!(
-            vary(&[
-                "accept-encoding",
-                "origin, Accept-Encoding",
-                "access-control-request-method"
-            ]),
-            ["accept-encoding, origin, access-control-request-method"]
+            vary(&["accept-encoding", "Origin, Accept-Encoding"]),
+            ["accept-encoding, origin, access-control-request-method, access-control-request-headers"]
         );
-        assert_eq!(vary(&["origin"]), ["origin"], "one line stays as it is");
-        assert!(vary(&[]).is_empty(), "none is added");
+        assert_eq!(vary(&[]), [CORS_VARY], "CORS's names on every answer");
+        assert_eq!(
+            vary(&["access-control-request-method"]),
+            ["access-control-request-method, origin, access-control-request-headers"]
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! health/metrics/ops routes, the database pool with migrations, and the server bootstrap
 //! with graceful shutdown.
 
+pub mod around;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -27,6 +28,7 @@ pub mod patch;
 pub mod peers;
 pub mod person_keys;
 pub mod problem;
+pub mod problem_details;
 pub mod rate_limit;
 pub mod read_model;
 pub mod redact;

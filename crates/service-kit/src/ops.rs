@@ -4,8 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{FromRef, MatchedPath, Request, State};
-use axum::middleware::Next;
+use axum::extract::{FromRef, MatchedPath, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -20,6 +19,7 @@ use sqlx::PgPool;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
+use crate::around::Around;
 use crate::auth::{Actor, Authenticator, Role};
 use crate::extract::{Json, Path, Query};
 use crate::pagination::{Page, PageRequest};
@@ -138,22 +138,27 @@ async fn metrics(State(state): State<OpsState>) -> Response {
 
 /// Records request count and latency per matched route and known method (never the raw
 /// path or an invented method, to keep the label set bounded whatever callers send).
-pub async fn record_metrics(request: Request, next: Next) -> Response {
-    let method = method_label(request.method());
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    HTTP_DURATION
-        .with_label_values(&[method, &route])
-        .observe(started.elapsed().as_secs_f64());
-    HTTP_REQUESTS
-        .with_label_values(&[method, &route, response.status().as_str()])
-        .inc();
-    response
+#[derive(Clone, Copy)]
+pub struct RecordMetrics;
+
+impl Around for RecordMetrics {
+    /// The method's label, the matched route and when the request came in.
+    type Carry = (&'static str, Option<MatchedPath>, Instant);
+
+    fn before<B>(&self, request: &mut http::Request<B>) -> Self::Carry {
+        let route = request.extensions().get::<MatchedPath>().cloned();
+        (method_label(request.method()), route, Instant::now())
+    }
+
+    fn after<B>((method, route, started): Self::Carry, response: &mut http::Response<B>) {
+        let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+        HTTP_DURATION
+            .with_label_values(&[method, route])
+            .observe(started.elapsed().as_secs_f64());
+        HTTP_REQUESTS
+            .with_label_values(&[method, route, response.status().as_str()])
+            .inc();
+    }
 }
 
 /// The method's name when it is one HTTP defines, else `other`.

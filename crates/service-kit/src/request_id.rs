@@ -3,9 +3,9 @@
 //! headers and the outbox's indexed `correlation_id`, where an overlong one would fail the
 //! request's transaction.
 
-use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::Response;
+use http::Request;
+
+use crate::around::Around;
 
 /// Longest request id kept (a UUID is 36 characters; tracing systems' ids are shorter
 /// than this).
@@ -19,16 +19,24 @@ pub fn usable(value: &[u8]) -> bool {
 }
 
 /// The middleware, placed before the one that mints missing ids.
-pub async fn drop_unusable(mut request: Request, next: Next) -> Response {
-    if request
-        .headers()
-        .get_all("x-request-id")
-        .iter()
-        .any(|value| !usable(value.as_bytes()))
-    {
-        request.headers_mut().remove("x-request-id");
+#[derive(Clone, Copy)]
+pub struct DropUnusable;
+
+impl Around for DropUnusable {
+    type Carry = ();
+
+    fn before<B>(&self, request: &mut Request<B>) {
+        if request
+            .headers()
+            .get_all("x-request-id")
+            .iter()
+            .any(|value| !usable(value.as_bytes()))
+        {
+            request.headers_mut().remove("x-request-id");
+        }
     }
-    next.run(request).await
+
+    fn after<B>((): (), _: &mut http::Response<B>) {}
 }
 
 #[cfg(test)]

@@ -8,9 +8,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use event_bus::{
@@ -29,10 +27,13 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::around::AroundLayer;
 use crate::auth::Authenticator;
 use crate::config::ServiceConfig;
 use crate::ops::{self, OpsState};
-use crate::problem::{ApiError, ProblemKind, PROBLEM_JSON};
+use crate::problem::ApiError;
+use crate::problem_details::ProblemDetailsLayer;
+use crate::rate_limit::{RateLimitLayer, RateLimits};
 
 /// What distinguishes one service in the bootstrap.
 #[derive(Clone, Copy)]
@@ -296,7 +297,8 @@ impl<B> tower_http::trace::OnResponse<B> for RecordStatus {
 /// Applies request ids, tracing, CORS, compression, metrics, problem rendering, timeout
 /// and body limit to `router`, and answers unknown routes with a 404 problem.
 pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authenticator>) -> Router {
-    let origins: Vec<HeaderValue> = config
+    // Shared: the layers are cloned for every request, a list would be copied each time.
+    let origins: Arc<[HeaderValue]> = config
         .cors_origins
         .iter()
         .filter_map(|o| o.parse().ok())
@@ -304,7 +306,9 @@ pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authentica
     // Request headers are listed one by one: per the Fetch standard a wildcard does not
     // cover `Authorization`, so a browser that follows it would refuse every token call.
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origins.contains(origin)
+        }))
         .allow_methods([
             Method::GET,
             Method::POST,
@@ -327,7 +331,9 @@ pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authentica
             header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
         ])
-        .max_age(Duration::from_secs(600));
+        .max_age(Duration::from_secs(600))
+        // Its `Vary` names go into the one line `headers::SecurityHeaders` writes.
+        .vary(Vec::<HeaderName>::new());
     let trace = TraceLayer::new_for_http()
         .make_span_with(request_span)
         .on_response(RecordStatus);
@@ -335,19 +341,19 @@ pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authentica
         .fallback(|| async { ApiError::not_found("No resource at this path") })
         .layer(
             ServiceBuilder::new()
-                .layer(middleware::from_fn(crate::request_id::drop_unusable))
+                .layer(AroundLayer(crate::request_id::DropUnusable))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(middleware::from_fn(crate::headers::security_headers))
+                .layer(AroundLayer(crate::headers::SecurityHeaders))
                 .layer(cors)
                 .layer(CompressionLayer::new())
-                .layer(middleware::from_fn(ops::record_metrics))
-                .layer(middleware::from_fn(problem_details))
-                .layer(middleware::from_fn_with_state(
-                    crate::rate_limit::RateLimits::new(config.rate_limits, auth.clone()),
-                    crate::rate_limit::limit,
-                ))
+                .layer(AroundLayer(ops::RecordMetrics))
+                .layer(ProblemDetailsLayer)
+                .layer(RateLimitLayer(RateLimits::new(
+                    config.rate_limits,
+                    auth.clone(),
+                )))
                 .layer(CatchPanicLayer::custom(panic_problem))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
@@ -357,56 +363,8 @@ pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authentica
         )
 }
 
-/// Makes every error answer a problem: adds `instance` (and the request id) to problem
-/// bodies, and turns any other error response (framework rejections, 405, timeouts) into one.
-async fn problem_details(request: Request, next: Next) -> Response {
-    let instance = request.uri().path().to_owned();
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let response = next.run(request).await;
-    let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || crate::pages::is_page(&response) {
-        return response;
-    }
-    let is_problem = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 256 * 1024)
-        .await
-        .unwrap_or_default();
-    let mut problem = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(value @ serde_json::Value::Object(_)) if is_problem => value,
-        _ => {
-            let kind = ProblemKind::from_status(status);
-            let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-            let detail = if text.is_empty() || kind == ProblemKind::Internal {
-                kind.describe().2.to_owned()
-            } else {
-                text
-            };
-            let mut value = ApiError::new(kind, detail).body();
-            value["status"] = status.as_u16().into();
-            value
-        }
-    };
-    problem["instance"] = instance.into();
-    if let Some(id) = request_id {
-        problem["requestId"] = id.into();
-    }
-    parts
-        .headers
-        .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    (parts, problem.to_string()).into_response()
-}
-
 /// A handler that panicked answers a 500 problem (the request id is added by
-/// `problem_details`); the panic is logged, the connection and the process live on.
+/// [`ProblemDetailsLayer`]); the panic is logged, the connection and the process live on.
 fn panic_problem(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let text = panic
         .downcast_ref::<&str>()

@@ -8,15 +8,15 @@ use std::io::Write;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use service_kit::around::Around;
 use service_kit::problem::Problem;
 use service_kit::{ApiError, Path};
 use sha2::{Digest, Sha256};
@@ -272,20 +272,28 @@ fn conditional(rendering: &Rendering, content_type: &'static str, headers: &Head
 
 /// A write this replica answered shows in its agendas at once; other replicas learn of it
 /// from the change notification a moment later.
-pub async fn forget_after_writes(
-    State(agendas): State<AgendaCache>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let writes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    let response = next.run(request).await;
-    if writes && response.status().is_success() {
-        agendas.changed("*");
+#[derive(Clone)]
+pub struct ForgetAfterWrites(pub AgendaCache);
+
+impl Around for ForgetAfterWrites {
+    /// The agendas to forget once a write succeeded; none for a read.
+    type Carry = Option<AgendaCache>;
+
+    fn before<B>(&self, request: &mut axum::http::Request<B>) -> Self::Carry {
+        let reads = matches!(
+            *request.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS
+        );
+        (!reads).then(|| self.0.clone())
     }
-    response
+
+    fn after<B>(agendas: Self::Carry, response: &mut axum::http::Response<B>) {
+        if let Some(agendas) = agendas {
+            if response.status().is_success() {
+                agendas.changed("*");
+            }
+        }
+    }
 }
 
 /// The published agenda as JSON (no token needed).

@@ -122,10 +122,9 @@ pub fn router(state: AppState) -> Router {
     let (router, document) = split();
     let agendas = state.agendas.clone();
     router
-        .layer(axum::middleware::from_fn_with_state(
+        .layer(service_kit::around::AroundLayer(agenda::ForgetAfterWrites(
             agendas,
-            agenda::forget_after_writes,
-        ))
+        )))
         .with_state(state)
         .merge(service_kit::openapi::api_reference("events", document))
 }
