@@ -1,7 +1,7 @@
 //! Middleware that looks at a request on its way in and at its answer on its way out,
 //! synchronously and without boxing.
 //!
-//! axum's `from_fn` clones the whole stack beneath it and boxes a future for every
+//! axum's `from_fn` clones the stack beneath it and boxes it and a future for every
 //! request; five such layers took about a third of the events service's time serving the
 //! public agenda (docs/operations.md). A middleware here is two plain functions and a
 //! value carried from the first to the second; what must wait on something (verifying a

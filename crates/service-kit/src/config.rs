@@ -164,15 +164,7 @@ impl ServiceConfig {
             },
             auth: credentials.auth,
             tokens: credentials.tokens,
-            cors_origins: env
-                .get("CORS_ALLOWED_ORIGINS")
-                .map(|v| {
-                    v.split(',')
-                        .map(|o| o.trim().to_owned())
-                        .filter(|o| !o.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            cors_origins: env.origins("CORS_ALLOWED_ORIGINS")?,
             request_timeout: Duration::from_secs(env.parse_or("REQUEST_TIMEOUT_SECS", 30)?),
             body_limit: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
             header_read_timeout: Duration::from_secs(header_read_timeout),
@@ -253,6 +245,30 @@ impl Env<'_> {
         self.get(name).ok_or(ConfigError::Missing(name))
     }
 
+    /// The comma-separated origins in `name`, each one a browser could send (`*`, which
+    /// a list of origins never matches, is refused rather than ignored).
+    fn origins(&self, name: &'static str) -> Result<Vec<String>, ConfigError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(Vec::new());
+        };
+        let origins: Vec<String> = raw
+            .split(',')
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .collect();
+        match origins.iter().find(|o| {
+            !(o.starts_with("http://") || o.starts_with("https://"))
+                || o.parse::<http::HeaderValue>().is_err()
+        }) {
+            Some(bad) => Err(invalid(
+                name,
+                &raw,
+                &format!("{bad:?} is no origin such as https://app.example.org"),
+            )),
+            None => Ok(origins),
+        }
+    }
+
     fn parse_or<T: FromStr>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
     where
         T::Err: std::fmt::Display,
@@ -292,6 +308,25 @@ mod tests {
         ("DATABASE_URL", "postgres://x@127.0.0.1/db"),
         ("KAFKA_BROKERS", "127.0.0.1:9092"),
     ];
+
+    #[test]
+    fn cors_origins_are_origins_and_a_wildcard_is_refused() {
+        let with = |origins: &str| {
+            let mut pairs = BASE.to_vec();
+            pairs.push(("CORS_ALLOWED_ORIGINS", origins));
+            config(&pairs)
+        };
+        let c = with(" https://app.example.org, http://localhost:5173 ,").unwrap();
+        assert_eq!(
+            c.cors_origins,
+            ["https://app.example.org", "http://localhost:5173"]
+        );
+        for bad in ["*", "https://app.example.org,*", "app.example.org"] {
+            let error = with(bad).unwrap_err().to_string();
+            assert!(error.contains("CORS_ALLOWED_ORIGINS"), "{bad}: {error}");
+        }
+        assert!(config(&BASE).unwrap().cors_origins.is_empty());
+    }
 
     #[test]
     fn local_defaults_apply() {

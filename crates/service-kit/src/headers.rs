@@ -15,6 +15,10 @@ use crate::around::Around;
 /// built anew for every answer.
 const CORS_VARY: &str = "origin, access-control-request-method, access-control-request-headers";
 
+/// [`CORS_VARY`] after `accept-encoding`.
+const ENCODING_AND_CORS_VARY: &str =
+    "accept-encoding, origin, access-control-request-method, access-control-request-headers";
+
 /// The middleware, placed outside CORS so that its preflight answers carry the headers too.
 #[derive(Clone, Copy)]
 pub struct SecurityHeaders;
@@ -42,8 +46,15 @@ impl Around for SecurityHeaders {
 /// cache may keep only one per answer: nginx keeps the last, so it once kept the gzip
 /// agenda under CORS's names alone and handed it to callers that take no gzip.
 fn one_vary_line(headers: &mut HeaderMap) {
-    if !headers.contains_key(VARY) {
-        headers.insert(VARY, HeaderValue::from_static(CORS_VARY));
+    let mut lines = headers.get_all(VARY).iter();
+    let known = match (lines.next(), lines.next()) {
+        (None, _) => Some(CORS_VARY),
+        // The public agenda's renderings, the answers served most often.
+        (Some(only), None) if only == "accept-encoding" => Some(ENCODING_AND_CORS_VARY),
+        _ => None,
+    };
+    if let Some(line) = known {
+        headers.insert(VARY, HeaderValue::from_static(line));
         return;
     }
     let mut joined = String::with_capacity(128);
@@ -91,6 +102,11 @@ mod tests {
             ["accept-encoding, origin, access-control-request-method, access-control-request-headers"]
         );
         assert_eq!(vary(&[]), [CORS_VARY], "CORS's names on every answer");
+        assert_eq!(
+            vary(&["accept-encoding"]),
+            vary(&["Accept-Encoding"]),
+            "the agenda's line joins as any other"
+        );
         assert_eq!(
             vary(&["access-control-request-method"]),
             ["access-control-request-method, origin, access-control-request-headers"]

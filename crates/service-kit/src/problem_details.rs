@@ -147,3 +147,73 @@ async fn render(response: Response, asked: Asked) -> Response {
     parts.headers.remove(CONTENT_LENGTH);
     (parts, problem.to_string()).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// The answer of an inner service that answers `status` with `body` of `content_type`.
+    async fn through_layer(
+        status: u16,
+        content_type: &'static str,
+        body: &'static str,
+    ) -> (Response, serde_json::Value) {
+        let inner = tower::service_fn(move |_: Request| async move {
+            let mut response = Response::new(Body::from(body));
+            *response.status_mut() = http::StatusCode::from_u16(status).expect("status");
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            Ok::<_, Infallible>(response)
+        });
+        let request = Request::builder()
+            .uri("/api/v1/things/7?x=1")
+            .header("x-request-id", "req-1")
+            .body(Body::empty())
+            .expect("request");
+        let response = ProblemDetailsLayer
+            .layer(inner)
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, 64 * 1024).await.expect("body");
+        let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        (Response::from_parts(parts, Body::from(bytes)), json)
+    }
+
+    #[tokio::test]
+    async fn a_plain_error_becomes_a_problem_naming_the_path_and_the_request() {
+        let (response, problem) = through_layer(404, "text/plain", "nothing here").await;
+        assert_eq!(response.headers()[CONTENT_TYPE], PROBLEM_JSON);
+        assert_eq!(problem["status"], 404);
+        assert_eq!(problem["detail"], "nothing here");
+        assert_eq!(problem["instance"], "/api/v1/things/7");
+        assert_eq!(problem["requestId"], "req-1");
+    }
+
+    #[tokio::test]
+    async fn a_problem_keeps_its_fields_and_gains_the_path_and_the_request() {
+        let body = r#"{"type":"about:blank","title":"Unprocessable","status":422,"detail":"bad","errors":[{"field":"name","message":"required"}]}"#;
+        let (_, problem) = through_layer(422, PROBLEM_JSON, body).await;
+        assert_eq!(problem["detail"], "bad");
+        assert_eq!(problem["errors"][0]["field"], "name");
+        assert_eq!(problem["instance"], "/api/v1/things/7");
+        assert_eq!(problem["requestId"], "req-1");
+    }
+
+    #[tokio::test]
+    async fn a_success_and_a_page_pass_as_they_are() {
+        let (response, _) = through_layer(200, "text/plain", "fine").await;
+        let bytes = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .expect("body");
+        assert_eq!(&bytes[..], b"fine");
+        let (response, _) = through_layer(404, "text/html; charset=utf-8", "<p>gone</p>").await;
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    }
+}

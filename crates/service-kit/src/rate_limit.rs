@@ -121,7 +121,7 @@ impl fmt::Display for ClientAddress {
         match self {
             Self::Direct => f.write_str("direct"),
             Self::Unknown => f.write_str("unknown"),
-            Self::Ip(ip) => ip.fmt(f),
+            Self::Ip(ip) => fmt::Display::fmt(ip, f),
         }
     }
 }
@@ -275,7 +275,145 @@ fn too_many(seconds: u64) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use std::convert::Infallible;
+    use std::time::Duration;
+
+    use tower::ServiceExt;
+
     use super::*;
+    use crate::auth::{mint_hs256, AuthConfig};
+    use crate::credentials::TokenRules;
+
+    /// Budgets of one request a minute, in front of a service that answers whose
+    /// verified token it saw.
+    fn limited() -> RateLimited<
+        impl Service<Request, Response = Response, Error = Infallible, Future: Send>
+            + Clone
+            + Send
+            + 'static,
+    > {
+        let one = NonZeroU32::new(1).expect("non-zero");
+        let auth = Authenticator::new(
+            &AuthConfig::Hs256 {
+                secret: "s3cret".into(),
+            },
+            TokenRules {
+                issuer: "https://id.test".into(),
+                audience: "batbern-api".into(),
+                max_lifetime: Duration::from_secs(3600),
+            },
+        );
+        let limits = RateLimits::new(
+            RateLimitConfig {
+                per_token: one,
+                anonymous: one,
+            },
+            auth,
+        );
+        RateLimitLayer(limits).layer(tower::service_fn(|request: Request| async move {
+            let subject = request
+                .extensions()
+                .get::<VerifiedToken>()
+                .map_or("anonymous".to_owned(), |token| token.0.sub.clone());
+            Ok::<_, Infallible>(Response::new(Body::from(subject)))
+        }))
+    }
+
+    fn token(subject: &str, secret: &str) -> String {
+        let claims: Claims = serde_json::from_value(serde_json::json!({
+            "sub": subject,
+            "roles": ["attendee"],
+            "exp": chrono::Utc::now().timestamp() + 600,
+            "iss": "https://id.test",
+            "aud": "batbern-api",
+        }))
+        .expect("claims");
+        mint_hs256(secret, &claims)
+    }
+
+    /// The status, `Retry-After` and body of the answer to `path` with `headers`.
+    async fn ask(
+        service: &RateLimited<
+            impl Service<Request, Response = Response, Error = Infallible, Future: Send>
+                + Clone
+                + Send
+                + 'static,
+        >,
+        path: &str,
+        headers: &[(&str, String)],
+    ) -> (u16, Option<String>, String) {
+        let mut request = Request::builder().uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = service
+            .clone()
+            .oneshot(request.body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible");
+        let status = response.status().as_u16();
+        let retry = response
+            .headers()
+            .get(RETRY_AFTER)
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .expect("body");
+        (status, retry, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn an_anonymous_address_spends_its_own_budget_and_probes_spend_none() {
+        let service = limited();
+        let from = |ip: &str| [("x-forwarded-for", ip.to_owned())];
+        let first = ask(&service, "/api/v1/events", &from("198.51.100.1")).await;
+        assert_eq!((first.0, first.2.as_str()), (200, "anonymous"));
+        let again = ask(&service, "/api/v1/events", &from("198.51.100.1")).await;
+        assert_eq!(again.0, 429);
+        assert!(again
+            .1
+            .is_some_and(|s| s.parse::<u64>().is_ok_and(|s| s >= 1)));
+        assert_eq!(
+            ask(&service, "/api/v1/events", &from("198.51.100.2"))
+                .await
+                .0,
+            200
+        );
+        for _ in 0..3 {
+            assert_eq!(
+                ask(&service, "/health/ready", &from("198.51.100.1"))
+                    .await
+                    .0,
+                200
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_verified_token_has_its_own_budget_and_a_forged_one_counts_as_anonymous() {
+        let service = limited();
+        let bearer = |token: String| [("authorization", format!("Bearer {token}"))];
+        let verified = ask(&service, "/api/v1/events", &bearer(token("u-1", "s3cret"))).await;
+        assert_eq!(
+            (verified.0, verified.2.as_str()),
+            (200, "u-1"),
+            "the token reaches the handler verified"
+        );
+        assert_eq!(
+            ask(&service, "/api/v1/events", &bearer(token("u-1", "s3cret")))
+                .await
+                .0,
+            429
+        );
+        let forged = bearer(token("u-2", "guessed"));
+        let first = ask(&service, "/api/v1/events", &forged).await;
+        assert_eq!((first.0, first.2.as_str()), (200, "anonymous"));
+        assert_eq!(
+            ask(&service, "/api/v1/events", &[]).await.0,
+            429,
+            "the forged token spent the anonymous budget"
+        );
+    }
 
     fn forwarded(value: &str) -> String {
         let mut headers = HeaderMap::new();
