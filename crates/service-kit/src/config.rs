@@ -3,9 +3,11 @@
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use event_bus::{BusConfig, Topics};
+use http::HeaderValue;
 
 use crate::auth::AuthConfig;
 
@@ -57,8 +59,9 @@ pub struct ServiceConfig {
     pub auth: AuthConfig,
     /// `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_MAX_LIFETIME_HOURS`.
     pub tokens: TokenRules,
-    /// `CORS_ALLOWED_ORIGINS`, comma separated.
-    pub cors_origins: Vec<String>,
+    /// `CORS_ALLOWED_ORIGINS`, comma separated; shared, because the CORS layer is cloned
+    /// for every request.
+    pub cors_origins: Arc<[HeaderValue]>,
     /// `REQUEST_TIMEOUT_SECS`.
     pub request_timeout: Duration,
     /// `BODY_LIMIT_BYTES`.
@@ -247,26 +250,26 @@ impl Env<'_> {
 
     /// The comma-separated origins in `name`, each one a browser could send (`*`, which
     /// a list of origins never matches, is refused rather than ignored).
-    fn origins(&self, name: &'static str) -> Result<Vec<String>, ConfigError> {
+    fn origins(&self, name: &'static str) -> Result<Arc<[HeaderValue]>, ConfigError> {
         let Some(raw) = self.get(name) else {
-            return Ok(Vec::new());
+            return Ok(Arc::new([]));
         };
-        let origins: Vec<String> = raw
-            .split(',')
-            .map(|o| o.trim().to_owned())
+        raw.split(',')
+            .map(str::trim)
             .filter(|o| !o.is_empty())
-            .collect();
-        match origins.iter().find(|o| {
-            !(o.starts_with("http://") || o.starts_with("https://"))
-                || o.parse::<http::HeaderValue>().is_err()
-        }) {
-            Some(bad) => Err(invalid(
-                name,
-                &raw,
-                &format!("{bad:?} is no origin such as https://app.example.org"),
-            )),
-            None => Ok(origins),
-        }
+            .map(|o| {
+                let value = (o.starts_with("http://") || o.starts_with("https://"))
+                    .then(|| o.parse::<HeaderValue>().ok())
+                    .flatten();
+                value.ok_or_else(|| {
+                    invalid(
+                        name,
+                        &raw,
+                        &format!("{o:?} is no origin such as https://app.example.org"),
+                    )
+                })
+            })
+            .collect()
     }
 
     fn parse_or<T: FromStr>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
@@ -317,8 +320,9 @@ mod tests {
             config(&pairs)
         };
         let c = with(" https://app.example.org, http://localhost:5173 ,").unwrap();
+        let origins: Vec<_> = c.cors_origins.iter().map(|o| o.to_str().unwrap()).collect();
         assert_eq!(
-            c.cors_origins,
+            origins,
             ["https://app.example.org", "http://localhost:5173"]
         );
         for bad in ["*", "https://app.example.org,*", "app.example.org"] {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use event_bus::{
@@ -297,12 +297,7 @@ impl<B> tower_http::trace::OnResponse<B> for RecordStatus {
 /// Applies request ids, tracing, CORS, compression, metrics, problem rendering, timeout
 /// and body limit to `router`, and answers unknown routes with a 404 problem.
 pub fn with_layers(router: Router, config: &ServiceConfig, auth: &Arc<Authenticator>) -> Router {
-    // Shared: the layers are cloned for every request, a list would be copied each time.
-    let origins: Arc<[HeaderValue]> = config
-        .cors_origins
-        .iter()
-        .filter_map(|o| o.parse().ok())
-        .collect();
+    let origins = Arc::clone(&config.cors_origins);
     // Request headers are listed one by one: per the Fetch standard a wildcard does not
     // cover `Authorization`, so a browser that follows it would refuse every token call.
     let cors = CorsLayer::new()

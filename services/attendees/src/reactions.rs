@@ -4,7 +4,8 @@
 //!   waitlisted or rejected; a seat reserved for a registration cancelled meanwhile is
 //!   given back;
 //! * `SeatReleased` promotes the oldest waitlisted registration of the event by requesting
-//!   a seat for it again (the same saga, step 2);
+//!   a seat for it again (the same saga, step 2), `SeatsAdded` as many as seats are free;
+//!   a promoted registration refused as full goes back to its place in the queue quietly;
 //! * company events keep the company directory read model, event publication and status
 //!   changes the event calendar (attendance is confirmed only before an event);
 //! * a download by an attendee (`ContentDownloaded`) is a `download` engagement of the
@@ -21,7 +22,7 @@ use shared_domain::contracts::attendees::{RegistrationCancelled, RegistrationReq
 use shared_domain::contracts::content::ContentDownloaded;
 use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, EventState, EventStatusChanged, SeatRefusal, SeatRefused,
-    SeatReleased, SeatReserved,
+    SeatReleased, SeatReserved, SeatsAdded,
 };
 use shared_domain::contracts::Known;
 use shared_domain::IntegrationEvent;
@@ -45,6 +46,7 @@ pub const REACTS_TO: &[&str] = &[
     contracts::events::SeatReserved::EVENT_TYPE,
     contracts::events::SeatRefused::EVENT_TYPE,
     contracts::events::SeatReleased::EVENT_TYPE,
+    contracts::events::SeatsAdded::EVENT_TYPE,
     contracts::events::EventPublished::EVENT_TYPE,
     contracts::events::EventDetailsChanged::EVENT_TYPE,
     contracts::events::EventStatusChanged::EVENT_TYPE,
@@ -99,7 +101,14 @@ impl Reaction for AttendeesReactions {
                     }
                 }
             }
-            SeatReleased::EVENT_TYPE => on_seat_released(conn, envelope.decode()?, &context).await,
+            SeatReleased::EVENT_TYPE => {
+                let released: SeatReleased = envelope.decode()?;
+                promote(conn, released.event_id, 1, &context).await
+            }
+            SeatsAdded::EVENT_TYPE => {
+                let added: SeatsAdded = envelope.decode()?;
+                promote(conn, added.event_id, added.seats_free(), &context).await
+            }
             EventPublished::EVENT_TYPE => {
                 let e: EventPublished = envelope.decode()?;
                 Ok(store::engagement::upsert_calendar(
@@ -149,6 +158,11 @@ async fn on_seat_answer(
     match decide(*registration.status) {
         SeatOutcome::Become(status) => {
             store::registrations::set_status(conn, registration.id, status, reason, now).await?;
+            // A promotion that found the seat taken meanwhile: the person heard of the
+            // waitlist already and keeps their place in it.
+            if status == RegistrationStatus::Waitlisted && registration.promoted_at.is_some() {
+                return Ok(());
+            }
             let why = reason.or(registration
                 .promoted_at
                 .map(|_| "promoted from the waitlist")
@@ -202,18 +216,23 @@ async fn on_content_downloaded(
     Ok(store::engagement::record_announced(conn, event_id, &download, at).await?)
 }
 
-async fn on_seat_released(
+/// Requests a seat again for up to `seats` of the event's oldest waitlisted registrations.
+async fn promote(
     conn: &mut PgConnection,
-    released: SeatReleased,
+    event_id: Uuid,
+    seats: i32,
     context: &EventContext,
 ) -> Result<(), ReactionError> {
     let now = Utc::now();
-    if let Some((registration_id, attendee_id)) =
-        store::registrations::promote_oldest(conn, released.event_id, now).await?
-    {
+    for _ in 0..seats {
+        let Some((registration_id, attendee_id)) =
+            store::registrations::promote_oldest(conn, event_id, now).await?
+        else {
+            break;
+        };
         let request = RegistrationRequested {
             registration_id,
-            event_id: released.event_id,
+            event_id,
             attendee_id,
             requested_at: now,
         };

@@ -26,7 +26,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::quality::{self, QualityReviewStatus};
-use crate::domain::seats::{decide, SeatDecision, SeatInventory};
+use crate::domain::seats::{decide, SeatDecision};
 use crate::store;
 
 mod content;
@@ -292,13 +292,7 @@ async fn on_registration_requested(
     let decision = if already_held {
         SeatDecision::Reserve
     } else {
-        let inventory = SeatInventory {
-            status: event.status(),
-            registration_deadline: event.registration_deadline,
-            capacity: event.capacity,
-            taken: event.current_attendee_count,
-        };
-        decide(inventory, now)
+        decide(event.seats(), now)
     };
     match decision {
         SeatDecision::Reserve => {

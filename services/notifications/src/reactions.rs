@@ -19,7 +19,7 @@ use shared_domain::contracts;
 use shared_domain::contracts::attendees::{
     AttendeeEmailChangeRequested, AttendeeErased, AttendeeProfileChanged, AttendeeProfileChangedV1,
     NewsletterConfirmationRequested, NewsletterSubscriptionChanged, RegistrationState,
-    RegistrationStatusChanged,
+    RegistrationStatusChanged, ERASED,
 };
 use shared_domain::contracts::content::StorageQuotaWarning;
 use shared_domain::contracts::events::{
@@ -475,6 +475,11 @@ impl Step<'_> {
             (Some(Rejected), _) => TemplateType::RegistrationRejected,
             _ => return Ok(()),
         };
+        // Cancelled because the attendee asked to be erased: they hear nothing more, and
+        // their erasure (`AttendeeErased`) removes the registrations kept here.
+        if e.reason.as_deref() == Some(ERASED) {
+            return Ok(());
+        }
         let confirmed = matches!(e.status.get(), Some(Confirmed));
         let (id, at) = (e.registration_id, e.changed_at);
         registrations::record(self.conn, id, e.event_id, e.attendee_id, confirmed, at).await?;

@@ -1,6 +1,7 @@
 //! The public's part of the journey: a browser's preflight, a reader who confirms the
 //! newsletter through its link and follows the publication mail to the agenda, the agenda
-//! read without a token in its three forms, and attendees who register past capacity.
+//! read without a token in its three forms, and attendees who register past capacity and
+//! move up when seats become free.
 
 use std::time::Duration;
 
@@ -290,11 +291,12 @@ async fn wait_for_status(person: &Person, id: &str, status: &str) {
 }
 
 /// Three attendees for two seats: two are confirmed, the third waitlisted; the first
-/// cancels and the waitlisted one is promoted. Each hears of it in their language.
-pub async fn register_past_capacity(journey: &mut Journey, plan: &Plan) {
+/// cancels and the waitlisted one is promoted. Each hears of it in their language. Returns
+/// the second, who keeps their seat, and their id.
+pub async fn register_past_capacity(journey: &mut Journey, plan: &Plan) -> (Person, Uuid) {
     let title = &plan.event_title;
     let anna = attendee(journey, "alma", "de").await;
-    let bob = attendee(journey, "bob", "en").await;
+    let (bob, bob_id) = attendee_named(journey, "bob", "bob", "en").await;
     let cleo = attendee(journey, "cleo", "de").await;
     let first = register(&anna, plan, "confirmed").await;
     journey
@@ -324,4 +326,84 @@ pub async fn register_past_capacity(journey: &mut Journey, plan: &Plan) {
         )
         .await;
     assert_eq!(cleo.language, "de");
+    (bob, bob_id)
+}
+
+/// Seats that become free go to the waitlist, oldest first: the organizer raises the
+/// capacity by one (and the gateway's cached agenda shows it as soon as it is no longer
+/// fresh), then a confirmed attendee asks to be erased, and their seat goes on too; the
+/// erased attendee is mailed nothing more.
+pub async fn freed_seats_go_to_the_waitlist(
+    journey: &mut Journey,
+    plan: &Plan,
+    confirmed: (Person, Uuid),
+) {
+    let title = &plan.event_title;
+    let agenda = format!("/api/v1/events/{}/agenda", plan.event_id);
+    let before = journey.public.get(&agenda).await.expect(StatusCode::OK);
+    let dana = attendee(journey, "dana", "de").await;
+    let waiting = register(&dana, plan, "waitlisted").await;
+    journey
+        .mail(&dana.inbox, &format!("Warteliste: {title}"))
+        .await;
+
+    let event = format!("/api/v1/events/{}", plan.event_id);
+    let current = journey.organizer.get(&event).await;
+    let capacity = current.body["capacity"].as_i64().unwrap() + 1;
+    let raised = journey
+        .organizer
+        .send(
+            Method::PATCH,
+            &event,
+            Some(&json!({"capacity": capacity})),
+            &[("if-match", &current.etag())],
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::OK, "{}", raised.text);
+    wait_for_status(&dana, &waiting, "confirmed").await;
+    journey
+        .mail(
+            &dana.inbox,
+            &format!("Ein Platz ist frei geworden: {title}"),
+        )
+        .await;
+    // The gateway may answer from its cache while the agenda is fresh (5 s); the first
+    // answer that is not such a hit was revalidated, whatever the quiet spell before it.
+    assert_eq!(before["event"]["capacity"], capacity - 1);
+    let public = journey.public.clone();
+    let revalidated = fleet_tests::eventually(
+        Duration::from_secs(30),
+        "the gateway's agenda is no longer a fresh hit",
+        || async {
+            let answer = public.get(&agenda).await;
+            (answer.headers["x-cache-status"] != "HIT").then_some(answer)
+        },
+    )
+    .await;
+    assert_eq!(
+        revalidated.body["event"]["capacity"], capacity,
+        "{:?}",
+        revalidated.headers
+    );
+
+    let erin = attendee(journey, "erin", "en").await;
+    let next = register(&erin, plan, "waitlisted").await;
+    journey
+        .mail(&erin.inbox, &format!("Waitlist: {title}"))
+        .await;
+    let (bob, bob_id) = confirmed;
+    let erased = bob
+        .caller
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/attendees/{bob_id}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::NO_CONTENT);
+    wait_for_status(&erin, &next, "confirmed").await;
+    journey
+        .mail(&erin.inbox, &format!("A seat is available: {title}"))
+        .await;
 }

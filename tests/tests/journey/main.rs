@@ -94,7 +94,8 @@ async fn an_event_from_planning_to_its_waitlist_through_the_gateway_alone() {
     let reader = audience::newsletter_double_opt_in(&mut journey).await;
     planning::assign_and_publish(&mut journey, &plan, &speakers).await;
     audience::read_the_public_agenda(&mut journey, &plan, &reader).await;
-    audience::register_past_capacity(&mut journey, &plan).await;
+    let confirmed = audience::register_past_capacity(&mut journey, &plan).await;
+    audience::freed_seats_go_to_the_waitlist(&mut journey, &plan, confirmed).await;
     privacy::export_and_erase(&journey).await;
 
     every_mail_arrived_once(&journey).await;

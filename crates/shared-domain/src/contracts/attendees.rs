@@ -48,6 +48,10 @@ pub struct RegistrationCancelled {
     pub cancelled_at: DateTime<Utc>,
 }
 
+/// The reason of a registration cancelled because its attendee asked to be erased: the
+/// seat goes back and nobody is mailed.
+pub const ERASED: &str = "erased";
+
 /// A registration reached a new status (for the attendee's mail and for analytics).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -56,7 +60,8 @@ pub struct RegistrationStatusChanged {
     pub event_id: Uuid,
     pub attendee_id: Uuid,
     pub status: Known<RegistrationState>,
-    /// Why a registration was rejected (`closed`), or that it was promoted from the waitlist.
+    /// Why a registration was rejected (`closed`), that it was promoted from the waitlist,
+    /// or that it was cancelled because its attendee was erased ([`ERASED`]).
     pub reason: Option<String>,
     pub changed_at: DateTime<Utc>,
     /// The attendee's company, when they named one (a partner's integration hears of its

@@ -73,6 +73,7 @@ pub fn catalog() -> Vec<EventDescription> {
         describe::<events::SeatReserved>(),
         describe::<events::SeatRefused>(),
         describe::<events::SeatReleased>(),
+        describe::<events::SeatsAdded>(),
         describe::<events::OverflowSpeakerDeclined>(),
         describe::<events::RoleGranted>(),
         describe::<events::RoleRevoked>(),

@@ -236,6 +236,24 @@ pub struct SeatReleased {
     pub released_at: DateTime<Utc>,
 }
 
+/// An organizer raised an event's capacity; `capacity - seats_taken` seats are free now
+/// and go to the waitlist first, oldest registration first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatsAdded {
+    pub event_id: Uuid,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    pub added_at: DateTime<Utc>,
+}
+
+impl SeatsAdded {
+    /// The seats nobody holds now.
+    pub fn seats_free(&self) -> i32 {
+        (self.capacity - self.seats_taken).max(0)
+    }
+}
+
 /// An accepted speaker was not selected in overflow voting; the speakers context declines
 /// the speaker's assignment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -366,6 +384,7 @@ events_event!(SeatRefused, "events.seat.refused.v1", "event", |e| e
     .event_id);
 events_event!(SeatReleased, "events.seat.released.v1", "event", |e| e
     .event_id);
+events_event!(SeatsAdded, "events.seats.added.v1", "event", |e| e.event_id);
 events_event!(
     OverflowSpeakerDeclined,
     "events.overflow_speaker.declined.v1",

@@ -1,6 +1,8 @@
 //! GDPR endpoints: export everything held about an attendee, and erase it (saga 6). Erasure
 //! anonymises the attendee here (registrations and counts stay right) and announces
-//! `AttendeeErased` so every other context removes what it holds; it is idempotent.
+//! `AttendeeErased` so every other context removes what it holds; it is idempotent. The
+//! registrations for events still to come are cancelled first, so their seats go to the
+//! waitlist (nobody is mailed of it).
 
 use std::collections::BTreeMap;
 
@@ -9,17 +11,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use event_bus::outbox::enqueue;
+use event_bus::EventContext;
 use serde::Serialize;
 use serde_json::Value;
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext};
-use shared_domain::contracts::attendees::AttendeeErased;
+use shared_domain::contracts::attendees::{AttendeeErased, RegistrationCancelled, ERASED};
+use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::dto::AttendeeResponse;
 use super::dto::RegistrationResponse;
 use super::AppState;
+use crate::domain::registration::{cancel, Cancellation, RegistrationStatus};
 use crate::domain::AttendeeError;
 use crate::store;
 
@@ -83,6 +88,7 @@ pub async fn erase_attendee(
         .await?
         .ok_or(AttendeeError::NotFound(id))?;
     let now = Utc::now();
+    cancel_upcoming(&mut tx, id, now, &context).await?;
     service_kit::erasure::forget_person(&mut tx, id, &attendee.email).await?;
     if store::attendees::erase_attendee(&mut tx, id, now).await? {
         enqueue(
@@ -97,4 +103,41 @@ pub async fn erase_attendee(
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Cancels the attendee's registrations for events still to come: a held seat is given back
+/// (`RegistrationCancelled`, the waitlist moves up), and the status change says why
+/// ([`ERASED`]), so the attendee is not mailed of it.
+async fn cancel_upcoming(
+    conn: &mut PgConnection,
+    attendee_id: Uuid,
+    now: DateTime<Utc>,
+    context: &EventContext,
+) -> Result<(), ApiError> {
+    for registration in store::registrations::lock_upcoming(conn, attendee_id, now).await? {
+        let id = registration.id;
+        if cancel(*registration.status)? == Cancellation::ReleaseSeat {
+            let cancelled = RegistrationCancelled {
+                registration_id: id,
+                event_id: registration.event_id,
+                attendee_id,
+                cancelled_at: now,
+            };
+            enqueue(&mut *conn, &cancelled, context).await?;
+        }
+        let status = RegistrationStatus::Cancelled;
+        store::registrations::set_status(conn, id, status, Some(ERASED), now).await?;
+        let event_id = registration.event_id;
+        crate::announce::registration_status(
+            conn,
+            id,
+            event_id,
+            attendee_id,
+            status,
+            Some(ERASED),
+            context,
+        )
+        .await?;
+    }
+    Ok(())
 }

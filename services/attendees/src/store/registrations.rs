@@ -101,6 +101,31 @@ pub async fn lock_registration(
         .await
 }
 
+/// The attendee's registrations that still hold or wait for a seat of an event that has
+/// not taken place (or whose date is not known here yet), locked.
+pub async fn lock_upcoming(
+    conn: &mut PgConnection,
+    attendee_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<RegistrationRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} left join event_calendar c on c.event_id = r.event_id \
+         where r.attendee_id = $2 and r.status = any($3) \
+         and (c.event_date is null or c.event_date = 'epoch' or c.event_date > $4) \
+         order by r.id for update of r"
+    ))
+    .bind(Stored(Waitlisted))
+    .bind(attendee_id)
+    .bind(
+        [Registered, Waitlisted, RegistrationStatus::Confirmed]
+            .map(|s| Stored(s).to_string())
+            .to_vec(),
+    )
+    .bind(now)
+    .fetch_all(conn)
+    .await
+}
+
 /// Moves a registration to `status` (with an optional refusal reason).
 pub async fn set_status(
     conn: &mut PgConnection,

@@ -12,7 +12,7 @@ use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Path, Query, RequestContext, Role};
 use shared_domain::contracts::events::{
     EventDetailsChanged, EventPublished, EventStatusChanged, EventWorkflowChanged,
-    RegistrationClosed, RegistrationOpened,
+    RegistrationClosed, RegistrationOpened, SeatsAdded,
 };
 use shared_domain::contracts::Known;
 use shared_domain::Parse;
@@ -27,7 +27,7 @@ use super::dto::{
 use super::AppState;
 use crate::domain::event::EventFields;
 use crate::domain::status::{EventStatus, EventWorkflowState};
-use crate::domain::{agenda, EventError};
+use crate::domain::{agenda, seats, EventError};
 use crate::store;
 use crate::store::events::EventRecord;
 
@@ -149,7 +149,8 @@ pub async fn list_events(
 }
 
 /// Updates an event's fields with `If-Match` (organizers). Once published, its date,
-/// deadline, type and slot configuration are fixed.
+/// deadline, type and slot configuration are fixed. A capacity raised while registration
+/// is open offers the new seats to the waitlist (`SeatsAdded`).
 #[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", request_body = UpdateEventRequest,
     params(("id" = Uuid, Path), ("If-Match" = String, Header)),
     responses((status = 200, body = EventResponse), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
@@ -192,6 +193,15 @@ pub async fn update_event(
         .await?
         .ok_or(EventError::NotFound(id))?;
     enqueue(&mut tx, &details_changed(&record), &context).await?;
+    if seats::capacity_raise_frees_seats(before.capacity, record.seats(), Utc::now()) {
+        let added = SeatsAdded {
+            event_id: id,
+            capacity: record.capacity,
+            seats_taken: record.current_attendee_count,
+            added_at: record.updated_at,
+        };
+        enqueue(&mut tx, &added, &context).await?;
+    }
     tx.commit().await?;
     Ok((
         etag_header(record.version),

@@ -34,6 +34,13 @@ pub fn decide(inventory: SeatInventory, now: DateTime<Utc>) -> SeatDecision {
     }
 }
 
+/// Whether raising the capacity from `before` to the inventory's frees seats someone may
+/// take now: the waitlist is then offered them (`SeatsAdded`). While registration is not
+/// open there is nobody waiting to offer them to.
+pub fn capacity_raise_frees_seats(before: i32, after: SeatInventory, now: DateTime<Utc>) -> bool {
+    after.capacity > before && decide(after, now) == SeatDecision::Reserve
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +79,26 @@ mod tests {
             decide(closed, "2026-12-01T00:00:00Z".parse().unwrap()),
             SeatDecision::Refuse(SeatRefusal::Closed)
         );
+    }
+
+    #[test]
+    fn only_a_raise_with_open_registration_frees_seats_for_the_waitlist() {
+        let now = "2026-12-01T00:00:00Z".parse().unwrap();
+        let raised = SeatInventory {
+            capacity: 3,
+            ..open(2)
+        };
+        assert!(capacity_raise_frees_seats(2, raised, now));
+        assert!(!capacity_raise_frees_seats(3, raised, now), "no raise");
+        let still_full = SeatInventory {
+            capacity: 3,
+            ..open(3)
+        };
+        assert!(!capacity_raise_frees_seats(2, still_full, now));
+        let closed = SeatInventory {
+            status: EventStatus::RegistrationClosed,
+            ..raised
+        };
+        assert!(!capacity_raise_frees_seats(2, closed, now));
     }
 }

@@ -8,6 +8,7 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use crate::domain::event::{EventFields, EventSlotConfiguration, EventType, Venue};
+use crate::domain::seats::SeatInventory;
 use crate::domain::status::{EventStatus, EventWorkflowState};
 use crate::domain::EventError;
 
@@ -44,6 +45,16 @@ impl EventRecord {
 
     pub fn workflow_state(&self) -> EventWorkflowState {
         *self.workflow_state
+    }
+
+    /// What a seat decision looks at.
+    pub fn seats(&self) -> SeatInventory {
+        SeatInventory {
+            status: self.status(),
+            registration_deadline: self.registration_deadline,
+            capacity: self.capacity,
+            taken: self.current_attendee_count,
+        }
     }
 
     /// The editable fields as stored.

@@ -99,8 +99,10 @@ pub struct Inputs {
     pub benefits: Vec<Benefit>,
 }
 
+/// Rounded to two decimals, and never `-0`: an empty sum of floats is -0.0 (the interest
+/// in used topics when none was used), which JSON shows as `-0`; adding 0.0 makes it 0.
 fn two_decimals(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// Computes the analytics.
@@ -288,21 +290,23 @@ mod tests {
         assert!(csv.contains(",\"BATbern, \"\"57\"\"\",3\r\n"), "{csv}");
     }
 
+    /// Inputs with nothing recorded but `voted_topics`.
+    fn votes_only(voted_topics: Vec<VotedTopic>) -> Inputs {
+        Inputs {
+            partner_id: Uuid::now_v7(),
+            company_id: Uuid::now_v7(),
+            attendance: Vec::new(),
+            events_with_attendance: 0,
+            voted_topics,
+            material_downloads: 0,
+            exposure: Vec::new(),
+            benefits: Vec::new(),
+        }
+    }
+
     #[test]
     fn nothing_recorded_scores_zero() {
-        let a = compute(
-            Inputs {
-                partner_id: Uuid::now_v7(),
-                company_id: Uuid::now_v7(),
-                attendance: Vec::new(),
-                events_with_attendance: 0,
-                voted_topics: vec![topic(1, 1, true)],
-                material_downloads: 0,
-                exposure: Vec::new(),
-                benefits: Vec::new(),
-            },
-            Utc::now(),
-        );
+        let a = compute(votes_only(vec![topic(1, 1, true)]), Utc::now());
         assert_eq!(
             (
                 a.average_attendance_per_event,
@@ -311,5 +315,13 @@ mod tests {
             ),
             (0.0, 0.0, 0.0)
         );
+    }
+
+    #[test]
+    fn interest_in_topics_no_event_used_scores_a_plain_zero() {
+        let a = compute(votes_only(vec![topic(2, 4, false)]), Utc::now());
+        assert!(a.topic_influence_score.is_sign_positive());
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["topicInfluenceScore"].to_string(), "0.0");
     }
 }
