@@ -7,7 +7,8 @@
 //!   a seat for it again (the same saga, step 2), `SeatsAdded` as many as seats are free;
 //!   a promoted registration refused as full goes back to its place in the queue quietly;
 //! * company events keep the company directory read model, event publication and status
-//!   changes the event calendar (attendance is confirmed only before an event);
+//!   changes the event calendar (attendance is confirmed only before an event); the end of
+//!   registration turns the event's waitlist away (rejected, `closed`);
 //! * a download by an attendee (`ContentDownloaded`) is a `download` engagement of the
 //!   file as a material; downloads of unknown or erased attendees are not kept.
 //!
@@ -29,6 +30,7 @@ use shared_domain::IntegrationEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::domain::calendar::closes_the_waitlist;
 use crate::domain::registration::{
     on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome,
 };
@@ -131,7 +133,11 @@ impl Reaction for AttendeesReactions {
             }
             EventStatusChanged::EVENT_TYPE => {
                 let e: EventStatusChanged = envelope.decode()?;
-                Ok(store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?)
+                store::engagement::upsert_calendar(conn, e.event_id, None, &e.to).await?;
+                if closes_the_waitlist(&e.to) {
+                    turn_the_waitlist_away(conn, e.event_id, &context).await?;
+                }
+                Ok(())
             }
             ContentDownloaded::EVENT_TYPE => {
                 on_content_downloaded(conn, envelope.id, envelope.decode()?).await
@@ -214,6 +220,19 @@ async fn on_content_downloaded(
     };
     let at = e.downloaded_at;
     Ok(store::engagement::record_announced(conn, event_id, &download, at).await?)
+}
+
+/// Registration ended: every waitlisted registration of the event is refused as a seat
+/// request after the close would be (rejected, reason `closed`, the attendee is told).
+async fn turn_the_waitlist_away(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+    context: &EventContext,
+) -> Result<(), ReactionError> {
+    for id in store::registrations::waitlisted_of(conn, event_id).await? {
+        on_seat_answer(conn, id, on_seat_refused_closed, Some("closed"), context).await?;
+    }
+    Ok(())
 }
 
 /// Requests a seat again for up to `seats` of the event's oldest waitlisted registrations.

@@ -73,6 +73,22 @@ fn words(language: &str) -> Value {
     }
 }
 
+/// A role as the invitation mail names it in `language` (German by default).
+fn role_name(role: &str, language: &str) -> String {
+    let name = match (role, language == "en") {
+        ("primary_speaker", true) => "primary speaker",
+        ("co_speaker", true) => "co-speaker",
+        ("moderator", true) => "moderator",
+        ("panelist", true) => "panelist",
+        ("primary_speaker", false) => "Hauptreferentin bzw. Hauptreferent",
+        ("co_speaker", false) => "Co-Referentin bzw. Co-Referent",
+        ("moderator", false) => "Moderatorin bzw. Moderator",
+        ("panelist", false) => "Podiumsteilnehmerin bzw. Podiumsteilnehmer",
+        (other, _) => return other.replace('_', " "),
+    };
+    name.to_owned()
+}
+
 fn local(time: DateTime<Utc>) -> String {
     time.with_timezone(&Zurich)
         .format("%d.%m.%Y %H:%M")
@@ -91,7 +107,7 @@ fn invitation_page(status: StatusCode, details: InvitationDetails, token: &str) 
     };
     let context = json!({
         "lang": details.language, "title": t["title"], "t": t, "id": a.id, "token": token,
-        "role": a.role.replace('_', " "), "presentation_title": a.presentation_title,
+        "role": role_name(&a.role, &details.language), "presentation_title": a.presentation_title,
         "expires_at": a.invitation_expires_at.map(local),
         "awaits_answer": state.awaits_answer(), "answered": answered,
         "event": details.event.map(|e| json!({"number": e.event_number, "title": e.title,
@@ -170,4 +186,19 @@ async fn decline(
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> Response {
     answer(&state, &raw_id, form, &context, false).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::role_name;
+
+    #[test]
+    fn the_page_names_the_role_as_the_mail_does() {
+        assert_eq!(
+            role_name("primary_speaker", "de"),
+            "Hauptreferentin bzw. Hauptreferent"
+        );
+        assert_eq!(role_name("co_speaker", "en"), "co-speaker");
+        assert_eq!(role_name("keynote_speaker", "de"), "keynote speaker");
+    }
 }

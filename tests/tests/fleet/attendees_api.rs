@@ -185,8 +185,63 @@ async fn registering_is_idempotent_and_an_event_not_open_creates_nothing() {
     assert_eq!(closed["detail"], "Registration for this event is closed");
 }
 
+/// Registers a new attendee for the event (as an organizer) and waits for `outcome`;
+/// answers the registration's id.
+async fn registered(organizer: &Api, email: &str, event_id: &str, outcome: &str) -> String {
+    let attendee = organizer
+        .post("/api/v1/attendees", &ada(email))
+        .await
+        .expect(StatusCode::CREATED);
+    let body = json!({"eventId": event_id, "attendeeId": attendee["id"]});
+    let registration = organizer
+        .post("/api/v1/registrations", &body)
+        .await
+        .expect(StatusCode::CREATED);
+    let id = registration["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/registrations/{id}");
+    eventually(Duration::from_secs(60), outcome, || async {
+        let current = organizer.get(&path).await.expect(StatusCode::OK);
+        (current["status"] == outcome).then_some(())
+    })
+    .await;
+    id
+}
+
 #[tokio::test]
-async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
+async fn closing_registration_turns_the_waitlist_away() {
+    let db = TestDb::create().await;
+    let events = TestService::events(&db).await;
+    let service = TestService::attendees_beside(&db, &events).await;
+    let planner = Api::as_roles(&events, &["organizer"]);
+    let (event_id, _, _) = published_evening(&planner, 84, 1).await;
+    fleet_tests::planning::walk_status(&planner, &event_id, &["registration_open"]).await;
+    let organizer = Api::as_roles(&service, &["organizer"]);
+    let seated = registered(&organizer, "ada.seat@example.ch", &event_id, "confirmed").await;
+    let waiting = registered(&organizer, "bob.wait@example.ch", &event_id, "waitlisted").await;
+
+    fleet_tests::planning::walk_status(&planner, &event_id, &["registration_closed"]).await;
+    let turned_away = eventually(
+        Duration::from_secs(60),
+        "the waitlist is turned away",
+        || async {
+            let current = organizer
+                .get(&format!("/api/v1/registrations/{waiting}"))
+                .await
+                .expect(StatusCode::OK);
+            (current["status"] == "rejected").then_some(current)
+        },
+    )
+    .await;
+    assert_eq!(turned_away["refusalReason"], "closed");
+    let kept = organizer
+        .get(&format!("/api/v1/registrations/{seated}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(kept["status"], "confirmed");
+}
+
+#[tokio::test]
+async fn erasure_removes_the_person_everywhere_and_gives_back_seats_of_events_to_come() {
     let db = TestDb::create().await;
     let fleet = fleet_tests::people::PeopleFleet::start(&db).await;
     let (events, service) = (&fleet.events, &fleet.attendees);
@@ -268,14 +323,23 @@ async fn erasure_removes_the_person_everywhere_and_keeps_the_counts() {
         .await
         .expect(StatusCode::OK);
     assert_eq!(listed["items"], json!([]));
-    let event = planner
-        .get(&format!("/api/v1/events/{event_id}"))
+    // The event is still to come: the erased person's seat goes back to it.
+    eventually(Duration::from_secs(60), "the seat is released", || async {
+        let event = planner
+            .get(&format!("/api/v1/events/{event_id}"))
+            .await
+            .expect(StatusCode::OK);
+        (event["currentAttendeeCount"] == 0).then_some(())
+    })
+    .await;
+    let kept = organizer
+        .get(&format!(
+            "/api/v1/registrations/{}",
+            registration["id"].as_str().unwrap()
+        ))
         .await
         .expect(StatusCode::OK);
-    assert_eq!(
-        event["currentAttendeeCount"], 1,
-        "the seat count stays right"
-    );
+    assert_eq!(kept["status"], "cancelled", "the registration is counted");
     let again = organizer
         .post("/api/v1/attendees", &ada("ada.erase@example.ch"))
         .await;

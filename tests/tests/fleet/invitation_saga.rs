@@ -341,7 +341,7 @@ async fn a_speaker_answers_invitations_with_the_link_and_events_sees_the_answer(
         "the speaker is slot_assigned",
         || async {
             let probe = speakers
-                .post(&workflow, &json!({"workflowState": "contacted"}))
+                .post(&workflow, &json!({"workflowState": "ready"}))
                 .await;
             assert_eq!(probe.status, StatusCode::CONFLICT);
             (probe.body["allowedTransitions"] == json!(["quality_reviewed", "final_agenda"]))
@@ -419,7 +419,7 @@ async fn stage(db: &TestDb, email: &str, number: i32) -> Stage {
 }
 
 #[tokio::test]
-async fn a_withdrawn_invitation_link_stops_working() {
+async fn a_withdrawn_invitation_link_stops_working_and_a_new_invitation_sends_a_new_one() {
     let db = TestDb::create().await;
     let Stage {
         speakers_service,
@@ -457,6 +457,43 @@ async fn a_withdrawn_invitation_link_stops_working() {
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.body["currentState"], "open");
+    // Moving the assignment on by hand would leave the speaker without a link.
+    let by_hand = speakers
+        .post(
+            &format!("/api/v1/session-speakers/{id}/workflow"),
+            &json!({"workflowState": "contacted"}),
+        )
+        .await;
+    assert_eq!(by_hand.status, StatusCode::CONFLICT);
+
+    // Invited again: the same assignment with a new link; the withdrawn one stays dead.
+    let renewed = invite(&speakers, &speaker_id, &session_id).await;
+    assert_eq!(renewed["assignment"]["id"], id);
+    assert_eq!(renewed["assignment"]["workflowState"], "contacted");
+    let new_token = renewed["token"].as_str().unwrap();
+    assert_ne!(new_token, token);
+    let old_link = public
+        .post(
+            &format!("/api/v1/invitations/{id}/accept"),
+            &json!({"token": token}),
+        )
+        .await;
+    assert_eq!(old_link.status, StatusCode::GONE);
+    let accepted = public
+        .post(
+            &format!("/api/v1/invitations/{id}/accept"),
+            &json!({"token": new_token}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(accepted["workflowState"], "accepted");
+    let once_more = speakers
+        .post(
+            "/api/v1/invitations",
+            &json!({"speakerId": speaker_id, "sessionId": session_id, "role": "primary_speaker"}),
+        )
+        .await;
+    assert_eq!(once_more.status, StatusCode::CONFLICT, "{}", once_more.body);
 }
 
 #[tokio::test]

@@ -186,6 +186,14 @@ async fn answer_invitation(journey: &mut Journey, plan: &Plan, speaker: &Speaker
         html.contains(&plan.event_title) && html.contains(&speaker.session.1),
         "{html}"
     );
+    let role = match speaker.language {
+        "en" => "primary speaker",
+        _ => "Hauptreferentin bzw. Hauptreferent",
+    };
+    assert!(
+        html.contains(role),
+        "the page names the role as the mail does: {html}"
+    );
     let (action, token) = form_of(&html, "/accept");
     let answered = journey
         .public

@@ -53,6 +53,20 @@ impl CalendarEntry {
     }
 }
 
+/// Whether an event moving to `status` turns its waitlist away: registration closed for
+/// good (closed, running, over). A state this service does not know changes nothing.
+pub fn closes_the_waitlist(status: &Known<EventState>) -> bool {
+    matches!(
+        status.get(),
+        Some(
+            EventState::RegistrationClosed
+                | EventState::InProgress
+                | EventState::Completed
+                | EventState::Archived
+        )
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +122,17 @@ mod tests {
             registration_deadline: None,
         };
         assert_eq!(unknown.window(Utc::now()), Window::Over);
+    }
+
+    #[test]
+    fn only_a_known_end_of_registration_turns_the_waitlist_away() {
+        assert!(closes_the_waitlist(&Known::Value(
+            EventState::RegistrationClosed
+        )));
+        assert!(closes_the_waitlist(&Known::Value(EventState::InProgress)));
+        assert!(!closes_the_waitlist(&Known::Value(
+            EventState::RegistrationOpen
+        )));
+        assert!(!closes_the_waitlist(&Known::Unknown("postponed".into())));
     }
 }

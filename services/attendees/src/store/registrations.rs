@@ -101,6 +101,21 @@ pub async fn lock_registration(
         .await
 }
 
+/// The event's waitlisted registrations, oldest first.
+pub async fn waitlisted_of(
+    conn: &mut PgConnection,
+    event_id: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select id from event_registrations where event_id = $1 and status = $2 \
+         order by registration_date, id",
+    )
+    .bind(event_id)
+    .bind(Stored(Waitlisted))
+    .fetch_all(conn)
+    .await
+}
+
 /// The attendee's registrations that still hold or wait for a seat of an event that has
 /// not taken place (or whose date is not known here yet), locked.
 pub async fn lock_upcoming(

@@ -50,9 +50,12 @@ pub async fn change_workflow(
     actor.require_any(&[Role::Organizer])?;
     let Json(request) = body?;
     use SpeakerWorkflowState::*;
-    if matches!(request.workflow_state, Accepted | Declined | Open) {
+    if matches!(
+        request.workflow_state,
+        Accepted | Declined | Open | Contacted
+    ) {
         return Err(SpeakerError::Conflict(
-            "speakers answer invitations themselves; organizers withdraw them".into(),
+            "speakers answer invitations themselves; organizers invite (POST /api/v1/invitations) and withdraw them".into(),
         )
         .into());
     }

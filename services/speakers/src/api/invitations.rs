@@ -1,7 +1,8 @@
 //! The invitation saga (ARCHITECTURE.md saga 2) on the speakers side: organizers invite a
 //! speaker to a session; the speaker answers with the signed link, without an account;
-//! organizers may withdraw an unanswered invitation. Every step writes its event through
-//! the outbox in the same transaction.
+//! organizers may withdraw an unanswered invitation and invite the speaker again (a new
+//! link; the withdrawn one stays dead). Every step writes its event through the outbox in
+//! the same transaction.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -26,7 +27,7 @@ use crate::domain::workflow::{SpeakerRole, SpeakerWorkflowState};
 use crate::domain::SpeakerError;
 use crate::invitation;
 use crate::store;
-use crate::store::assignments::NewInvitation;
+use crate::store::assignments::{AssignmentRecord, NewInvitation};
 use crate::store::sessions::KnownSession;
 
 /// Body of `POST /api/v1/invitations`.
@@ -66,7 +67,8 @@ pub struct InvitationResponse {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Invites a speaker to a session (organizers). The session must be known and live.
+/// Invites a speaker to a session (organizers). The session must be known and live. A
+/// speaker whose invitation to it was withdrawn is invited anew on the same assignment.
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "invitations", request_body = InviteRequest,
     responses((status = 201, body = InvitationResponse), (status = 409, description = "Already on this session", body = Problem), (status = 422, body = Problem),
         (status = 503, description = "The session was created so recently that this service has not learned of it yet; repeat the request after `Retry-After` seconds (code `not_yet_known`)", body = Problem)), security(("bearer" = [])))]
@@ -90,7 +92,11 @@ pub async fn invite(
         Attempt::Replay(answer) => return Ok(answer),
     };
     let now = Utc::now();
-    let (id, invitation_id) = (shared_domain::new_id(), shared_domain::new_id());
+    let on_session =
+        store::assignments::lock_on_session(&mut tx, session.session_id, r.speaker_id).await?;
+    let again = invited_again(on_session.as_ref())?;
+    let id = again.unwrap_or_else(shared_domain::new_id);
+    let invitation_id = shared_domain::new_id();
     let (token, expires_at) =
         invitation::sign(&state.signing_secret, id, invitation_id, r.speaker_id, now);
     let role = enum_name(&r.role);
@@ -104,8 +110,12 @@ pub async fn invite(
         invitation_id,
         expires_at,
     };
-    if !store::assignments::insert_invitation(&mut tx, &new, now).await? {
-        return Err(SpeakerError::Conflict("the speaker is already on this session".into()).into());
+    let stored = match again {
+        Some(_) => store::assignments::reinvite(&mut tx, &new, now).await?,
+        None => store::assignments::insert_invitation(&mut tx, &new, now).await?,
+    };
+    if !stored {
+        return Err(already_on_session());
     }
     let link = format!(
         "{}/speaker/invitations/{id}?token={token}",
@@ -125,6 +135,21 @@ pub async fn invite(
     let response = once.finish(&mut tx, answer).await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// The assignment an invitation renews: the speaker's earlier one on the session when its
+/// invitation was withdrawn (`open`), none for a first invitation; 409 while the speaker is
+/// invited, has answered or declined.
+fn invited_again(on_session: Option<&AssignmentRecord>) -> Result<Option<Uuid>, ApiError> {
+    match on_session {
+        None => Ok(None),
+        Some(a) if a.workflow_state.takes_a_new_invitation() => Ok(Some(a.id)),
+        Some(_) => Err(already_on_session()),
+    }
+}
+
+fn already_on_session() -> ApiError {
+    SpeakerError::Conflict("the speaker is already on this session".into()).into()
 }
 
 /// The live session a known speaker may be invited to. Sessions come from the events

@@ -65,6 +65,13 @@ impl SpeakerWorkflowState {
         matches!(self, Contacted | Ready)
     }
 
+    /// Whether an organizer's invitation starts the assignment afresh: only once an earlier
+    /// invitation was withdrawn (`open`); an invited, answering or confirmed speaker is on the
+    /// session already and a decline is final.
+    pub fn takes_a_new_invitation(self) -> bool {
+        self == Open
+    }
+
     /// Whether the speaker has confirmed (accepted, and every step after).
     pub fn is_confirmed(self) -> bool {
         matches!(

@@ -70,6 +70,47 @@ pub async fn insert_invitation(
     Ok(inserted.rows_affected() == 1)
 }
 
+/// The speaker's assignment to the session, locked, if there is one.
+pub async fn lock_on_session(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    speaker_id: Uuid,
+) -> Result<Option<AssignmentRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from session_speakers where session_id = $1 and speaker_id = $2 for update"
+    ))
+    .bind(session_id)
+    .bind(speaker_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Invites the speaker of an `open` assignment (one whose invitation was withdrawn) anew:
+/// a new invitation id, so links to the earlier invitation stay dead, back in `contacted`.
+/// `false` when the assignment is no longer open.
+pub async fn reinvite(
+    conn: &mut PgConnection,
+    i: &NewInvitation<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "update session_speakers set role = $2, presentation_title = $3, workflow_state = $4, invitation_id = $5, \
+         invited_at = $6, invitation_expires_at = $7, invitation_withdrawn_at = null, updated_at = $6, \
+         version = version + 1 where id = $1 and workflow_state = $8",
+    )
+    .bind(i.id)
+    .bind(i.role)
+    .bind(i.presentation_title)
+    .bind(Stored(SpeakerWorkflowState::Contacted))
+    .bind(i.invitation_id)
+    .bind(now)
+    .bind(i.expires_at)
+    .bind(Stored(SpeakerWorkflowState::Open))
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
 /// One assignment, optionally locked.
 pub async fn fetch_assignment(
     conn: &mut PgConnection,
