@@ -17,6 +17,7 @@ pub struct PeopleFleet {
     pub attendees: TestService,
     pub speakers: TestService,
     pub notifications: TestService,
+    pub partners: TestService,
 }
 
 /// Starts the services `names` on fresh schemas of `db` and one bus, on ports bound
@@ -95,7 +96,7 @@ pub async fn start_group(db: &TestDb, names: &[&str]) -> Vec<TestService> {
 }
 
 impl PeopleFleet {
-    /// Starts the five services on fresh schemas of `db`.
+    /// Starts the six services on fresh schemas of `db`.
     pub async fn start(db: &TestDb) -> Self {
         let names = [
             "events",
@@ -103,6 +104,7 @@ impl PeopleFleet {
             "attendees",
             "speakers",
             "notifications",
+            "partners",
         ];
         let mut started = start_group(db, &names).await.into_iter();
         let mut next = || started.next().expect("every service started");
@@ -112,6 +114,7 @@ impl PeopleFleet {
             attendees: next(),
             speakers: next(),
             notifications: next(),
+            partners: next(),
         }
     }
 }

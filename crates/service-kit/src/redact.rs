@@ -1,6 +1,7 @@
 //! Secrets kept out of answers: the tokens of self-service links (`token=…` in a text, any
-//! field named like `…token` in JSON) are replaced by `[redacted]`, so an operator reading
-//! a log or a dead letter cannot act as the person the link was for.
+//! field named like `…token` or `…token_hash` in JSON) are replaced by `[redacted]`, so an
+//! operator reading a log or a dead letter cannot act as the person the link was for, and
+//! an export shows no digest of a link.
 
 use serde_json::Value;
 
@@ -34,7 +35,8 @@ pub fn json(value: Value) -> Value {
         Value::Object(map) => Value::Object(
             map.into_iter()
                 .map(|(key, v)| {
-                    if key.to_ascii_lowercase().ends_with("token") {
+                    let key_lower = key.to_ascii_lowercase();
+                    if key_lower.ends_with("token") || key_lower.ends_with("token_hash") {
                         (key, Value::String(REDACTED.into()))
                     } else {
                         (key, json(v))
@@ -77,7 +79,8 @@ mod tests {
     #[test]
     fn token_fields_are_hidden_at_any_depth() {
         let event = doc!({"data": {"attendeeId": "a-1", "confirmationToken": "s3cret",
-            "unsubscribeToken": "s3cret2", "links": ["?token=s3cret3"]}});
+            "unsubscribeToken": "s3cret2", "links": ["?token=s3cret3"],
+            "rows": [{"confirmation_token_hash": "s3cret4"}]}});
         let redacted = json(event).to_string();
         assert!(!redacted.contains("s3cret"), "{redacted}");
         assert!(redacted.contains("a-1"));

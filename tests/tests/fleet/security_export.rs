@@ -54,10 +54,32 @@ async fn attendees_and_speakers_get_everything_held_about_them_in_one_answer() {
     let id: Uuid = created["id"].as_str().unwrap().parse().unwrap();
     let path = format!("/api/v1/attendees/{id}/export");
     let themself = Api::at(&fleet.attendees.base_url, Some(attendee_token(id)));
+    let subscribed = themself
+        .post(
+            "/api/v1/newsletter/subscriptions",
+            &json!({"source": "event_page"}),
+        )
+        .await;
+    assert!(subscribed.status.is_success(), "{:?}", subscribed.body);
+    let rating = json!({"contentType": "session", "contentId": Uuid::now_v7(),
+        "engagementType": "rating", "value": 4.5});
+    let rated = themself
+        .post(&format!("/api/v1/attendees/{id}/engagements"), &rating)
+        .await;
+    assert_eq!(rated.status, StatusCode::NO_CONTENT, "{:?}", rated.body);
     let export = export_with_contact(&themself, &path, &email).await;
+    let subscription = &export["held"]["newsletter_subscriptions"][0];
+    assert_eq!(subscription["status"], "pending", "{export}");
+    assert_eq!(subscription["confirmation_token_hash"], "[redacted]");
+    assert_eq!(
+        export["held"]["content_engagement"][0]["engagement_value"],
+        4.5
+    );
     assert_eq!(export["attendee"]["email"], email.as_str());
     assert!(export["elsewhere"]["events"]["seat_reservations"].is_array());
     assert!(export["elsewhere"]["notifications"]["notification_log"].is_array());
+    assert!(export["elsewhere"]["partners"]["employee_attendance"].is_array());
+    assert_eq!(export["held"]["email_changes"], json!([]));
     let stranger = Api::at(
         &fleet.attendees.base_url,
         Some(attendee_token(Uuid::now_v7())),

@@ -14,6 +14,7 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use serde::Serialize;
 use serde_json::Value;
+use service_kit::peers::{rows_about, Holding};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext};
 use shared_domain::contracts::attendees::{AttendeeErased, RegistrationCancelled, ERASED};
@@ -35,14 +36,25 @@ use crate::store;
 pub struct AttendeeExport {
     pub attendee: AttendeeResponse,
     pub registrations: Vec<RegistrationResponse>,
-    /// By service (`events`, `notifications`), by table: the rows about the person.
+    /// By table, the other rows about the person here: newsletter subscriptions, ratings and
+    /// downloads, a pending address change (token digests redacted).
+    #[schema(value_type = Object)]
+    pub held: Value,
+    /// By service (`events`, `notifications`, `partners`), by table: the rows about the person.
     #[schema(value_type = Object)]
     pub elsewhere: BTreeMap<String, Value>,
     pub exported_at: DateTime<Utc>,
 }
 
+/// Where this service keeps rows about a person besides the attendee and registrations.
+const HOLDINGS: &[Holding] = &[
+    ("newsletter_subscriptions", "attendee_id = $1"),
+    ("content_engagement", "attendee_id = $1"),
+    ("email_changes", "person_id = $1"),
+];
+
 /// The contexts besides the owner that keep rows about a person.
-pub const HOLDERS: [&str; 2] = ["events", "notifications"];
+pub const HOLDERS: [&str; 3] = ["events", "notifications", "partners"];
 
 /// Exports everything the platform holds about the attendee (itself or organizers), in one
 /// answer; 503 while a context holding data about people does not answer.
@@ -60,6 +72,7 @@ pub async fn export_attendee(
     let registrations =
         store::registrations::list_registrations(&state.pool, None, Some(id), None, None, 10_000)
             .await?;
+    let held = rows_about(&state.pool, id, HOLDINGS).await?;
     let elsewhere = state.peers.gather(id, &HOLDERS).await?;
     Ok(Json(AttendeeExport {
         attendee: AttendeeResponse::from(attendee),
@@ -67,6 +80,7 @@ pub async fn export_attendee(
             .into_iter()
             .map(RegistrationResponse::from)
             .collect(),
+        held,
         elsewhere,
         exported_at: Utc::now(),
     }))
