@@ -233,8 +233,7 @@ impl NotificationsReactions {
             SpeakerAccepted::EVENT_TYPE => step.on_speaker_accepted(envelope.decode()?).await,
             SpeakerDeclined::EVENT_TYPE => step.on_speaker_declined(envelope.decode()?).await,
             InvitationWithdrawn::EVENT_TYPE => {
-                let withdrawn: InvitationWithdrawn = envelope.decode()?;
-                Ok(obligations::close_obligation(step.conn, withdrawn.assignment_id).await?)
+                step.on_invitation_withdrawn(envelope.decode()?).await
             }
             ChangesRequested::EVENT_TYPE => step.on_changes_requested(envelope.decode()?).await,
             MaterialSubmitted::EVENT_TYPE => step.on_material_submitted(envelope.decode()?).await,
@@ -357,6 +356,15 @@ impl Step<'_> {
             ),
         ]);
         self.mail(&speaker, TemplateType::SpeakerInvitation, vars)
+            .await
+    }
+
+    async fn on_invitation_withdrawn(mut self, e: InvitationWithdrawn) -> Result<(), StepError> {
+        obligations::close_obligation(self.conn, e.assignment_id).await?;
+        let speaker = self.required(e.speaker_id, "speaker").await?;
+        let session_title = self.session_title(e.session_id).await?;
+        let vars = variables([("sessionTitle", session_title.into())]);
+        self.mail(&speaker, TemplateType::InvitationWithdrawn, vars)
             .await
     }
 

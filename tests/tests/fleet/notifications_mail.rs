@@ -1,7 +1,7 @@
 //! Mail end to end with the real services, the real bus and the local SES endpoint: an
-//! invitation, a registration confirmation and a publication newsletter each arrive once,
-//! in the recipient's language, with the right variables, and are logged with their SES
-//! message id.
+//! invitation (and its withdrawal), a registration confirmation and a publication
+//! newsletter each arrive once, in the recipient's language, with the right variables, and
+//! are logged with their SES message id.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -105,6 +105,28 @@ async fn an_invitation_reaches_the_speaker_once_in_their_language_with_the_link(
     );
     assert!(!entry["textBody"].as_str().unwrap().contains(link));
     assert_eq!(log_of(&log, id_of(&speaker)).await.len(), 1);
+
+    // Withdrawn before an answer: the speaker hears that the link no longer stands.
+    let assignment = invitation["assignment"]["id"].as_str().unwrap();
+    speakers
+        .post(
+            &format!("/api/v1/invitations/{assignment}/withdraw"),
+            &json!({}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    logged(&log, id_of(&speaker), "invitation_withdrawn", "sent").await;
+    let mails = mails_to(&inbox).await;
+    assert_eq!(mails.len(), 2, "the invitation and its withdrawal");
+    let notice = mails
+        .iter()
+        .find(|m| m.subject == "Invitation withdrawn: Event Sourcing in Practice")
+        .unwrap_or_else(|| panic!("{:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>()));
+    assert!(
+        notice.text().contains("Hello Mia Muster"),
+        "{}",
+        notice.text()
+    );
 }
 
 #[tokio::test]

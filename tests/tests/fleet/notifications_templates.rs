@@ -11,8 +11,9 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const TYPES: [&str; 26] = [
+const TYPES: [&str; 27] = [
     "speaker_invitation",
+    "invitation_withdrawn",
     "deadline_reminder_48h",
     "deadline_reminder_24h",
     "deadline_critical",

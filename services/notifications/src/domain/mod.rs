@@ -18,6 +18,7 @@ pub use shared_domain::names::enum_name;
 #[serde(rename_all = "snake_case")]
 pub enum TemplateType {
     SpeakerInvitation,
+    InvitationWithdrawn,
     #[serde(rename = "deadline_reminder_48h")]
     DeadlineReminder48h,
     #[serde(rename = "deadline_reminder_24h")]
@@ -56,6 +57,7 @@ impl TemplateType {
         matches!(
             self,
             Self::SpeakerInvitation
+                | Self::InvitationWithdrawn
                 | Self::ChangesRequested
                 | Self::DeadlineCritical
                 | Self::DeadlineEscalation
@@ -133,6 +135,7 @@ impl TemplateType {
             ],
             Self::StorageQuotaWarning => &["recipientName", "usage", "limit", "percentage"],
             Self::WebhookDisabled => &["recipientName", "url", "failedDeliveries"],
+            Self::InvitationWithdrawn => &["recipientName", "sessionTitle"],
         }
     }
 }
