@@ -7,14 +7,51 @@ use event_bus::outbox::enqueue;
 use event_bus::EventContext;
 use service_kit::{person_keys, ApiError};
 use shared_domain::contracts::attendees::{
-    AttendeeProfileChanged, RegistrationRequested, RegistrationStatusChanged,
+    AttendeeProfileChanged, RegistrationCancelled, RegistrationRequested, RegistrationStatusChanged,
 };
 use shared_domain::contracts::{Identity, Known};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::attendee::AttendeeFields;
-use crate::domain::registration::RegistrationStatus;
+use crate::domain::registration::{cancel, Cancellation, RegistrationStatus};
+use crate::store;
+use crate::store::registrations::RegistrationRecord;
+
+/// Cancels `registration` as its attendee's cancellation and an erasure do: the status
+/// becomes `cancelled` (with `reason`), a held or requested seat is given back
+/// (`RegistrationCancelled`) and the new status announced. Nothing happens to one already
+/// cancelled; one attended or rejected is refused.
+pub async fn cancellation(
+    conn: &mut PgConnection,
+    registration: &RegistrationRecord,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+    context: &EventContext,
+) -> Result<(), ApiError> {
+    let outcome = cancel(*registration.status)?;
+    if outcome == Cancellation::AlreadyCancelled {
+        return Ok(());
+    }
+    let (id, event_id, attendee_id) = (
+        registration.id,
+        registration.event_id,
+        registration.attendee_id,
+    );
+    let status = RegistrationStatus::Cancelled;
+    store::registrations::set_status(conn, id, status, reason, now).await?;
+    if outcome == Cancellation::ReleaseSeat {
+        let cancelled = RegistrationCancelled {
+            registration_id: id,
+            event_id,
+            attendee_id,
+            cancelled_at: now,
+        };
+        enqueue(&mut *conn, &cancelled, context).await?;
+    }
+    registration_status(conn, id, event_id, attendee_id, status, reason, context).await?;
+    Ok(())
+}
 
 /// Announces a registration's new status.
 pub async fn registration_status(

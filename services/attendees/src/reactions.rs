@@ -32,7 +32,8 @@ use uuid::Uuid;
 
 use crate::domain::calendar::closes_the_waitlist;
 use crate::domain::registration::{
-    on_seat_refused_closed, on_seat_refused_full, on_seat_reserved, RegistrationStatus, SeatOutcome,
+    is_announced, on_seat_refused_closed, on_seat_refused_full, on_seat_reserved,
+    RegistrationStatus, SeatOutcome,
 };
 use crate::store;
 use crate::store::engagement::NewEngagement;
@@ -164,9 +165,7 @@ async fn on_seat_answer(
     match decide(*registration.status) {
         SeatOutcome::Become(status) => {
             store::registrations::set_status(conn, registration.id, status, reason, now).await?;
-            // A promotion that found the seat taken meanwhile: the person heard of the
-            // waitlist already and keeps their place in it.
-            if status == RegistrationStatus::Waitlisted && registration.promoted_at.is_some() {
+            if !is_announced(status, registration.promoted_at.is_some()) {
                 return Ok(());
             }
             let why = reason.or(registration

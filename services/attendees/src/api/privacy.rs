@@ -17,7 +17,7 @@ use serde_json::Value;
 use service_kit::peers::{rows_about, Holding};
 use service_kit::problem::Problem;
 use service_kit::{Actor, ApiError, Json, Owner, Path, RequestContext};
-use shared_domain::contracts::attendees::{AttendeeErased, RegistrationCancelled, ERASED};
+use shared_domain::contracts::attendees::{AttendeeErased, ERASED};
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -25,7 +25,6 @@ use uuid::Uuid;
 use super::dto::AttendeeResponse;
 use super::dto::RegistrationResponse;
 use super::AppState;
-use crate::domain::registration::{cancel, Cancellation, RegistrationStatus};
 use crate::domain::AttendeeError;
 use crate::store;
 
@@ -120,8 +119,8 @@ pub async fn erase_attendee(
 }
 
 /// Cancels the attendee's registrations for events still to come: a held seat is given back
-/// (`RegistrationCancelled`, the waitlist moves up), and the status change says why
-/// ([`ERASED`]), so the attendee is not mailed of it.
+/// (the waitlist moves up), and the status change says why ([`ERASED`]), so the attendee
+/// is not mailed of it.
 async fn cancel_upcoming(
     conn: &mut PgConnection,
     attendee_id: Uuid,
@@ -129,29 +128,7 @@ async fn cancel_upcoming(
     context: &EventContext,
 ) -> Result<(), ApiError> {
     for registration in store::registrations::lock_upcoming(conn, attendee_id, now).await? {
-        let id = registration.id;
-        if cancel(*registration.status)? == Cancellation::ReleaseSeat {
-            let cancelled = RegistrationCancelled {
-                registration_id: id,
-                event_id: registration.event_id,
-                attendee_id,
-                cancelled_at: now,
-            };
-            enqueue(&mut *conn, &cancelled, context).await?;
-        }
-        let status = RegistrationStatus::Cancelled;
-        store::registrations::set_status(conn, id, status, Some(ERASED), now).await?;
-        let event_id = registration.event_id;
-        crate::announce::registration_status(
-            conn,
-            id,
-            event_id,
-            attendee_id,
-            status,
-            Some(ERASED),
-            context,
-        )
-        .await?;
+        crate::announce::cancellation(conn, &registration, Some(ERASED), now, context).await?;
     }
     Ok(())
 }

@@ -4,13 +4,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
-use event_bus::outbox::enqueue;
 use serde::{Deserialize, Serialize};
 use service_kit::idempotency::{self, Attempt, IdempotencyKey, Idempotent, SavedResponse};
 use service_kit::pagination::{Page, PageRequest};
 use service_kit::problem::Problem;
 use service_kit::{read_model, Actor, ApiError, Json, Owner, Path, Query, RequestContext, Role};
-use shared_domain::contracts::attendees::RegistrationCancelled;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -18,8 +16,8 @@ use super::dto::RegistrationResponse;
 use super::AppState;
 use crate::domain::calendar::{CalendarEntry, Window};
 use crate::domain::registration::{
-    cancel, on_request, Cancellation, NewRegistration, Registrar, RegistrationInput,
-    RegistrationRequest, RegistrationStatus,
+    on_request, NewRegistration, Registrar, RegistrationInput, RegistrationRequest,
+    RegistrationStatus,
 };
 use crate::domain::AttendeeError;
 use crate::store;
@@ -206,37 +204,7 @@ pub async fn cancel_registration(
         .await?
         .filter(|r| actor.is_self_or_organizer(Owner::Attendee(r.attendee_id)))
         .ok_or(AttendeeError::RegistrationNotFound(id))?;
-    let now = Utc::now();
-    match cancel(*record.status)? {
-        Cancellation::AlreadyCancelled => {}
-        outcome => {
-            store::registrations::set_status(&mut tx, id, RegistrationStatus::Cancelled, None, now)
-                .await?;
-            if outcome == Cancellation::ReleaseSeat {
-                enqueue(
-                    &mut tx,
-                    &RegistrationCancelled {
-                        registration_id: id,
-                        event_id: record.event_id,
-                        attendee_id: record.attendee_id,
-                        cancelled_at: now,
-                    },
-                    &context,
-                )
-                .await?;
-            }
-            crate::announce::registration_status(
-                &mut tx,
-                id,
-                record.event_id,
-                record.attendee_id,
-                RegistrationStatus::Cancelled,
-                None,
-                &context,
-            )
-            .await?;
-        }
-    }
+    crate::announce::cancellation(&mut tx, &record, None, Utc::now(), &context).await?;
     let record = store::registrations::fetch_registration(&mut *tx, id)
         .await?
         .ok_or(AttendeeError::RegistrationNotFound(id))?;

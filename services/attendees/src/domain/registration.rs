@@ -206,6 +206,14 @@ pub enum Cancellation {
     AlreadyCancelled,
 }
 
+/// Whether the attendee is told of a seat answer that moved their registration to
+/// `status`: a promotion that met a full event (a newcomer took the seat between the release
+/// and the promotion's request) goes back to its place in the queue unannounced, as the
+/// person heard of the waitlist already.
+pub fn is_announced(status: RegistrationStatus, promoted: bool) -> bool {
+    !(status == Waitlisted && promoted)
+}
+
 /// Cancelling a registration in `status`; refused once it was attended or rejected.
 pub fn cancel(status: RegistrationStatus) -> Result<Cancellation, TransitionRefused> {
     if status == Cancelled {
@@ -221,6 +229,13 @@ pub fn cancel(status: RegistrationStatus) -> Result<Cancellation, TransitionRefu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_promotion_back_in_the_queue_is_not_announced_again() {
+        assert!(!is_announced(Waitlisted, true));
+        assert!(is_announced(Waitlisted, false));
+        assert!(is_announced(Confirmed, true));
+    }
 
     #[test]
     fn seat_answers_move_pending_registrations_only() {
